@@ -1,0 +1,85 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from core import cli, errors, i18n, security, web
+from core.config import Settings
+from core.db import Database
+from core.plugins import PluginRegistry, build_registry
+from core.rendering import htmx
+from core.tenancy import TenantPathMiddleware
+from core.views import platform, tenant_admin
+
+csrf = CSRFProtect()
+
+
+def create_app(
+    test_config: dict | None = None,
+    *,
+    settings: Settings | None = None,
+    registry: PluginRegistry | None = None,
+) -> Flask:
+    settings = settings or Settings.from_environ()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="__Host-opvangplein" if settings.secure_cookies else "opvangplein",
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=settings.secure_cookies,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        OPVANGPLEIN_ENV=settings.env,
+    )
+    if test_config:
+        app.config.update(test_config)
+    _configure_logging(app, settings)
+
+    app.extensions["opvangplein.settings"] = settings
+    app.extensions["opvangplein.db"] = Database(settings.database_url)
+    registry = registry or build_registry()
+    app.extensions["opvangplein.plugins"] = registry
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(platform.blueprint)
+    app.register_blueprint(tenant_admin.blueprint)
+    _register_plugin_blueprints(app, registry)
+    cli.init_app(app, registry)
+
+    app.wsgi_app = TenantPathMiddleware(app.wsgi_app)
+    return app
+
+
+def _register_plugin_blueprints(app: Flask, registry: PluginRegistry) -> None:
+    owners: dict[str, str] = {}
+    for name in registry.names:
+        caller = registry.for_plugins({name}).register_blueprints
+        for blueprints in caller():
+            for blueprint in blueprints or ():
+                app.register_blueprint(blueprint)
+                owners[blueprint.name] = name
+    app.extensions["opvangplein.blueprint_owners"] = owners
+
+
+def _configure_logging(app: Flask, settings: Settings) -> None:
+    from core.request_context import RequestIdFilter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    handler.addFilter(RequestIdFilter())
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(settings.log_level)
+    app.logger.propagate = False

@@ -1,0 +1,83 @@
+"""``flask --app core …`` commands: database, tenants; plugins add their own."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from sqlmodel import select
+
+from core.migrator import upgrade_all
+from core.models import Tenant
+from core.plugins import PluginRegistry
+from core.tenancy import enabled_plugins
+
+db_cli = click.Group("db", help="Database schema.")
+tenants_cli = click.Group("tenants", help="Municipalities (tenants).")
+
+
+def _settings():
+    return current_app.extensions["opvangplein.settings"]
+
+
+def _database():
+    return current_app.extensions["opvangplein.db"]
+
+
+def _registry() -> PluginRegistry:
+    return current_app.extensions["opvangplein.plugins"]
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the core, then every installed plugin (as the table owner)."""
+    settings = _settings()
+    upgrade_all(
+        settings.effective_migration_url, settings.database_url, _registry(), echo=click.echo
+    )
+    click.echo("database is up to date")
+
+
+@tenants_cli.command("sync")
+@click.option(
+    "--overwrite", is_flag=True, help="Also reset plugins, theme and settings from the files."
+)
+def tenants_sync(overwrite: bool) -> None:
+    """Load tenants/<slug>.toml into the database."""
+    from core.tenant_files import TenantFileError, read_all, sync
+
+    try:
+        files = read_all(_settings().tenants_dir, _registry())
+    except TenantFileError as error:
+        raise click.ClickException(str(error)) from error
+    for line in sync(_database(), files, overwrite=overwrite):
+        click.echo(line)
+
+
+@tenants_cli.command("demo")
+def tenants_demo() -> None:
+    """Load each enabled plugin's demo data into every tenant."""
+    database = _database()
+    with database.session() as lookup:
+        tenants = lookup.exec(select(Tenant)).all()
+    for tenant in tenants:
+        with database.tenant_session(tenant.id) as session:
+            hooks = _registry().for_plugins(enabled_plugins(session))
+            hooks.demo_data(tenant=tenant, session=session)
+        click.echo(f"{tenant.slug}: demo data loaded")
+
+
+@tenants_cli.command("list")
+def tenants_list() -> None:
+    database = _database()
+    with database.session() as lookup:
+        tenants = lookup.exec(select(Tenant).order_by(Tenant.slug)).all()
+    for tenant in tenants:
+        with database.session(tenant.id) as session:
+            plugins = ", ".join(sorted(enabled_plugins(session))) or "-"
+        click.echo(f"{tenant.slug}\t{tenant.name}\t{plugins}")
+
+
+def init_app(app: Flask, registry: PluginRegistry) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(tenants_cli)
+    registry.all.register_cli_commands(cli=app.cli)

@@ -1,0 +1,77 @@
+"""Settings read from ``OPVANGPLEIN_*`` environment variables.
+
+Development defaults let a newcomer start with ``make run``; production mode refuses to start while
+any of them is still a development default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+DEV_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'opvangplein.sqlite3'}"
+
+
+class ConfigurationError(RuntimeError):
+    """The platform cannot start with this configuration."""
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"OPVANGPLEIN_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = DEV_SECRET_KEY
+    database_url: str = DEV_DATABASE_URL
+    migration_database_url: str = ""
+    tenants_dir: Path = PROJECT_ROOT / "tenants"
+    default_locale: str = "nl"
+    log_level: str = "INFO"
+    secure_cookies: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def effective_migration_url(self) -> str:
+        return self.migration_database_url or self.database_url
+
+    @classmethod
+    def from_environ(cls) -> Settings:
+        env = _env("ENV", "development")
+        settings = cls(
+            env=env,
+            secret_key=_env("SECRET_KEY", DEV_SECRET_KEY),
+            database_url=_env("DATABASE_URL", DEV_DATABASE_URL),
+            migration_database_url=_env("MIGRATION_DATABASE_URL", ""),
+            tenants_dir=Path(_env("TENANTS_DIR", str(PROJECT_ROOT / "tenants"))),
+            log_level=_env("LOG_LEVEL", "INFO"),
+            secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse production mode while a development default is in force."""
+        if not self.is_production:
+            return
+        problems = []
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append("OPVANGPLEIN_SECRET_KEY is the development default or shorter than 32")
+        if self.database_url == DEV_DATABASE_URL:
+            problems.append("OPVANGPLEIN_DATABASE_URL is the development default")
+        if not self.secure_cookies:
+            problems.append("OPVANGPLEIN_SECURE_COOKIES must be on in production")
+        if problems:
+            raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))

@@ -1,0 +1,199 @@
+"""Database engine, sessions and automatic tenant scoping.
+
+Every tenant-owned model inherits :class:`TenantScoped`. A :class:`TenantSession` knows its tenant
+(``session.info["tenant_id"]``) and
+
+* adds ``tenant_id = <tenant>`` to every ORM SELECT/UPDATE/DELETE, including ``session.get``,
+  relationship and lazy loads (SQLAlchemy's ``with_loader_criteria`` recipe);
+* stamps the tenant on new rows and refuses rows of another tenant at flush;
+* on PostgreSQL sets ``app.tenant_id`` for each transaction so row-level security applies to
+  everything, raw ``text()`` SQL included.
+
+A session without a tenant sees no tenant-owned rows at all. Crossing tenants is only possible
+through :func:`platform_session`, which writes a platform audit entry first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, sessionmaker, with_loader_criteria
+from sqlmodel import Field, Session, SQLModel
+
+
+class TenantViolation(RuntimeError):
+    """A write would create or move a row outside the session's tenant."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    """Random identifiers: public ids in URLs must not be guessable sequential integers."""
+    return uuid.uuid4()
+
+
+class TenantScoped(SQLModel):
+    """Mixin for every tenant-owned table: a non-null, indexed ``tenant_id``."""
+
+    tenant_id: uuid.UUID = Field(foreign_key="tenant.id", index=True, nullable=False)
+
+
+class _MixinColumn:
+    """``tenant_id`` as seen on the mixin itself, for ``with_loader_criteria``'s analysis.
+
+    The criteria lambda is first evaluated against :class:`TenantScoped`, a pydantic class without
+    a ``tenant_id`` attribute. This descriptor answers only there; on subclasses it is invisible,
+    so pydantic keeps inheriting the field and each mapped table uses its own column.
+    """
+
+    def __get__(self, instance, owner):
+        if instance is None and owner is TenantScoped:
+            return sa.column("tenant_id")
+        raise AttributeError("tenant_id")
+
+
+type.__setattr__(TenantScoped, "tenant_id", _MixinColumn())
+
+
+class TenantSession(Session):
+    """A SQLModel session bound to one tenant (or to none, or — audited — to all)."""
+
+    @property
+    def tenant_id(self) -> uuid.UUID | None:
+        return self.info.get("tenant_id")
+
+    @property
+    def crosses_tenants(self) -> bool:
+        return bool(self.info.get("cross_tenant"))
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_statements_to_tenant(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    # Loader criteria propagate to lazy and column loads on their own.
+    if state.is_column_load or state.is_relationship_load:
+        return
+    if state.session.info.get("cross_tenant"):
+        return
+    tenant_id = state.session.info.get("tenant_id")
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        )
+    )
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _guard_tenant_on_write(session: TenantSession, flush_context, instances) -> None:
+    tenant_id = session.tenant_id
+    crossing = session.crosses_tenants
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if tenant_id is None:
+                raise TenantViolation(f"{type(obj).__name__} written without a tenant context")
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id and not crossing:
+            raise TenantViolation(f"{type(obj).__name__} belongs to another tenant")
+    for obj in list(session.dirty) + list(session.deleted):
+        if getattr(obj, "__append_only__", False):
+            raise TenantViolation(f"{type(obj).__name__} is append-only")
+        if not isinstance(obj, TenantScoped) or crossing:
+            continue
+        history = sa.inspect(obj).attrs.tenant_id.history
+        if history.has_changes() or obj.tenant_id != tenant_id:
+            raise TenantViolation(f"{type(obj).__name__} cannot leave or enter a tenant")
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _set_postgres_tenant(session: TenantSession, transaction, connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = session.tenant_id
+    connection.execute(
+        sa.text(
+            "SELECT set_config('app.tenant_id', :tenant, true),"
+            " set_config('app.cross_tenant', :cross, true)"
+        ),
+        {
+            "tenant": str(tenant_id) if tenant_id else "",
+            "cross": "on" if session.crosses_tenants else "off",
+        },
+    )
+
+
+class Database:
+    """The application's engine and session factory."""
+
+    def __init__(self, url: str, **engine_options) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            engine_options.setdefault("connect_args", {"check_same_thread": False})
+        else:
+            engine_options.setdefault("pool_pre_ping", True)
+        self.engine = sa.create_engine(url, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._factory = sessionmaker(self.engine, class_=TenantSession, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def session(self, tenant_id: uuid.UUID | None = None) -> TenantSession:
+        session = self._factory()
+        session.info["tenant_id"] = tenant_id
+        return session
+
+    @contextmanager
+    def tenant_session(self, tenant_id: uuid.UUID | None) -> Iterator[TenantSession]:
+        """A session for one tenant that commits on success and rolls back on error."""
+        with self.session(tenant_id) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def platform_session(self, *, actor: str, reason: str) -> Iterator[TenantSession]:
+        """The audited escape hatch: a session that sees every tenant.
+
+        Only platform-level code (tenant sync, platform admin tools) may use it; the reason and
+        the actor are written to the platform audit log before anything else happens.
+        """
+        from core.audit import record_platform_action
+
+        with self.session() as session:
+            session.info["cross_tenant"] = True
+            try:
+                record_platform_action(
+                    session, actor=actor, action="cross_tenant.open", detail={"reason": reason}
+                )
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def ping(self) -> bool:
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return True
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

@@ -1,0 +1,175 @@
+"""Every hook a plugin can implement — this module is the plugin author's manual.
+
+A plugin is a Python module (by convention ``plugins/<name>/plugin.py``) registered under the
+``opvangplein.plugins`` entry-point group. It implements hooks with ``@hookimpl``::
+
+    from core.hookspecs import hookimpl
+    from core.plugin_types import PluginManifest
+
+    @hookimpl
+    def plugin_manifest():
+        return PluginManifest(name="loket", title_nl="Lokaal Loket", title_en="Local counter")
+
+Rules that hold for every hook:
+
+* The core calls hooks with keyword arguments only. An implementation may accept fewer
+  arguments than the spec names, so a hook can gain a parameter later without breaking plugins.
+* Hooks that receive a ``tenant`` run only for plugins enabled for that tenant. Set-up hooks
+  (manifest, blueprints, migrations, CLI, permissions, settings schema) run for every installed
+  plugin, because they describe what *can* be enabled.
+* The core never imports a plugin. Plugins talk to the core and to each other only through these
+  hooks and through events (:func:`core.events.announce`).
+* A misspelled ``@hookimpl`` fails start-up (``check_pending``), it is never silently ignored.
+
+Types used in signatures live in :mod:`core.plugin_types`.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT_NAME = "opvangplein"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-up: describe the plugin. Called for every installed plugin, enabled or not.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def plugin_manifest():
+    """Return the plugin's :class:`~core.plugin_types.PluginManifest`.
+
+    Required for every plugin. ``name`` must equal the entry-point name; ``requires`` lists other
+    plugins that must be enabled for a tenant before this one can be. Called per plugin (the core
+    asks each plugin directly), so ``firstresult`` only matters if two implementations share a
+    module.
+    """
+
+
+@hookspec
+def register_blueprints():
+    """Return a list of Flask blueprints this plugin serves.
+
+    Blueprints are registered once at start-up for the whole application. For a tenant that has
+    the plugin disabled every route of these blueprints answers 404, and nothing of the plugin
+    shows in that tenant's navigation. Give each blueprint a ``url_prefix`` (``/loket``) and its
+    own ``template_folder``/``static_folder`` when it ships them.
+    """
+
+
+@hookspec
+def register_migrations():
+    """Return the path of this plugin's Alembic ``versions`` directory, or ``None``.
+
+    ``flask --app core db upgrade`` migrates the core first, then each installed plugin in its
+    own version table (``<plugin>_alembic_version``). Migrations never run implicitly.
+    """
+
+
+@hookspec
+def register_cli_commands(cli):
+    """Add click commands or groups to ``cli`` (the ``flask --app core`` group)."""
+
+
+@hookspec
+def declare_permissions():
+    """Return a list of :class:`~core.plugin_types.Permission` this plugin checks.
+
+    Permission names are ``<plugin>.<verb>`` (``loket.allocate``). The identity layer offers them
+    to tenant admins when they assign roles; views check them through one helper.
+    """
+
+
+@hookspec
+def settings_schema():
+    """Return a list of :class:`~core.plugin_types.SettingField` with defaults.
+
+    A tenant admin edits these values at run time; :func:`core.tenancy.plugin_settings` returns
+    the defaults overlaid with the tenant's stored values, each converted to the field's type.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Per tenant, per request: only plugins enabled for ``tenant`` are called.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def menu_items(tenant, user):
+    """Return :class:`~core.plugin_types.MenuItem` entries for the tenant's main navigation.
+
+    ``user`` is ``None`` for an anonymous visitor; show only what that visitor may open.
+    """
+
+
+@hookspec
+def dashboard_cards(tenant, user):
+    """Return :class:`~core.plugin_types.DashboardCard` entries for the tenant's start page."""
+
+
+@hookspec
+def template_hook(name, context):
+    """Return markup (``markupsafe.Markup``) to insert where a template calls ``run_hook(name)``.
+
+    ``name`` identifies the slot (``"dashboard.after_cards"``, ``"page.footer"``); ``context`` is
+    the template context. Return ``None`` for slots you do not fill. Escape everything you did not
+    write yourself.
+    """
+
+
+@hookspec
+def demo_data(tenant, session):
+    """Insert demonstration rows for ``tenant`` using ``session`` (already scoped to it).
+
+    Called by ``flask --app core tenants demo`` and ``make run``. Must be idempotent: running it
+    twice may not duplicate rows.
+    """
+
+
+@hookspec
+def monitoring_figures(tenant):
+    """Return aggregated, non-personal :class:`~core.plugin_types.Figure` values for ``tenant``.
+
+    Other plugins (a network's page, the municipality's dashboard) show these so partners discuss
+    facts. Never return anything that identifies a person.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Events: a plugin announces a domain event, others react.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def on_event(event):
+    """React to a :class:`~core.plugin_types.DomainEvent` announced by the core or a plugin.
+
+    ``event.tenant_id`` says whose event it is; only plugins enabled for that tenant are called.
+    Handlers run in the announcer's transaction: raise to veto, and keep them quick.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Privacy: the data subject's rights (GDPR art. 15 and 17).
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def export_subject_data(tenant, subject):
+    """Return a JSON-serialisable dict of everything this plugin holds about ``subject``.
+
+    ``subject`` is a :class:`~core.plugin_types.DataSubject` (user id and/or e-mail). Return
+    ``None`` when the plugin holds nothing.
+    """
+
+
+@hookspec
+def erase_subject_data(tenant, subject):
+    """Erase or anonymise what this plugin holds about ``subject``; return the number of rows.
+
+    Keep what the law obliges you to keep (e.g. a placement decision) but strip the person from it.
+    """

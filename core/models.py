@@ -1,0 +1,76 @@
+"""The core's tables: tenants, their hosts and plugins, and the audit logs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from core.db import TenantScoped, new_id, utcnow
+
+
+class Tenant(SQLModel, table=True):
+    """A municipality (gemeente). Not tenant-scoped: it *is* the tenant."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    slug: str = Field(max_length=63, sa_column_kwargs={"unique": True}, index=True)
+    name: str = Field(max_length=200)
+    active: bool = True
+    theme: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    identity_providers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class TenantHost(SQLModel, table=True):
+    """A host name that resolves to a tenant (without port, lower case)."""
+
+    __tablename__ = "tenant_host"
+
+    host: str = Field(primary_key=True, max_length=253)
+    tenant_id: uuid.UUID = Field(foreign_key="tenant.id", index=True)
+
+
+class TenantPlugin(TenantScoped, table=True):
+    """Whether a plugin is enabled for a tenant, and the tenant's values for its settings."""
+
+    __tablename__ = "tenant_plugin"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "plugin"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    plugin: str = Field(max_length=63)
+    enabled: bool = False
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class AuditEntry(TenantScoped, table=True):
+    """Append-only record of who did what in a tenant."""
+
+    __tablename__ = "audit_entry"
+    __append_only__ = True
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=100, index=True)
+    object_type: str = Field(default="", max_length=100)
+    object_id: str = Field(default="", max_length=100)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    request_id: str = Field(default="", max_length=64)
+
+
+class PlatformAuditEntry(SQLModel, table=True):
+    """Append-only record of platform-level actions, including every cross-tenant access."""
+
+    __tablename__ = "platform_audit_entry"
+    __append_only__ = True
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=100)
+    target_tenant_id: uuid.UUID | None = Field(default=None)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    request_id: str = Field(default="", max_length=64)

@@ -1,0 +1,84 @@
+"""Value types that cross the hook boundary between the core and plugins."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PluginManifest:
+    name: str
+    title_nl: str
+    title_en: str
+    description_nl: str = ""
+    description_en: str = ""
+    requires: tuple[str, ...] = ()
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale.startswith("en") else self.title_nl
+
+    def description(self, locale: str) -> str:
+        return self.description_en if locale.startswith("en") else self.description_nl
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    description_nl: str
+    description_en: str = ""
+
+
+@dataclass(frozen=True)
+class SettingField:
+    """One per-tenant setting of a plugin. ``kind`` is ``int``, ``bool``, ``str`` or ``choice``."""
+
+    key: str
+    label_nl: str
+    label_en: str
+    kind: str = "str"
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale.startswith("en") else self.label_nl
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    endpoint: str
+    order: int = 100
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    title: str
+    body: str
+    endpoint: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: float | int
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    name: str
+    tenant_id: uuid.UUID
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    user_id: uuid.UUID | None = None
+    email: str | None = None

@@ -1,0 +1,148 @@
+"""Finding the tenant of a request, and the tenant's plugins and settings.
+
+A request reaches a tenant by host (``heusden-zolder.localhost:5000``, a real domain in production)
+or, for development, by the path prefix ``/t/<slug>/``. The prefix is moved into ``SCRIPT_NAME``
+so ``url_for`` keeps generating links inside the same tenant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import select
+
+from core.models import Tenant, TenantHost, TenantPlugin
+from core.plugin_types import SettingField
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_PATH_PREFIX = re.compile(r"^/t/([^/]+)(/.*)?$")
+PATH_SLUG_KEY = "opvangplein.tenant_slug"
+
+
+class TenantPathMiddleware:
+    """WSGI middleware: ``/t/<slug>/rest`` becomes SCRIPT_NAME ``/t/<slug>`` + PATH_INFO ``/rest``."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        match = _PATH_PREFIX.match(environ.get("PATH_INFO", ""))
+        if match:
+            slug = match.group(1)
+            environ[PATH_SLUG_KEY] = slug
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + f"/t/{slug}"
+            environ["PATH_INFO"] = match.group(2) or "/"
+        return self.wsgi_app(environ, start_response)
+
+
+def normalise_host(host: str) -> str:
+    """Lower-case host without port: ``Deinze.LOCALHOST:5000`` → ``deinze.localhost``."""
+    host = host.strip().lower()
+    if host.startswith("["):  # IPv6 literal
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def find_tenant(session, *, slug: str | None, host: str) -> Tenant | None:
+    """The active tenant named by the path slug, else by the host; ``None`` when neither matches."""
+    if slug is not None:
+        if not SLUG_PATTERN.match(slug):
+            return None
+        statement = select(Tenant).where(Tenant.slug == slug)
+    else:
+        statement = (
+            select(Tenant)
+            .join(TenantHost, TenantHost.tenant_id == Tenant.id)
+            .where(TenantHost.host == normalise_host(host))
+        )
+    tenant = session.exec(statement.where(Tenant.active)).first()
+    return tenant
+
+
+def enabled_plugins(session) -> frozenset[str]:
+    """Names of plugins enabled for the session's tenant."""
+    rows = session.exec(select(TenantPlugin.plugin).where(TenantPlugin.enabled)).all()
+    return frozenset(rows)
+
+
+def plugin_row(session, plugin: str) -> TenantPlugin | None:
+    return session.exec(select(TenantPlugin).where(TenantPlugin.plugin == plugin)).first()
+
+
+class SettingError(ValueError):
+    def __init__(self, field: SettingField, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def coerce_setting(field: SettingField, raw: Any) -> Any:
+    """Convert a submitted or stored value to the field's type, or raise :class:`SettingError`."""
+    if field.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        return str(raw).strip().lower() in {"1", "true", "on", "yes", "ja"}
+    if field.kind == "int":
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise SettingError(field, "not_a_number") from None
+        if field.minimum is not None and value < field.minimum:
+            raise SettingError(field, "too_small")
+        if field.maximum is not None and value > field.maximum:
+            raise SettingError(field, "too_large")
+        return value
+    if field.kind == "choice":
+        if str(raw) not in field.choices:
+            raise SettingError(field, "not_a_choice")
+        return str(raw)
+    value = str(raw).strip()
+    if len(value) > 500:
+        raise SettingError(field, "too_long")
+    return value
+
+
+def effective_settings(schema: list[SettingField], stored: dict) -> dict[str, Any]:
+    """Defaults overlaid with stored values; a stored value that no longer fits falls back."""
+    values = {}
+    for field in schema:
+        value = field.default
+        if field.key in stored:
+            try:
+                value = coerce_setting(field, stored[field.key])
+            except SettingError:
+                value = field.default
+        values[field.key] = value
+    return values
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A tenant's look; colours are validated so they are safe inside CSS."""
+
+    primary: str = "#1d4f91"
+    primary_text: str = "#ffffff"
+    accent: str = "#e8f0fb"
+    logo_url: str = ""
+
+    COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Theme:
+        defaults = cls()
+        values = {}
+        for key in ("primary", "primary_text", "accent"):
+            raw = str(data.get(key, getattr(defaults, key)))
+            values[key] = raw if cls.COLOUR.match(raw) else getattr(defaults, key)
+        logo = str(data.get("logo_url", ""))
+        values["logo_url"] = logo if logo.startswith("/static/") and '"' not in logo else ""
+        return cls(**values)
+
+    @classmethod
+    def validation_errors(cls, data: dict) -> dict[str, str]:
+        errors = {}
+        for key in ("primary", "primary_text", "accent"):
+            if key in data and not cls.COLOUR.match(str(data[key])):
+                errors[key] = "colour"
+        return errors

@@ -1,0 +1,127 @@
+"""``tenants/<slug>.toml``: how a municipality is described, and loading it into the database.
+
+The files seed the database; at run time the database is the source of truth. ``sync`` creates
+tenants that do not exist yet and keeps name and hosts in step with the file; it changes plugins,
+theme and settings of an existing tenant only with ``overwrite=True``, so an administrator's
+run-time choices survive a restart.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import delete, select
+
+from core import audit
+from core.db import Database
+from core.models import Tenant, TenantHost, TenantPlugin
+from core.plugins import PluginRegistry
+from core.tenancy import SLUG_PATTERN, Theme, normalise_host
+
+
+class TenantFileError(ValueError):
+    pass
+
+
+@dataclass
+class TenantFile:
+    slug: str
+    name: str
+    hosts: list[str]
+    plugins: list[str]
+    theme: dict = field(default_factory=dict)
+    settings: dict[str, dict] = field(default_factory=dict)
+    identity_providers: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path, known_plugins: set[str]) -> TenantFile:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise TenantFileError(f"{path.name}: {error}") from error
+        slug = data.get("slug", path.stem)
+        if not SLUG_PATTERN.match(slug) or slug != path.stem:
+            raise TenantFileError(
+                f"{path.name}: slug {slug!r} must match the file name and [a-z0-9-]"
+            )
+        if not data.get("name"):
+            raise TenantFileError(f"{path.name}: name is required")
+        plugins = list(data.get("plugins", []))
+        unknown = set(plugins) - known_plugins
+        if unknown:
+            raise TenantFileError(f"{path.name}: unknown plugins {sorted(unknown)}")
+        theme = dict(data.get("theme", {}))
+        bad_colours = Theme.validation_errors(theme)
+        if bad_colours:
+            raise TenantFileError(
+                f"{path.name}: theme colours must be #rrggbb: {sorted(bad_colours)}"
+            )
+        return cls(
+            slug=slug,
+            name=data["name"],
+            hosts=[normalise_host(h) for h in data.get("hosts", [])],
+            plugins=plugins,
+            theme=theme,
+            settings=dict(data.get("settings", {})),
+            identity_providers=list(data.get("identity_providers", [])),
+        )
+
+
+def read_all(directory: Path, registry: PluginRegistry) -> list[TenantFile]:
+    files = [
+        TenantFile.read(path, set(registry.names)) for path in sorted(directory.glob("*.toml"))
+    ]
+    for tenant_file in files:
+        missing = {
+            req
+            for name in tenant_file.plugins
+            for req in registry.missing_requirements(name, tenant_file.plugins)
+        }
+        if missing:
+            raise TenantFileError(
+                f"{tenant_file.slug}.toml: enable required plugins {sorted(missing)}"
+            )
+    return files
+
+
+def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False) -> list[str]:
+    """Load tenant files; returns one line per tenant saying what happened."""
+    report = []
+    for tenant_file in files:
+        with database.tenant_session(None) as session:
+            tenant = session.exec(select(Tenant).where(Tenant.slug == tenant_file.slug)).first()
+            created = tenant is None
+            if created:
+                tenant = Tenant(slug=tenant_file.slug, name=tenant_file.name)
+            tenant.name = tenant_file.name
+            if created or overwrite:
+                tenant.theme = tenant_file.theme
+                tenant.identity_providers = tenant_file.identity_providers
+            session.add(tenant)
+            session.flush()
+            session.exec(delete(TenantHost).where(TenantHost.tenant_id == tenant.id))
+            for host in tenant_file.hosts:
+                session.add(TenantHost(host=host, tenant_id=tenant.id))
+            tenant_id = tenant.id
+        with database.tenant_session(tenant_id) as session:
+            existing = {row.plugin: row for row in session.exec(select(TenantPlugin)).all()}
+            for name in set(tenant_file.plugins) | set(existing) | set(tenant_file.settings):
+                row = existing.get(name)
+                if row is None:
+                    row = TenantPlugin(plugin=name, enabled=name in tenant_file.plugins)
+                    row.settings = dict(tenant_file.settings.get(name, {}))
+                elif overwrite:
+                    row.enabled = name in tenant_file.plugins
+                    row.settings = dict(tenant_file.settings.get(name, {}))
+                session.add(row)
+            audit.record(
+                session,
+                action="tenant.created" if created else "tenant.synced",
+                object_type="tenant",
+                object_id=tenant_file.slug,
+                detail={"overwrite": overwrite},
+            )
+        report.append(f"{tenant_file.slug}: {'created' if created else 'updated'}")
+    return report

@@ -1,0 +1,79 @@
+"""Pages every host answers: the start page, health, language and the tenant's theme."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlmodel import select
+
+from core.i18n import SUPPORTED_LOCALES
+from core.models import Tenant
+from core.rendering import render
+from core.tenancy import Theme
+from core.web import database, tenant_hooks
+
+blueprint = Blueprint("platform", __name__)
+
+
+@blueprint.get("/")
+def index():
+    """A tenant's start page, or on the platform host the list of municipalities."""
+    if g.tenant is None:
+        with database().session() as lookup:
+            tenants = lookup.exec(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
+        return render_template("platform/index.html", tenants=tenants)
+    cards = [
+        card
+        for cards in tenant_hooks().dashboard_cards(tenant=g.tenant, user=g.get("user"))
+        for card in cards or ()
+    ]
+    return render("tenant/home.html", cards=sorted(cards, key=lambda card: card.order))
+
+
+@blueprint.get("/healthz")
+def healthz():
+    try:
+        database().ping()
+    except Exception:
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="reachable")
+
+
+@blueprint.post("/taal")
+def set_language():
+    language = request.form.get("lang", "")
+    if language in SUPPORTED_LOCALES:
+        session["lang"] = language
+    return redirect(_safe_next(request.form.get("next")))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return request.script_root + target
+    return url_for("platform.index")
+
+
+@blueprint.get("/theme.css")
+def theme_css():
+    theme = Theme.from_dict(g.tenant.theme) if g.tenant else Theme()
+    css = (
+        ":root {\n"
+        f"  --opvangplein-primary: {theme.primary};\n"
+        f"  --opvangplein-primary-text: {theme.primary_text};\n"
+        f"  --opvangplein-accent: {theme.accent};\n"
+        f"  --utrecht-button-primary-action-background-color: {theme.primary};\n"
+        f"  --utrecht-button-primary-action-color: {theme.primary_text};\n"
+        f"  --utrecht-link-color: {theme.primary};\n"
+        "}\n"
+    )
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})

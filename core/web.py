@@ -1,0 +1,103 @@
+"""Per-request wiring: tenant resolution, the tenant's session, plugin gate, template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, request
+from markupsafe import Markup
+
+from core.plugins import PluginRegistry
+from core.tenancy import PATH_SLUG_KEY, Theme, enabled_plugins, find_tenant
+
+# Endpoints that work without a tenant (the platform itself).
+PLATFORM_BLUEPRINTS = {"platform"}
+PLATFORM_ENDPOINTS = {"static"}
+
+
+def database():
+    return current_app.extensions["opvangplein.db"]
+
+
+def registry() -> PluginRegistry:
+    return current_app.extensions["opvangplein.plugins"]
+
+
+def db_session():
+    """The request's session, scoped to the request's tenant (or to none)."""
+    if "db_session" not in g:
+        g.db_session = database().session(g.tenant.id if g.get("tenant") else None)
+    return g.db_session
+
+
+def tenant_hooks():
+    return registry().for_plugins(g.get("enabled_plugins", frozenset()))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_resolve_tenant)
+    app.teardown_request(_close_session)
+    app.context_processor(_template_context)
+
+
+def _resolve_tenant() -> None:
+    g.tenant = None
+    g.enabled_plugins = frozenset()
+    if request.endpoint in PLATFORM_ENDPOINTS:
+        return
+    slug = request.environ.get(PATH_SLUG_KEY)
+    with database().session() as lookup:
+        tenant = find_tenant(lookup, slug=slug, host=request.host)
+    if tenant is None:
+        if slug is not None or not _is_platform_host(request.host):
+            abort(404)
+        if request.blueprint not in PLATFORM_BLUEPRINTS:
+            abort(404)
+        return
+    g.tenant = tenant
+    g.enabled_plugins = enabled_plugins(db_session())
+    owner = current_app.extensions["opvangplein.blueprint_owners"].get(request.blueprint or "")
+    if owner is not None and owner not in g.enabled_plugins:
+        abort(404)
+
+
+def _is_platform_host(host: str) -> bool:
+    from core.tenancy import normalise_host
+
+    allowed = current_app.config.get("PLATFORM_HOSTS", {"localhost", "127.0.0.1", "[::1]"})
+    return normalise_host(host) in allowed
+
+
+def _close_session(exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        if exc is not None:
+            session.rollback()
+        session.close()
+
+
+def _template_context() -> dict:
+    tenant = g.get("tenant")
+    return {
+        "tenant": tenant,
+        "theme": Theme.from_dict(tenant.theme) if tenant else Theme(),
+        "menu_items": _menu_items,
+        "run_hook": _run_template_hook,
+    }
+
+
+def _menu_items() -> list:
+    tenant = g.get("tenant")
+    if tenant is None:
+        return []
+    items = [
+        item
+        for items in tenant_hooks().menu_items(tenant=tenant, user=g.get("user"))
+        for item in items or ()
+    ]
+    return sorted(items, key=lambda item: item.order)
+
+
+def _run_template_hook(name: str, **context) -> Markup:
+    if g.get("tenant") is None:
+        return Markup("")
+    parts = tenant_hooks().template_hook(name=name, context=context)
+    return Markup("").join(part for part in parts if part)

@@ -1,0 +1,1 @@
+"""Centre for Childcare and Family Support (ckg)."""

@@ -1,0 +1,1 @@
+"""Local childcare counter (loket)."""

@@ -1,0 +1,1 @@
+"""Childcare starters (starters)."""

@@ -1,0 +1,1 @@
+"""Childcare worker training (training)."""
