@@ -16,14 +16,21 @@ TENANT_MATCHES = (
 )
 
 
+def tenant_rls_statements(table: str) -> list[str]:
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_isolation ON {table}"
+        f" USING ({TENANT_MATCHES}) WITH CHECK ({TENANT_MATCHES})",
+    ]
+
+
 def enable_tenant_rls(table: str) -> None:
+    """Call from a migration right after creating a tenant-owned table."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY tenant_isolation ON {table} USING ({TENANT_MATCHES}) WITH CHECK ({TENANT_MATCHES})"
-    )
+    for statement in tenant_rls_statements(table):
+        op.execute(statement)
 
 
 def disable_tenant_rls(table: str) -> None:

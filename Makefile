@@ -1,0 +1,43 @@
+# Opvangplein — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export OPVANGPLEIN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/opvangplein.sqlite3
+
+.PHONY: run test bench translations lint browser-deps
+
+# Creates the virtualenv and installs the platform with its development tools.
+$(VENV): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(MAKE) translations
+	touch $(VENV)
+
+translations:
+	$(BIN)/pybabel compile --use-fuzzy -d core/translations -f >/dev/null
+
+# Migrates an SQLite database, loads the demo tenants and serves on http://127.0.0.1:$(PORT).
+run: $(VENV)
+	mkdir -p var
+	$(BIN)/flask --app core db upgrade
+	$(BIN)/flask --app core tenants sync
+	$(BIN)/flask --app core tenants demo
+	$(BIN)/flask --app core run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright's own browser download does not work here).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# Runs the whole suite; with CI=true nothing may skip (PostgreSQL and browser tests included).
+test: $(VENV) browser-deps translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks print `name: value unit`; `make bench NAME=tenant_page` runs one.
+bench: $(VENV)
+	$(BIN)/python -m bench $(NAME)
+
+lint: $(VENV)
+	$(BIN)/ruff check core plugins tests bench
+	$(BIN)/ruff format --check core plugins tests bench

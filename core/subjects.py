@@ -1,0 +1,47 @@
+"""Privacy and monitoring across plugins: one call gathers what every enabled plugin holds."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from core import audit
+from core.models import Tenant
+from core.plugin_types import DataSubject, Figure
+from core.tenancy import enabled_plugins
+
+
+def _hooks(session):
+    return current_app.extensions["opvangplein.plugins"].for_plugins(enabled_plugins(session))
+
+
+def export_subject(session, tenant: Tenant, subject: DataSubject) -> list[dict]:
+    """Everything the enabled plugins hold about ``subject`` (GDPR art. 15), audited."""
+    parts = [
+        part for part in _hooks(session).export_subject_data(tenant=tenant, subject=subject) if part
+    ]
+    audit.record(
+        session, action="subject.exported", object_type="subject", object_id=subject.user_id or ""
+    )
+    return parts
+
+
+def erase_subject(session, tenant: Tenant, subject: DataSubject) -> int:
+    """Erase or anonymise ``subject`` in every enabled plugin (GDPR art. 17), audited."""
+    counts = _hooks(session).erase_subject_data(tenant=tenant, subject=subject)
+    total = sum(count or 0 for count in counts)
+    audit.record(
+        session,
+        action="subject.erased",
+        object_type="subject",
+        object_id=subject.user_id or "",
+        detail={"rows": total},
+    )
+    return total
+
+
+def monitoring_figures(session, tenant: Tenant) -> list[Figure]:
+    return [
+        figure
+        for figures in _hooks(session).monitoring_figures(tenant=tenant)
+        for figure in figures or ()
+    ]

@@ -1,0 +1,63 @@
+"""Shared fixtures: databases (SQLite and the real PostgreSQL), apps, tenants.
+
+In CI (CI=true) a test that needs PostgreSQL or Chromium fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from core.config import Settings
+from tests.support.databases import PostgresServer
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason: str):
+    """Skip on a developer's machine without the service; fail in CI, where nothing may skip."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer.from_environ()
+    if not server.reachable():
+        unavailable(f"PostgreSQL not reachable at {server.admin_url}")
+    yield server
+    server.drop_created_databases()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_settings(request, tmp_path) -> Settings:
+    """Settings for a fresh, migrated-by-the-test database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return Settings(database_url=url, migration_database_url=url, tenants_dir=tmp_path)
+    return request.getfixturevalue("postgres_settings")
+
+
+@pytest.fixture
+def postgres_settings(postgres_server, tmp_path) -> Settings:
+    """A fresh PostgreSQL database owned by a non-superuser; the app connects as another role."""
+    owner_url, app_url = postgres_server.create_database(f"opvangplein_t_{uuid.uuid4().hex[:10]}")
+    return Settings(database_url=app_url, migration_database_url=owner_url, tenants_dir=tmp_path)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path) -> Settings:
+    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return Settings(database_url=url, migration_database_url=url, tenants_dir=tmp_path)
+
+
+def table_count(url: str, table: str) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return count

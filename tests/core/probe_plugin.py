@@ -1,0 +1,127 @@
+"""A throw-away plugin for core tests: tenant-owned families with children, and pages about them.
+
+It is registered on the plugin manager by the tests only (never through an entry point), so the
+core is proven without relying on the real plugins.
+"""
+
+import uuid
+from typing import Optional
+
+from flask import Blueprint, abort, g, request
+from sqlmodel import Field, Relationship, select
+
+from core.db import TenantScoped, new_id
+from core.hookspecs import hookimpl
+from core.plugin_types import DashboardCard, MenuItem, PluginManifest, SettingField
+from core.rendering import render
+from core.web import db_session
+
+MANIFEST = PluginManifest(name="probe", title_nl="Proefmodule", title_en="Probe module")
+calls: list[tuple[str, str]] = []
+
+
+class ProbeFamily(TenantScoped, table=True):
+    __tablename__ = "probe_family"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    name: str
+    children: list["ProbeChild"] = Relationship(back_populates="family")
+
+
+class ProbeChild(TenantScoped, table=True):
+    __tablename__ = "probe_child"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    name: str
+    family_id: uuid.UUID = Field(foreign_key="probe_family.id", index=True)
+    family: Optional["ProbeFamily"] = Relationship(back_populates="children")
+
+
+PROBE_TABLES = [ProbeFamily.__table__, ProbeChild.__table__]
+
+blueprint = Blueprint("probe", __name__, url_prefix="/probe", template_folder="templates")
+
+
+@blueprint.get("/")
+def family_list():
+    families = db_session().exec(select(ProbeFamily).order_by(ProbeFamily.name)).all()
+    return render("probe/families.html", families=families, block="family_list")
+
+
+@blueprint.get("/families/<uuid:family_id>")
+def family_detail(family_id: uuid.UUID):
+    family = db_session().get(ProbeFamily, family_id)
+    if family is None:
+        abort(404)
+    return render("probe/family.html", family=family, block="children")
+
+
+@blueprint.get("/children/<uuid:child_id>/family")
+def child_family(child_id: uuid.UUID):
+    child = db_session().get(ProbeChild, child_id)
+    if child is None:
+        abort(404)
+    return {"family": child.family.name if child.family else None}
+
+
+@blueprint.get("/search")
+def search():
+    term = request.args.get("q", "")
+    rows = db_session().exec(select(ProbeChild).where(ProbeChild.name.contains(term))).all()
+    return {"children": [child.name for child in rows], "tenant": g.tenant.slug}
+
+
+@hookimpl
+def plugin_manifest():
+    return MANIFEST
+
+
+@hookimpl
+def register_blueprints():
+    return [blueprint]
+
+
+@hookimpl
+def settings_schema():
+    return [
+        SettingField(
+            "max_children",
+            "Maximum kinderen",
+            "Maximum children",
+            kind="int",
+            default=4,
+            minimum=1,
+            maximum=9,
+        ),
+        SettingField(
+            "mode", "Modus", "Mode", kind="choice", default="calm", choices=("calm", "busy")
+        ),
+    ]
+
+
+@hookimpl
+def menu_items(tenant, user):
+    calls.append(("menu_items", tenant.slug))
+    return [MenuItem(label="Proefmodule", endpoint="probe.family_list", order=5)]
+
+
+@hookimpl
+def dashboard_cards(tenant, user):
+    return [
+        DashboardCard(
+            title="Proefkaart", body="Kaart van de proefmodule", endpoint="probe.family_list"
+        )
+    ]
+
+
+@hookimpl
+def on_event(event):
+    calls.append(("on_event", event.name))
+
+
+@hookimpl
+def monitoring_figures(tenant):
+    count = len(db_session().exec(select(ProbeFamily)).all())
+    from core.plugin_types import Figure
+
+    return [Figure(key="probe.families", label="Gezinnen", value=count)]

@@ -1,0 +1,70 @@
+"""Building a migrated app with tenants for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from core import create_app
+from core.config import Settings
+from core.migrator import grant_application_role, upgrade_all
+from core.plugins import build_registry
+from core.rls import tenant_rls_statements
+from core.tenant_files import read_all, sync
+
+TENANT_FILES = {
+    "aalst": 'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = ["probe", "loket"]\n',
+    "brugge": 'name = "Brugge"\nhosts = ["brugge.test"]\nplugins = ["probe", "ckg"]\n',
+}
+
+
+def write_tenant_files(directory: Path, files: dict[str, str] | None = None) -> None:
+    for slug, body in (files or TENANT_FILES).items():
+        (directory / f"{slug}.toml").write_text(f'slug = "{slug}"\n' + body, encoding="utf-8")
+
+
+def create_probe_tables(settings: Settings) -> None:
+    """The probe plugin's tables, created as the owner, with RLS like a real plugin migration."""
+    from tests.core.probe_plugin import PROBE_TABLES
+
+    engine = sa.create_engine(settings.effective_migration_url)
+    with engine.begin() as connection:
+        for table in PROBE_TABLES:
+            table.create(connection, checkfirst=True)
+            if connection.dialect.name == "postgresql":
+                for statement in tenant_rls_statements(table.name):
+                    connection.execute(sa.text(statement))
+    engine.dispose()
+
+
+def probe_app(
+    settings: Settings, *, config: dict | None = None, tenants: dict | None = None
+) -> Flask:
+    """Migrated app with the probe plugin and tenants ``aalst`` and ``brugge``."""
+    from tests.core import probe_plugin
+
+    registry = build_registry([("probe", probe_plugin)])
+    upgrade_all(
+        settings.effective_migration_url, settings.database_url, registry, echo=lambda _: None
+    )
+    create_probe_tables(settings)
+    grant_application_role(settings.effective_migration_url, settings.database_url)
+    write_tenant_files(settings.tenants_dir, tenants)
+    app = create_app(
+        {"TESTING": True, "WTF_CSRF_ENABLED": False, **(config or {})},
+        settings=settings,
+        registry=registry,
+    )
+    sync(app.extensions["opvangplein.db"], read_all(settings.tenants_dir, registry))
+    return app
+
+
+def tenant_id(app: Flask, slug: str):
+    from sqlmodel import select
+
+    from core.models import Tenant
+
+    with app.extensions["opvangplein.db"].session() as session:
+        return session.exec(select(Tenant.id).where(Tenant.slug == slug)).one()
