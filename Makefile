@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export OPVANGPLEIN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/opvangplein.sqlite3
 
-.PHONY: run test bench translations lint browser-deps
+.PHONY: run test bench translations extract lint browser-deps
 
 # Creates the virtualenv and installs the platform with its development tools.
 $(VENV): pyproject.toml
@@ -41,3 +41,8 @@ bench: $(VENV)
 lint: $(VENV)
 	$(BIN)/ruff check core plugins tests bench
 	$(BIN)/ruff format --check core plugins tests bench
+
+# After changing user-facing strings: refresh the template and the Dutch catalog, then translate.
+extract: $(VENV)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o core/translations/messages.pot --no-location --sort-output --ignore-dirs='.venv tests bench' .
+	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l nl --no-location --ignore-obsolete

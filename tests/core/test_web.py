@@ -1,0 +1,251 @@
+"""Requests: tenant resolution, the per-tenant plugin switch, admin, headers, errors, language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from core.config import ConfigurationError, Settings
+from core.models import AuditEntry
+from core.security import CONTENT_SECURITY_POLICY
+from tests.support.apps import probe_app, tenant_id
+
+
+@pytest.fixture
+def app(sqlite_settings):
+    return probe_app(sqlite_settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_tenant_is_found_by_host_and_by_path_prefix(client):
+    by_host = client.get("/", headers={"Host": "brugge.test"})
+    by_path = client.get("/t/aalst/")
+    assert by_host.status_code == 200 and "Brugge" in by_host.text
+    assert by_path.status_code == 200 and "Aalst" in by_path.text
+
+
+def test_links_stay_inside_the_path_prefixed_tenant(client):
+    page = client.get("/t/aalst/").text
+    assert 'href="/t/aalst/probe/"' in page
+    assert 'href="/t/aalst/static/vendor/htmx-2.0.11.min.js"' not in page  # static is shared
+    assert "/static/vendor/htmx-2.0.11.min.js" in page
+
+
+def test_an_unknown_tenant_gets_a_404_page_never_another_tenant(client):
+    for response in (client.get("/t/gent/"), client.get("/", headers={"Host": "gent.test"})):
+        assert response.status_code == 404
+        assert "Aalst" not in response.text and "Brugge" not in response.text
+
+
+def test_a_malformed_slug_is_a_404(client):
+    assert client.get("/t/AA..%2F/").status_code == 404
+
+
+def test_the_platform_page_lists_tenants_and_no_tenant_data(app, client):
+    db = app.extensions["opvangplein.db"]
+    from tests.core.probe_plugin import ProbeFamily
+
+    with db.tenant_session(tenant_id(app, "aalst")) as session:
+        session.add(ProbeFamily(name="Familie Geheim"))
+    page = client.get("/").text
+    assert "Aalst" in page and "Brugge" in page
+    assert "Familie Geheim" not in page
+
+
+def test_platform_host_does_not_serve_tenant_pages(client):
+    assert client.get("/probe/").status_code == 404
+    assert client.get("/beheer/").status_code == 404
+
+
+def test_disabled_plugin_routes_answer_404_for_that_tenant_only(client):
+    assert client.get("/t/aalst/loket/").status_code == 200
+    assert client.get("/t/brugge/loket/").status_code == 404
+    assert client.get("/t/brugge/ckg/").status_code == 200
+
+
+def test_disabling_a_plugin_at_run_time_hides_routes_and_navigation_for_that_tenant(client):
+    assert 'href="/t/aalst/probe/"' in client.get("/t/aalst/").text
+    response = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
+    assert response.status_code == 302
+    assert client.get("/t/aalst/probe/").status_code == 404
+    assert 'href="/t/aalst/probe/"' not in client.get("/t/aalst/").text
+    assert client.get("/t/brugge/probe/").status_code == 200
+    client.post("/t/aalst/beheer/modules/probe", data={"enabled": "1"})
+    assert client.get("/t/aalst/probe/").status_code == 200
+
+
+def test_toggling_a_plugin_with_htmx_returns_only_the_module_list(client):
+    response = client.post(
+        "/t/aalst/beheer/modules/probe", data={"enabled": "0"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="plugin-list">')
+    assert "<html" not in response.text
+
+
+def test_a_plugin_cannot_be_enabled_before_what_it_requires(app, client):
+    registry = app.extensions["opvangplein.plugins"]
+    registry.manifests["probe"] = type(registry.manifests["probe"])(
+        name="probe", title_nl="Proefmodule", title_en="Probe module", requires=("starters",)
+    )
+    client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
+    response = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "1"})
+    assert response.status_code == 409
+    assert "starters" in response.text
+    assert client.get("/t/aalst/probe/").status_code == 404
+
+
+def test_toggling_an_unknown_plugin_is_a_404(client):
+    assert client.post("/t/aalst/beheer/modules/nothing", data={"enabled": "1"}).status_code == 404
+
+
+def test_plugin_settings_are_validated_and_saved(client):
+    bad = client.post(
+        "/t/aalst/beheer/modules/probe/instellingen", data={"max_children": "veel", "mode": "calm"}
+    )
+    assert bad.status_code == 422
+    assert 'id="error-summary"' in bad.text and 'href="#setting-probe-max_children"' in bad.text
+    good = client.post(
+        "/t/aalst/beheer/modules/probe/instellingen", data={"max_children": "6", "mode": "busy"}
+    )
+    assert good.status_code == 302
+    page = client.get("/t/aalst/beheer/").text
+    assert 'value="6"' in page
+
+
+def test_theme_changes_apply_at_once_and_bad_colours_are_refused(app, client):
+    bad = client.post(
+        "/t/aalst/beheer/thema",
+        data={"primary": "rood", "primary_text": "#ffffff", "accent": "#eeeeee"},
+    )
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+    assert (
+        client.post(
+            "/t/aalst/beheer/thema",
+            data={"primary": "#123456", "primary_text": "#ffffff", "accent": "#eeeeee"},
+        ).status_code
+        == 302
+    )
+    assert "--opvangplein-primary: #123456;" in client.get("/t/aalst/theme.css").text
+    assert "#123456" not in client.get("/t/brugge/theme.css").text
+    with app.extensions["opvangplein.db"].session(tenant_id(app, "aalst")) as session:
+        actions = session.exec(select(AuditEntry.action)).all()
+    assert "theme.updated" in actions
+
+
+def test_admin_development_guard_refuses_non_loopback_clients(client):
+    response = client.get("/t/aalst/beheer/", environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert response.status_code == 403
+
+
+def test_admin_development_guard_is_closed_in_production(tmp_path):
+    settings = Settings(
+        env="production",
+        secret_key="x" * 40,
+        database_url=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        tenants_dir=tmp_path,
+        secure_cookies=True,
+    )
+    app = probe_app(settings)
+    response = app.test_client().get("/t/aalst/beheer/", base_url="https://127.0.0.1")
+    assert response.status_code == 403
+
+
+def test_production_refuses_development_defaults():
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        Settings(env="production", database_url="postgresql://db/x", secure_cookies=True).check()
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        Settings(env="production", secret_key="y" * 40, secure_cookies=True).check()
+
+
+def test_production_refuses_the_default_secret_from_the_environment(monkeypatch):
+    monkeypatch.setenv("OPVANGPLEIN_ENV", "production")
+    monkeypatch.delenv("OPVANGPLEIN_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError):
+        Settings.from_environ()
+
+
+def test_state_changing_requests_need_a_csrf_token(sqlite_settings):
+    app = probe_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    refused = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
+    assert refused.status_code == 400
+    assert "Traceback" not in refused.text
+    page = client.get("/t/aalst/beheer/").text
+    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    accepted = client.post(
+        "/t/aalst/beheer/modules/probe",
+        data={"enabled": "0"},
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
+    assert accepted.status_code == 200
+
+
+def test_every_response_carries_security_headers_and_a_request_id(client):
+    response = client.get("/t/aalst/")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert (
+        "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+        and "unsafe-eval" not in CONTENT_SECURITY_POLICY
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_session_cookie_flags(sqlite_settings):
+    app = probe_app(sqlite_settings)
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    page = client.get("/t/aalst/beheer/").text
+    assert "<script>" not in page and "<style" not in page and " style=" not in page
+    assert 'class="utrecht-skip-link" href="#main"' in page and '<main id="main"' in page
+
+
+def test_errors_are_json_for_json_clients_and_pages_for_browsers(client):
+    as_json = client.get("/t/aalst/niets", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404
+    assert as_json.json["error"]["status"] == 404 and as_json.json["error"]["request_id"]
+    as_page = client.get("/t/aalst/niets")
+    assert as_page.status_code == 404 and "<html" in as_page.text and "Aalst" in as_page.text
+
+
+def test_unexpected_errors_show_a_500_page_without_a_stack_trace(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/t/aalst/boom")
+    assert response.status_code == 500
+    assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {
+        "database": "reachable",
+        "status": "ok",
+    }
+
+
+def test_dutch_by_default_and_english_on_request(client):
+    dutch = client.get("/t/aalst/")
+    assert '<html lang="nl-BE"' in dutch.text
+    assert "Naar de hoofdinhoud" in dutch.text
+    client.post("/t/aalst/taal", data={"lang": "en", "next": "/"})
+    english = client.get("/t/aalst/")
+    assert '<html lang="en"' in english.text and "Skip to main content" in english.text
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.post("/t/aalst/taal", data={"lang": "en", "next": "//evil.example/"})
+    assert response.headers["Location"] in ("/t/aalst/", "http://localhost/t/aalst/")
