@@ -18,13 +18,15 @@ $(VENV): pyproject.toml
 translations:
 	$(BIN)/pybabel compile --use-fuzzy -d core/translations -f >/dev/null
 
-# Migrates an SQLite database, loads the demo tenants and serves on http://127.0.0.1:$(PORT).
+# Migrates an SQLite database, loads the demo tenants, starts two local OpenID providers
+# (127.0.0.1:9400 and :9401) with the demo users and serves on http://127.0.0.1:$(PORT).
 run: $(VENV)
 	mkdir -p var
 	$(BIN)/flask --app core db upgrade
 	$(BIN)/flask --app core tenants sync
 	$(BIN)/flask --app core tenants demo
-	$(BIN)/flask --app core run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask --app core users grant-admin --issuer http://127.0.0.1:9400 --subject platform-admin --name "Pat Platform"
+	PORT=$(PORT) $(BIN)/python -m core.devstack
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download does not work here).
 browser-deps:

@@ -10,6 +10,9 @@ from flask_wtf.csrf import CSRFProtect
 from core import cli, errors, i18n, security, web
 from core.config import Settings
 from core.db import Database
+from core.identity import admin_views as identity_admin
+from core.identity import views as identity_views
+from core.identity import web as identity_web
 from core.plugins import PluginRegistry, build_registry
 from core.rendering import htmx
 from core.tenancy import TenantPathMiddleware
@@ -51,9 +54,12 @@ def create_app(
     i18n.init_app(app)
     security.init_app(app)
     web.init_app(app)
+    identity_web.init_app(app)
     errors.init_app(app)
     app.register_blueprint(platform.blueprint)
     app.register_blueprint(tenant_admin.blueprint)
+    app.register_blueprint(identity_views.blueprint)
+    app.register_blueprint(identity_admin.blueprint)
     _register_plugin_blueprints(app, registry)
     cli.init_app(app, registry)
 

@@ -12,6 +12,7 @@ from core.plugins import PluginRegistry
 from core.tenancy import enabled_plugins
 
 db_cli = click.Group("db", help="Database schema.")
+users_cli = click.Group("users", help="Platform users.")
 tenants_cli = click.Group("tenants", help="Municipalities (tenants).")
 
 
@@ -43,13 +44,24 @@ def db_upgrade() -> None:
 )
 def tenants_sync(overwrite: bool) -> None:
     """Load tenants/<slug>.toml into the database."""
-    from core.tenant_files import TenantFileError, read_all, sync
+    from core.tenant_files import (
+        TenantFileError,
+        read_all,
+        read_organisations,
+        sync,
+        sync_organisations,
+    )
 
+    directory = _settings().tenants_dir
     try:
-        files = read_all(_settings().tenants_dir, _registry())
+        organisations = read_organisations(directory / "organisations.toml")
+        files = read_all(directory, _registry())
+        lines = sync_organisations(_database(), organisations) + sync(
+            _database(), files, overwrite=overwrite
+        )
     except TenantFileError as error:
         raise click.ClickException(str(error)) from error
-    for line in sync(_database(), files, overwrite=overwrite):
+    for line in lines:
         click.echo(line)
 
 
@@ -77,7 +89,34 @@ def tenants_list() -> None:
         click.echo(f"{tenant.slug}\t{tenant.name}\t{plugins}")
 
 
+@users_cli.command("grant-admin")
+@click.option("--issuer", required=True, help="The identity provider's issuer URL.")
+@click.option("--subject", required=True, help="The user's subject (sub claim) at that provider.")
+@click.option("--name", default="", help="Display name until the user signs in.")
+def users_grant_admin(issuer: str, subject: str, name: str) -> None:
+    """Make (issuer, subject) a platform admin — the only way to get the first one."""
+    from core.audit import record_platform_action
+    from core.identity.models import User
+
+    with _database().tenant_session(None) as session:
+        issuer = issuer.rstrip("/")
+        user = session.exec(
+            select(User).where(User.issuer == issuer, User.subject == subject)
+        ).first()
+        user = user or User(issuer=issuer, subject=subject, name=name)
+        user.is_platform_admin = True
+        session.add(user)
+        record_platform_action(
+            session,
+            action="user.platform_admin_granted",
+            actor="cli",
+            detail={"issuer": issuer, "subject": subject},
+        )
+    click.echo(f"{subject} at {issuer} is now a platform admin")
+
+
 def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(tenants_cli)
     registry.all.register_cli_commands(cli=app.cli)

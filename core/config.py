@@ -7,7 +7,7 @@ any of them is still a development default.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,8 @@ class Settings:
     default_locale: str = "nl"
     log_level: str = "INFO"
     secure_cookies: bool = False
-    extra: dict = field(default_factory=dict)
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
 
     @property
     def is_production(self) -> bool:
@@ -58,6 +59,8 @@ class Settings:
             tenants_dir=Path(_env("TENANTS_DIR", str(PROJECT_ROOT / "tenants"))),
             log_level=_env("LOG_LEVEL", "INFO"),
             secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
+            session_idle_minutes=int(_env("SESSION_IDLE_MINUTES", "30")),
+            session_absolute_hours=int(_env("SESSION_ABSOLUTE_HOURS", "12")),
         )
         settings.check()
         return settings

@@ -18,6 +18,7 @@ class Tenant(SQLModel, table=True):
     slug: str = Field(max_length=63, sa_column_kwargs={"unique": True}, index=True)
     name: str = Field(max_length=200)
     active: bool = True
+    contact_email: str = Field(default="", max_length=320)
     theme: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     identity_providers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))

@@ -23,11 +23,22 @@ class PluginManifest:
         return self.description_en if locale.startswith("en") else self.description_nl
 
 
+ROLE_KINDS = ("staff", "partner", "parent", "starter")
+
+
 @dataclass(frozen=True)
 class Permission:
+    """``name`` is ``<plugin>.<verb>``; ``roles`` are the role kinds that hold it in that module.
+
+    Role kinds: ``staff`` (municipal staff of the module), ``partner`` (members of an organisation
+    granted the module), ``parent``, ``starter``. Tenant admins and platform admins hold every
+    permission of the modules enabled for the tenant.
+    """
+
     name: str
     description_nl: str
     description_en: str = ""
+    roles: tuple[str, ...] = ("staff",)
 
 
 @dataclass(frozen=True)

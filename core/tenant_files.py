@@ -16,9 +16,13 @@ from sqlmodel import delete, select
 
 from core import audit
 from core.db import Database
+from core.identity.models import Organisation, OrganisationGrant
+from core.identity.providers import ProviderConfig, ProviderConfigError
 from core.models import Tenant, TenantHost, TenantPlugin
 from core.plugins import PluginRegistry
 from core.tenancy import SLUG_PATTERN, Theme, normalise_host
+
+ORGANISATIONS_FILE = "organisations.toml"
 
 
 class TenantFileError(ValueError):
@@ -34,6 +38,8 @@ class TenantFile:
     theme: dict = field(default_factory=dict)
     settings: dict[str, dict] = field(default_factory=dict)
     identity_providers: list[dict] = field(default_factory=list)
+    contact_email: str = ""
+    organisations: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path, known_plugins: set[str]) -> TenantFile:
@@ -53,6 +59,12 @@ class TenantFile:
         if unknown:
             raise TenantFileError(f"{path.name}: unknown plugins {sorted(unknown)}")
         theme = dict(data.get("theme", {}))
+        providers = list(data.get("identity_providers", []))
+        for provider in providers:
+            try:
+                ProviderConfig.from_dict(provider)
+            except ProviderConfigError as error:
+                raise TenantFileError(f"{path.name}: {error}") from error
         bad_colours = Theme.validation_errors(theme)
         if bad_colours:
             raise TenantFileError(
@@ -65,13 +77,19 @@ class TenantFile:
             plugins=plugins,
             theme=theme,
             settings=dict(data.get("settings", {})),
-            identity_providers=list(data.get("identity_providers", [])),
+            identity_providers=providers,
+            contact_email=str(data.get("contact_email", "")),
+            organisations={
+                slug: list(modules) for slug, modules in data.get("organisations", {}).items()
+            },
         )
 
 
 def read_all(directory: Path, registry: PluginRegistry) -> list[TenantFile]:
     files = [
-        TenantFile.read(path, set(registry.names)) for path in sorted(directory.glob("*.toml"))
+        TenantFile.read(path, set(registry.names))
+        for path in sorted(directory.glob("*.toml"))
+        if path.name != ORGANISATIONS_FILE
     ]
     for tenant_file in files:
         missing = {
@@ -86,6 +104,58 @@ def read_all(directory: Path, registry: PluginRegistry) -> list[TenantFile]:
     return files
 
 
+ORGANISATION_KINDS = {"ckg", "school", "provider", "company", "public", "other"}
+
+
+def read_organisations(path: Path) -> list[dict]:
+    """``organisations.toml``: the partner organisations that exist once on the platform."""
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise TenantFileError(f"{path.name}: {error}") from error
+    organisations = []
+    for entry in data.get("organisations", []):
+        if not SLUG_PATTERN.match(str(entry.get("slug", ""))) or not entry.get("name"):
+            raise TenantFileError(f"{path.name}: every organisation needs a slug and a name")
+        if entry.get("kind", "other") not in ORGANISATION_KINDS:
+            raise TenantFileError(
+                f"{path.name}: kind of {entry['slug']} must be one of {sorted(ORGANISATION_KINDS)}"
+            )
+        organisations.append(
+            {"slug": entry["slug"], "name": entry["name"], "kind": entry.get("kind", "other")}
+        )
+    return organisations
+
+
+def sync_organisations(database: Database, organisations: list[dict]) -> list[str]:
+    report = []
+    with database.tenant_session(None) as session:
+        for entry in organisations:
+            row = session.exec(
+                select(Organisation).where(Organisation.slug == entry["slug"])
+            ).first()
+            report.append(f"organisation {entry['slug']}: {'updated' if row else 'created'}")
+            row = row or Organisation(slug=entry["slug"], name=entry["name"], kind=entry["kind"])
+            row.name, row.kind = entry["name"], entry["kind"]
+            session.add(row)
+    return report
+
+
+def _grant_organisations(session, grants: dict[str, list[str]]) -> None:
+    for slug, modules in grants.items():
+        organisation = session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+        if organisation is None:
+            raise TenantFileError(f"organisation {slug!r} is not in organisations.toml")
+        grant = session.exec(
+            select(OrganisationGrant).where(OrganisationGrant.organisation_id == organisation.id)
+        ).first()
+        grant = grant or OrganisationGrant(organisation_id=organisation.id)
+        grant.modules = sorted(modules)
+        session.add(grant)
+
+
 def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False) -> list[str]:
     """Load tenant files; returns one line per tenant saying what happened."""
     report = []
@@ -96,6 +166,7 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
             if created:
                 tenant = Tenant(slug=tenant_file.slug, name=tenant_file.name)
             tenant.name = tenant_file.name
+            tenant.contact_email = tenant_file.contact_email
             if created or overwrite:
                 tenant.theme = tenant_file.theme
                 tenant.identity_providers = tenant_file.identity_providers
@@ -116,6 +187,8 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
                     row.enabled = name in tenant_file.plugins
                     row.settings = dict(tenant_file.settings.get(name, {}))
                 session.add(row)
+            if created or overwrite:
+                _grant_organisations(session, tenant_file.organisations)
             audit.record(
                 session,
                 action="tenant.created" if created else "tenant.synced",

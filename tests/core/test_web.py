@@ -9,6 +9,7 @@ from core.config import ConfigurationError, Settings
 from core.models import AuditEntry
 from core.security import CONTENT_SECURITY_POLICY
 from tests.support.apps import probe_app, tenant_id
+from tests.support.auth import signed_in_as
 
 
 @pytest.fixture
@@ -19,6 +20,14 @@ def app(sqlite_settings):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def admin_client(app):
+    """A client signed in as tenant admin of Aalst."""
+    client = app.test_client()
+    signed_in_as(client, app, "aalst", "beheerder", ["tenant_admin"])
+    return client
 
 
 def test_tenant_is_found_by_host_and_by_path_prefix(client):
@@ -67,7 +76,8 @@ def test_disabled_plugin_routes_answer_404_for_that_tenant_only(client):
     assert client.get("/t/brugge/ckg/").status_code == 200
 
 
-def test_disabling_a_plugin_at_run_time_hides_routes_and_navigation_for_that_tenant(client):
+def test_disabling_a_plugin_at_run_time_hides_routes_and_navigation_for_that_tenant(admin_client):
+    client = admin_client
     assert 'href="/t/aalst/probe/"' in client.get("/t/aalst/").text
     response = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
     assert response.status_code == 302
@@ -78,7 +88,8 @@ def test_disabling_a_plugin_at_run_time_hides_routes_and_navigation_for_that_ten
     assert client.get("/t/aalst/probe/").status_code == 200
 
 
-def test_toggling_a_plugin_with_htmx_returns_only_the_module_list(client):
+def test_toggling_a_plugin_with_htmx_returns_only_the_module_list(admin_client):
+    client = admin_client
     response = client.post(
         "/t/aalst/beheer/modules/probe", data={"enabled": "0"}, headers={"HX-Request": "true"}
     )
@@ -87,7 +98,8 @@ def test_toggling_a_plugin_with_htmx_returns_only_the_module_list(client):
     assert "<html" not in response.text
 
 
-def test_a_plugin_cannot_be_enabled_before_what_it_requires(app, client):
+def test_a_plugin_cannot_be_enabled_before_what_it_requires(app, admin_client):
+    client = admin_client
     registry = app.extensions["opvangplein.plugins"]
     registry.manifests["probe"] = type(registry.manifests["probe"])(
         name="probe", title_nl="Proefmodule", title_en="Probe module", requires=("starters",)
@@ -99,11 +111,13 @@ def test_a_plugin_cannot_be_enabled_before_what_it_requires(app, client):
     assert client.get("/t/aalst/probe/").status_code == 404
 
 
-def test_toggling_an_unknown_plugin_is_a_404(client):
+def test_toggling_an_unknown_plugin_is_a_404(admin_client):
+    client = admin_client
     assert client.post("/t/aalst/beheer/modules/nothing", data={"enabled": "1"}).status_code == 404
 
 
-def test_plugin_settings_are_validated_and_saved(client):
+def test_plugin_settings_are_validated_and_saved(admin_client):
+    client = admin_client
     bad = client.post(
         "/t/aalst/beheer/modules/probe/instellingen", data={"max_children": "veel", "mode": "calm"}
     )
@@ -117,7 +131,8 @@ def test_plugin_settings_are_validated_and_saved(client):
     assert 'value="6"' in page
 
 
-def test_theme_changes_apply_at_once_and_bad_colours_are_refused(app, client):
+def test_theme_changes_apply_at_once_and_bad_colours_are_refused(app, admin_client):
+    client = admin_client
     bad = client.post(
         "/t/aalst/beheer/thema",
         data={"primary": "rood", "primary_text": "#ffffff", "accent": "#eeeeee"},
@@ -137,22 +152,16 @@ def test_theme_changes_apply_at_once_and_bad_colours_are_refused(app, client):
     assert "theme.updated" in actions
 
 
-def test_admin_development_guard_refuses_non_loopback_clients(client):
-    response = client.get("/t/aalst/beheer/", environ_base={"REMOTE_ADDR": "192.0.2.10"})
-    assert response.status_code == 403
+def test_admin_pages_need_sign_in_and_the_admin_permission(app, client):
+    assert client.get("/t/aalst/beheer/").status_code == 401
+    signed_in_as(client, app, "aalst", "ouder", ["parent"])
+    assert client.get("/t/aalst/beheer/").status_code == 403
+    assert client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"}).status_code == 403
 
 
-def test_admin_development_guard_is_closed_in_production(tmp_path):
-    settings = Settings(
-        env="production",
-        secret_key="x" * 40,
-        database_url=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        tenants_dir=tmp_path,
-        secure_cookies=True,
-    )
-    app = probe_app(settings)
-    response = app.test_client().get("/t/aalst/beheer/", base_url="https://127.0.0.1")
-    assert response.status_code == 403
+def test_a_tenant_admin_of_one_tenant_is_nobody_at_another(app, admin_client):
+    assert admin_client.get("/t/aalst/beheer/").status_code == 200
+    assert admin_client.get("/t/brugge/beheer/").status_code == 401
 
 
 def test_production_refuses_development_defaults():
@@ -172,6 +181,7 @@ def test_production_refuses_the_default_secret_from_the_environment(monkeypatch)
 def test_state_changing_requests_need_a_csrf_token(sqlite_settings):
     app = probe_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True})
     client = app.test_client()
+    signed_in_as(client, app, "aalst", "beheerder", ["tenant_admin"])
     refused = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
     assert refused.status_code == 400
     assert "Traceback" not in refused.text
@@ -204,7 +214,8 @@ def test_session_cookie_flags(sqlite_settings):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_pages_have_no_inline_scripts_or_styles(client):
+def test_pages_have_no_inline_scripts_or_styles(admin_client):
+    client = admin_client
     page = client.get("/t/aalst/beheer/").text
     assert "<script>" not in page and "<style" not in page and " style=" not in page
     assert 'class="utrecht-skip-link" href="#main"' in page and '<main id="main"' in page

@@ -1,0 +1,155 @@
+"""``make run``: two local OpenID providers with the demo users, then the platform itself.
+
+Development only. The providers are oidc-provider-mock (a real OpenID provider); the demo tenants'
+files point at them: port 9400 for organisation accounts (municipal staff and partners), port
+9401 for citizens (parents, starters).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+ORGANISATION_PORT = 9400
+CITIZEN_PORT = 9401
+
+ORGANISATION_USERS = [
+    {"sub": "platform-admin", "name": "Pat Platform", "email": "platform@opvangplein.test"},
+    {
+        "sub": "beheerder-hz",
+        "name": "Hanne Beheerder",
+        "email": "beheer@heusden-zolder.test",
+        "roles": ["heusden-zolder-admin"],
+    },
+    {
+        "sub": "beheerder-herenthout",
+        "name": "Herman Beheerder",
+        "email": "beheer@herenthout.test",
+        "roles": ["herenthout-admin"],
+    },
+    {
+        "sub": "beheerder-deinze",
+        "name": "Dirk Beheerder",
+        "email": "beheer@deinze.test",
+        "roles": ["deinze-admin"],
+    },
+    {
+        "sub": "loket-hz",
+        "name": "Lotte Loket",
+        "email": "loket@heusden-zolder.test",
+        "roles": ["heusden-zolder-loket"],
+    },
+    {
+        "sub": "ckg-karim",
+        "name": "Karim CKG",
+        "email": "karim@ckg-limburg.test",
+        "org": "ckg-limburg",
+    },
+    {
+        "sub": "ckg-els",
+        "name": "Els CKG",
+        "email": "els@ckg-oost-vlaanderen.test",
+        "org": "ckg-oost-vlaanderen",
+    },
+    {
+        "sub": "school-sara",
+        "name": "Sara School",
+        "email": "sara@cvo-limburg.test",
+        "org": "cvo-limburg",
+    },
+    {
+        "sub": "opvang-pieter",
+        "name": "Pieter Speelboom",
+        "email": "pieter@speelboom.test",
+        "org": "kdv-de-speelboom",
+    },
+]
+CITIZEN_USERS = [
+    {"sub": "ouder-an", "name": "An Ouder", "email": "an@ouders.test"},
+    {
+        "sub": "starter-sofie",
+        "name": "Sofie Starter",
+        "email": "sofie@starters.test",
+        "roles": ["starter"],
+    },
+]
+
+
+def provider_command(port: int, users: list[dict]) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "oidc_provider_mock",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    for user in users:
+        command += ["--user-claims", json.dumps(user)]
+    return command
+
+
+def wait_until_up(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"identity provider at {url} did not start")
+
+
+def main() -> None:
+    port = os.environ.get("PORT", "5000")
+    processes = [
+        subprocess.Popen(provider_command(ORGANISATION_PORT, ORGANISATION_USERS)),
+        subprocess.Popen(provider_command(CITIZEN_PORT, CITIZEN_USERS)),
+    ]
+    try:
+        for provider_port in (ORGANISATION_PORT, CITIZEN_PORT):
+            wait_until_up(f"http://127.0.0.1:{provider_port}/.well-known/openid-configuration")
+        app = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "core",
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                port,
+            ],
+            # The mock provider accepts any client secret; the tenant files name this variable.
+            env={
+                **os.environ,
+                "OPVANGPLEIN_DEMO_IDP_SECRET": os.environ.get(
+                    "OPVANGPLEIN_DEMO_IDP_SECRET", "demo-secret"
+                ),
+            },
+        )
+        processes.append(app)
+        app.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Identity and access: OIDC sign-in per tenant, users, organisations, memberships, roles."""

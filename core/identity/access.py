@@ -1,0 +1,77 @@
+"""Roles and permissions: who may do what in the current tenant.
+
+Roles a user holds in a tenant:
+``tenant_admin``; ``staff:<plugin>`` (municipal staff of one module); ``partner:<plugin>``
+(derived: member of an organisation the tenant granted that module); ``parent``; ``starter``.
+Platform admins are marked on the user. Views require a permission with
+:func:`require_permission`; templates ask ``can("loket.allocate")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import wraps
+
+from flask import abort, current_app, g
+
+from core.plugin_types import Permission
+
+CORE_PERMISSIONS = (
+    Permission(
+        "core.admin",
+        "Gemeente beheren: modules, thema, leden, organisaties, aanmelden",
+        "Administer the municipality",
+        roles=(),
+    ),
+    Permission("core.audit", "Auditlog inzien", "View the audit log", roles=()),
+)
+
+
+def declared_permissions(registry, enabled: Iterable[str]) -> list[tuple[str, Permission]]:
+    """(plugin, permission) for the core and every enabled plugin."""
+    result = [("core", permission) for permission in CORE_PERMISSIONS]
+    for name in sorted(enabled):
+        if name not in registry.manifests:
+            continue
+        for permissions in registry.for_plugins({name}).declare_permissions():
+            result.extend((name, permission) for permission in permissions or ())
+    return result
+
+
+def permissions_for(
+    roles: Iterable[str],
+    declared: Iterable[tuple[str, Permission]],
+    *,
+    is_platform_admin: bool = False,
+) -> frozenset[str]:
+    roles = set(roles)
+    if is_platform_admin or "tenant_admin" in roles:
+        return frozenset(permission.name for _, permission in declared)
+    granted = set()
+    for plugin, permission in declared:
+        for kind in permission.roles:
+            if kind in ("staff", "partner") and f"{kind}:{plugin}" in roles or kind in ("parent", "starter") and kind in roles:
+                granted.add(permission.name)
+    return frozenset(granted)
+
+
+def can(permission: str) -> bool:
+    return permission in g.get("permissions", frozenset())
+
+
+def require_permission(permission: str):
+    """Anonymous → 401 (with a sign-in link); signed in without the permission → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if g.get("user") is None:
+                abort(401)
+            if not can(permission):
+                current_app.logger.info("permission %s refused", permission)
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator

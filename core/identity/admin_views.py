@@ -1,0 +1,321 @@
+"""Tenant admin pages for access: members and roles, organisations, identity providers, audit."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import func, select
+
+from core import audit
+from core.identity.access import require_permission
+from core.identity.models import (
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    OrganisationMember,
+    User,
+)
+from core.identity.providers import ProviderConfig, ProviderConfigError
+from core.models import AuditEntry, Tenant
+from core.web import db_session
+
+blueprint = Blueprint("identity_admin", __name__, url_prefix="/beheer", template_folder="templates")
+AUDIT_PAGE_SIZE = 50
+
+
+@blueprint.before_request
+def _tenant_only():
+    if g.tenant is None:
+        abort(404)
+
+
+def assignable_roles() -> list[str]:
+    modules = sorted(g.enabled_plugins)
+    return ["tenant_admin", *[f"staff:{name}" for name in modules], "parent", "starter"]
+
+
+# -- members ---------------------------------------------------------------------------------
+
+
+def _members_page(errors: dict | None = None, status: int = 200):
+    db = db_session()
+    rows = db.exec(
+        select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
+    ).all()
+    return (
+        render_template(
+            "identity/admin_members.html",
+            members=rows,
+            roles=assignable_roles(),
+            errors=errors or {},
+        ),
+        status,
+    )
+
+
+@blueprint.get("/leden")
+@require_permission("core.admin")
+def members():
+    return _members_page()
+
+
+@blueprint.post("/leden")
+@require_permission("core.admin")
+def add_member():
+    email = request.form.get("email", "").strip().lower()
+    roles = [role for role in request.form.getlist("roles") if role in assignable_roles()]
+    db = db_session()
+    user = db.exec(select(User).where(func.lower(User.email) == email)).first() if email else None
+    if user is None:
+        return _members_page(
+            {
+                "new-email": _(
+                    "No one has signed in with this e-mail address yet. Ask them to sign in once, then add them."
+                )
+            },
+            422,
+        )
+    if not roles:
+        return _members_page({"new-roles": _("Choose at least one role.")}, 422)
+    membership = db.exec(select(Membership).where(Membership.user_id == user.id)).first()
+    before = list(membership.roles) if membership else []
+    membership = membership or Membership(user_id=user.id, roles=[], claim_roles=[])
+    membership.roles = sorted(set(membership.roles) | set(roles))
+    db.add(membership)
+    audit.record(
+        db,
+        action="member.roles_changed",
+        object_type="user",
+        object_id=user.id,
+        detail={"before": before, "after": membership.roles},
+    )
+    db.commit()
+    return redirect(url_for("identity_admin.members"))
+
+
+@blueprint.post("/leden/<uuid:membership_id>")
+@require_permission("core.admin")
+def update_member(membership_id: uuid.UUID):
+    db = db_session()
+    membership = db.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    roles = sorted(role for role in request.form.getlist("roles") if role in assignable_roles())
+    if (
+        membership.user_id == g.user.id
+        and "tenant_admin" not in roles
+        and "tenant_admin" in membership.roles
+    ):
+        return _members_page(
+            {f"member-{membership.id}": _("You cannot take away your own administrator role.")}, 422
+        )
+    before = list(membership.roles)
+    membership.roles = roles
+    db.add(membership)
+    audit.record(
+        db,
+        action="member.roles_changed",
+        object_type="user",
+        object_id=membership.user_id,
+        detail={"before": before, "after": roles},
+    )
+    db.commit()
+    return redirect(url_for("identity_admin.members"))
+
+
+# -- organisations ---------------------------------------------------------------------------
+
+
+@blueprint.get("/organisaties")
+@require_permission("core.admin")
+def organisations():
+    db = db_session()
+    grants = {grant.organisation_id: grant for grant in db.exec(select(OrganisationGrant)).all()}
+    rows = db.exec(select(Organisation).order_by(Organisation.name)).all()
+    member_counts = dict(
+        db.exec(
+            select(OrganisationMember.organisation_id, func.count()).group_by(
+                OrganisationMember.organisation_id
+            )
+        ).all()
+    )
+    return render_template(
+        "identity/admin_organisations.html",
+        organisations=rows,
+        grants=grants,
+        member_counts=member_counts,
+        modules=sorted(g.enabled_plugins),
+    )
+
+
+@blueprint.post("/organisaties/<uuid:organisation_id>")
+@require_permission("core.admin")
+def grant_organisation(organisation_id: uuid.UUID):
+    db = db_session()
+    organisation = db.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    modules = sorted(
+        module for module in request.form.getlist("modules") if module in g.enabled_plugins
+    )
+    grant = db.exec(
+        select(OrganisationGrant).where(OrganisationGrant.organisation_id == organisation.id)
+    ).first()
+    before = list(grant.modules) if grant else []
+    if modules:
+        grant = grant or OrganisationGrant(organisation_id=organisation.id)
+        grant.modules = modules
+        db.add(grant)
+    elif grant is not None:
+        db.delete(grant)
+    audit.record(
+        db,
+        action="organisation.access_changed",
+        object_type="organisation",
+        object_id=organisation.slug,
+        detail={"before": before, "after": modules},
+    )
+    db.commit()
+    return redirect(url_for("identity_admin.organisations"))
+
+
+# -- identity providers ----------------------------------------------------------------------
+
+
+def provider_form(config: ProviderConfig) -> dict:
+    data = config.to_dict()
+    return {
+        **data,
+        "scopes": " ".join(data["scopes"]),
+        "role_map": "\n".join(f"{claim} = {role}" for claim, role in data["role_map"].items()),
+        "default_roles": " ".join(data["default_roles"]),
+        "organisations": " ".join(data["organisations"]),
+    }
+
+
+def provider_from_form(form) -> dict:
+    role_map = {}
+    for line in form.get("role_map", "").splitlines():
+        if "=" in line:
+            claim, role = (part.strip() for part in line.split("=", 1))
+            if claim:
+                role_map[claim] = role
+    return {
+        "key": form.get("key", "").strip(),
+        "label_nl": form.get("label_nl", "").strip() or "Aanmelden",
+        "label_en": form.get("label_en", "").strip() or "Sign in",
+        "issuer": form.get("issuer", "").strip(),
+        "client_id": form.get("client_id", "").strip(),
+        "client_secret_env": form.get("client_secret_env", "").strip(),
+        "scopes": form.get("scopes", "openid").split(),
+        "roles_claim": form.get("roles_claim", "").strip(),
+        "role_map": role_map,
+        "default_roles": form.get("default_roles", "").split(),
+        "organisation_claim": form.get("organisation_claim", "").strip(),
+        "organisations": form.get("organisations", "").split(),
+    }
+
+
+def _providers_page(error: str | None = None, form: dict | None = None, status: int = 200):
+    configured = []
+    for data in g.tenant.identity_providers or []:
+        try:
+            configured.append((provider_form(ProviderConfig.from_dict(data)), None))
+        except ProviderConfigError as problem:
+            configured.append((data, str(problem)))
+    return (
+        render_template(
+            "identity/admin_providers.html",
+            providers=configured,
+            error=error,
+            form=form or {},
+            roles_hint=assignable_roles(),
+        ),
+        status,
+    )
+
+
+@blueprint.get("/aanmelden")
+@require_permission("core.admin")
+def providers():
+    return _providers_page()
+
+
+@blueprint.post("/aanmelden")
+@require_permission("core.admin")
+def save_provider():
+    data = provider_from_form(request.form)
+    try:
+        config = ProviderConfig.from_dict(data)
+    except ProviderConfigError as problem:
+        return _providers_page(str(problem), request.form.to_dict(), 422)
+    db = db_session()
+    tenant = db.get(Tenant, g.tenant.id)
+    others = [entry for entry in tenant.identity_providers if entry.get("key") != config.key]
+    tenant.identity_providers = [*others, config.to_dict()]
+    db.add(tenant)
+    audit.record(
+        db,
+        action="provider.saved",
+        object_type="provider",
+        object_id=config.key,
+        detail=config.to_dict(),
+    )
+    db.commit()
+    return redirect(url_for("identity_admin.providers"))
+
+
+@blueprint.post("/aanmelden/<key>/verwijderen")
+@require_permission("core.admin")
+def delete_provider(key: str):
+    db = db_session()
+    tenant = db.get(Tenant, g.tenant.id)
+    remaining = [entry for entry in tenant.identity_providers if entry.get("key") != key]
+    if len(remaining) == len(tenant.identity_providers):
+        abort(404)
+    tenant.identity_providers = remaining
+    db.add(tenant)
+    audit.record(db, action="provider.deleted", object_type="provider", object_id=key)
+    db.commit()
+    return redirect(url_for("identity_admin.providers"))
+
+
+# -- audit -----------------------------------------------------------------------------------
+
+AUDIT_FILTERS = {
+    "signin": "signin.",
+    "members": "member.",
+    "organisations": "organisation.",
+    "modules": "plugin.",
+    "providers": "provider.",
+}
+
+
+@blueprint.get("/audit")
+@require_permission("core.audit")
+def audit_log():
+    db = db_session()
+    chosen = request.args.get("soort", "")
+    try:
+        page = max(1, int(request.args.get("pagina", "1")))
+    except ValueError:
+        page = 1
+    statement = select(AuditEntry)
+    if chosen in AUDIT_FILTERS:
+        statement = statement.where(AuditEntry.action.startswith(AUDIT_FILTERS[chosen]))
+    total = db.exec(select(func.count()).select_from(statement.subquery())).one()
+    entries = db.exec(
+        statement.order_by(AuditEntry.at.desc())
+        .offset((page - 1) * AUDIT_PAGE_SIZE)
+        .limit(AUDIT_PAGE_SIZE)
+    ).all()
+    return render_template(
+        "identity/admin_audit.html",
+        entries=entries,
+        filters=AUDIT_FILTERS,
+        chosen=chosen,
+        page=page,
+        pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
+    )

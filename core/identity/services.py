@@ -1,0 +1,99 @@
+"""Completing a sign-in: the user, their organisation, their membership in the tenant."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core.db import utcnow
+from core.identity.models import (
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    OrganisationMember,
+    User,
+)
+from core.identity.providers import ProviderConfig
+
+
+class NoMembership(Exception):
+    """The user signed in correctly but may do nothing in this tenant."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(user.email or user.subject)
+        self.user = user
+
+
+def upsert_user(db, *, issuer: str, claims: dict) -> User:
+    """The user is (issuer, subject); the same pair in another tenant is the same user."""
+    user = db.exec(
+        select(User).where(User.issuer == issuer, User.subject == str(claims["sub"]))
+    ).first()
+    if user is None:
+        user = User(issuer=issuer, subject=str(claims["sub"]))
+    user.name = str(claims.get("name") or claims.get("preferred_username") or user.name or "")[:200]
+    user.email = str(claims.get("email") or user.email or "")[:320]
+    user.last_sign_in_at = utcnow()
+    db.add(user)
+    db.flush()
+    return user
+
+
+def join_asserted_organisation(
+    db, user: User, provider: ProviderConfig, claims: dict
+) -> Organisation | None:
+    slug = provider.organisation_from_claims(claims)
+    if slug is None:
+        return None
+    organisation = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
+    if organisation is None:
+        return None
+    link = db.exec(
+        select(OrganisationMember).where(
+            OrganisationMember.organisation_id == organisation.id,
+            OrganisationMember.user_id == user.id,
+        )
+    ).first()
+    if link is None:
+        db.add(OrganisationMember(organisation_id=organisation.id, user_id=user.id))
+    return organisation
+
+
+def partner_roles(db, user_id) -> set[str]:
+    """``partner:<module>`` for each module granted (in the db's tenant) to the user's organisations."""
+    organisation_ids = db.exec(
+        select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == user_id)
+    ).all()
+    if not organisation_ids:
+        return set()
+    grants = db.exec(
+        select(OrganisationGrant).where(OrganisationGrant.organisation_id.in_(organisation_ids))
+    ).all()
+    return {f"partner:{module}" for grant in grants for module in grant.modules}
+
+
+def membership_of(db, user_id) -> Membership | None:
+    return db.exec(select(Membership).where(Membership.user_id == user_id)).first()
+
+
+def roles_of(db, user_id) -> set[str]:
+    membership = membership_of(db, user_id)
+    roles = set(membership.roles) | set(membership.claim_roles) if membership else set()
+    return roles | partner_roles(db, user_id)
+
+
+def admit(db, *, provider: ProviderConfig, claims: dict) -> User:
+    """Record the sign-in's user and roles in the db session's tenant, or refuse entry."""
+    user = upsert_user(db, issuer=provider.issuer, claims=claims)
+    join_asserted_organisation(db, user, provider, claims)
+    db.flush()
+    claimed = provider.roles_from_claims(claims)
+    membership = membership_of(db, user.id)
+    if membership is not None:
+        membership.claim_roles = claimed
+        db.add(membership)
+    elif claimed:
+        db.add(Membership(user_id=user.id, roles=[], claim_roles=claimed))
+    db.flush()
+    if not roles_of(db, user.id) and not user.is_platform_admin:
+        raise NoMembership(user)
+    return user

@@ -1,0 +1,71 @@
+"""Per request: who is signed in at this tenant, with which roles and permissions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, current_app, g, session
+
+from core.identity import oidc
+from core.identity.access import can, declared_permissions, permissions_for
+from core.identity.models import User
+from core.identity.services import roles_of
+from core.identity.sessions import Lifetimes, active_session
+from core.web import db_session, registry
+
+AUTH_KEY = "auth"
+
+
+def lifetimes() -> Lifetimes:
+    settings = current_app.extensions["opvangplein.settings"]
+    return Lifetimes(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+def session_token(tenant_id) -> str | None:
+    return session.get(AUTH_KEY, {}).get(str(tenant_id))
+
+
+def remember_token(tenant_id, token: str) -> None:
+    tokens = dict(session.get(AUTH_KEY, {}))
+    tokens[str(tenant_id)] = token
+    session[AUTH_KEY] = tokens
+
+
+def forget_token(tenant_id) -> None:
+    tokens = dict(session.get(AUTH_KEY, {}))
+    if tokens.pop(str(tenant_id), None) is not None:
+        session[AUTH_KEY] = tokens
+
+
+def load_user() -> None:
+    g.user = None
+    g.sign_in = None
+    g.roles = frozenset()
+    g.permissions = frozenset()
+    tenant = g.get("tenant")
+    if tenant is None:
+        return
+    token = session_token(tenant.id)
+    if token is None:
+        return
+    db = db_session()
+    sign_in = active_session(db, token, lifetimes())
+    if sign_in is None:
+        forget_token(tenant.id)
+        return
+    user = db.get(User, sign_in.user_id)
+    if user is None:
+        return
+    roles = frozenset(roles_of(db, user.id))
+    declared = declared_permissions(registry(), g.enabled_plugins)
+    g.user, g.sign_in, g.roles = user, sign_in, roles
+    g.permissions = permissions_for(roles, declared, is_platform_admin=user.is_platform_admin)
+
+
+def init_app(app: Flask) -> None:
+    oidc.init_app(app)
+    app.before_request(load_user)
+    app.jinja_env.globals["can"] = can
