@@ -198,3 +198,12 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
             )
         report.append(f"{tenant_file.slug}: {'created' if created else 'updated'}")
     return report
+
+
+def sync_directory(
+    database: Database, directory: Path, registry: PluginRegistry, *, overwrite: bool = False
+) -> list[str]:
+    """Organisations first (tenants grant them access), then every tenant file."""
+    organisations = read_organisations(directory / ORGANISATIONS_FILE)
+    files = read_all(directory, registry)
+    return sync_organisations(database, organisations) + sync(database, files, overwrite=overwrite)

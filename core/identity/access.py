@@ -50,7 +50,12 @@ def permissions_for(
     granted = set()
     for plugin, permission in declared:
         for kind in permission.roles:
-            if kind in ("staff", "partner") and f"{kind}:{plugin}" in roles or kind in ("parent", "starter") and kind in roles:
+            if (
+                kind in ("staff", "partner")
+                and f"{kind}:{plugin}" in roles
+                or kind in ("parent", "starter")
+                and kind in roles
+            ):
                 granted.add(permission.name)
     return frozenset(granted)
 

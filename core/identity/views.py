@@ -12,7 +12,7 @@ from core.identity import oidc
 from core.identity.providers import find_provider, tenant_providers
 from core.identity.services import NoMembership, admit
 from core.identity.sessions import end_session, open_session
-from core.identity.web import forget_token, remember_token, session_token
+from core.identity.web import forget_token, remember_token, rotate_session, session_token
 from core.web import db_session
 
 blueprint = Blueprint("identity", __name__, template_folder="templates")
@@ -87,10 +87,7 @@ def callback(key: str):
         )
         db.commit()
         return render_template("identity/no_membership.html", user=refusal.user), 403
-    language = session.get("lang")
-    session.clear()  # a fresh session at sign-in: nothing from before survives
-    if language:
-        session["lang"] = language
+    rotate_session()
     token = open_session(db, user_id=user.id, provider=key, id_token=id_token)
     audit.record(
         db,

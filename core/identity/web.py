@@ -40,6 +40,23 @@ def forget_token(tenant_id) -> None:
         session[AUTH_KEY] = tokens
 
 
+def rotate_session() -> None:
+    """Start a fresh session at sign-in: nothing planted before it survives.
+
+    Kept: the chosen language and sign-ins at *other* tenants (in development all tenants share
+    one host and so one cookie).
+    """
+    language = session.get("lang")
+    others = {
+        key: value for key, value in session.get(AUTH_KEY, {}).items() if key != str(g.tenant.id)
+    }
+    session.clear()
+    if language:
+        session["lang"] = language
+    if others:
+        session[AUTH_KEY] = others
+
+
 def load_user() -> None:
     g.user = None
     g.sign_in = None

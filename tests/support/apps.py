@@ -12,7 +12,7 @@ from core.config import Settings
 from core.migrator import grant_application_role, upgrade_all
 from core.plugins import build_registry
 from core.rls import tenant_rls_statements
-from core.tenant_files import read_all, sync
+from core.tenant_files import sync_directory
 
 TENANT_FILES = {
     "aalst": 'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = ["probe", "loket"]\n',
@@ -57,7 +57,7 @@ def probe_app(
         settings=settings,
         registry=registry,
     )
-    sync(app.extensions["opvangplein.db"], read_all(settings.tenants_dir, registry))
+    sync_directory(app.extensions["opvangplein.db"], settings.tenants_dir, registry)
     return app
 
 
