@@ -6,7 +6,9 @@ import pytest
 
 from core.plugins import build_registry
 from tests.core.probe_plugin import ProbeChild, ProbeFamily
+from core.identity.models import Membership
 from tests.support.apps import probe_app, tenant_id
+from tests.support.auth import make_partner, make_user, sign_in, signed_in_as
 from tests.support.route_probe import candidate_urls, footprint, leaks
 
 
@@ -54,6 +56,43 @@ def test_tenant_b_never_receives_tenant_a_objects_on_any_route(probed):
                 )
     assert problems == []
     assert footprint(probed, tenant_id(probed, "aalst")) == victim, "tenant A's data changed"
+
+
+ROLES_OF_B = {
+    "anonymous": None,
+    "tenant_admin": ["tenant_admin"],
+    "staff": [f"staff:{name}" for name in ["probe", *build_registry().names]],
+    "parent": ["parent"],
+    "starter": ["starter"],
+    "partner": "partner",
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES_OF_B))
+def test_every_role_of_tenant_b_is_refused_tenant_a_objects(probed, role):
+    aalst = tenant_id(probed, "aalst")
+    with probed.extensions["opvangplein.db"].tenant_session(aalst) as db:
+        member = Membership(user_id=make_user(probed, "lid-van-aalst").id, roles=["tenant_admin"], claim_roles=[])
+        db.add(member)
+    victim = footprint(probed, aalst)
+    client = probed.test_client()
+    roles = ROLES_OF_B[role]
+    if roles == "partner":
+        user = make_user(probed, "partner-van-brugge")
+        make_partner(probed, "brugge", user, "ckg-proef", ["probe", *build_registry().names])
+        sign_in(client, probed, "brugge", user)
+    elif roles is not None:
+        signed_in_as(client, probed, "brugge", f"{role}-van-brugge", roles)
+    problems = []
+    for method, endpoint, path in candidate_urls(probed, victim):
+        names_a_victim = any(secret in path for secret in victim.ids)
+        response = client.open(f"/t/brugge{path}", method=method, headers={"HX-Request": "true"})
+        found = leaks(response.get_data(as_text=True), victim, path)
+        refused = response.status_code in (401, 403, 404, 405)
+        if found or response.status_code >= 500 or (names_a_victim and not refused):
+            problems.append(f"{role}: {method} {path} [{endpoint}] {response.status_code} leaks={found}")
+    assert problems == []
+    assert footprint(probed, aalst) == victim, "tenant A's data changed"
 
 
 def test_the_probe_sees_a_leak_when_there_is_one(probed):
