@@ -38,6 +38,7 @@ class Settings:
     log_level: str = "INFO"
     secure_cookies: bool = False
     session_idle_minutes: int = 30
+    platform_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
     session_absolute_hours: int = 12
 
     @property
@@ -60,6 +61,11 @@ class Settings:
             log_level=_env("LOG_LEVEL", "INFO"),
             secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
             session_idle_minutes=int(_env("SESSION_IDLE_MINUTES", "30")),
+            platform_hosts=tuple(
+                host.strip().lower()
+                for host in _env("PLATFORM_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+                if host.strip()
+            ),
             session_absolute_hours=int(_env("SESSION_ABSOLUTE_HOURS", "12")),
         )
         settings.check()

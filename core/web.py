@@ -62,8 +62,7 @@ def _resolve_tenant() -> None:
 def _is_platform_host(host: str) -> bool:
     from core.tenancy import normalise_host
 
-    allowed = current_app.config.get("PLATFORM_HOSTS", {"localhost", "127.0.0.1", "[::1]"})
-    return normalise_host(host) in allowed
+    return normalise_host(host) in current_app.extensions["opvangplein.settings"].platform_hosts
 
 
 def _close_session(exc: BaseException | None) -> None:

@@ -1,0 +1,196 @@
+"""The page shell in a real browser: htmx swaps, CSRF header, strict CSP, accessibility (axe)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, Response, expect
+
+pytestmark = pytest.mark.browser
+
+PLATFORM = "/"
+HOME = "/t/aalst/"
+ADMIN = "/t/aalst/beheer/"
+PROBE_ROW = "#plugin-probe"
+PROBE_TOGGLE = "#plugin-probe-toggle"
+PROBE_MENU_LINK = 'nav.site-nav a[href="/t/aalst/probe/"]'
+THEME_FORM = 'form[action="/t/aalst/beheer/thema"]'
+SEVERE_IMPACTS = {"serious", "critical"}
+
+
+def toggle_probe(page: Page) -> Response:
+    """Press the probe row's enable/disable button; return the htmx response."""
+    with page.expect_response(
+        lambda response: (
+            response.url.endswith("/t/aalst/beheer/modules/probe")
+            and response.request.method == "POST"
+        )
+    ) as answer:
+        page.locator(f"{PROBE_ROW} button").click()
+    return answer.value
+
+
+def probe_is_offered_for(page: Page, action: str) -> None:
+    """Wait until the swapped row offers ``action`` ("1" = enable, "0" = disable)."""
+    expect(page.locator(f'{PROBE_ROW} input[name="enabled"]')).to_have_value(action)
+
+
+def assert_no_severe_violations(violations: list[dict], where: str) -> None:
+    severe = [v for v in violations if v["impact"] in SEVERE_IMPACTS]
+    summary = "\n".join(
+        f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})\n"
+        + "\n".join(
+            f"      {', '.join(node['target'])}: {node.get('failureSummary', '')}"
+            for node in v["nodes"][:5]
+        )
+        for v in severe
+    )
+    assert not severe, f"axe found serious accessibility problems on {where}:\n{summary}"
+
+
+def test_toggling_a_module_swaps_only_the_module_list(admin_page: Page, browser_log):
+    admin_page.goto(ADMIN)
+    status = admin_page.locator(f"{PROBE_ROW} .plugin-status")
+    enabled_text = status.inner_text()
+    expect(admin_page.locator(PROBE_MENU_LINK)).to_have_count(1)
+    admin_page.evaluate(
+        "() => { window.__marker = 1; window.__oldList = document.getElementById('plugin-list') }"
+    )
+
+    response = toggle_probe(admin_page)
+
+    assert response.status == 200
+    assert response.request.all_headers().get("hx-request") == "true"
+    fragment = response.text()
+    assert "<html" not in fragment.lower()
+    assert fragment.lstrip().startswith('<div id="plugin-list">')
+    probe_is_offered_for(admin_page, "1")
+    assert status.inner_text() != enabled_text
+    assert admin_page.evaluate("window.__marker") == 1, "the page navigated instead of swapping"
+    assert admin_page.evaluate("window.__oldList.isConnected") is False, "the list was not swapped"
+    expect(admin_page.locator(PROBE_TOGGLE)).to_be_focused()  # keyboard users keep their place
+    expect(admin_page.locator(PROBE_MENU_LINK)).to_have_count(1)  # the nav is not part of the swap
+
+    admin_page.reload()
+    expect(admin_page.locator(PROBE_MENU_LINK)).to_have_count(0)
+
+    admin_page.evaluate("window.__marker = 2")
+    assert toggle_probe(admin_page).status == 200
+    probe_is_offered_for(admin_page, "0")
+    assert status.inner_text() == enabled_text
+    assert admin_page.evaluate("window.__marker") == 2
+    admin_page.reload()
+    expect(admin_page.locator(PROBE_MENU_LINK)).to_have_count(1)
+    browser_log.assert_clean()
+
+
+def test_htmx_requests_carry_the_csrf_token_in_a_header(admin_page: Page, browser_log):
+    admin_page.goto(ADMIN)
+    body_headers = admin_page.evaluate("JSON.parse(document.body.getAttribute('hx-headers'))")
+    # Without the form's hidden field, only the header from <body hx-headers> can pass CSRF.
+    admin_page.evaluate(f"document.querySelector('{PROBE_ROW} input[name=csrf_token]').remove()")
+
+    response = toggle_probe(admin_page)
+
+    assert response.request.all_headers().get("x-csrftoken") == body_headers["X-CSRFToken"]
+    assert response.status == 200
+    probe_is_offered_for(admin_page, "1")
+    browser_log.assert_clean()
+
+
+def test_pages_raise_no_csp_violations_or_script_errors(admin_page: Page, browser_log):
+    for path in (PLATFORM, HOME, ADMIN):
+        assert admin_page.goto(path).status == 200
+    # htmx swaps are watched by the same log in the tests that toggle modules.
+    with admin_page.expect_navigation():
+        admin_page.locator(".language-switch button").click()  # a CSRF-protected form post
+    assert admin_page.url.endswith(ADMIN)
+    admin_page.fill("#theme-accent", "rood")
+    with admin_page.expect_navigation():
+        admin_page.locator(f"{THEME_FORM} button[type=submit]").click()
+
+    assert not browser_log.csp_violations, browser_log.csp_violations
+    browser_log.assert_clean()
+
+
+def test_switching_language_after_a_rejected_form_lands_on_a_working_page(admin_page: Page):
+    admin_page.goto(ADMIN)
+    admin_page.fill("#theme-primary", "rood")
+    with admin_page.expect_navigation():
+        admin_page.locator(f"{THEME_FORM} button[type=submit]").click()
+    # The error page's address only answers POST; returning there would be a 405.
+    with admin_page.expect_navigation() as navigation:
+        admin_page.locator(".language-switch button").click()
+
+    assert navigation.value.status == 200
+    assert admin_page.url.endswith(HOME)
+
+
+def test_a_refused_toggle_shows_the_servers_explanation_in_place(admin_page: Page, browser_log):
+    """htmx drops 4xx bodies by default; the admin's 409 fragment explains the refusal.
+
+    The probe app has no module that requires another, so the browser plays the server's 409.
+    """
+    admin_page.goto(ADMIN)
+    refusal = '<div id="plugin-list"><p role="alert" id="refusal">Schakel eerst Loket in.</p></div>'
+    admin_page.route(
+        "**/beheer/modules/probe",
+        lambda route: route.fulfill(status=409, content_type="text/html", body=refusal),
+    )
+
+    assert toggle_probe(admin_page).status == 409
+
+    expect(admin_page.locator("#plugin-list #refusal")).to_be_visible()
+    assert admin_page.evaluate("document.querySelectorAll('#plugin-list').length") == 1
+    assert browser_log.console == [], "htmx treated the answer as an error"
+    assert browser_log.page_errors == []
+
+
+def test_the_browser_log_notices_csp_violations_and_script_errors(page: Page, browser_log):
+    """Guards the checks on the browser log: a log that hears nothing would pass every page."""
+    page.goto(HOME)
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            "() => { const style = document.createElement('style');"
+            " style.textContent = 'body { color: red }'; document.head.append(style) }"
+        )
+    with page.expect_event("pageerror"):
+        page.evaluate("() => { setTimeout(() => { throw new Error('probe failure') }) }")
+
+    assert browser_log.csp_violations
+    assert any("probe failure" in error for error in browser_log.page_errors)
+
+
+@pytest.mark.parametrize("path", [HOME, PLATFORM], ids=["tenant-home", "platform"])
+def test_public_pages_have_no_serious_accessibility_violations(
+    page: Page, axe_violations, browser_log, path
+):
+    assert page.goto(path).status == 200
+    assert_no_severe_violations(axe_violations(page), path)
+    browser_log.assert_clean()
+
+
+def test_the_admin_page_has_no_serious_accessibility_violations(admin_page: Page, axe_violations):
+    assert admin_page.goto(ADMIN).status == 200
+    assert_no_severe_violations(axe_violations(admin_page), ADMIN)
+
+
+def test_an_invalid_theme_colour_shows_a_focused_accessible_error_summary(
+    admin_page: Page, axe_violations, browser_log
+):
+    admin_page.goto(ADMIN)
+    admin_page.fill("#theme-primary", "rood")
+    with admin_page.expect_navigation() as navigation:
+        admin_page.locator(f"{THEME_FORM} button[type=submit]").click()
+
+    assert navigation.value.status == 422
+    summary = admin_page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator('a[href="#theme-primary"]')).to_have_count(1)
+    field = admin_page.locator("#theme-primary")
+    expect(field).to_have_value("rood")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", "theme-primary-error")
+    assert_no_severe_violations(
+        axe_violations(admin_page), "the admin admin_page with an error summary"
+    )
+    browser_log.assert_clean()
