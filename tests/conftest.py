@@ -13,6 +13,12 @@ import sqlalchemy as sa
 
 from core.config import Settings
 from tests.support.databases import PostgresServer
+from tests.support.identity_providers import (
+    AALST_USERS,
+    BRUGGE_USERS,
+    HostileProvider,
+    MockProviderProcess,
+)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -61,3 +67,18 @@ def table_count(url: str, table: str) -> int:
         count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
     engine.dispose()
     return count
+
+
+@pytest.fixture(scope="session")
+def providers():
+    """Two real OpenID providers (own processes, own keys, own issuers) and a hostile one."""
+    first, second = MockProviderProcess(AALST_USERS), MockProviderProcess(BRUGGE_USERS)
+    hostile = HostileProvider()
+    try:
+        first.wait_until_ready()
+        second.wait_until_ready()
+        yield {"aalst": first, "brugge": second, "hostile": hostile}
+    finally:
+        first.stop()
+        second.stop()
+        hostile.stop()

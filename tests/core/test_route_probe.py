@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.identity.models import Membership
 from core.plugins import build_registry
 from tests.core.probe_plugin import ProbeChild, ProbeFamily
-from core.identity.models import Membership
 from tests.support.apps import probe_app, tenant_id
 from tests.support.auth import make_partner, make_user, sign_in, signed_in_as
 from tests.support.route_probe import candidate_urls, footprint, leaks
@@ -72,7 +72,9 @@ ROLES_OF_B = {
 def test_every_role_of_tenant_b_is_refused_tenant_a_objects(probed, role):
     aalst = tenant_id(probed, "aalst")
     with probed.extensions["opvangplein.db"].tenant_session(aalst) as db:
-        member = Membership(user_id=make_user(probed, "lid-van-aalst").id, roles=["tenant_admin"], claim_roles=[])
+        member = Membership(
+            user_id=make_user(probed, "lid-van-aalst").id, roles=["tenant_admin"], claim_roles=[]
+        )
         db.add(member)
     victim = footprint(probed, aalst)
     client = probed.test_client()
@@ -90,7 +92,9 @@ def test_every_role_of_tenant_b_is_refused_tenant_a_objects(probed, role):
         found = leaks(response.get_data(as_text=True), victim, path)
         refused = response.status_code in (401, 403, 404, 405)
         if found or response.status_code >= 500 or (names_a_victim and not refused):
-            problems.append(f"{role}: {method} {path} [{endpoint}] {response.status_code} leaks={found}")
+            problems.append(
+                f"{role}: {method} {path} [{endpoint}] {response.status_code} leaks={found}"
+            )
     assert problems == []
     assert footprint(probed, aalst) == victim, "tenant A's data changed"
 

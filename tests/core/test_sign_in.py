@@ -17,77 +17,15 @@ from sqlmodel import select
 from core.identity.models import Membership, OrganisationMember, User
 from core.models import AuditEntry
 from tests.support.apps import probe_app, tenant_id
-from tests.support.identity_providers import HostileProvider, MockProviderProcess
-
-SECRET_ENV = "OPVANGPLEIN_TEST_IDP_SECRET"
-
-
-@pytest.fixture(scope="session")
-def providers():
-    """Two real providers (own processes, own keys) and the hostile one."""
-    first = MockProviderProcess(
-        [
-            {
-                "sub": "beheerder-aalst",
-                "name": "Anna Beheer",
-                "email": "anna@aalst.test",
-                "roles": ["aalst-admin"],
-            },
-            {
-                "sub": "ckg-karim",
-                "name": "Karim CKG",
-                "email": "karim@ckg.test",
-                "org": "ckg-limburg",
-            },
-            {"sub": "onbekende", "name": "Olivier Onbekend", "email": "olivier@elders.test"},
-        ]
-    )
-    second = MockProviderProcess(
-        [
-            {
-                "sub": "beheerder-brugge",
-                "name": "Bram Beheer",
-                "email": "bram@brugge.test",
-                "roles": ["brugge-admin"],
-            }
-        ]
-    )
-    hostile = HostileProvider()
-    try:
-        first.wait_until_ready()
-        second.wait_until_ready()
-        yield {"aalst": first, "brugge": second, "hostile": hostile}
-    finally:
-        first.stop()
-        second.stop()
-        hostile.stop()
-
-
-def provider_block(key: str, issuer: str, slug: str, extra: str = "") -> str:
-    return (
-        f'[[identity_providers]]\nkey = "{key}"\nlabel_nl = "Aanmelden ({key})"\nissuer = "{issuer}"\n'
-        f'client_id = "opvangplein-{slug}"\nclient_secret_env = "{SECRET_ENV}"\nroles_claim = "roles"\n'
-        f'organisation_claim = "org"\norganisations = ["ckg-limburg"]\n{extra}'
-        f'[identity_providers.role_map]\n"{slug}-admin" = "tenant_admin"\n'
-    )
+from tests.support.identity_providers import SECRET_ENV, sign_in_tenants
 
 
 @pytest.fixture
 def app(sqlite_settings, providers, monkeypatch):
     monkeypatch.setenv(SECRET_ENV, "test-secret")
-    (sqlite_settings.tenants_dir / "organisations.toml").write_text(
-        '[[organisations]]\nslug = "ckg-limburg"\nname = "CKG Limburg"\nkind = "ckg"\n',
-        encoding="utf-8",
+    return probe_app(
+        sqlite_settings, tenants=sign_in_tenants(sqlite_settings.tenants_dir, providers)
     )
-    tenants = {
-        "aalst": 'name = "Aalst"\ncontact_email = "beheer@aalst.test"\nplugins = ["probe", "ckg"]\n'
-        '[organisations]\n"ckg-limburg" = ["ckg"]\n'
-        + provider_block("organisatie", providers["aalst"].issuer, "aalst")
-        + provider_block("vijandig", providers["hostile"].issuer, "aalst"),
-        "brugge": 'name = "Brugge"\nplugins = ["probe"]\n'
-        + provider_block("organisatie", providers["brugge"].issuer, "brugge"),
-    }
-    return probe_app(sqlite_settings, tenants=tenants)
 
 
 def start(client, slug: str, key: str) -> str:

@@ -27,6 +27,53 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
 
+SECRET_ENV = "OPVANGPLEIN_TEST_IDP_SECRET"
+
+AALST_USERS = [
+    {
+        "sub": "beheerder-aalst",
+        "name": "Anna Beheer",
+        "email": "anna@aalst.test",
+        "roles": ["aalst-admin"],
+    },
+    {"sub": "ckg-karim", "name": "Karim CKG", "email": "karim@ckg.test", "org": "ckg-limburg"},
+    {"sub": "onbekende", "name": "Olivier Onbekend", "email": "olivier@elders.test"},
+]
+BRUGGE_USERS = [
+    {
+        "sub": "beheerder-brugge",
+        "name": "Bram Beheer",
+        "email": "bram@brugge.test",
+        "roles": ["brugge-admin"],
+    }
+]
+
+
+def provider_block(key: str, issuer: str, slug: str) -> str:
+    """A tenant file's ``[[identity_providers]]`` entry for a test provider."""
+    return (
+        f'[[identity_providers]]\nkey = "{key}"\nlabel_nl = "Aanmelden ({key})"\nissuer = "{issuer}"\n'
+        f'client_id = "opvangplein-{slug}"\nclient_secret_env = "{SECRET_ENV}"\nroles_claim = "roles"\n'
+        f'organisation_claim = "org"\norganisations = ["ckg-limburg"]\n'
+        f'[identity_providers.role_map]\n"{slug}-admin" = "tenant_admin"\n'
+    )
+
+
+def sign_in_tenants(directory, providers: dict) -> dict[str, str]:
+    """Tenant files for Aalst (first mock + hostile provider) and Brugge (second mock)."""
+    (directory / "organisations.toml").write_text(
+        '[[organisations]]\nslug = "ckg-limburg"\nname = "CKG Limburg"\nkind = "ckg"\n',
+        encoding="utf-8",
+    )
+    return {
+        "aalst": 'name = "Aalst"\ncontact_email = "beheer@aalst.test"\nplugins = ["probe", "ckg"]\n'
+        '[organisations]\n"ckg-limburg" = ["ckg"]\n'
+        + provider_block("organisatie", providers["aalst"].issuer, "aalst")
+        + provider_block("vijandig", providers["hostile"].issuer, "aalst"),
+        "brugge": 'name = "Brugge"\nplugins = ["probe"]\n'
+        + provider_block("organisatie", providers["brugge"].issuer, "brugge"),
+    }
+
 
 def free_port() -> int:
     with socket.socket() as probe:
