@@ -5,6 +5,7 @@ core is proven without relying on the real plugins.
 """
 
 import uuid
+from pathlib import Path
 from typing import Optional
 
 from flask import Blueprint, abort, g, request
@@ -37,7 +38,7 @@ class ProbeChild(TenantScoped, table=True):
     family: Optional["ProbeFamily"] = Relationship(back_populates="children")
 
 
-PROBE_TABLES = [ProbeFamily.__table__, ProbeChild.__table__]
+MIGRATIONS = Path(__file__).parent / "probe_migrations"
 
 blueprint = Blueprint("probe", __name__, url_prefix="/probe", template_folder="templates")
 
@@ -74,6 +75,11 @@ def search():
 @hookimpl
 def plugin_manifest():
     return MANIFEST
+
+
+@hookimpl
+def register_migrations():
+    return MIGRATIONS
 
 
 @hookimpl

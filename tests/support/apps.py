@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 
 from core import create_app
 from core.config import Settings
-from core.migrator import grant_application_role, upgrade_all
+from core.migrator import upgrade_all
 from core.plugins import build_registry
-from core.rls import tenant_rls_statements
 from core.tenant_files import sync_directory
 
 TENANT_FILES = {
@@ -25,20 +23,6 @@ def write_tenant_files(directory: Path, files: dict[str, str] | None = None) -> 
         (directory / f"{slug}.toml").write_text(f'slug = "{slug}"\n' + body, encoding="utf-8")
 
 
-def create_probe_tables(settings: Settings) -> None:
-    """The probe plugin's tables, created as the owner, with RLS like a real plugin migration."""
-    from tests.core.probe_plugin import PROBE_TABLES
-
-    engine = sa.create_engine(settings.effective_migration_url)
-    with engine.begin() as connection:
-        for table in PROBE_TABLES:
-            table.create(connection, checkfirst=True)
-            if connection.dialect.name == "postgresql":
-                for statement in tenant_rls_statements(table.name):
-                    connection.execute(sa.text(statement))
-    engine.dispose()
-
-
 def probe_app(
     settings: Settings, *, config: dict | None = None, tenants: dict | None = None
 ) -> Flask:
@@ -49,8 +33,6 @@ def probe_app(
     upgrade_all(
         settings.effective_migration_url, settings.database_url, registry, echo=lambda _: None
     )
-    create_probe_tables(settings)
-    grant_application_role(settings.effective_migration_url, settings.database_url)
     write_tenant_files(settings.tenants_dir, tenants)
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, **(config or {})},
