@@ -15,8 +15,11 @@ $(VENV): pyproject.toml
 	$(MAKE) translations
 	touch $(VENV)
 
+# Compiles the core's and every plugin's catalogs.
 translations:
-	$(BIN)/pybabel compile --use-fuzzy -d core/translations -f >/dev/null
+	@for dir in core/translations plugins/*/translations; do \
+	  if [ -d $$dir/nl ]; then $(BIN)/pybabel compile --use-fuzzy -d $$dir -f >/dev/null 2>&1 || exit 1; fi; \
+	done
 
 # Migrates an SQLite database, loads the demo tenants, starts two local OpenID providers
 # (127.0.0.1:9400 and :9401) with the demo users and serves on http://127.0.0.1:$(PORT).
@@ -48,3 +51,9 @@ lint: $(VENV)
 extract: $(VENV)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o core/translations/messages.pot --no-location --sort-output --ignore-dirs='.venv tests bench' .
 	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l nl --no-location --ignore-obsolete
+	@for plugin in plugins/*/; do \
+	  if [ -d $$plugin/translations ]; then \
+	    $(BIN)/pybabel extract -F babel-plugin.cfg -k _l -o $$plugin/translations/messages.pot --no-location --sort-output $$plugin && \
+	    $(BIN)/pybabel update -i $$plugin/translations/messages.pot -d $$plugin/translations -l nl --no-location --ignore-obsolete; \
+	  fi; \
+	done

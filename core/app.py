@@ -51,7 +51,7 @@ def create_app(
 
     csrf.init_app(app)
     htmx.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, registry)
     security.init_app(app)
     web.init_app(app)
     identity_web.init_app(app)

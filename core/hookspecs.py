@@ -71,6 +71,17 @@ def register_migrations():
 
 
 @hookspec
+def register_translations():
+    """Return the path of this plugin's gettext ``translations`` directory, or ``None``.
+
+    Write user-facing strings in English with ``flask_babel.gettext``; Dutch (nl-BE) is the
+    default language, so ship ``translations/nl/LC_MESSAGES/messages.po``. ``make extract``
+    refreshes each plugin's catalog, ``make translations`` compiles them; the core merges every
+    plugin's catalog with its own.
+    """
+
+
+@hookspec
 def register_cli_commands(cli):
     """Add click commands or groups to ``cli`` (the ``flask --app core`` group)."""
 

@@ -24,8 +24,9 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LOCALE)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, registry) -> None:
     translation_dirs = [str(Path(__file__).parent / "translations")]
+    translation_dirs += [str(path) for path in registry.all.register_translations() if path]
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)

@@ -1,4 +1,7 @@
-"""Every user-facing string has a Dutch translation (Dutch is the default language)."""
+"""Every user-facing string has a Dutch translation (Dutch is the default language).
+
+Checked for the core and for every plugin that ships a catalog.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +12,62 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
+PLUGIN_CATALOGS = sorted(path.parent for path in ROOT.glob("plugins/*/translations"))
 
 
-def test_every_extracted_message_is_translated_to_dutch(tmp_path):
-    template = tmp_path / "messages.pot"
+def extracted_messages(mapping: str, source: Path, template: Path) -> set[str]:
     subprocess.run(
         [
             str(Path(sys.executable).parent / "pybabel"),
             "extract",
             "-F",
-            "babel.cfg",
+            str(ROOT / mapping),
             "-k",
             "_l",
             "-o",
             str(template),
             "--ignore-dirs=.venv tests bench",
-            ".",
+            str(source),
         ],
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
     with template.open("rb") as handle:
-        wanted = {message.id for message in read_po(handle) if message.id}
-    with (ROOT / "core/translations/nl/LC_MESSAGES/messages.po").open("rb") as handle:
+        return {message.id for message in read_po(handle) if message.id}
+
+
+def untranslated(wanted: set[str], catalog: Path) -> list[str]:
+    if not catalog.exists():
+        return sorted(str(message) for message in wanted)
+    with catalog.open("rb") as handle:
         dutch = {message.id: message.string for message in read_po(handle) if message.id}
-    untranslated = sorted(str(m) for m in wanted if not dutch.get(m))
-    assert untranslated == [], "run `make extract` and translate: " + "; ".join(untranslated)
+    return sorted(str(message) for message in wanted if not dutch.get(message))
+
+
+def test_every_core_message_is_translated_to_dutch(tmp_path):
+    wanted = extracted_messages("babel.cfg", ROOT, tmp_path / "core.pot")
+    missing = untranslated(wanted, ROOT / "core/translations/nl/LC_MESSAGES/messages.po")
+    assert missing == [], "run `make extract` and translate: " + "; ".join(missing)
+
+
+def test_every_plugin_message_is_translated_to_dutch(tmp_path):
+    missing = [
+        f"{plugin.name}: {message}"
+        for plugin in PLUGIN_CATALOGS
+        for message in untranslated(
+            extracted_messages("babel-plugin.cfg", plugin, tmp_path / f"{plugin.name}.pot"),
+            plugin / "translations/nl/LC_MESSAGES/messages.po",
+        )
+    ]
+    assert missing == [], "run `make extract` and translate: " + "; ".join(missing)
+
+
+def test_plugins_with_user_facing_strings_ship_a_catalog(tmp_path):
+    without = [
+        plugin.name
+        for plugin in sorted(path for path in (ROOT / "plugins").iterdir() if path.is_dir())
+        if not (plugin / "translations").exists()
+        and extracted_messages("babel-plugin.cfg", plugin, tmp_path / f"{plugin.name}.pot")
+    ]
+    assert without == []
