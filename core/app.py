@@ -13,10 +13,11 @@ from core.db import Database
 from core.identity import admin_views as identity_admin
 from core.identity import views as identity_views
 from core.identity import web as identity_web
+from core.mail import Mailer
 from core.plugins import PluginRegistry, build_registry
 from core.rendering import htmx
 from core.tenancy import TenantPathMiddleware
-from core.views import platform, tenant_admin
+from core.views import dev, platform, tenant_admin
 
 csrf = CSRFProtect()
 
@@ -45,7 +46,7 @@ def create_app(
     _configure_logging(app, settings)
 
     app.extensions["opvangplein.settings"] = settings
-    app.extensions["opvangplein.db"] = Database(settings.database_url)
+    app.extensions["opvangplein.db"] = Database(settings.database_url, mailer=mailer_from(settings))
     registry = registry or build_registry()
     app.extensions["opvangplein.plugins"] = registry
 
@@ -57,6 +58,7 @@ def create_app(
     identity_web.init_app(app)
     errors.init_app(app)
     app.register_blueprint(platform.blueprint)
+    app.register_blueprint(dev.blueprint)
     app.register_blueprint(tenant_admin.blueprint)
     app.register_blueprint(identity_views.blueprint)
     app.register_blueprint(identity_admin.blueprint)
@@ -65,6 +67,17 @@ def create_app(
 
     app.wsgi_app = TenantPathMiddleware(app.wsgi_app)
     return app
+
+
+def mailer_from(settings: Settings) -> Mailer:
+    return Mailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        starttls=settings.smtp_starttls,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+    )
 
 
 def _register_plugin_blueprints(app: Flask, registry: PluginRegistry) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlmodel import select
 
 from core.migrator import upgrade_all
@@ -11,9 +12,10 @@ from core.models import Tenant
 from core.plugins import PluginRegistry
 from core.tenancy import enabled_plugins
 
-db_cli = click.Group("db", help="Database schema.")
-users_cli = click.Group("users", help="Platform users.")
-tenants_cli = click.Group("tenants", help="Municipalities (tenants).")
+db_cli = AppGroup("db", help="Database schema.")
+users_cli = AppGroup("users", help="Platform users.")
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
+tenants_cli = AppGroup("tenants", help="Municipalities (tenants).")
 
 
 def _settings():
@@ -89,6 +91,20 @@ def tenants_list() -> None:
         click.echo(f"{tenant.slug}\t{tenant.name}\t{plugins}")
 
 
+@mail_cli.command("deliver")
+def mail_deliver() -> None:
+    """Send every tenant's due outbox messages (run from cron; retries failed ones)."""
+    from core.mail import deliver_pending
+
+    database = _database()
+    with database.session() as lookup:
+        tenants = lookup.exec(select(Tenant)).all()
+    for tenant in tenants:
+        sent, failed = deliver_pending(database, database.mailer, tenant.id)
+        if sent or failed:
+            click.echo(f"{tenant.slug}: {sent} sent, {failed} failed")
+
+
 @users_cli.command("grant-admin")
 @click.option("--issuer", required=True, help="The identity provider's issuer URL.")
 @click.option("--subject", required=True, help="The user's subject (sub claim) at that provider.")
@@ -118,5 +134,6 @@ def users_grant_admin(issuer: str, subject: str, name: str) -> None:
 def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(tenants_cli)
     registry.all.register_cli_commands(cli=app.cli)

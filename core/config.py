@@ -39,6 +39,13 @@ class Settings:
     secure_cookies: bool = False
     session_idle_minutes: int = 30
     platform_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "Opvangplein <no-reply@opvangplein.localhost>"
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    dev_mail_dir: Path = PROJECT_ROOT / "var" / "mail"
     session_absolute_hours: int = 12
 
     @property
@@ -67,6 +74,13 @@ class Settings:
                 if host.strip()
             ),
             session_absolute_hours=int(_env("SESSION_ABSOLUTE_HOURS", "12")),
+            smtp_host=_env("SMTP_HOST", ""),
+            smtp_port=int(_env("SMTP_PORT", "25")),
+            smtp_sender=_env("SMTP_SENDER", "Opvangplein <no-reply@opvangplein.localhost>"),
+            smtp_starttls=_env_bool("SMTP_STARTTLS", False),
+            smtp_user=_env("SMTP_USER", ""),
+            smtp_password=_env("SMTP_PASSWORD", ""),
+            dev_mail_dir=Path(_env("DEV_MAIL_DIR", str(PROJECT_ROOT / "var" / "mail"))),
         )
         settings.check()
         return settings

@@ -134,8 +134,9 @@ def _set_postgres_tenant(session: TenantSession, transaction, connection) -> Non
 class Database:
     """The application's engine and session factory."""
 
-    def __init__(self, url: str, **engine_options) -> None:
+    def __init__(self, url: str, *, mailer=None, **engine_options) -> None:
         self.url = url
+        self.mailer = mailer
         if url.startswith("sqlite"):
             engine_options.setdefault("connect_args", {"check_same_thread": False})
         else:
@@ -152,6 +153,9 @@ class Database:
     def session(self, tenant_id: uuid.UUID | None = None) -> TenantSession:
         session = self._factory()
         session.info["tenant_id"] = tenant_id
+        # The outbox sends a tenant's mail after commit through these (see core.mail).
+        session.info["database"] = self
+        session.info["mailer"] = self.mailer
         return session
 
     @contextmanager

@@ -1,8 +1,9 @@
-"""``make run``: two local OpenID providers with the demo users, then the platform itself.
+"""``make run``: two local OpenID providers, a mail catcher, then the platform itself.
 
 Development only. The providers are oidc-provider-mock (a real OpenID provider); the demo tenants'
 files point at them: port 9400 for organisation accounts (municipal staff and partners), port
-9401 for citizens (parents, starters).
+9401 for citizens (parents, starters). Mail goes to an SMTP sink on 127.0.0.1:8025 and shows at
+http://127.0.0.1:5000/dev/post.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ import sys
 import time
 import urllib.request
 
+from core.config import Settings
+from core.dev_mail import MailSink
+
 ORGANISATION_PORT = 9400
 CITIZEN_PORT = 9401
+MAIL_PORT = 8025
 
 ORGANISATION_USERS = [
     {"sub": "platform-admin", "name": "Pat Platform", "email": "platform@opvangplein.test"},
@@ -108,6 +113,7 @@ def wait_until_up(url: str, seconds: float = 20.0) -> None:
 
 def main() -> None:
     port = os.environ.get("PORT", "5000")
+    mail_sink = MailSink(port=MAIL_PORT, directory=Settings.from_environ().dev_mail_dir).start()
     processes = [
         subprocess.Popen(provider_command(ORGANISATION_PORT, ORGANISATION_USERS)),
         subprocess.Popen(provider_command(CITIZEN_PORT, CITIZEN_USERS)),
@@ -141,6 +147,7 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        mail_sink.stop()
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)

@@ -9,7 +9,7 @@ from core.plugins import PluginRegistry
 from core.tenancy import PATH_SLUG_KEY, Theme, enabled_plugins, find_tenant
 
 # Endpoints that work without a tenant (the platform itself).
-PLATFORM_BLUEPRINTS = {"platform"}
+PLATFORM_BLUEPRINTS = {"platform", "dev"}
 PLATFORM_ENDPOINTS = {"static"}
 
 

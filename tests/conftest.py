@@ -82,3 +82,13 @@ def providers():
         first.stop()
         second.stop()
         hostile.stop()
+
+
+@pytest.fixture
+def mail_sink():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    from core.dev_mail import MailSink
+
+    sink = MailSink().start()
+    yield sink
+    sink.stop()
