@@ -151,6 +151,49 @@ def monitoring_figures(tenant):
 
 
 # ---------------------------------------------------------------------------------------------
+# Data one plugin owns and others read. The owner answers; the others must work without it
+# (the owner may be disabled for the tenant, then the call returns nothing).
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def childcare_locations(tenant):
+    """Return the tenant's childcare locations as :class:`~core.plugin_types.LocationSummary`.
+
+    Answered by the loket plugin, which owns locations. The training plugin uses them for
+    internship placements, the starters plugin to link a new facility to its location.
+    """
+
+
+@hookspec
+def reserved_places(tenant):
+    """Return :class:`~core.plugin_types.ReservedPlaces` that allocation must keep out of reach.
+
+    Answered by the starters plugin (companies that fund or host a facility in return for places
+    for their employees). The loket plugin subtracts them from what a round may allocate.
+    """
+
+
+@hookspec(firstresult=True)
+def loket_participation(tenant, location_id):
+    """Return :class:`~core.plugin_types.LoketParticipation` for one location, or ``None``.
+
+    Answered by the loket plugin: whether the location takes part in the local loket and how it
+    answered requests. The starters plugin shows it for premiums that depend on it. Stops at the
+    first non-``None`` result.
+    """
+
+
+@hookspec(firstresult=True)
+def consent_for_case(tenant, case_reference):
+    """Return the :class:`~core.plugin_types.ConsentRecord` for a family's case, or ``None``.
+
+    Answered by the ckg plugin, which owns consent. The networks plugin asks before a case
+    consultation records family details. Stops at the first non-``None`` result.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
 # Events: a plugin announces a domain event, others react.
 # ---------------------------------------------------------------------------------------------
 
@@ -160,7 +203,16 @@ def on_event(event):
     """React to a :class:`~core.plugin_types.DomainEvent` announced by the core or a plugin.
 
     ``event.tenant_id`` says whose event it is; only plugins enabled for that tenant are called.
-    Handlers run in the announcer's transaction: raise to veto, and keep them quick.
+    Handlers run in the announcer's transaction: raise to veto, and keep them quick. Name events
+    ``<plugin>.<past_tense>`` and put only what the receiver may see in ``payload`` (e.g. the
+    fields a parent consented to share). Events used between plugins:
+
+    * ``loket.referral_to_ckg_requested`` — loket staff hand a request to a CKG; payload: the
+      consented fields. The ckg plugin creates a referral and answers with
+      ``ckg.referral_received`` (payload: referral id, loket request id).
+    * ``training.childcare_needed`` — a candidate lacks childcare for their own child and
+      consented to a loket request; payload: the consented fields. The loket plugin creates a
+      draft request and answers with ``loket.request_drafted``.
     """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -93,3 +94,45 @@ class DomainEvent:
 class DataSubject:
     user_id: uuid.UUID | None = None
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    """A childcare location as other plugins see it (owned by the loket plugin)."""
+
+    id: uuid.UUID
+    name: str
+    address: str
+    postcode: str
+    kind: str  # groepsopvang | gezinsopvang | buitenschoolse_opvang
+    provider_organisation_id: uuid.UUID | None = None
+    capacity: int = 0
+
+
+@dataclass(frozen=True)
+class ReservedPlaces:
+    """Places a company reserved at a location for its employees, in a period."""
+
+    location_id: uuid.UUID | None
+    facility_name: str
+    company: str
+    places: int
+    starts_on: date
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class LoketParticipation:
+    joined: bool
+    free_places_reported: int = 0
+    requests_answered: int = 0
+    last_update: date | None = None
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """Whether the family consented to sharing their details, and how it was recorded."""
+
+    given: bool
+    recorded_at: date | None = None
+    basis: str = ""  # "consent" | "refused" | "override:<reason>"

@@ -5,13 +5,13 @@ In CI (CI=true) a test that needs PostgreSQL or Chromium fails instead of skippi
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from core.config import Settings
+from tests.support.ci import unavailable
 from tests.support.databases import PostgresServer
 from tests.support.identity_providers import (
     AALST_USERS,
@@ -20,14 +20,7 @@ from tests.support.identity_providers import (
     MockProviderProcess,
 )
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def unavailable(reason: str):
-    """Skip on a developer's machine without the service; fail in CI, where nothing may skip."""
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
+pytest_plugins = ["tests.support.browser"]
 
 
 @pytest.fixture(scope="session")

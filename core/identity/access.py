@@ -60,6 +60,15 @@ def permissions_for(
     return frozenset(granted)
 
 
+def acting_organisations(module: str) -> list:
+    """The partner organisations the signed-in user acts for in ``module`` at this tenant."""
+    return [
+        organisation
+        for organisation in g.get("organisations", ())
+        if module in organisation.modules
+    ]
+
+
 def can(permission: str) -> bool:
     return permission in g.get("permissions", frozenset())
 

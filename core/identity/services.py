@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from sqlmodel import select
 
 from core.db import utcnow
@@ -13,6 +16,15 @@ from core.identity.models import (
     User,
 )
 from core.identity.providers import ProviderConfig
+
+
+@dataclass(frozen=True)
+class GrantedOrganisation:
+    id: uuid.UUID
+    slug: str
+    name: str
+    kind: str
+    modules: tuple[str, ...]
 
 
 class NoMembership(Exception):
@@ -69,6 +81,26 @@ def partner_roles(db, user_id) -> set[str]:
         select(OrganisationGrant).where(OrganisationGrant.organisation_id.in_(organisation_ids))
     ).all()
     return {f"partner:{module}" for grant in grants for module in grant.modules}
+
+
+def granted_organisations(db, user_id) -> list[GrantedOrganisation]:
+    """The organisations the user acts for in the db's tenant, with the modules granted to each."""
+    rows = db.exec(
+        select(Organisation, OrganisationGrant)
+        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
+        .join(OrganisationGrant, OrganisationGrant.organisation_id == Organisation.id)
+        .where(OrganisationMember.user_id == user_id)
+    ).all()
+    return [
+        GrantedOrganisation(
+            id=organisation.id,
+            slug=organisation.slug,
+            name=organisation.name,
+            kind=organisation.kind,
+            modules=tuple(grant.modules),
+        )
+        for organisation, grant in rows
+    ]
 
 
 def membership_of(db, user_id) -> Membership | None:

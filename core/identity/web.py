@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, session
 from core.identity import oidc
 from core.identity.access import can, declared_permissions, permissions_for
 from core.identity.models import User
-from core.identity.services import roles_of
+from core.identity.services import granted_organisations, roles_of
 from core.identity.sessions import Lifetimes, active_session
 from core.web import db_session, registry
 
@@ -59,6 +59,7 @@ def rotate_session() -> None:
 
 def load_user() -> None:
     g.user = None
+    g.organisations = ()
     g.sign_in = None
     g.roles = frozenset()
     g.permissions = frozenset()
@@ -79,6 +80,8 @@ def load_user() -> None:
     roles = frozenset(roles_of(db, user.id))
     declared = declared_permissions(registry(), g.enabled_plugins)
     g.user, g.sign_in, g.roles = user, sign_in, roles
+    if any(role.startswith("partner:") for role in roles):
+        g.organisations = tuple(granted_organisations(db, user.id))
     g.permissions = permissions_for(roles, declared, is_platform_admin=user.is_platform_admin)
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import LiveServer
 from tests.support.apps import probe_app
+from tests.support.browser import LiveServer, serve
 from tests.support.identity_providers import SECRET_ENV, sign_in_tenants
 
 pytestmark = pytest.mark.browser
@@ -23,18 +21,8 @@ def sign_in_server(sqlite_settings, providers, monkeypatch) -> Iterator[LiveServ
     monkeypatch.setenv(SECRET_ENV, "test-secret")
     tenants = sign_in_tenants(sqlite_settings.tenants_dir, providers)
     app = probe_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True}, tenants=tenants)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        app.extensions["opvangplein.db"].engine.dispose()
+    with serve(app) as server:
+        yield server
 
 
 @pytest.fixture

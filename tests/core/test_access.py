@@ -172,3 +172,28 @@ def test_a_provider_with_invalid_settings_is_refused_with_a_message(app):
         },
     )
     assert response.status_code == 422 and "unknown roles" in response.text
+
+
+def test_a_partner_acts_for_the_organisations_granted_in_that_module(app):
+    from flask import g
+
+    from core.identity.access import acting_organisations
+
+    client = app.test_client()
+    user = make_user(app, "karim")
+    make_partner(app, "aalst", user, "ckg-limburg", ["probe"])
+    sign_in(client, app, "aalst", user)
+
+    @app.get("/who-do-i-act-for")
+    def who():
+        return {
+            "probe": [o.slug for o in acting_organisations("probe")],
+            "loket": [o.slug for o in acting_organisations("loket")],
+            "roles": sorted(g.roles),
+        }
+
+    assert client.get("/t/aalst/who-do-i-act-for").json == {
+        "probe": ["ckg-limburg"],
+        "loket": [],
+        "roles": ["partner:probe"],
+    }

@@ -1,4 +1,5 @@
-"""Browser fixtures: the probe app on a live server, driven by Debian's Chromium through Playwright.
+"""Browser fixtures (a pytest plugin loaded by tests/conftest.py, so plugin tests can use them too):
+the probe app on a live server, driven by Debian's Chromium through Playwright.
 
 Playwright's own browser download does not work here, so the tests launch ``/usr/bin/chromium``.
 Without it they skip on a developer's machine and fail in CI (``tests.conftest.unavailable``).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +21,8 @@ from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from core.config import Settings
-from tests.conftest import unavailable
 from tests.support.apps import probe_app, tenant_id
+from tests.support.ci import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text(encoding="utf-8")
+AXE_SOURCE = (Path(__file__).parents[1] / "browser" / "vendor" / "axe-4.14.1.min.js").read_text(
+    encoding="utf-8"
+)
 CSP_MARKERS = ("Content Security Policy", "Refused to")
 
 
@@ -85,6 +89,24 @@ class LiveServer:
     app: Flask
 
 
+@contextmanager
+def serve(app: Flask) -> Iterator[LiveServer]:
+    """Serve ``app`` on a free loopback port in a thread for the duration of the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # A short poll interval lets shutdown() return at once instead of after half a second.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        app.extensions["opvangplein.db"].engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite_file(tmp_path_factory) -> Path:
     """A database migrated once per run: running the migrations for every test costs seconds."""
@@ -100,19 +122,8 @@ def live_server(sqlite_settings, migrated_sqlite_file) -> Iterator[LiveServer]:
     """The probe app with real CSRF protection on a fresh database, on a free loopback port."""
     shutil.copyfile(migrated_sqlite_file, sqlite_settings.database_url.removeprefix("sqlite:///"))
     app = probe_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True})  # migrations: no-ops
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # A short poll interval lets shutdown() return at once instead of after half a second.
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
-    )
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        app.extensions["opvangplein.db"].engine.dispose()
+    with serve(app) as server:
+        yield server
 
 
 def tenant_admin_session_cookie(server: LiveServer, slug: str) -> dict:
