@@ -38,6 +38,7 @@ class Settings:
     log_level: str = "INFO"
     secure_cookies: bool = False
     session_idle_minutes: int = 30
+    tenant_cache_seconds: float = 0.0
     platform_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
     smtp_host: str = ""
     smtp_port: int = 25
@@ -68,6 +69,7 @@ class Settings:
             log_level=_env("LOG_LEVEL", "INFO"),
             secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
             session_idle_minutes=int(_env("SESSION_IDLE_MINUTES", "30")),
+            tenant_cache_seconds=float(_env("TENANT_CACHE_SECONDS", "5")),
             platform_hosts=tuple(
                 host.strip().lower()
                 for host in _env("PLATFORM_HOSTS", "localhost,127.0.0.1,[::1]").split(",")

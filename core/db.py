@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -83,11 +84,16 @@ def _scope_statements_to_tenant(state: ORMExecuteState) -> None:
         return
     if state.session.info.get("cross_tenant"):
         return
-    tenant_id = state.session.info.get("tenant_id")
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
-        )
+    state.statement = state.statement.options(_tenant_criteria(state.session.info.get("tenant_id")))
+
+
+@lru_cache(maxsize=4096)
+def _tenant_criteria(tenant_id: uuid.UUID | None):
+    """One loader-criteria option per tenant, built once: building it costs more than the query
+    compile it saves. SQLAlchemy still binds the tenant id as a parameter, so the SQL cache
+    holds one entry per statement, not one per tenant."""
+    return with_loader_criteria(
+        TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
     )
 
 

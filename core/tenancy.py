@@ -8,6 +8,8 @@ so ``url_for`` keeps generating links inside the same tenant.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +67,54 @@ def enabled_plugins(session) -> frozenset[str]:
     """Names of plugins enabled for the session's tenant."""
     rows = session.exec(select(TenantPlugin.plugin).where(TenantPlugin.enabled)).all()
     return frozenset(rows)
+
+
+@dataclass(frozen=True)
+class ResolvedTenant:
+    tenant: Tenant
+    plugins: frozenset[str]
+
+
+class TenantDirectory:
+    """Which tenant a slug or host names, and its enabled plugins — cached per process.
+
+    Resolving costs two queries on every request; the answer changes only when an administrator
+    changes the tenant. Entries live ``ttl`` seconds, and this process forgets them at once when
+    its own admin pages change a tenant (:meth:`forget`), so another worker process sees a change
+    within ``ttl``. ``ttl=0`` disables the cache.
+    """
+
+    def __init__(self, database, ttl: float) -> None:
+        self.database = database
+        self.ttl = ttl
+        self._entries: dict[tuple[str, str], tuple[float, ResolvedTenant | None]] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, *, slug: str | None, host: str) -> ResolvedTenant | None:
+        key = ("slug", slug) if slug is not None else ("host", normalise_host(host))
+        now = time.monotonic()
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        resolved = self._load(slug=slug, host=host)
+        if self.ttl > 0:
+            with self._lock:
+                if len(self._entries) > 10_000:  # unknown hosts must not grow it without bound
+                    self._entries.clear()
+                self._entries[key] = (now + self.ttl, resolved)
+        return resolved
+
+    def _load(self, *, slug: str | None, host: str) -> ResolvedTenant | None:
+        with self.database.session() as lookup:
+            tenant = find_tenant(lookup, slug=slug, host=host)
+        if tenant is None:
+            return None
+        with self.database.session(tenant.id) as scoped:
+            return ResolvedTenant(tenant=tenant, plugins=enabled_plugins(scoped))
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def plugin_row(session, plugin: str) -> TenantPlugin | None:

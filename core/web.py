@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, g, request
 from markupsafe import Markup
 
 from core.plugins import PluginRegistry
-from core.tenancy import PATH_SLUG_KEY, Theme, enabled_plugins, find_tenant
+from core.tenancy import PATH_SLUG_KEY, TenantDirectory, Theme
 
 # Endpoints that work without a tenant (the platform itself).
 PLATFORM_BLUEPRINTS = {"platform", "dev"}
@@ -21,6 +21,10 @@ def registry() -> PluginRegistry:
     return current_app.extensions["opvangplein.plugins"]
 
 
+def tenant_directory():
+    return current_app.extensions["opvangplein.tenants"]
+
+
 def db_session():
     """The request's session, scoped to the request's tenant (or to none)."""
     if "db_session" not in g:
@@ -33,6 +37,10 @@ def tenant_hooks():
 
 
 def init_app(app: Flask) -> None:
+    settings = app.extensions["opvangplein.settings"]
+    app.extensions["opvangplein.tenants"] = TenantDirectory(
+        database=app.extensions["opvangplein.db"], ttl=settings.tenant_cache_seconds
+    )
     app.before_request(_resolve_tenant)
     app.teardown_request(_close_session)
     app.context_processor(_template_context)
@@ -44,16 +52,15 @@ def _resolve_tenant() -> None:
     if request.endpoint in PLATFORM_ENDPOINTS:
         return
     slug = request.environ.get(PATH_SLUG_KEY)
-    with database().session() as lookup:
-        tenant = find_tenant(lookup, slug=slug, host=request.host)
-    if tenant is None:
+    resolved = tenant_directory().resolve(slug=slug, host=request.host)
+    if resolved is None:
         if slug is not None or not _is_platform_host(request.host):
             abort(404)
         if request.blueprint not in PLATFORM_BLUEPRINTS:
             abort(404)
         return
-    g.tenant = tenant
-    g.enabled_plugins = enabled_plugins(db_session())
+    g.tenant = resolved.tenant
+    g.enabled_plugins = resolved.plugins
     owner = current_app.extensions["opvangplein.blueprint_owners"].get(request.blueprint or "")
     if owner is not None and owner not in g.enabled_plugins:
         abort(404)

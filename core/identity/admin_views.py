@@ -19,7 +19,7 @@ from core.identity.models import (
 )
 from core.identity.providers import ProviderConfig, ProviderConfigError
 from core.models import AuditEntry, Tenant
-from core.web import db_session
+from core.web import db_session, tenant_directory
 
 blueprint = Blueprint("identity_admin", __name__, url_prefix="/beheer", template_folder="templates")
 AUDIT_PAGE_SIZE = 50
@@ -264,6 +264,7 @@ def save_provider():
         detail=config.to_dict(),
     )
     db.commit()
+    tenant_directory().forget()
     return redirect(url_for("identity_admin.providers"))
 
 
@@ -279,6 +280,7 @@ def delete_provider(key: str):
     db.add(tenant)
     audit.record(db, action="provider.deleted", object_type="provider", object_id=key)
     db.commit()
+    tenant_directory().forget()
     return redirect(url_for("identity_admin.providers"))
 
 

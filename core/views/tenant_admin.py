@@ -10,7 +10,7 @@ from core.guards import require_tenant_admin
 from core.models import TenantPlugin
 from core.rendering import render
 from core.tenancy import SettingError, Theme, coerce_setting, effective_settings, plugin_row
-from core.web import db_session, registry
+from core.web import db_session, registry, tenant_directory
 
 blueprint = Blueprint("tenant_admin", __name__, url_prefix="/beheer")
 TEMPLATE = "admin/index.html"
@@ -93,6 +93,7 @@ def toggle_plugin(name: str):
         object_id=name,
     )
     session.commit()
+    tenant_directory().forget()
     g.enabled_plugins = frozenset((enabled_now | {name}) if enable else (enabled_now - {name}))
     if request.headers.get("HX-Request") == "true":
         return _page(block="plugin_list")
@@ -123,6 +124,7 @@ def update_theme():
         detail=submitted,
     )
     session.commit()
+    tenant_directory().forget()
     return redirect(url_for("tenant_admin.index"))
 
 

@@ -260,3 +260,26 @@ def test_dutch_by_default_and_english_on_request(client):
 def test_language_switch_never_redirects_off_site(client):
     response = client.post("/t/aalst/taal", data={"lang": "en", "next": "//evil.example/"})
     assert response.headers["Location"] in ("/t/aalst/", "http://localhost/t/aalst/")
+
+
+def test_the_tenant_cache_serves_repeat_requests_and_admin_changes_apply_at_once(tmp_path):
+    import dataclasses
+
+    from core.models import TenantPlugin
+    from core.tenancy import plugin_row
+
+    url = f"sqlite:///{tmp_path / 'cached.sqlite3'}"
+    settings = Settings(database_url=url, migration_database_url=url, tenants_dir=tmp_path)
+    app = probe_app(dataclasses.replace(settings, tenant_cache_seconds=60))
+    client = app.test_client()
+    signed_in_as(client, app, "aalst", "beheerder", ["tenant_admin"])
+    assert client.get("/t/aalst/probe/").status_code == 200
+    with app.extensions["opvangplein.db"].tenant_session(tenant_id(app, "aalst")) as db:
+        row: TenantPlugin = plugin_row(db, "probe")
+        row.enabled = False  # behind the platform's back: the cache may still serve the old answer
+        db.add(row)
+    assert client.get("/t/aalst/probe/").status_code == 200
+    client.post(
+        "/t/aalst/beheer/modules/probe", data={"enabled": "0"}
+    )  # through the admin: at once
+    assert client.get("/t/aalst/probe/").status_code == 404
