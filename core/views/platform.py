@@ -48,12 +48,11 @@ def healthz():
     return jsonify(status="ok", database="reachable")
 
 
-@blueprint.post("/taal")
-def set_language():
-    language = request.form.get("lang", "")
-    if language in SUPPORTED_LOCALES:
-        session["lang"] = language
-    return redirect(_safe_next(request.form.get("next")))
+@blueprint.get("/taal/<lang>")
+def set_language(lang: str):
+    if lang in SUPPORTED_LOCALES:
+        session["lang"] = lang
+    return redirect(_safe_next(request.args.get("next")))
 
 
 def _safe_next(target: str | None) -> str:

@@ -214,6 +214,11 @@ def test_session_cookie_flags(sqlite_settings):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+def test_an_anonymous_page_sets_no_cookie(client):
+    response = client.get("/t/aalst/")
+    assert "Set-Cookie" not in response.headers and "X-CSRFToken" not in response.text
+
+
 def test_pages_have_no_inline_scripts_or_styles(admin_client):
     client = admin_client
     page = client.get("/t/aalst/beheer/").text
@@ -252,13 +257,13 @@ def test_dutch_by_default_and_english_on_request(client):
     dutch = client.get("/t/aalst/")
     assert '<html lang="nl-BE"' in dutch.text
     assert "Naar de hoofdinhoud" in dutch.text
-    client.post("/t/aalst/taal", data={"lang": "en", "next": "/"})
+    client.get("/t/aalst/taal/en?next=/")
     english = client.get("/t/aalst/")
     assert '<html lang="en"' in english.text and "Skip to main content" in english.text
 
 
 def test_language_switch_never_redirects_off_site(client):
-    response = client.post("/t/aalst/taal", data={"lang": "en", "next": "//evil.example/"})
+    response = client.get("/t/aalst/taal/en?next=//evil.example/")
     assert response.headers["Location"] in ("/t/aalst/", "http://localhost/t/aalst/")
 
 
