@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.hookspecs import hookimpl
 from core.plugin_api import landing_blueprint
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
@@ -18,6 +20,19 @@ MANIFEST = PluginManifest(
 @hookimpl
 def plugin_manifest():
     return MANIFEST
+
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def register_migrations():
+    return HERE / "migrations"
+
+
+@hookimpl
+def register_translations():
+    return HERE / "translations"
 
 
 @hookimpl

@@ -1,0 +1,646 @@
+"""The loket's domain logic, without Flask: validation, rounds, proposals, placements.
+
+Functions take a tenant session (already scoped to one municipality) and plain values; views
+only parse, authorise, call these and render. Errors are returned as codes per field so the
+views can word them in the visitor's language.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from core.db import utcnow
+from plugins.loket import allocation
+from plugins.loket.models import (
+    AllocationRound,
+    ChildcareRequest,
+    FreePlace,
+    Location,
+    LocationCapacity,
+    Placement,
+    Preference,
+    PreferenceStatus,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+    RulePack,
+)
+
+# A child older than this at the start cannot go to a baby and toddler location; a younger one
+# cannot go to out-of-school care (children start kleuterschool at two and a half).
+MAX_MONTHS_BABY_CARE = 36
+MIN_MONTHS_SCHOOL_CARE = 30
+# Registration before birth is allowed, but not for a birth this far away.
+MAX_MONTHS_BEFORE_BIRTH = 9
+PARENT_ANSWER_DAYS = 7
+
+
+class PlaceUnavailable(Exception):
+    """The place was taken by someone else (or never existed) when this family tried to accept."""
+
+
+class InvalidTransition(Exception):
+    """The proposal is not in a state that allows this step."""
+
+
+@dataclass
+class RequestInput:
+    """A request as submitted (parsed, not yet valid)."""
+
+    child_first_name: str = ""
+    child_last_name: str = ""
+    birth_date: date | None = None
+    expected_birth_date: date | None = None
+    desired_start: date | None = None
+    days: list[str] = field(default_factory=list)
+    preferences: list[uuid.UUID] = field(default_factory=list)
+    language: str = "nl"
+    care_needs: list[str] = field(default_factory=list)
+    situation: list[str] = field(default_factory=list)
+    sibling_location_id: uuid.UUID | None = None
+    parent_name: str = ""
+    parent_email: str = ""
+    parent_phone: str = ""
+    area: str = ""
+
+
+def validate_request(
+    data: RequestInput,
+    *,
+    today: date,
+    max_preferences: int,
+    location_kinds: Mapping[uuid.UUID, str],
+    other_requests: Iterable[ChildcareRequest] = (),
+) -> dict[str, str]:
+    """Field id → error code for a request to be submitted; empty when it may go in."""
+    errors: dict[str, str] = {}
+    if not data.child_first_name.strip():
+        errors["child_first_name"] = "required"
+    if not data.child_last_name.strip():
+        errors["child_last_name"] = "required"
+    if data.birth_date is None and data.expected_birth_date is None:
+        errors["birth_date"] = "birth_date_required"
+    elif data.birth_date is not None and data.birth_date > today:
+        errors["birth_date"] = "birth_date_in_future"
+    elif data.expected_birth_date is not None and data.birth_date is None:
+        if data.expected_birth_date < today - timedelta(days=31):
+            errors["expected_birth_date"] = "expected_birth_date_past"
+        elif allocation.months_between(today, data.expected_birth_date) > MAX_MONTHS_BEFORE_BIRTH:
+            errors["expected_birth_date"] = "expected_birth_date_too_far"
+    if data.desired_start is None:
+        errors["desired_start"] = "required"
+    elif data.desired_start < today:
+        errors["desired_start"] = "start_in_past"
+    if not data.days:
+        errors["days"] = "days_required"
+    if not data.preferences:
+        errors["preferences"] = "preferences_required"
+    elif len(data.preferences) > max_preferences:
+        errors["preferences"] = "too_many_preferences"
+    elif len(set(data.preferences)) != len(data.preferences):
+        errors["preferences"] = "duplicate_preferences"
+    elif any(location not in location_kinds for location in data.preferences):
+        errors["preferences"] = "unknown_location"
+    birth = data.birth_date or data.expected_birth_date
+    checks_age = not {"preferences", "birth_date", "desired_start"} & errors.keys()
+    if checks_age and birth and data.desired_start:
+        if data.desired_start < birth:
+            errors["desired_start"] = "start_before_birth"
+        else:
+            months = allocation.months_between(birth, data.desired_start)
+            for location in data.preferences:
+                kind = location_kinds[location]
+                if kind == "buitenschoolse_opvang" and months < MIN_MONTHS_SCHOOL_CARE:
+                    errors["preferences"] = "child_too_young_for_location"
+                elif kind != "buitenschoolse_opvang" and months >= MAX_MONTHS_BABY_CARE:
+                    errors["preferences"] = "child_too_old_for_location"
+    if data.parent_email and "@" not in data.parent_email:
+        errors["parent_email"] = "email_invalid"
+    if duplicate_of(data, other_requests) is not None:
+        errors["child_first_name"] = "duplicate_request"
+    return errors
+
+
+def duplicate_of(data: RequestInput, others: Iterable[ChildcareRequest]) -> ChildcareRequest | None:
+    """An active request for the same child (same name and birth date), if there is one."""
+    name = (data.child_first_name.strip().lower(), data.child_last_name.strip().lower())
+    birth = data.birth_date or data.expected_birth_date
+    for other in others:
+        if other.status in (RequestStatus.DRAFT, RequestStatus.WITHDRAWN):
+            continue
+        same_name = (other.child_first_name.lower(), other.child_last_name.lower()) == name
+        if same_name and other.reference_birth_date == birth:
+            return other
+    return None
+
+
+def save_request(
+    session,
+    data: RequestInput,
+    *,
+    request: ChildcareRequest | None = None,
+    submit: bool,
+    origin: str,
+    parent_user_id: uuid.UUID | None,
+    actor: str,
+    now: datetime | None = None,
+) -> ChildcareRequest:
+    """Create or update a request (a draft, or submitted) with its ranked preferences."""
+    now = now or utcnow()
+    request = request or ChildcareRequest(
+        parent_user_id=parent_user_id, origin=origin, created_by=actor
+    )
+    for name in (
+        "child_first_name",
+        "child_last_name",
+        "birth_date",
+        "expected_birth_date",
+        "desired_start",
+        "language",
+        "parent_name",
+        "parent_email",
+        "parent_phone",
+        "area",
+    ):
+        value = getattr(data, name)
+        setattr(request, name, value.strip() if isinstance(value, str) else value)
+    request.days = sorted(data.days)
+    request.care_needs = sorted(data.care_needs)
+    request.situation = sorted(data.situation)
+    if submit:
+        request.status = RequestStatus.OPEN
+        request.submitted_at = request.submitted_at or now
+    session.add(request)
+    session.flush()
+    for old in session.exec(select(Preference).where(Preference.request_id == request.id)):
+        session.delete(old)
+    session.flush()
+    for rank, location_id in enumerate(dict.fromkeys(data.preferences), start=1):
+        session.add(Preference(request_id=request.id, location_id=location_id, rank=rank))
+    sibling = data.sibling_location_id
+    request.situation = [flag for flag in request.situation if flag != "sibling"]
+    if sibling is not None:
+        request.situation = sorted({*request.situation, f"sibling:{sibling}"})
+    session.flush()
+    return request
+
+
+def sibling_locations(request: ChildcareRequest) -> frozenset[uuid.UUID]:
+    found = set()
+    for flag in request.situation:
+        if flag.startswith("sibling:"):
+            try:
+                found.add(uuid.UUID(flag.removeprefix("sibling:")))
+            except ValueError:
+                continue
+    return frozenset(found)
+
+
+def withdraw_other_preferences(session, request: ChildcareRequest) -> int:
+    """Once placed, a family can give up the preferences it no longer needs."""
+    if request.status != RequestStatus.PLACED:
+        raise InvalidTransition("only a placed request can withdraw its other preferences")
+    count = 0
+    for preference in preferences_of(session, request.id):
+        if preference.status == PreferenceStatus.WAITING:
+            preference.status = PreferenceStatus.WITHDRAWN
+            session.add(preference)
+            count += 1
+    return count
+
+
+def preferences_of(session, request_id: uuid.UUID) -> list[Preference]:
+    return list(
+        session.exec(
+            select(Preference).where(Preference.request_id == request_id).order_by(Preference.rank)
+        )
+    )
+
+
+# -- places ------------------------------------------------------------------------------------
+
+
+def held_back_for(capacity: int, places: int, quota_percent: int) -> int:
+    """The occasional/emergency quota of a location's capacity, kept free from what it reports."""
+    quota = (capacity * quota_percent + 50) // 100  # rounded half up
+    return min(places, quota)
+
+
+def report_free_place(
+    session,
+    location: Location,
+    *,
+    age_group: str,
+    available_from: date,
+    places: int,
+    days: list[str],
+    quota_percent: int,
+    actor: str,
+) -> FreePlace:
+    capacity = session.exec(
+        select(LocationCapacity.places).where(
+            LocationCapacity.location_id == location.id, LocationCapacity.age_group == age_group
+        )
+    ).first()
+    free_place = FreePlace(
+        location_id=location.id,
+        age_group=age_group,
+        available_from=available_from,
+        places=places,
+        held_back=held_back_for(capacity or places, places, quota_percent),
+        days=sorted(days),
+        reported_by=actor,
+    )
+    session.add(free_place)
+    session.flush()
+    return free_place
+
+
+# -- rule packs --------------------------------------------------------------------------------
+
+
+def current_rule_pack(session) -> RulePack:
+    """The tenant's newest rule pack; the default Flemish pack becomes version 1 on first use."""
+    pack = session.exec(select(RulePack).order_by(RulePack.version.desc())).first()
+    if pack is None:
+        pack = RulePack(
+            version=1,
+            name=allocation.DEFAULT_RULES["name"],
+            rules=dict(allocation.DEFAULT_RULES),
+            created_by="system",
+        )
+        session.add(pack)
+        session.flush()
+    return pack
+
+
+def new_rule_pack_version(session, rules: dict, *, actor: str) -> RulePack:
+    """Changing rules adds a version; earlier decisions keep pointing at the one they used."""
+    latest = current_rule_pack(session)
+    normalised = allocation.RulePack.from_rules(rules).as_rules()
+    pack = RulePack(
+        version=latest.version + 1, name=normalised["name"], rules=normalised, created_by=actor
+    )
+    session.add(pack)
+    session.flush()
+    return pack
+
+
+# -- allocation --------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundInput:
+    applicants: list[allocation.Applicant]
+    pools: list[allocation.Pool]
+    free_places: dict[tuple[uuid.UUID, str], list[FreePlace]]
+    # The family's own ranks: refused or declined preferences drop out of the allocation.
+    ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = field(default_factory=dict)
+
+
+def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
+    """Open requests and the places a round may offer, as the pure allocation wants them.
+
+    Places already taken or proposed and the held-back quota stay out of reach; company places
+    (from the ``reserved_places`` hook) are subtracted per location while they are current.
+    """
+    locations = {loc.id: loc for loc in session.exec(select(Location))}
+    pending = _pending_per_free_place(session)
+    free_places: dict[tuple[uuid.UUID, str], list[FreePlace]] = {}
+    for free_place in session.exec(select(FreePlace).order_by(FreePlace.available_from)):
+        if free_place.location_id in locations:
+            free_places.setdefault((free_place.location_id, free_place.age_group), []).append(
+                free_place
+            )
+    reserved_per_location: dict[uuid.UUID, int] = {}
+    for reservation in reserved:
+        current = reservation.starts_on <= today and (
+            reservation.ends_on is None or reservation.ends_on >= today
+        )
+        if reservation.location_id is not None and current:
+            reserved_per_location[reservation.location_id] = (
+                reserved_per_location.get(reservation.location_id, 0) + reservation.places
+            )
+    pools = []
+    for (location_id, age_group), rows in sorted(free_places.items()):
+        location = locations[location_id]
+        places = sum(row.places for row in rows)
+        held_back = sum(row.held_back for row in rows)
+        taken = sum(row.taken + pending.get(row.id, 0) for row in rows)
+        reserved_here = reserved_per_location.get(location_id, 0)
+        # Company places are taken from the location once, from its first age groups.
+        usable = max(0, places - held_back - taken)
+        used_reservation = min(usable, reserved_here)
+        reserved_per_location[location_id] = reserved_here - used_reservation
+        days = set()
+        for row in rows:
+            days |= set(row.days)
+        pools.append(
+            allocation.Pool(
+                location_id=location_id,
+                age_group=age_group,
+                places=places,
+                held_back=held_back,
+                reserved=used_reservation,
+                taken=taken,
+                income_related=location.tariff == "income_related",
+                days=frozenset(days),
+                care_needs=frozenset(location.care_needs),
+            )
+        )
+    applicants = []
+    ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
+    for request in session.exec(
+        select(ChildcareRequest).where(ChildcareRequest.status == RequestStatus.OPEN)
+    ):
+        birth = request.reference_birth_date
+        if birth is None or request.desired_start is None:
+            continue
+        waiting = [
+            p
+            for p in preferences_of(session, request.id)
+            if p.status == PreferenceStatus.WAITING and p.location_id in locations
+        ]
+        ranked = [p.location_id for p in waiting]
+        ranks[request.id] = {p.location_id: p.rank for p in waiting}
+        applicants.append(
+            allocation.Applicant(
+                id=request.id,
+                preferences=tuple(ranked),
+                age_groups={
+                    loc: allocation.age_group_for(birth, request.desired_start, locations[loc].kind)
+                    for loc in ranked
+                },
+                registered_at=request.submitted_at or request.created_at,
+                situation=frozenset(f for f in request.situation if ":" not in f),
+                days=frozenset(request.days),
+                care_needs=frozenset(request.care_needs),
+                sibling_location_ids=sibling_locations(request),
+            )
+        )
+    return RoundInput(applicants=applicants, pools=pools, free_places=free_places, ranks=ranks)
+
+
+def _pending_per_free_place(session) -> dict[uuid.UUID, int]:
+    rows = session.exec(
+        select(Proposal.free_place_id, sa.func.count())
+        .where(Proposal.status.in_(ProposalStatus.OPEN))
+        .group_by(Proposal.free_place_id)
+    ).all()
+    return dict(rows)
+
+
+def run_round(
+    session,
+    *,
+    reserved: Iterable,
+    seed: int,
+    actor: str,
+    today: date,
+    now: datetime | None = None,
+) -> tuple[AllocationRound, list[Proposal]]:
+    """Allocate every open request at once and turn each match into a proposal to the provider."""
+    now = now or utcnow()
+    pack = current_rule_pack(session)
+    rules = allocation.RulePack.from_rules(pack.rules, version=pack.version)
+    data = round_input(session, reserved=reserved, today=today)
+    outcome = allocation.allocate(data.applicants, data.pools, rules, seed)
+    round_ = AllocationRound(rule_pack_id=pack.id, seed=seed, run_by=actor, run_at=now)
+    session.add(round_)
+    session.flush()
+    pending = _pending_per_free_place(session)
+    proposals = []
+    for request_id, key in sorted(outcome.matches.items()):
+        free_place = _free_place_with_room(data.free_places[key], pending)
+        pending[free_place.id] = pending.get(free_place.id, 0) + 1
+        explanation = _with_own_ranks(
+            outcome.explanations[request_id], data.ranks[request_id], key[0]
+        )
+        proposal = Proposal(
+            round_id=round_.id,
+            rule_pack_id=pack.id,
+            request_id=request_id,
+            location_id=key[0],
+            free_place_id=free_place.id,
+            preference_rank=explanation["rank"],
+            explanation=explanation,
+        )
+        session.add(proposal)
+        proposals.append(proposal)
+        _set_preference_status(session, request_id, key[0], PreferenceStatus.PROPOSED)
+        request = session.get(ChildcareRequest, request_id)
+        request.status = RequestStatus.PROPOSED
+        session.add(request)
+    round_.summary = {
+        "open_requests": len(data.applicants),
+        "proposals": len(proposals),
+        "rule_pack_version": pack.version,
+    }
+    session.add(round_)
+    session.flush()
+    return round_, proposals
+
+
+def _with_own_ranks(explanation: dict, ranks: Mapping[uuid.UUID, int], placed_at) -> dict:
+    """The allocation counts only the preferences still waiting; show the family's own ranks."""
+    by_location = {str(location): rank for location, rank in ranks.items()}
+    notes = [
+        {**note, "rank": by_location.get(note["location_id"], note["rank"])}
+        for note in explanation["higher_choices"]
+    ]
+    return {**explanation, "rank": ranks[placed_at], "higher_choices": notes}
+
+
+def _free_place_with_room(rows: list[FreePlace], pending: Mapping[uuid.UUID, int]) -> FreePlace:
+    for row in rows:
+        if row.taken + row.held_back + pending.get(row.id, 0) < row.places:
+            return row
+    # The pool counted these rows' room; reaching this means the pool and rows disagree.
+    raise PlaceUnavailable("no free place row left for a match")
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    placed: int
+    vulnerable_placed: int
+    applicants: int
+
+
+def simulate(
+    data: RoundInput, rules: allocation.RulePack, seed: int, *, extra_places: dict | None = None
+) -> SimulationResult:
+    """Run the allocation on a copy — with extra places at some locations — and save nothing."""
+    pools = data.pools
+    for location_id, extra in (extra_places or {}).items():
+        pools = allocation.with_extra_places(pools, location_id, extra)
+    outcome = allocation.allocate(data.applicants, pools, rules, seed)
+    vulnerable = {a.id for a in data.applicants if set(a.situation) & set(rules.vulnerable_flags)}
+    return SimulationResult(
+        placed=len(outcome.matches),
+        vulnerable_placed=len(vulnerable & set(outcome.matches)),
+        applicants=len(data.applicants),
+    )
+
+
+def _set_preference_status(session, request_id, location_id, status: str) -> None:
+    preference = session.exec(
+        select(Preference).where(
+            Preference.request_id == request_id, Preference.location_id == location_id
+        )
+    ).first()
+    if preference is not None:
+        preference.status = status
+        session.add(preference)
+
+
+# -- proposals ---------------------------------------------------------------------------------
+
+
+def _require(proposal: Proposal, status: str) -> None:
+    if proposal.status != status:
+        raise InvalidTransition(f"proposal is {proposal.status}, not {status}")
+
+
+def confirm_proposal(session, proposal: Proposal, *, now: datetime | None = None) -> None:
+    """The provider confirms; the parent then has ``PARENT_ANSWER_DAYS`` to accept."""
+    now = now or utcnow()
+    _require(proposal, ProposalStatus.AWAITING_PROVIDER)
+    proposal.status = ProposalStatus.AWAITING_PARENT
+    proposal.provider_decided_at = now
+    proposal.deadline = now + timedelta(days=PARENT_ANSWER_DAYS)
+    session.add(proposal)
+
+
+def reject_proposal(session, proposal: Proposal, *, reason: str, now=None) -> None:
+    """The provider refuses (with a reason code); the family goes back to the next round."""
+    _require(proposal, ProposalStatus.AWAITING_PROVIDER)
+    proposal.status = ProposalStatus.REJECTED
+    proposal.rejection_reason = reason
+    proposal.provider_decided_at = now or utcnow()
+    session.add(proposal)
+    _reopen(session, proposal, PreferenceStatus.REFUSED)
+
+
+def decline_proposal(session, proposal: Proposal, *, now=None, expired: bool = False) -> None:
+    """The parent declines (or lets the deadline pass); the place moves on to the next round."""
+    _require(proposal, ProposalStatus.AWAITING_PARENT)
+    proposal.status = ProposalStatus.EXPIRED if expired else ProposalStatus.DECLINED
+    proposal.parent_decided_at = now or utcnow()
+    session.add(proposal)
+    _reopen(session, proposal, PreferenceStatus.DECLINED)
+
+
+def _reopen(session, proposal: Proposal, preference_status: str) -> None:
+    _set_preference_status(session, proposal.request_id, proposal.location_id, preference_status)
+    request = session.get(ChildcareRequest, proposal.request_id)
+    if request is not None and request.status == RequestStatus.PROPOSED:
+        request.status = RequestStatus.OPEN
+        session.add(request)
+
+
+def take_place(session, free_place_id: uuid.UUID, *, emergency: bool = False) -> None:
+    """Take one place with a conditional UPDATE: the database decides who gets the last one.
+
+    Two families accepting at once both run this UPDATE; the row lock makes the second wait,
+    and it then re-checks the condition against the committed count and matches no row.
+    """
+    if emergency:
+        condition = FreePlace.emergency_taken < FreePlace.held_back
+        values = {"emergency_taken": FreePlace.emergency_taken + 1}
+    else:
+        condition = FreePlace.taken + FreePlace.held_back < FreePlace.places
+        values = {"taken": FreePlace.taken + 1}
+    result = session.exec(
+        sa.update(FreePlace)
+        .where(FreePlace.id == free_place_id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise PlaceUnavailable(str(free_place_id))
+
+
+def accept_proposal(session, proposal: Proposal, *, now: datetime | None = None) -> Placement:
+    """The parent accepts before the deadline: the place is taken, the request is placed."""
+    now = now or utcnow()
+    _require(proposal, ProposalStatus.AWAITING_PARENT)
+    if proposal.deadline is not None and _aware(proposal.deadline) < now:
+        raise InvalidTransition("deadline passed")
+    take_place(session, proposal.free_place_id)
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.parent_decided_at = now
+    session.add(proposal)
+    placement = Placement(
+        request_id=proposal.request_id,
+        location_id=proposal.location_id,
+        free_place_id=proposal.free_place_id,
+        proposal_id=proposal.id,
+        placed_at=now,
+    )
+    _mark_placed(session, proposal.request_id, proposal.location_id, placement, now)
+    return placement
+
+
+def emergency_placement(
+    session, request: ChildcareRequest, free_place: FreePlace, *, now: datetime | None = None
+) -> Placement:
+    """Place a child at once in a held-back emergency place (the caller writes the audit entry)."""
+    now = now or utcnow()
+    if request.status == RequestStatus.PLACED:
+        raise InvalidTransition("already placed")
+    take_place(session, free_place.id, emergency=True)
+    placement = Placement(
+        request_id=request.id,
+        location_id=free_place.location_id,
+        free_place_id=free_place.id,
+        emergency=True,
+        placed_at=now,
+    )
+    _mark_placed(session, request.id, free_place.location_id, placement, now)
+    return placement
+
+
+def _mark_placed(session, request_id, location_id, placement: Placement, now: datetime) -> None:
+    session.add(placement)
+    request = session.get(ChildcareRequest, request_id)
+    request.status = RequestStatus.PLACED
+    request.placed_at = now
+    session.add(request)
+    _set_preference_status(session, request_id, location_id, PreferenceStatus.PLACED)
+    # Other open proposals for this child lapse: a child needs one place.
+    for other in session.exec(
+        select(Proposal).where(
+            Proposal.request_id == request_id,
+            Proposal.status.in_(ProposalStatus.OPEN),
+            Proposal.id != placement.proposal_id,
+        )
+    ):
+        other.status = ProposalStatus.LAPSED
+        session.add(other)
+    session.flush()
+
+
+def expire_proposals(session, *, now: datetime | None = None) -> list[Proposal]:
+    """Proposals whose parent deadline passed are declined so the place moves on."""
+    now = now or utcnow()
+    expired = []
+    for proposal in session.exec(
+        select(Proposal).where(Proposal.status == ProposalStatus.AWAITING_PARENT)
+    ):
+        if proposal.deadline is not None and _aware(proposal.deadline) < now:
+            decline_proposal(session, proposal, now=now, expired=True)
+            expired.append(proposal)
+    return expired
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC.
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
