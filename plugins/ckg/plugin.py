@@ -1,10 +1,18 @@
-"""Hook implementations of the ckg plugin: Centre for Childcare and Family Support."""
+"""Hook implementations of the ckg plugin: Centre for Childcare and Family Support.
+
+A CKG (Centrum voor Kinderzorg en Gezinsondersteuning) is a partner organisation (kind ``ckg``)
+that a municipality grants the ``ckg`` module. Referrers — schools, GPs, childcare providers,
+public services (partners granted ``ckg``), municipal staff and parents — refer families to it.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.hookspecs import hookimpl
-from core.plugin_api import landing_blueprint
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+
+HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="ckg",
@@ -22,21 +30,45 @@ def plugin_manifest():
 
 @hookimpl
 def register_blueprints():
-    return [landing_blueprint(MANIFEST, url_prefix="/ckg")]
+    from plugins.ckg.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_migrations():
+    return HERE / "migrations"
+
+
+@hookimpl
+def register_translations():
+    return HERE / "translations"
 
 
 @hookimpl
 def declare_permissions():
     return [
+        # Partners granted `ckg` (schools, GPs, childcare, OCMW/CAW), municipal staff of the
+        # module and parents refer. Loket staff (staff:loket) are admitted too, in access.py:
+        # a permission can only name this module's staff.
         Permission(
-            "ckg.view",
-            "Centrum voor Kinderzorg en Gezinsondersteuning bekijken",
-            "View Centre for Childcare and Family Support",
+            "ckg.refer",
+            "Een gezin doorverwijzen naar een CKG",
+            "Refer a family to a CKG",
+            roles=("staff", "partner", "parent"),
+        ),
+        # Only members of a CKG organisation itself work on referrals (checked per referral).
+        Permission(
+            "ckg.work",
+            "Doorverwijzingen behandelen als medewerker van een CKG",
+            "Handle referrals as a worker of a CKG",
+            roles=("partner",),
         ),
         Permission(
-            "ckg.manage",
-            "Centrum voor Kinderzorg en Gezinsondersteuning beheren",
-            "Manage Centre for Childcare and Family Support",
+            "ckg.access_log",
+            "Het toegangslogboek van doorverwijzingen inzien",
+            "Read the access log of referrals",
+            roles=("partner",),
         ),
     ]
 
@@ -52,6 +84,15 @@ def settings_schema():
             default=60,
             minimum=5,
             maximum=1440,
+        ),
+        SettingField(
+            "retention_years",
+            "Na hoeveel jaar een afgesloten doorverwijzing geanonimiseerd wordt",
+            "Years after which a closed referral is anonymised",
+            kind="int",
+            default=5,
+            minimum=1,
+            maximum=30,
         ),
     ]
 

@@ -1,0 +1,160 @@
+"""The ckg plugin's tables.
+
+Where each thing lives, and why:
+
+* **Antennas and their capacity** (:class:`Antenna`) belong to the CKG *organisation*, which serves
+  several municipalities. They are platform-level rows keyed by ``organisation_id`` — not tenant
+  rows — because a bed in an antenna is one bed whichever municipality's family takes it; copying
+  capacity into every tenant would let the copies disagree. They hold no personal data. Only
+  members of that CKG read or change them (checked in the views, see ``access.py``).
+* **Referrals and everything about a family** are tenant rows (:class:`~core.db.TenantScoped`):
+  stored in the municipality where the family lives, scoped automatically, with row-level security
+  on PostgreSQL. A CKG sees them only at that municipality's address.
+
+No ``from __future__ import annotations`` here: SQLModel needs real annotations.
+"""
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from core.db import TenantScoped, new_id, utcnow
+
+# Limits for free text: data minimisation, and every field says who will read it.
+NAME_MAX = 100
+SUMMARY_MAX = 1000
+REASON_MAX = 500
+NOTE_MAX = 2000
+MESSAGE_MAX = 1000
+
+
+def _timestamp(**kwargs):
+    return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+def _optional_timestamp():
+    return Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class Antenna(SQLModel, table=True):
+    """A site of a CKG with its capacity per offer and its 24/7 on-call contact (platform-level)."""
+
+    __tablename__ = "ckg_antenna"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=NAME_MAX)
+    home_guidance_slots: int = 0
+    day_guidance_places: int = 0
+    short_stay_beds: int = 0
+    long_stay_beds: int = 0
+    home_guidance_occupied: int = 0
+    day_guidance_occupied: int = 0
+    short_stay_occupied: int = 0
+    long_stay_occupied: int = 0
+    on_call_email: str = Field(default="", max_length=320)
+    on_call_phone: str = Field(default="", max_length=40)
+    updated_at: datetime = _timestamp()
+
+
+class Referral(TenantScoped, table=True):
+    """A family referred to a CKG, stored in the municipality where the family lives."""
+
+    __tablename__ = "ckg_referral"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    status: str = Field(max_length=20, index=True)
+    urgency: str = Field(max_length=10, index=True)
+    requested_offer: str = Field(max_length=20)
+    domains: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    concern_summary: str = Field(default="", max_length=SUMMARY_MAX)
+    # Who referred: the user, the kind of referrer and the organisation they acted for.
+    referrer_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    referrer_kind: str = Field(default="", max_length=20)
+    referrer_organisation_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
+    # Long stays are only reached through the indirect route (mandated service, access gate).
+    route: str = Field(default="direct", max_length=10)
+    access_gate_reference: str = Field(default="", max_length=NAME_MAX)
+    groeipakket_notice_given: bool = False
+    # Consent: given | refused | overridden (override_reason: crisis | mandate).
+    consent: str = Field(max_length=12)
+    consent_override_reason: str = Field(default="", max_length=10)
+    consent_explanation: str = Field(default="", max_length=REASON_MAX)
+    consent_recorded_at: datetime | None = _optional_timestamp()
+    # The family's read-only view: the parent who referred, or a parent e-mail the referrer gave.
+    family_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    family_email: str = Field(default="", max_length=320)
+    # Filled along the workflow.
+    intake_on: date | None = None
+    accepted_offer: str = Field(default="", max_length=20)
+    antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id", index=True)
+    starts_on: date | None = None
+    redirected_to: str = Field(default="", max_length=NAME_MAX)
+    outcome: str = Field(default="", max_length=30)
+    message_to_referrer: str = Field(default="", max_length=MESSAGE_MAX)
+    message_updated_at: datetime | None = _optional_timestamp()
+    # Where it came from: the form, or a hand-off from the loket (its request id).
+    source: str = Field(default="form", max_length=10)
+    loket_request_id: str = Field(default="", max_length=64)
+    created_at: datetime = _timestamp()
+    submitted_at: datetime | None = _optional_timestamp()
+    closed_at: datetime | None = _optional_timestamp()
+    anonymised_at: datetime | None = _optional_timestamp()
+
+
+class FamilyMember(TenantScoped, table=True):
+    """A parent/guardian or a child (born, with a birth date, or expected, with a due date)."""
+
+    __tablename__ = "ckg_family_member"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    role: str = Field(max_length=10)  # parent | child
+    name: str = Field(default="", max_length=NAME_MAX)
+    relation: str = Field(default="", max_length=30)  # for parents: mother, father, guardian…
+    birth_date: date | None = None
+    expected_birth: date | None = None
+
+
+class StatusChange(TenantScoped, table=True):
+    """One step of the workflow: from, to, when, by whom, why. Never changed afterwards."""
+
+    __tablename__ = "ckg_status_change"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    from_status: str = Field(default="", max_length=20)
+    to_status: str = Field(max_length=20)
+    at: datetime = _timestamp()
+    actor: str = Field(max_length=200)
+    reason: str = Field(default="", max_length=REASON_MAX)
+
+
+class CaseNote(TenantScoped, table=True):
+    """A CKG worker's note on a referral: read only by the CKG, never by the referrer."""
+
+    __tablename__ = "ckg_case_note"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    at: datetime = _timestamp()
+    author: str = Field(max_length=200)
+    body: str = Field(max_length=NOTE_MAX)
+
+
+class AccessLogEntry(TenantScoped, table=True):
+    """Who looked at a referral, when, and in which role. Append-only."""
+
+    __tablename__ = "ckg_access_log"
+    __append_only__ = True
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    at: datetime = _timestamp(index=True)
+    actor: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    action: str = Field(default="view", max_length=20)

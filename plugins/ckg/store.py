@@ -1,0 +1,220 @@
+"""Reading and writing the plugin's rows. Every function takes the caller's session.
+
+Tenant rows are scoped by the session (never filtered by tenant here); antennas are
+platform-level and filtered by the CKG organisation that owns them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core.identity.models import Organisation, OrganisationGrant
+from core.mail import OutboxMessage, queue_mail
+from core.tenancy import effective_settings, plugin_row
+from plugins.ckg.access import CKG_KIND
+from plugins.ckg.models import (
+    AccessLogEntry,
+    Antenna,
+    CaseNote,
+    FamilyMember,
+    Referral,
+    StatusChange,
+)
+from plugins.ckg.services import ReferralInput, ReferralStatus
+
+
+def ckg_settings(session) -> dict:
+    from plugins.ckg.plugin import settings_schema
+
+    row = plugin_row(session, "ckg")
+    return effective_settings(settings_schema(), row.settings if row else {})
+
+
+def granted_ckgs(session) -> list[Organisation]:
+    """CKG organisations this tenant granted the ``ckg`` module, by name."""
+    rows = session.exec(
+        select(Organisation, OrganisationGrant)
+        .join(OrganisationGrant, OrganisationGrant.organisation_id == Organisation.id)
+        .where(Organisation.kind == CKG_KIND)
+        .order_by(Organisation.name)
+    ).all()
+    return [organisation for organisation, grant in rows if "ckg" in grant.modules]
+
+
+def antennas_of(session, organisation_ids: set[uuid.UUID]) -> list[Antenna]:
+    if not organisation_ids:
+        return []
+    return list(
+        session.exec(
+            select(Antenna)
+            .where(Antenna.organisation_id.in_(organisation_ids))
+            .order_by(Antenna.name)
+        ).all()
+    )
+
+
+def create_referral(
+    session,
+    data: ReferralInput,
+    *,
+    actor: str,
+    now: datetime,
+    status: ReferralStatus = ReferralStatus.SUBMITTED,
+    **fields,
+) -> Referral:
+    """Store a checked referral with its family and its first history row."""
+    referral = Referral(
+        organisation_id=data.organisation_id,
+        status=status,
+        urgency=data.urgency,
+        requested_offer=data.requested_offer,
+        domains=list(data.domains),
+        concern_summary=data.concern_summary,
+        route=data.route,
+        access_gate_reference=data.access_gate_reference,
+        groeipakket_notice_given=data.groeipakket_notice_given,
+        consent=data.consent,
+        consent_override_reason=data.consent_override_reason,
+        consent_explanation=data.consent_explanation,
+        consent_recorded_at=now,
+        family_email=data.family_email,
+        created_at=now,
+        submitted_at=now if status == ReferralStatus.SUBMITTED else None,
+        **fields,
+    )
+    session.add(referral)
+    session.flush()
+    replace_family(session, referral, data)
+    session.add(
+        StatusChange(referral_id=referral.id, from_status="", to_status=status, at=now, actor=actor)
+    )
+    return referral
+
+
+def replace_family(session, referral: Referral, data: ReferralInput) -> None:
+    for member in family_of(session, referral.id):
+        session.delete(member)
+    for parent in data.parents:
+        if parent.name:
+            session.add(
+                FamilyMember(
+                    referral_id=referral.id,
+                    role="parent",
+                    name=parent.name,
+                    relation=parent.relation,
+                )
+            )
+    for child in data.children:
+        if child.name or child.birth_date or child.expected_birth:
+            session.add(
+                FamilyMember(
+                    referral_id=referral.id,
+                    role="child",
+                    name=child.name,
+                    birth_date=child.birth_date,
+                    expected_birth=child.expected_birth,
+                )
+            )
+
+
+def alert_on_call(
+    session, referral: Referral, *, tenant_name: str, link: str
+) -> list[OutboxMessage]:
+    """Queue a crisis alert to every on-call address of the CKG's antennas.
+
+    The mail names no one: e-mail is not a safe place for a family's details. It says where to
+    look, and the link needs a sign-in.
+    """
+    addresses = sorted(
+        {
+            antenna.on_call_email.strip().lower()
+            for antenna in antennas_of(session, {referral.organisation_id})
+            if antenna.on_call_email.strip()
+        }
+    )
+    with force_locale("nl"):
+        subject = _("Crisis referral in %(tenant)s", tenant=tenant_name)
+        body = _(
+            "A crisis referral for your CKG was submitted in %(tenant)s at %(time)s "
+            "(reference %(reference)s).\n\nOpen it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            tenant=tenant_name,
+            time=referral.submitted_at.strftime("%d/%m/%Y %H:%M UTC"),
+            reference=reference(referral),
+            link=link,
+        )
+    return [
+        queue_mail(session, to=address, subject=subject, body=body, purpose="ckg.crisis_alert")
+        for address in addresses
+    ]
+
+
+def reference(referral: Referral) -> str:
+    """A short reference people can quote on the phone (not a secret: the id stays the key)."""
+    return f"CKG-{referral.id.hex[:8].upper()}"
+
+
+def family_of(session, referral_id: uuid.UUID) -> list[FamilyMember]:
+    return list(
+        session.exec(
+            select(FamilyMember)
+            .where(FamilyMember.referral_id == referral_id)
+            .order_by(FamilyMember.role.desc(), FamilyMember.name)
+        ).all()
+    )
+
+
+def history_of(session, referral_id: uuid.UUID) -> list[StatusChange]:
+    return list(
+        session.exec(
+            select(StatusChange)
+            .where(StatusChange.referral_id == referral_id)
+            .order_by(StatusChange.at)
+        ).all()
+    )
+
+
+def notes_of(session, referral_id: uuid.UUID) -> list[CaseNote]:
+    return list(
+        session.exec(
+            select(CaseNote).where(CaseNote.referral_id == referral_id).order_by(CaseNote.at)
+        ).all()
+    )
+
+
+def access_log_of(session, referral_id: uuid.UUID) -> list[AccessLogEntry]:
+    return list(
+        session.exec(
+            select(AccessLogEntry)
+            .where(AccessLogEntry.referral_id == referral_id)
+            .order_by(AccessLogEntry.at.desc())
+        ).all()
+    )
+
+
+def anonymise(session, referral: Referral, now: datetime) -> None:
+    """Strip everything that identifies the family; keep what statistics need (dates, offer)."""
+    for member in family_of(session, referral.id):
+        session.delete(member)
+    for note in notes_of(session, referral.id):
+        note.body = ""
+        session.add(note)
+    for change in history_of(session, referral.id):
+        # The steps stay (statistics, accountability); only their free text could name someone.
+        change.reason = ""
+        session.add(change)
+    referral.concern_summary = ""
+    referral.consent_explanation = ""
+    referral.family_email = ""
+    referral.family_user_id = None
+    referral.referrer_user_id = None
+    referral.message_to_referrer = ""
+    referral.redirected_to = ""
+    referral.access_gate_reference = ""
+    referral.anonymised_at = now
+    session.add(referral)
