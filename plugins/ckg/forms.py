@@ -99,7 +99,7 @@ def read_referral(form: MultiDict) -> tuple[ReferralInput, dict, dict[str, str]]
         consent=raw["consent"],
         consent_override_reason=raw["consent_override_reason"],
         consent_explanation=raw["consent_explanation"],
-        family_email=raw["family_email"],
+        family_email=raw["family_email"].lower(),
     )
     return data, raw, errors
 

@@ -46,6 +46,13 @@ def register_translations():
 
 
 @hookimpl
+def register_cli_commands(cli):
+    from plugins.ckg.cli import ckg_cli
+
+    cli.add_command(ckg_cli)
+
+
+@hookimpl
 def declare_permissions():
     return [
         # Partners granted `ckg` (schools, GPs, childcare, OCMW/CAW), municipal staff of the
@@ -117,3 +124,31 @@ def dashboard_cards(tenant, user):
             order=20,
         )
     ]
+
+
+# -- privacy ------------------------------------------------------------------------------------
+
+
+@hookimpl
+def export_subject_data(tenant, subject):
+    from plugins.ckg.privacy import export_subject, tenant_session
+
+    with tenant_session(tenant) as session:
+        return export_subject(session, subject)
+
+
+@hookimpl
+def erase_subject_data(tenant, subject):
+    from core.db import utcnow
+    from plugins.ckg.privacy import erase_subject, tenant_session
+
+    with tenant_session(tenant) as session:
+        return erase_subject(session, subject, utcnow())
+
+
+@hookimpl
+def consent_for_case(tenant, case_reference):
+    from plugins.ckg.privacy import consent_record, tenant_session
+
+    with tenant_session(tenant) as session:
+        return consent_record(session, case_reference)

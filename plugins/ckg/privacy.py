@@ -1,0 +1,189 @@
+"""The family's rights and the retention rule: export, erasure, consent, anonymisation.
+
+Answers the core's privacy hooks (``export_subject_data``, ``erase_subject_data``), the
+``consent_for_case`` hook the networks plugin asks, and the retention command.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from flask import current_app, g, has_request_context
+from sqlmodel import or_, select
+
+from core import audit
+from core.plugin_types import ConsentRecord, DataSubject
+from plugins.ckg import store
+from plugins.ckg.models import Referral
+from plugins.ckg.services import Consent, ReferralStatus
+
+DAYS_PER_YEAR = 365.25
+
+
+@contextmanager
+def tenant_session(tenant) -> Iterator:
+    """The request's session when the hook runs in a request for ``tenant``, else a fresh one."""
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
+        from core.web import db_session
+
+        yield db_session()
+        return
+    with current_app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
+        yield session
+
+
+def referrals_about(session, subject: DataSubject) -> list[Referral]:
+    """Referrals whose family the subject is (as the parent who referred, or by e-mail)."""
+    conditions = []
+    if subject.user_id is not None:
+        conditions.append(Referral.family_user_id == subject.user_id)
+    if subject.email:
+        conditions.append(Referral.family_email == subject.email.strip().lower())
+    if not conditions:
+        return []
+    return list(session.exec(select(Referral).where(or_(*conditions))).all())
+
+
+def referrals_made_by(session, subject: DataSubject) -> list[Referral]:
+    if subject.user_id is None:
+        return []
+    return list(
+        session.exec(select(Referral).where(Referral.referrer_user_id == subject.user_id)).all()
+    )
+
+
+def export_subject(session, subject: DataSubject) -> dict | None:
+    about = referrals_about(session, subject)
+    made = referrals_made_by(session, subject)
+    if not about and not made:
+        return None
+    return {
+        "plugin": "ckg",
+        "referrals_about_your_family": [_export_referral(session, r) for r in about],
+        "referrals_you_made": [
+            {"reference": store.reference(r), "status": r.status, "created_at": _iso(r.created_at)}
+            for r in made
+        ],
+        # Case notes may name other people (a relative, a neighbour); the CKG gives them on
+        # request after checking them, as youth-care law expects.
+        "case_notes": "available on request from the CKG",
+    }
+
+
+def _export_referral(session, referral: Referral) -> dict:
+    return {
+        "reference": store.reference(referral),
+        "status": referral.status,
+        "urgency": referral.urgency,
+        "requested_offer": referral.requested_offer,
+        "domains": list(referral.domains),
+        "concern_summary": referral.concern_summary,
+        "consent": referral.consent,
+        "consent_override_reason": referral.consent_override_reason,
+        "consent_explanation": referral.consent_explanation,
+        "message_from_the_ckg": referral.message_to_referrer,
+        "family": [
+            {
+                "role": member.role,
+                "name": member.name,
+                "relation": member.relation,
+                "birth_date": _iso(member.birth_date),
+                "expected_birth": _iso(member.expected_birth),
+            }
+            for member in store.family_of(session, referral.id)
+        ],
+        "history": [
+            {"from": c.from_status, "to": c.to_status, "at": _iso(c.at)}
+            for c in store.history_of(session, referral.id)
+        ],
+        "access_log": [
+            {"at": _iso(entry.at), "role": entry.role}
+            for entry in store.access_log_of(session, referral.id)
+        ],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def erase_subject(session, subject: DataSubject, now: datetime) -> int:
+    """Anonymise the referrals about the subject; unlink them from the referrals they made.
+
+    The steps, dates and offers stay (the CKG must account for the help it gave, and figures
+    need them); nothing that names the family does. The access log stays too: it names the
+    people who *looked*, which is what it is for.
+    """
+    rows = 0
+    for referral in referrals_about(session, subject):
+        store.anonymise(session, referral, now)
+        rows += 1
+    for referral in referrals_made_by(session, subject):
+        if referral.referrer_user_id == subject.user_id:
+            referral.referrer_user_id = None
+            session.add(referral)
+            rows += 1
+    return rows
+
+
+def consent_record(session, case_reference: str) -> ConsentRecord | None:
+    """Consent of a referral named by its id or its short reference (``CKG-1A2B3C4D``)."""
+    referral = _find(session, str(case_reference).strip())
+    if referral is None:
+        return None
+    basis = (
+        f"override:{referral.consent_override_reason}"
+        if referral.consent == Consent.OVERRIDDEN
+        else "consent"
+        if referral.consent == Consent.GIVEN
+        else "refused"
+    )
+    recorded = referral.consent_recorded_at
+    return ConsentRecord(
+        given=referral.consent == Consent.GIVEN,
+        recorded_at=recorded.date() if recorded else None,
+        basis=basis,
+    )
+
+
+def _find(session, case_reference: str) -> Referral | None:
+    try:
+        return session.get(Referral, uuid.UUID(case_reference))
+    except ValueError:
+        pass
+    prefix = case_reference.upper().removeprefix("CKG-").lower()
+    if len(prefix) != 8:
+        return None
+    # A short reference is unique enough to quote on the phone; check it is unique here.
+    matches = [
+        referral
+        for referral in session.exec(select(Referral)).all()
+        if referral.id.hex.startswith(prefix)
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def anonymise_closed(session, *, retention_years: int, now: datetime) -> int:
+    """Anonymise referrals closed longer ago than the tenant's retention period."""
+    cutoff = now - timedelta(days=retention_years * DAYS_PER_YEAR)
+    due = session.exec(
+        select(Referral).where(
+            Referral.status == ReferralStatus.CLOSED,
+            Referral.closed_at < cutoff,
+            Referral.anonymised_at.is_(None),
+        )
+    ).all()
+    for referral in due:
+        store.anonymise(session, referral, now)
+    if due:
+        audit.record(
+            session,
+            action="ckg.referrals_anonymised",
+            object_type="ckg_referral",
+            detail={"count": len(due), "retention_years": retention_years},
+            actor="cli",
+        )
+    return len(due)

@@ -1,0 +1,148 @@
+"""Retention, the family's export and erasure, and consent as other plugins ask for it."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlmodel import select
+
+from core import subjects
+from core.db import utcnow
+from core.models import Tenant, TenantPlugin
+from core.plugin_types import DataSubject
+from plugins.ckg.models import CaseNote, FamilyMember, Referral
+from plugins.ckg.services import ReferralStatus
+from tests.plugins.ckg.conftest import users
+from tests.plugins.ckg.helpers import stored, submit
+from tests.support.apps import tenant_id
+
+
+def _close(world, referral_id, *, closed_days_ago: int, tenant: str = "aalst") -> None:
+    with world.app.extensions["opvangplein.db"].tenant_session(tenant_id(world.app, tenant)) as db:
+        referral = db.get(Referral, referral_id)
+        referral.status = ReferralStatus.CLOSED
+        referral.outcome = "goals_reached"
+        referral.closed_at = utcnow() - timedelta(days=closed_days_ago)
+        db.add(referral)
+        db.add(CaseNote(referral_id=referral_id, author="user:x", body="Moeder herstelt goed"))
+
+
+def _family_rows(world, referral_id, tenant: str = "aalst") -> list[FamilyMember]:
+    with world.app.extensions["opvangplein.db"].session(tenant_id(world.app, tenant)) as db:
+        return list(
+            db.exec(select(FamilyMember).where(FamilyMember.referral_id == referral_id)).all()
+        )
+
+
+def _run_retention(world) -> str:
+    result = world.app.test_cli_runner().invoke(args=["ckg", "anonymise-closed"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_retention_anonymises_referrals_closed_longer_than_five_years_by_default(world):
+    sara = world.client_for(users(world)["sara"])
+    old, recent = submit(sara), submit(sara)
+    _close(world, old, closed_days_ago=5 * 366)
+    _close(world, recent, closed_days_ago=4 * 365)
+    output = _run_retention(world)
+    assert "aalst: 1 referrals anonymised (retention 5 years)" in output
+    anonymised = stored(world.app, old)
+    assert anonymised.anonymised_at is not None
+    assert anonymised.concern_summary == "" and anonymised.family_email == ""
+    assert anonymised.referrer_user_id is None
+    assert (anonymised.status, anonymised.requested_offer) == ("closed", "home")
+    assert _family_rows(world, old) == []
+    assert _family_rows(world, recent) != []
+    assert stored(world.app, recent).anonymised_at is None
+
+
+def test_retention_follows_the_municipalitys_setting(world):
+    sara = world.client_for(users(world)["sara"])
+    referral_id = submit(sara)
+    _close(world, referral_id, closed_days_ago=400)
+    with world.app.extensions["opvangplein.db"].tenant_session(tenant_id(world.app, "aalst")) as db:
+        row = db.exec(select(TenantPlugin).where(TenantPlugin.plugin == "ckg")).one()
+        row.settings = {**row.settings, "retention_years": 1}
+        db.add(row)
+    assert "aalst: 1 referrals anonymised (retention 1 years)" in _run_retention(world)
+    assert stored(world.app, referral_id).anonymised_at is not None
+
+
+def test_retention_leaves_open_referrals_alone_and_runs_twice_harmlessly(world):
+    referral_id = submit(world.client_for(users(world)["sara"]))
+    _run_retention(world)
+    assert "aalst: 0 referrals anonymised" in _run_retention(world)
+    assert stored(world.app, referral_id).anonymised_at is None
+
+
+@contextmanager
+def _tenant_db(world, tenant):
+    """A tenant session inside an app context, as the core's privacy page would use it."""
+    with (
+        world.app.app_context(),
+        world.app.extensions["opvangplein.db"].tenant_session(tenant.id) as db,
+    ):
+        yield db
+
+
+def _tenant(world, slug="aalst"):
+    with world.app.extensions["opvangplein.db"].session() as db:
+        return db.exec(select(Tenant).where(Tenant.slug == slug)).one()
+
+
+def test_a_parent_exports_what_the_ckg_plugin_holds_about_their_family(world):
+    referral_id = submit(world.client_for(users(world)["sara"]))
+    subject = DataSubject(email="Sofie@Example.be".lower())
+    tenant = _tenant(world)
+    with _tenant_db(world, tenant) as db:
+        parts = subjects.export_subject(db, tenant, subject)
+    exported = next(part for part in parts if part.get("plugin") == "ckg")
+    [referral] = exported["referrals_about_your_family"]
+    assert referral["reference"] == f"CKG-{referral_id.hex[:8].upper()}"
+    assert {member["name"] for member in referral["family"]} == {"Sofie Janssens", "Lotte"}
+
+
+def test_export_for_someone_the_plugin_knows_nothing_about_is_empty(world):
+    submit(world.client_for(users(world)["sara"]))
+    tenant = _tenant(world)
+    with _tenant_db(world, tenant) as db:
+        parts = subjects.export_subject(db, tenant, DataSubject(email="niemand@example.be"))
+    assert [part for part in parts if part.get("plugin") == "ckg"] == []
+
+
+def test_erasure_anonymises_the_familys_referral_but_keeps_its_steps(world):
+    referral_id = submit(world.client_for(users(world)["sara"]))
+    tenant = _tenant(world)
+    with _tenant_db(world, tenant) as db:
+        rows = subjects.erase_subject(db, tenant, DataSubject(email="sofie@example.be"))
+    assert rows >= 1
+    referral = stored(world.app, referral_id)
+    assert referral.anonymised_at is not None and referral.status == "submitted"
+    assert _family_rows(world, referral_id) == []
+
+
+def test_consent_for_a_case_is_answered_by_id_and_by_short_reference(world):
+    given = submit(world.client_for(users(world)["sara"]))
+    overridden = submit(
+        world.client_for(users(world)["sara"]),
+        urgency="crisis",
+        consent="overridden",
+        consent_override_reason="crisis",
+        consent_explanation="Acuut gevaar",
+    )
+    tenant = _tenant(world)
+    hooks = world.app.extensions["opvangplein.plugins"].for_plugins({"ckg"})
+    with world.app.app_context():
+        by_id = hooks.consent_for_case(tenant=tenant, case_reference=str(given))
+        by_reference = hooks.consent_for_case(
+            tenant=tenant, case_reference=f"CKG-{overridden.hex[:8].upper()}"
+        )
+        unknown = hooks.consent_for_case(tenant=tenant, case_reference="CKG-00000000")
+        elsewhere = hooks.consent_for_case(
+            tenant=_tenant(world, "brugge"), case_reference=str(given)
+        )
+    assert (by_id.given, by_id.basis) == (True, "consent")
+    assert (by_reference.given, by_reference.basis) == (False, "override:crisis")
+    assert unknown is None and elsewhere is None
