@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.hookspecs import hookimpl
-from core.plugin_api import landing_blueprint
-from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+from core.plugin_types import (
+    DashboardCard,
+    Figure,
+    LocationSummary,
+    LoketParticipation,
+    MenuItem,
+    Permission,
+    PluginManifest,
+    SettingField,
+)
 
 MANIFEST = PluginManifest(
     name="loket",
@@ -37,17 +45,31 @@ def register_translations():
 
 @hookimpl
 def register_blueprints():
-    return [landing_blueprint(MANIFEST, url_prefix="/loket")]
+    from plugins.loket.views import blueprint
+
+    return [blueprint]
 
 
 @hookimpl
 def declare_permissions():
     return [
         Permission(
-            "loket.view", "Lokaal Loket Kinderopvang bekijken", "View Local childcare counter"
+            "loket.request",
+            "Een opvangvraag indienen en opvolgen",
+            "Register and follow a childcare request",
+            roles=("parent",),
         ),
         Permission(
-            "loket.manage", "Lokaal Loket Kinderopvang beheren", "Manage Local childcare counter"
+            "loket.manage",
+            "Lokaal Loket Kinderopvang beheren: werklijst, rondes, monitoring",
+            "Manage the local childcare counter: work list, rounds, monitoring",
+            roles=("staff",),
+        ),
+        Permission(
+            "loket.places",
+            "Vrije plaatsen melden en voorstellen beantwoorden (eigen locaties)",
+            "Report free places and answer proposals (own locations)",
+            roles=("partner",),
         ),
     ]
 
@@ -96,3 +118,83 @@ def dashboard_cards(tenant, user):
             order=10,
         )
     ]
+
+
+def _session():
+    from core.web import db_session
+
+    return db_session()
+
+
+@hookimpl
+def monitoring_figures(tenant):
+    from datetime import date
+
+    from plugins.loket.monitoring import dashboard_figures
+
+    figures = dashboard_figures(_session(), today=date.today())
+    free_places = sum(value for _, value in figures.tables["free_places"])
+    return [
+        Figure(key="loket.open_requests", label="Open opvangvragen", value=figures.open_requests),
+        Figure(key="loket.placed", label="Geplaatste kinderen", value=figures.placed),
+        Figure(key="loket.free_places", label="Vrije plaatsen", value=free_places),
+        Figure(
+            key="loket.vulnerable_placed_share",
+            label="Kwetsbare gezinnen geplaatst",
+            value=figures.vulnerable_placed_share or 0,
+            unit="%",
+        ),
+    ]
+
+
+@hookimpl
+def childcare_locations(tenant):
+    from sqlmodel import select
+
+    from plugins.loket.models import Location, LocationCapacity
+
+    session = _session()
+    capacity: dict = {}
+    for row in session.exec(select(LocationCapacity)):
+        capacity[row.location_id] = capacity.get(row.location_id, 0) + row.places
+    return [
+        LocationSummary(
+            id=location.id,
+            name=location.name,
+            address=location.address,
+            postcode=location.postcode,
+            kind=location.kind,
+            provider_organisation_id=location.provider_organisation_id,
+            capacity=capacity.get(location.id, 0),
+        )
+        for location in session.exec(select(Location).order_by(Location.name))
+    ]
+
+
+@hookimpl
+def loket_participation(tenant, location_id):
+    import sqlalchemy as sa
+    from sqlmodel import select
+
+    from plugins.loket.models import FreePlace, Location, Proposal
+
+    session = _session()
+    location = session.get(Location, location_id)
+    if location is None:
+        return None
+    reported = session.exec(
+        select(
+            sa.func.coalesce(sa.func.sum(FreePlace.places), 0), sa.func.max(FreePlace.reported_at)
+        ).where(FreePlace.location_id == location_id)
+    ).one()
+    answered = session.exec(
+        select(sa.func.count())
+        .select_from(Proposal)
+        .where(Proposal.location_id == location_id, Proposal.provider_decided_at.is_not(None))
+    ).one()
+    return LoketParticipation(
+        joined=location.participates,
+        free_places_reported=int(reported[0]),
+        requests_answered=int(answered),
+        last_update=reported[1].date() if reported[1] else None,
+    )

@@ -1,0 +1,92 @@
+"""E-mail to parents and providers at each step, in the parent's language, through the outbox."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from core.mail import queue_mail
+from plugins.loket.models import ChildcareRequest, Location
+
+
+def _language(request: ChildcareRequest) -> str:
+    # The platform speaks Dutch and English; other home languages get Dutch.
+    return "en" if request.language == "en" else "nl"
+
+
+def _to_parent(session, request: ChildcareRequest, purpose: str, subject: str, body: str) -> None:
+    if request.parent_email and "@" in request.parent_email:
+        queue_mail(
+            session,
+            to=request.parent_email,
+            subject=subject,
+            body=body,
+            purpose=purpose,
+            language=_language(request),
+        )
+
+
+def request_received(session, request: ChildcareRequest) -> None:
+    with force_locale(_language(request)):
+        _to_parent(
+            session,
+            request,
+            "loket.request_received",
+            _("Your childcare request for %(child)s", child=request.child_first_name),
+            _(
+                "We received your childcare request for %(child)s. We let you know as soon as "
+                "a place is proposed.",
+                child=request.child_first_name,
+            ),
+        )
+
+
+def place_proposed_to_provider(session, location: Location, emails: list[str]) -> None:
+    for email in emails:
+        queue_mail(
+            session,
+            to=email,
+            subject=_("New proposal for %(location)s", location=location.name),
+            body=_(
+                "The local childcare counter proposes a child for a free place at %(location)s. "
+                "Please confirm or reject the proposal.",
+                location=location.name,
+            ),
+            purpose="loket.proposal_to_provider",
+        )
+
+
+def place_offered_to_parent(session, request: ChildcareRequest, location: Location) -> None:
+    with force_locale(_language(request)):
+        _to_parent(
+            session,
+            request,
+            "loket.place_offered",
+            _("A place for %(child)s", child=request.child_first_name),
+            _(
+                "%(location)s has a place for %(child)s. Accept or decline it on the website "
+                "within seven days.",
+                location=location.name,
+                child=request.child_first_name,
+            ),
+        )
+
+
+def proposal_answered(
+    session, request: ChildcareRequest, location: Location, *, accepted: bool
+) -> None:
+    with force_locale(_language(request)):
+        if accepted:
+            subject = _("%(child)s has a place", child=request.child_first_name)
+            body = _(
+                "You accepted the place at %(location)s. The provider contacts you.",
+                location=location.name,
+            )
+        else:
+            subject = _("Your childcare request for %(child)s", child=request.child_first_name)
+            body = _(
+                "The place at %(location)s did not work out. Your request stays open for the "
+                "next round.",
+                location=location.name,
+            )
+        _to_parent(session, request, "loket.proposal_answered", subject, body)

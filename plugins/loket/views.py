@@ -1,0 +1,641 @@
+"""The loket's pages: thin — parse, authorise, call a service, render.
+
+Who sees what: parents (``loket.request``) their own requests; loket staff (``loket.manage``)
+everything of the municipality; provider members (``loket.places``) only the locations of the
+organisations they act for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import audit
+from core.identity.access import acting_organisations, can, require_permission
+from core.identity.models import OrganisationMember, User
+from core.rendering import render
+from core.request_context import current_actor
+from core.tenancy import effective_settings, plugin_row
+from core.web import db_session, registry, tenant_hooks
+from plugins.loket import forms, monitoring, notifications, services
+from plugins.loket.models import (
+    AGE_GROUPS,
+    CARE_NEEDS,
+    ORIGINS,
+    REJECTION_REASONS,
+    SITUATION_FLAGS,
+    AllocationRound,
+    ChildcareRequest,
+    FreePlace,
+    Location,
+    Preference,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+)
+
+blueprint = Blueprint("loket", __name__, url_prefix="/loket", template_folder="templates")
+PAGE_SIZE = 25
+
+
+def settings() -> dict:
+    schema = [
+        field
+        for fields in registry().for_plugins({"loket"}).settings_schema()
+        for field in fields or ()
+    ]
+    row = plugin_row(db_session(), "loket")
+    return effective_settings(schema, row.settings if row else {})
+
+
+def _context(**context) -> dict:
+    context.setdefault("labels", forms.labels())
+    context.setdefault("errors", {})
+    return context
+
+
+def _locations() -> list[Location]:
+    return list(db_session().exec(select(Location).order_by(Location.name)))
+
+
+def _own_request(request_id: uuid.UUID) -> ChildcareRequest:
+    """The request, if the signed-in parent owns it (staff may open any)."""
+    found = db_session().get(ChildcareRequest, request_id)
+    if found is None:
+        abort(404)
+    if not can("loket.manage") and found.parent_user_id != g.user.id:
+        abort(404)
+    return found
+
+
+def _provider_location_ids() -> set[uuid.UUID]:
+    organisations = {organisation.id for organisation in acting_organisations("loket")}
+    if not organisations:
+        return set()
+    rows = db_session().exec(
+        select(Location.id).where(Location.provider_organisation_id.in_(organisations))
+    )
+    return set(rows)
+
+
+@blueprint.get("/")
+def index():
+    return render("loket/index.html", **_context())
+
+
+# -- parents' requests -------------------------------------------------------------------------
+
+
+def _request_form(request_row: ChildcareRequest | None, *, status: int = 200, **context):
+    values = context.pop("values", None)
+    if values is None:
+        values = _values_of(request_row) if request_row else {"language": "nl", "days": []}
+    return render(
+        "loket/request_form.html",
+        **_context(
+            values=values,
+            request_row=request_row,
+            locations=_locations(),
+            max_preferences=settings()["max_preferences"],
+            day_choices=forms.DAY_CHOICES,
+            care_needs=CARE_NEEDS,
+            situations=[flag for flag in SITUATION_FLAGS if flag != "sibling"],
+            origins=ORIGINS,
+            staff=can("loket.manage"),
+            **context,
+        ),
+    ), status
+
+
+def _values_of(row: ChildcareRequest) -> dict:
+    preferences = services.preferences_of(db_session(), row.id)
+    siblings = services.sibling_locations(row)
+    return {
+        "child_first_name": row.child_first_name,
+        "child_last_name": row.child_last_name,
+        "birth_date": row.birth_date.isoformat() if row.birth_date else "",
+        "expected_birth_date": (
+            row.expected_birth_date.isoformat() if row.expected_birth_date else ""
+        ),
+        "desired_start": row.desired_start.isoformat() if row.desired_start else "",
+        "days": row.days,
+        "preferences": [str(p.location_id) for p in preferences],
+        "language": row.language,
+        "care_needs": row.care_needs,
+        "situation": [flag for flag in row.situation if ":" not in flag],
+        "sibling_location_id": str(next(iter(siblings))) if siblings else "",
+        "parent_name": row.parent_name,
+        "parent_email": row.parent_email,
+        "parent_phone": row.parent_phone,
+        "area": row.area,
+        "origin": row.origin,
+    }
+
+
+def _can_register() -> bool:
+    return can("loket.request") or can("loket.manage")
+
+
+@blueprint.get("/aanvraag/nieuw")
+def new_request():
+    if g.get("user") is None:
+        abort(401)
+    if not _can_register():
+        abort(403)
+    return _request_form(None)
+
+
+@blueprint.post("/aanvraag/nieuw")
+def create_request():
+    if g.get("user") is None:
+        abort(401)
+    if not _can_register():
+        abort(403)
+    return _save_request(None)
+
+
+@blueprint.route("/aanvraag/<uuid:request_id>/bewerken", methods=["GET", "POST"])
+@require_permission("loket.request")
+def edit_request(request_id: uuid.UUID):
+    row = _own_request(request_id)
+    if row.status != RequestStatus.DRAFT:
+        abort(404)
+    if request.method == "GET":
+        return _request_form(row)
+    return _save_request(row)
+
+
+def _save_request(row: ChildcareRequest | None):
+    session = db_session()
+    limit = settings()["max_preferences"]
+    data, errors = forms.request_input(request.form, limit)
+    staff = can("loket.manage")
+    origin = request.form.get("origin", "phone") if staff else "parent"
+    origin = origin if origin in ORIGINS else "phone"
+    if not staff:
+        data.parent_name = data.parent_name or g.user.name
+        data.parent_email = data.parent_email or g.user.email
+    submit = request.form.get("action") != "draft"
+    if submit:
+        kinds = {location.id: location.kind for location in _locations()}
+        others = session.exec(select(ChildcareRequest).where(ChildcareRequest.id != _id(row)))
+        errors.update(
+            {
+                key: code
+                for key, code in services.validate_request(
+                    data,
+                    today=date.today(),
+                    max_preferences=limit,
+                    location_kinds=kinds,
+                    other_requests=others,
+                ).items()
+                if key not in errors
+            }
+        )
+    else:
+        known = {location.id for location in _locations()}
+        data.preferences = [p for p in data.preferences if p in known][:limit]
+    if errors:
+        values = forms.form_values(data) | {"origin": origin}
+        return _request_form(
+            row, status=422, values=values, errors=forms.error_messages(errors, limit)
+        )
+    saved = services.save_request(
+        session,
+        data,
+        request=row,
+        submit=submit,
+        origin=origin,
+        parent_user_id=None if staff else g.user.id,
+        actor=current_actor(),
+    )
+    if submit:
+        notifications.request_received(session, saved)
+    session.commit()
+    if staff:
+        flash(_("The request was saved."))
+        return redirect(url_for("loket.request_detail", request_id=saved.id))
+    flash(_("Your request was sent.") if submit else _("Your draft was saved."))
+    return redirect(url_for("loket.my_requests"))
+
+
+def _id(row):
+    return row.id if row else uuid.UUID(int=0)
+
+
+@blueprint.get("/mijn-aanvragen")
+@require_permission("loket.request")
+def my_requests():
+    session = db_session()
+    rows = list(
+        session.exec(
+            select(ChildcareRequest)
+            .where(ChildcareRequest.parent_user_id == g.user.id)
+            .order_by(ChildcareRequest.created_at.desc())
+        )
+    )
+    return render(
+        "loket/my_requests.html",
+        **_context(requests=[_request_view(row) for row in rows]),
+    )
+
+
+def _request_view(row: ChildcareRequest) -> dict:
+    session = db_session()
+    locations = {location.id: location for location in _locations()}
+    proposals = list(
+        session.exec(
+            select(Proposal).where(Proposal.request_id == row.id).order_by(Proposal.created_at)
+        )
+    )
+    return {
+        "row": row,
+        "preferences": [
+            (p, locations.get(p.location_id)) for p in services.preferences_of(session, row.id)
+        ],
+        "proposals": [(p, locations.get(p.location_id)) for p in proposals],
+        "locations": locations,
+    }
+
+
+@blueprint.post("/aanvraag/<uuid:request_id>/andere-intrekken")
+@require_permission("loket.request")
+def withdraw_others(request_id: uuid.UUID):
+    row = _own_request(request_id)
+    try:
+        services.withdraw_other_preferences(db_session(), row)
+    except services.InvalidTransition:
+        abort(409)
+    db_session().commit()
+    flash(_("Your other preferences were withdrawn."))
+    return redirect(url_for("loket.my_requests"))
+
+
+@blueprint.post("/voorstel/<uuid:proposal_id>/antwoord")
+@require_permission("loket.request")
+def answer_proposal(proposal_id: uuid.UUID):
+    session = db_session()
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    row = _own_request(proposal.request_id)
+    location = session.get(Location, proposal.location_id)
+    accepted = request.form.get("answer") == "accept"
+    try:
+        if accepted:
+            services.accept_proposal(session, proposal)
+        else:
+            services.decline_proposal(session, proposal)
+    except services.PlaceUnavailable:
+        session.rollback()
+        proposal = session.get(Proposal, proposal_id)
+        proposal.status = ProposalStatus.LAPSED
+        session.add(proposal)
+        services._reopen(session, proposal, "declined")
+        session.commit()
+        flash(_("Sorry: another family accepted this place first. Your request stays open."))
+        return redirect(url_for("loket.my_requests"))
+    except services.InvalidTransition:
+        flash(_("This proposal can no longer be answered."))
+        return redirect(url_for("loket.my_requests"))
+    notifications.proposal_answered(session, row, location, accepted=accepted)
+    session.commit()
+    flash(_("You accepted the place.") if accepted else _("You declined the place."))
+    return redirect(url_for("loket.my_requests"))
+
+
+# -- staff -------------------------------------------------------------------------------------
+
+
+@blueprint.get("/werklijst")
+@require_permission("loket.manage")
+def work_list():
+    session = db_session()
+    args = request.args
+    statement = select(ChildcareRequest)
+    if args.get("status") in RequestStatus.ALL:
+        statement = statement.where(ChildcareRequest.status == args["status"])
+    if args.get("origin") in ORIGINS:
+        statement = statement.where(ChildcareRequest.origin == args["origin"])
+    if args.get("proof") in ("yes", "no"):
+        statement = statement.where(ChildcareRequest.proof_checked == (args["proof"] == "yes"))
+    location = forms.parse_uuid(args.get("location", ""))
+    if location is not None:
+        statement = statement.where(
+            ChildcareRequest.id.in_(
+                select(Preference.request_id).where(Preference.location_id == location)
+            )
+        )
+    month = args.get("month", "")
+    if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit():
+        first = forms.parse_date(month + "-01")
+        if isinstance(first, date):
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            statement = statement.where(
+                ChildcareRequest.desired_start >= first, ChildcareRequest.desired_start < following
+            )
+    term = args.get("q", "").strip()
+    if term:
+        pattern = f"%{term.lower()}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(ChildcareRequest.child_first_name).like(pattern),
+                sa.func.lower(ChildcareRequest.child_last_name).like(pattern),
+                sa.func.lower(ChildcareRequest.parent_name).like(pattern),
+            )
+        )
+    rows = list(session.exec(statement.order_by(ChildcareRequest.created_at)))
+    # Priority basis and care needs live in JSON lists: filter them here, portably.
+    if args.get("basis") in SITUATION_FLAGS:
+        rows = [r for r in rows if args["basis"] in r.situation]
+    if args.get("care_need") in CARE_NEEDS:
+        rows = [r for r in rows if args["care_need"] in r.care_needs]
+    try:
+        page = max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(page, pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    query = {key: value for key, value in args.items() if key != "page" and value}
+    return render(
+        "loket/work_list.html",
+        block="results",
+        **_context(
+            rows=shown,
+            total=len(rows),
+            page=page,
+            pages=pages,
+            query=query,
+            filters=args,
+            locations=_locations(),
+            statuses=RequestStatus.ALL,
+            origins=ORIGINS,
+            situations=[f for f in SITUATION_FLAGS if f != "sibling"],
+            care_needs=CARE_NEEDS,
+        ),
+    )
+
+
+@blueprint.get("/aanvragen/<uuid:request_id>")
+@require_permission("loket.manage")
+def request_detail(request_id: uuid.UUID):
+    row = _own_request(request_id)
+    emergency_places = [
+        (place, location)
+        for place, location in db_session().exec(
+            select(FreePlace, Location).join(Location, Location.id == FreePlace.location_id)
+        )
+        if place.emergency_taken < place.held_back
+    ]
+    return render(
+        "loket/request_detail.html",
+        **_context(view=_request_view(row), emergency_places=emergency_places),
+    )
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/bewijs")
+@require_permission("loket.manage")
+def mark_proof_checked(request_id: uuid.UUID):
+    row = _own_request(request_id)
+    row.proof_checked = request.form.get("proof_checked") == "yes"
+    db_session().add(row)
+    audit.record(
+        db_session(),
+        action="loket.proof_checked",
+        object_type="loket_request",
+        object_id=row.id,
+        detail={"proof_checked": row.proof_checked},
+    )
+    db_session().commit()
+    flash(_("The proof check was saved."))
+    return redirect(url_for("loket.request_detail", request_id=row.id))
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/noodopvang")
+@require_permission("loket.manage")
+def emergency_place(request_id: uuid.UUID):
+    session = db_session()
+    row = _own_request(request_id)
+    free_place = session.get(FreePlace, forms.parse_uuid(request.form.get("free_place_id", "")))
+    if free_place is None:
+        abort(404)
+    try:
+        placement = services.emergency_placement(session, row, free_place)
+    except (services.PlaceUnavailable, services.InvalidTransition):
+        session.rollback()
+        flash(_("No emergency place is left there, or the child already has a place."))
+        return redirect(url_for("loket.request_detail", request_id=request_id))
+    audit.record(
+        session,
+        action="loket.emergency_placement",
+        object_type="loket_request",
+        object_id=row.id,
+        detail={"placement": str(placement.id), "location": str(free_place.location_id)},
+    )
+    session.commit()
+    flash(_("The child was placed in an emergency place."))
+    return redirect(url_for("loket.request_detail", request_id=request_id))
+
+
+@blueprint.route("/rondes", methods=["GET", "POST"])
+@require_permission("loket.manage")
+def rounds():
+    session = db_session()
+    if request.method == "POST":
+        services.expire_proposals(session)
+        reserved = [
+            place
+            for places in tenant_hooks().reserved_places(tenant=g.tenant)
+            for place in places or ()
+        ]
+        round_, proposals = services.run_round(
+            session,
+            reserved=reserved,
+            seed=secrets.randbelow(2**31),
+            actor=current_actor(),
+            today=date.today(),
+        )
+        for location_id in {p.location_id for p in proposals}:
+            location = session.get(Location, location_id)
+            notifications.place_proposed_to_provider(session, location, _provider_emails(location))
+        audit.record(
+            session,
+            action="loket.round_run",
+            object_type="loket_round",
+            object_id=round_.id,
+            detail=round_.summary,
+        )
+        session.commit()
+        flash(_("The round made %(count)d proposals.", count=len(proposals)))
+        return redirect(url_for("loket.rounds"))
+    recent = list(session.exec(select(AllocationRound).order_by(AllocationRound.run_at.desc())))
+    proposals = list(
+        session.exec(
+            select(Proposal, ChildcareRequest, Location)
+            .join(ChildcareRequest, ChildcareRequest.id == Proposal.request_id)
+            .join(Location, Location.id == Proposal.location_id)
+            .order_by(Proposal.created_at.desc())
+            .limit(100)
+        )
+    )
+    return render(
+        "loket/rounds.html",
+        **_context(rounds=recent[:10], proposals=proposals, locations=_locations()),
+    )
+
+
+def _provider_emails(location: Location) -> list[str]:
+    if location.provider_organisation_id is None:
+        return []
+    rows = db_session().exec(
+        select(User.email)
+        .join(OrganisationMember, OrganisationMember.user_id == User.id)
+        .where(OrganisationMember.organisation_id == location.provider_organisation_id)
+    )
+    return [email for email in rows if email and "@" in email]
+
+
+# -- providers ---------------------------------------------------------------------------------
+
+
+@blueprint.get("/plaatsen")
+@require_permission("loket.places")
+def places():
+    return _places_page()
+
+
+def _places_page(status: int = 200, **context):
+    session = db_session()
+    own = _provider_location_ids()
+    locations = [location for location in _locations() if location.id in own]
+    free_places = [
+        place
+        for place in session.exec(select(FreePlace).order_by(FreePlace.available_from))
+        if place.location_id in own
+    ]
+    proposals = [
+        (proposal, row)
+        for proposal, row in session.exec(
+            select(Proposal, ChildcareRequest)
+            .join(ChildcareRequest, ChildcareRequest.id == Proposal.request_id)
+            .where(Proposal.status == ProposalStatus.AWAITING_PROVIDER)
+        )
+        if proposal.location_id in own
+    ]
+    return render(
+        "loket/places.html",
+        **_context(
+            locations=locations,
+            by_id={location.id: location for location in locations},
+            free_places=free_places,
+            proposals=proposals,
+            age_groups=AGE_GROUPS,
+            day_choices=forms.DAY_CHOICES,
+            reasons=REJECTION_REASONS,
+            values=request.form if request.method == "POST" else {},
+            **context,
+        ),
+    ), status
+
+
+@blueprint.post("/plaatsen/<uuid:location_id>/vrij")
+@require_permission("loket.places")
+def report_free_place(location_id: uuid.UUID):
+    session = db_session()
+    if location_id not in _provider_location_ids():
+        abort(404)
+    location = session.get(Location, location_id)
+    errors = {}
+    try:
+        count = int(request.form.get("places", ""))
+        if not 1 <= count <= 99:
+            raise ValueError
+    except ValueError:
+        errors[f"places-{location_id}"] = "places_invalid"
+    age_group = request.form.get("age_group", "")
+    if age_group not in AGE_GROUPS:
+        errors[f"age_group-{location_id}"] = "age_group_invalid"
+    available_from = forms.parse_date(request.form.get("available_from", ""))
+    if not isinstance(available_from, date):
+        errors[f"available_from-{location_id}"] = "date_invalid"
+    if errors:
+        return _places_page(422, errors=forms.error_messages(errors), failed=location_id)
+    services.report_free_place(
+        session,
+        location,
+        age_group=age_group,
+        available_from=available_from,
+        places=count,
+        days=[d for d in request.form.getlist("days") if d in forms.DAY_CHOICES],
+        quota_percent=settings()["occasional_quota_percent"],
+        actor=current_actor(),
+    )
+    session.commit()
+    flash(_("The free places were saved."))
+    return redirect(url_for("loket.places"))
+
+
+@blueprint.post("/voorstel/<uuid:proposal_id>/aanbieder")
+@require_permission("loket.places")
+def provider_decision(proposal_id: uuid.UUID):
+    session = db_session()
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or proposal.location_id not in _provider_location_ids():
+        abort(404)
+    row = session.get(ChildcareRequest, proposal.request_id)
+    location = session.get(Location, proposal.location_id)
+    try:
+        if request.form.get("decision") == "confirm":
+            services.confirm_proposal(session, proposal)
+            notifications.place_offered_to_parent(session, row, location)
+            message = _("You confirmed the proposal; the parent is asked to accept.")
+        else:
+            reason = request.form.get("reason", "")
+            if reason not in REJECTION_REASONS:
+                return _places_page(
+                    422, errors=forms.error_messages({f"reason-{proposal_id}": "reason_invalid"})
+                )
+            services.reject_proposal(session, proposal, reason=reason)
+            notifications.proposal_answered(session, row, location, accepted=False)
+            message = _("You rejected the proposal.")
+    except services.InvalidTransition:
+        abort(409)
+    session.commit()
+    flash(message)
+    return redirect(url_for("loket.places"))
+
+
+# -- monitoring --------------------------------------------------------------------------------
+
+
+@blueprint.get("/monitoring")
+@require_permission("loket.manage")
+def dashboard():
+    figures = monitoring.dashboard_figures(db_session(), today=date.today())
+    return render("loket/dashboard.html", **_context(figures=figures, chart=monitoring.bars))
+
+
+@blueprint.get("/monitoring.csv")
+@require_permission("loket.manage")
+def dashboard_csv():
+    figures = monitoring.dashboard_figures(db_session(), today=date.today())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "label", "value"])
+    for section, rows in figures.tables.items():
+        for label, value in rows:
+            writer.writerow([section, label, value])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=loket-monitoring.csv"},
+    )

@@ -1,0 +1,281 @@
+"""The loket's pages: parents, staff and providers, each seeing only what is theirs."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from core.identity.models import Organisation
+from core.models import AuditEntry
+from plugins.loket.models import ChildcareRequest, FreePlace, Location, Proposal
+from tests.plugins.loket.conftest import (
+    LOKET_TENANTS,
+    TODAY,
+    make_location,
+    make_request,
+    tenant_db,
+)
+from tests.support.apps import probe_app
+from tests.support.auth import make_partner, make_user, sign_in, signed_in_as
+
+START = (TODAY + timedelta(days=40)).isoformat()
+BIRTH = (TODAY - timedelta(days=120)).isoformat()
+
+
+@pytest.fixture
+def app(sqlite_settings, mail_sink):
+    settings = dataclasses.replace(sqlite_settings, smtp_host="127.0.0.1", smtp_port=mail_sink.port)
+    return probe_app(settings, tenants=LOKET_TENANTS)
+
+
+def parent(app, client, subject="ouder-an"):
+    return signed_in_as(client, app, "aalst", subject, ["parent"])
+
+
+def staff(app, client):
+    return signed_in_as(client, app, "aalst", "loket-medewerker", ["staff:loket"])
+
+
+def provider(app, client, organisation="de-speelboom"):
+    user = make_user(app, f"opvang-{organisation}")
+    make_partner(app, "aalst", user, organisation, ["loket"])
+    sign_in(client, app, "aalst", user)
+    with app.extensions["opvangplein.db"].tenant_session(None) as db:
+        return db.exec(select(Organisation.id).where(Organisation.slug == organisation)).one()
+
+
+def request_form(location: Location, **changes) -> dict:
+    form = {
+        "child_first_name": "Lotte",
+        "child_last_name": "Claes",
+        "birth_date": BIRTH,
+        "desired_start": START,
+        "days": ["mon-morning", "tue-morning"],
+        "preference_1": str(location.id),
+        "language": "nl",
+        "situation": ["work_or_training"],
+        "action": "submit",
+    }
+    return {**form, **changes}
+
+
+def test_a_parent_registers_a_request_and_gets_a_confirmation_mail(app, mail_sink):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+    client = app.test_client()
+    parent(app, client)
+    response = client.post("/t/aalst/loket/aanvraag/nieuw", data=request_form(location))
+    assert response.status_code == 302
+    page = client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True)
+    assert "Lotte Claes" in page and "De Speelboom" in page and "Nog in aanmerking" in page
+    [mail] = mail_sink.messages
+    assert mail["To"] == "ouder-an@example.be" and "Lotte" in mail["Subject"]
+
+
+def test_bad_input_shows_an_error_summary_and_keeps_the_values(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+    client = app.test_client()
+    parent(app, client)
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    response = client.post(
+        "/t/aalst/loket/aanvraag/nieuw",
+        data=request_form(location, desired_start=yesterday, child_last_name=""),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in page and 'href="#desired_start"' in page
+    assert "De gewenste startdatum ligt in het verleden." in page
+    assert 'value="Lotte"' in page and f'value="{yesterday}"' in page
+
+
+def test_nonsense_dates_and_ids_are_messages_not_errors(app):
+    client = app.test_client()
+    parent(app, client)
+    response = client.post(
+        "/t/aalst/loket/aanvraag/nieuw",
+        data={"birth_date": "31/02/2026", "preference_1": "not-an-id", "action": "submit"},
+    )
+    assert response.status_code == 422
+    assert "Vul een datum in" in response.get_data(as_text=True)
+
+
+def test_a_draft_is_kept_and_can_be_completed_later(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+    client = app.test_client()
+    parent(app, client)
+    client.post(
+        "/t/aalst/loket/aanvraag/nieuw",
+        data={"child_first_name": "Mila", "action": "draft", "preference_1": str(location.id)},
+    )
+    with tenant_db(app) as db:
+        draft = db.exec(select(ChildcareRequest)).one()
+        assert draft.status == "draft"
+    edit = client.get(f"/t/aalst/loket/aanvraag/{draft.id}/bewerken").get_data(as_text=True)
+    assert 'value="Mila"' in edit
+    client.post(
+        f"/t/aalst/loket/aanvraag/{draft.id}/bewerken",
+        data=request_form(location, child_first_name="Mila"),
+    )
+    with tenant_db(app) as db:
+        assert db.get(ChildcareRequest, draft.id).status == "open"
+
+
+def test_another_parent_cannot_open_a_draft_that_is_not_theirs(app):
+    client = app.test_client()
+    user = parent(app, client)
+    with tenant_db(app) as db:
+        row = make_request(db, "Mila", [], parent_user_id=user.id)
+        row.status = "draft"
+        db.add(row)
+    other = app.test_client()
+    parent(app, other, "ouder-bert")
+    assert other.get(f"/t/aalst/loket/aanvraag/{row.id}/bewerken").status_code == 404
+
+
+def test_staff_register_on_a_parents_behalf_and_the_origin_is_recorded(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+    client = app.test_client()
+    staff(app, client)
+    form = request_form(location, origin="phone", parent_email="bert@example.be")
+    response = client.post("/t/aalst/loket/aanvraag/nieuw", data=form)
+    assert response.status_code == 302
+    with tenant_db(app) as db:
+        row = db.exec(select(ChildcareRequest)).one()
+        assert (row.origin, row.parent_user_id, row.parent_email) == (
+            "phone",
+            None,
+            "bert@example.be",
+        )
+
+
+def test_the_work_list_filters_searches_and_pages(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+        for number in range(30):
+            make_request(db, f"Kind{number:02d}", [location])
+        special = make_request(db, "Zoë", [location], situation=["low_income"])
+        special.origin, special.proof_checked = "paper", True
+        db.add(special)
+    client = app.test_client()
+    staff(app, client)
+    first = client.get("/t/aalst/loket/werklijst").get_data(as_text=True)
+    assert "31 aanvragen" in first and "Pagina 1 van 2" in first
+    second = client.get("/t/aalst/loket/werklijst?page=2").get_data(as_text=True)
+    assert "Kind29" in second and "Kind00" not in second
+    for query in ("q=zo", "origin=paper", "proof=yes", "basis=low_income"):
+        found = client.get(f"/t/aalst/loket/werklijst?{query}").get_data(as_text=True)
+        assert "1 aanvragen" in found and "Zoë" in found, query
+    fragment = client.get("/t/aalst/loket/werklijst?q=zo", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_a_parent_cannot_see_the_work_list(app):
+    client = app.test_client()
+    parent(app, client)
+    assert client.get("/t/aalst/loket/werklijst").status_code == 403
+
+
+def test_a_provider_reports_free_places_only_for_its_own_locations(app):
+    client = app.test_client()
+    organisation = provider(app, client)
+    with tenant_db(app) as db:
+        own = make_location(db, "De Speelboom", organisation_id=organisation)
+        other = make_location(db, "Het Nestje")
+    page = client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
+    assert "De Speelboom" in page and "Het Nestje" not in page
+    form = {"places": "3", "age_group": "baby", "available_from": TODAY.isoformat()}
+    assert client.post(f"/t/aalst/loket/plaatsen/{own.id}/vrij", data=form).status_code == 302
+    assert client.post(f"/t/aalst/loket/plaatsen/{other.id}/vrij", data=form).status_code == 404
+    bad = client.post(f"/t/aalst/loket/plaatsen/{own.id}/vrij", data={**form, "places": "veel"})
+    assert bad.status_code == 422 and "Geef een aantal plaatsen" in bad.get_data(as_text=True)
+    with tenant_db(app) as db:
+        assert [p.places for p in db.exec(select(FreePlace))] == [3]
+
+
+def test_round_then_provider_confirms_then_parent_accepts_with_mail_at_each_step(app, mail_sink):
+    parent_client, staff_client, provider_client = (app.test_client() for _ in range(3))
+    organisation = provider(app, provider_client)
+    user = parent(app, parent_client)
+    staff(app, staff_client)
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=1, organisation_id=organisation)
+        row = make_request(
+            db,
+            "Noor",
+            [location],
+            parent_user_id=user.id,
+            email="an@ouders.test",
+            situation=["work_or_training"],
+        )
+    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    rounds = staff_client.get("/t/aalst/loket/rondes").get_data(as_text=True)
+    assert "Noor" in rounds and "voorrangsgroep 3" in rounds
+    with tenant_db(app) as db:
+        proposal = db.exec(select(Proposal)).one()
+    assert any("De Speelboom" in m["Subject"] for m in mail_sink.messages)
+    answer = provider_client.post(
+        f"/t/aalst/loket/voorstel/{proposal.id}/aanbieder", data={"decision": "confirm"}
+    )
+    assert answer.status_code == 302
+    assert any(m["To"] == "an@ouders.test" for m in mail_sink.messages)
+    page = parent_client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True)
+    assert "De plaats aanvaarden" in page
+    parent_client.post(f"/t/aalst/loket/voorstel/{proposal.id}/antwoord", data={"answer": "accept"})
+    with tenant_db(app) as db:
+        assert db.get(ChildcareRequest, row.id).status == "placed"
+    assert "heeft een plaats" in mail_sink.messages[-1]["Subject"]
+
+
+def test_a_provider_must_give_a_reason_to_reject(app):
+    client = app.test_client()
+    organisation = provider(app, client)
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=1, organisation_id=organisation)
+        make_request(db, "Noor", [location])
+    staff_client = app.test_client()
+    staff(app, staff_client)
+    staff_client.post("/t/aalst/loket/rondes")
+    with tenant_db(app) as db:
+        proposal = db.exec(select(Proposal)).one()
+    url = f"/t/aalst/loket/voorstel/{proposal.id}/aanbieder"
+    assert client.post(url, data={"decision": "reject"}).status_code == 422
+    assert client.post(url, data={"decision": "reject", "reason": "other"}).status_code == 302
+    with tenant_db(app) as db:
+        assert db.get(Proposal, proposal.id).rejection_reason == "other"
+
+
+def test_an_emergency_placement_is_audited(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=2, capacity=20, quota_percent=5)
+        row = make_request(db, "Noor", [location])
+        free_place = db.exec(select(FreePlace)).one()
+    client = app.test_client()
+    staff(app, client)
+    client.post(
+        f"/t/aalst/loket/aanvragen/{row.id}/noodopvang", data={"free_place_id": str(free_place.id)}
+    )
+    with tenant_db(app) as db:
+        assert db.get(ChildcareRequest, row.id).status == "placed"
+        [entry] = db.exec(
+            select(AuditEntry).where(AuditEntry.action == "loket.emergency_placement")
+        ).all()
+        assert entry.object_id == str(row.id)
+
+
+def test_the_dashboard_shows_figures_as_svg_and_csv(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=2)
+        make_request(db, "Noor", [location], situation=["low_income"])
+    client = app.test_client()
+    staff(app, client)
+    page = client.get("/t/aalst/loket/monitoring").get_data(as_text=True)
+    assert "<svg" in page and "style=" not in page and "<script>" not in page
+    csv_text = client.get("/t/aalst/loket/monitoring.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "section,label,value"
+    assert f"month,{date.fromisoformat(TODAY.isoformat()).strftime('%Y-%m')},1" in csv_text
