@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.hookspecs import hookimpl
@@ -120,10 +121,19 @@ def dashboard_cards(tenant, user):
     ]
 
 
-def _session():
+@contextmanager
+def _session(tenant):
+    """The request's session when the hook runs inside a request of ``tenant``; otherwise a
+    read-only session of its own (the core passes no session to these hooks)."""
+    from flask import current_app, g, has_request_context
+
     from core.web import db_session
 
-    return db_session()
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
+        yield db_session()
+        return
+    with current_app.extensions["opvangplein.db"].session(tenant.id) as session:
+        yield session
 
 
 @hookimpl
@@ -132,7 +142,8 @@ def monitoring_figures(tenant):
 
     from plugins.loket.monitoring import dashboard_figures
 
-    figures = dashboard_figures(_session(), today=date.today())
+    with _session(tenant) as session:
+        figures = dashboard_figures(session, today=date.today())
     free_places = sum(value for _, value in figures.tables["free_places"])
     return [
         Figure(key="loket.open_requests", label="Open opvangvragen", value=figures.open_requests),
@@ -153,10 +164,11 @@ def childcare_locations(tenant):
 
     from plugins.loket.models import Location, LocationCapacity
 
-    session = _session()
-    capacity: dict = {}
-    for row in session.exec(select(LocationCapacity)):
-        capacity[row.location_id] = capacity.get(row.location_id, 0) + row.places
+    with _session(tenant) as session:
+        capacity: dict = {}
+        for row in session.exec(select(LocationCapacity)):
+            capacity[row.location_id] = capacity.get(row.location_id, 0) + row.places
+        locations = list(session.exec(select(Location).order_by(Location.name)))
     return [
         LocationSummary(
             id=location.id,
@@ -167,18 +179,22 @@ def childcare_locations(tenant):
             provider_organisation_id=location.provider_organisation_id,
             capacity=capacity.get(location.id, 0),
         )
-        for location in session.exec(select(Location).order_by(Location.name))
+        for location in locations
     ]
 
 
 @hookimpl
 def loket_participation(tenant, location_id):
+    with _session(tenant) as session:
+        return _participation(session, location_id)
+
+
+def _participation(session, location_id):
     import sqlalchemy as sa
     from sqlmodel import select
 
     from plugins.loket.models import FreePlace, Location, Proposal
 
-    session = _session()
     location = session.get(Location, location_id)
     if location is None:
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -279,3 +279,50 @@ def test_the_dashboard_shows_figures_as_svg_and_csv(app):
     csv_text = client.get("/t/aalst/loket/monitoring.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0] == "section,label,value"
     assert f"month,{date.fromisoformat(TODAY.isoformat()).strftime('%Y-%m')},1" in csv_text
+
+
+@pytest.mark.postgres
+def test_two_parents_accepting_the_last_place_at_once_over_http_get_one_place(
+    postgres_settings,
+):
+    import threading
+
+    app = probe_app(postgres_settings, tenants=LOKET_TENANTS)
+    clients = [app.test_client(), app.test_client()]
+    users = [parent(app, clients[0], "ouder-an"), parent(app, clients[1], "ouder-bert")]
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=1)
+        free_place = db.exec(select(FreePlace)).one()
+        proposals = []
+        for name, user in zip(["Noor", "Wout"], users, strict=True):
+            row = make_request(db, name, [location], parent_user_id=user.id)
+            proposal = Proposal(
+                request_id=row.id,
+                location_id=location.id,
+                free_place_id=free_place.id,
+                status="awaiting_parent",
+                deadline=datetime.now(UTC) + timedelta(days=3),
+            )
+            db.add(proposal)
+            proposals.append(proposal)
+    barrier = threading.Barrier(2)
+    pages: list[str] = []
+
+    def accept(client, proposal_id):
+        barrier.wait(timeout=10)
+        client.post(f"/t/aalst/loket/voorstel/{proposal_id}/antwoord", data={"answer": "accept"})
+        pages.append(client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True))
+
+    threads = [
+        threading.Thread(target=accept, args=(client, proposal.id))
+        for client, proposal in zip(clients, proposals, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    with tenant_db(app) as db:
+        statuses = sorted(db.get(Proposal, p.id).status for p in proposals)
+        assert statuses == ["accepted", "lapsed"]
+        assert db.exec(select(FreePlace)).one().taken == 1
+    assert sum("een ander gezin heeft deze plaats eerst aanvaard" in page for page in pages) == 1
