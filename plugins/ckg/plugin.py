@@ -152,3 +152,26 @@ def consent_for_case(tenant, case_reference):
 
     with tenant_session(tenant) as session:
         return consent_record(session, case_reference)
+
+
+# -- events and figures -------------------------------------------------------------------------
+
+
+@hookimpl
+def on_event(event):
+    from plugins.ckg.handoff import REQUESTED, receive_loket_hand_off
+    from plugins.ckg.privacy import session_for_tenant_id
+
+    if event.name != REQUESTED:
+        return
+    with session_for_tenant_id(event.tenant_id) as session:
+        receive_loket_hand_off(session, event.payload)
+
+
+@hookimpl
+def monitoring_figures(tenant):
+    from plugins.ckg.figures import monitoring_figures as figures
+    from plugins.ckg.privacy import tenant_session
+
+    with tenant_session(tenant) as session:
+        return figures(session)
