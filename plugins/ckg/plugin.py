@@ -175,3 +175,10 @@ def monitoring_figures(tenant):
 
     with tenant_session(tenant) as session:
         return figures(session)
+
+
+@hookimpl
+def demo_data(tenant, session):
+    from plugins.ckg.demo import load_demo_data
+
+    load_demo_data(tenant, session)
