@@ -25,7 +25,7 @@ from core.rendering import render
 from core.request_context import current_actor
 from core.tenancy import effective_settings, plugin_row
 from core.web import db_session, registry, tenant_hooks
-from plugins.loket import forms, monitoring, notifications, services
+from plugins.loket import forms, location_import, monitoring, notifications, services
 from plugins.loket.models import (
     AGE_GROUPS,
     CARE_NEEDS,
@@ -639,3 +639,79 @@ def dashboard_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=loket-monitoring.csv"},
     )
+
+
+# -- locations and their import ----------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@blueprint.route("/locaties", methods=["GET", "POST"])
+@require_permission("loket.manage")
+def locations():
+    session = db_session()
+    context: dict = {"report": None, "csv_text": "", "import_errors": []}
+    status = 200
+    if request.method == "POST":
+        text = request.form.get("csv_text", "")
+        upload = request.files.get("csv_file")
+        if upload is not None and upload.filename:
+            raw = upload.read(MAX_IMPORT_BYTES + 1)
+            if len(raw) > MAX_IMPORT_BYTES:
+                context["import_errors"].append(_("The file is larger than 5 MB."))
+                raw = b""
+            text = _decode(raw)
+        report = location_import.read_locations(session, text)
+        context.update(report=report, csv_text=text)
+        if report.file_errors:
+            context["import_errors"] += [_import_message(code) for code in report.file_errors]
+            status = 422
+        elif request.form.get("action") == "import":
+            created, updated = location_import.apply_import(session, report)
+            audit.record(
+                session,
+                action="loket.locations_imported",
+                detail={"created": created, "updated": updated},
+            )
+            session.commit()
+            flash(
+                _(
+                    "%(created)d locations added, %(updated)d updated, %(skipped)d rows skipped.",
+                    created=created,
+                    updated=updated,
+                    skipped=len(report.invalid_rows),
+                )
+            )
+            return redirect(url_for("loket.locations"))
+    return render(
+        "loket/locations.html",
+        **_context(
+            locations=_locations(),
+            import_message=_import_message,
+            **context,
+        ),
+    ), status
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _import_message(code: str) -> str:
+    code, _sep, detail = code.partition(":")
+    words = {
+        "empty": _("The file is empty."),
+        "missing_columns": _("Columns missing: %(columns)s.", columns=detail),
+        "too_many_rows": _("Only the first 5000 rows are read."),
+        "name_missing": _("The name is missing."),
+        "postcode_invalid": _("The postcode must have four digits."),
+        "kind_unknown": _("The type must be group childcare, childminder or out-of-school care."),
+        "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
+        "duplicate_of_line": _("Same location as line %(line)s.", line=detail),
+    }
+    return words.get(code, code)
