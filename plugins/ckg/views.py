@@ -98,12 +98,14 @@ def index():
             .order_by(Referral.created_at.desc())
         ).all()
         if "parent" in g.roles:
+            from core.plugin_types import DataSubject
+            from plugins.ckg.privacy import referrals_about
+
+            subject = DataSubject(user_id=user.id, email=(user.email or "").lower() or None)
             family = [
                 referral
-                for referral in session.exec(
-                    select(Referral).where(Referral.anonymised_at.is_(None))
-                ).all()
-                if viewer_role(referral) == "family"
+                for referral in referrals_about(session, subject)
+                if referral.anonymised_at is None and viewer_role(referral) == "family"
             ]
     return render(
         "ckg/index.html",
