@@ -13,6 +13,7 @@ from core import audit
 from core.db import utcnow
 from core.identity.access import acting_organisations, require_permission
 from core.identity.models import Organisation, User
+from core.plugin_types import DataSubject
 from core.rendering import render
 from core.web import db_session
 from plugins.ckg import store
@@ -29,6 +30,7 @@ from plugins.ckg.access import (
 from plugins.ckg.forms import read_referral, read_step
 from plugins.ckg.labels import TEMPLATE_LABELS, label
 from plugins.ckg.models import MESSAGE_MAX, NOTE_MAX, Antenna, CaseNote, Referral
+from plugins.ckg.privacy import referrals_about
 from plugins.ckg.services import (
     CAPACITY_COLUMNS,
     DOMAINS,
@@ -98,9 +100,6 @@ def index():
             .order_by(Referral.created_at.desc())
         ).all()
         if "parent" in g.roles:
-            from core.plugin_types import DataSubject
-            from plugins.ckg.privacy import referrals_about
-
             subject = DataSubject(user_id=user.id, email=(user.email or "").lower() or None)
             family = [
                 referral

@@ -1,0 +1,46 @@
+"""On PostgreSQL, row-level security keeps every ckg tenant table to its tenant, raw SQL included."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.db import TenantScoped
+from plugins.ckg import models
+from tests.plugins.ckg.conftest import CKG_TENANTS, build_world, users
+from tests.plugins.ckg.helpers import step, submit
+from tests.support.apps import probe_app, tenant_id
+
+pytestmark = pytest.mark.postgres
+TENANT_TABLES = [
+    model.__tablename__
+    for model in vars(models).values()
+    if isinstance(model, type) and issubclass(model, TenantScoped) and model is not TenantScoped
+]
+
+
+@pytest.fixture
+def pg_world(postgres_settings):
+    return build_world(probe_app(postgres_settings, tenants=CKG_TENANTS))
+
+
+def test_raw_sql_in_another_tenant_sees_no_ckg_rows(pg_world):
+    people = users(pg_world)
+    referral_id = submit(pg_world.client_for(people["sara"]))
+    karim = pg_world.client_for(people["karim"])
+    karim.get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
+    assert step(karim, referral_id, "received").status_code == 303
+    database = pg_world.app.extensions["opvangplein.db"]
+    assert len(TENANT_TABLES) == 5
+    for table in TENANT_TABLES:
+        with database.session(tenant_id(pg_world.app, "brugge")) as db:
+            assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
+        with database.session(tenant_id(pg_world.app, "aalst")) as db:
+            if table != "ckg_case_note":
+                assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() > 0
+
+
+def test_the_application_role_reads_the_platform_level_antennas(pg_world):
+    database = pg_world.app.extensions["opvangplein.db"]
+    with database.session(tenant_id(pg_world.app, "brugge")) as db:
+        assert db.execute(sa.text("SELECT count(*) FROM ckg_antenna")).scalar_one() == 3
