@@ -1,10 +1,27 @@
-"""Hook implementations of the starters plugin: Childcare starters."""
+"""Hook implementations of the starters plugin: support for people starting a childcare facility.
+
+A municipality publishes support measures (a contact point, information, a start-up premium,
+buildings, training, coaching); starters apply for them step by step; staff review each measure.
+Company agreements reserve places for a company's employees; the loket plugin reads them through
+the ``reserved_places`` hook.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.hookspecs import hookimpl
-from core.plugin_api import landing_blueprint
-from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+from core.plugin_types import (
+    DashboardCard,
+    Figure,
+    MenuItem,
+    Permission,
+    PluginManifest,
+    ReservedPlaces,
+    SettingField,
+)
+
+HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="starters",
@@ -15,6 +32,12 @@ MANIFEST = PluginManifest(
 )
 
 
+def _session():
+    from core.web import db_session
+
+    return db_session()
+
+
 @hookimpl
 def plugin_manifest():
     return MANIFEST
@@ -22,17 +45,41 @@ def plugin_manifest():
 
 @hookimpl
 def register_blueprints():
-    return [landing_blueprint(MANIFEST, url_prefix="/starters")]
+    from plugins.starters.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_migrations():
+    return HERE / "migrations"
+
+
+@hookimpl
+def register_translations():
+    return HERE / "translations"
 
 
 @hookimpl
 def declare_permissions():
     return [
         Permission(
-            "starters.view", "Starters in de kinderopvang bekijken", "View Childcare starters"
+            "starters.apply",
+            "Ondersteuning aanvragen als starter in de kinderopvang",
+            "Apply for support as a childcare starter",
+            roles=("starter",),
         ),
         Permission(
-            "starters.manage", "Starters in de kinderopvang beheren", "Manage Childcare starters"
+            "starters.review",
+            "Aanvragen van starters behandelen en beslissen",
+            "Review and decide starters' applications",
+            roles=("staff",),
+        ),
+        Permission(
+            "starters.manage_catalogue",
+            "Maatregelen, panden en bedrijfsafspraken beheren",
+            "Manage measures, buildings and company agreements",
+            roles=("staff",),
         ),
     ]
 
@@ -70,3 +117,72 @@ def dashboard_cards(tenant, user):
             order=30,
         )
     ]
+
+
+@hookimpl
+def reserved_places(tenant):
+    from sqlmodel import select
+
+    from plugins.starters.models import CompanyAgreement
+
+    return [
+        ReservedPlaces(
+            location_id=agreement.location_id,
+            facility_name=agreement.facility_name,
+            company=agreement.company,
+            places=agreement.places,
+            starts_on=agreement.starts_on,
+            ends_on=agreement.ends_on,
+        )
+        for agreement in _session().exec(
+            select(CompanyAgreement).order_by(CompanyAgreement.starts_on)
+        )
+    ]
+
+
+@hookimpl
+def demo_data(tenant, session):
+    from plugins.starters.demo import load_demo_data
+
+    load_demo_data(tenant, session)
+
+
+@hookimpl
+def monitoring_figures(tenant):
+    from plugins.starters.services import figures
+
+    counted = figures(_session())
+    status_labels = {
+        "draft": "Aanvragen in opmaak",
+        "submitted": "Ingediende aanvragen",
+        "information_requested": "Aanvragen met een vraag om informatie",
+        "decided": "Besliste aanvragen",
+    }
+    result = [
+        Figure(key=f"starters.applications.{status}", label=status_labels[status], value=count)
+        for status, count in counted.by_status.items()
+    ]
+    result += [
+        Figure(
+            key=f"starters.planned_places.{quarter}",
+            label=f"Geplande plaatsen die openen in {quarter}",
+            value=places,
+            unit="plaatsen",
+        )
+        for quarter, places in counted.planned_places_by_quarter.items()
+    ]
+    return result
+
+
+@hookimpl
+def export_subject_data(tenant, subject):
+    from plugins.starters.privacy import export_subject
+
+    return export_subject(_session(), subject)
+
+
+@hookimpl
+def erase_subject_data(tenant, subject):
+    from plugins.starters.privacy import erase_subject
+
+    return erase_subject(_session(), subject)

@@ -1,0 +1,103 @@
+"""Demonstration rows: a few measures (with a start-up premium), two buildings, one agreement.
+
+Idempotent: each row is recognised by its title, address or company and added only when missing.
+Texts name the municipality: demo rows are then never identical across tenants, so the route probe
+can tell one tenant's data from another's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from plugins.starters.models import Building, CompanyAgreement, SupportMeasure
+
+MEASURES = (
+    {
+        "title": "Aanspreekpunt voor starters in {gemeente}",
+        "kind": "contact_point",
+        "description": "Eén aanspreekpunt bij de gemeente {gemeente} voor al je vragen over het "
+        "opstarten van een kinderopvang.\n\n- advies over de vergunning van Opgroeien\n- hulp bij "
+        "je ondernemingsplan",
+    },
+    {
+        "title": "Opstartpremie kinderopvang {gemeente}",
+        "kind": "premium",
+        "amount_eur": 5000,
+        "description": "Een **eenmalige premie** van {gemeente} voor wie nieuwe plaatsen "
+        "kinderopvang opent.",
+        "conditions": "De nieuwe opvang sluit aan bij het Lokaal Loket Kinderopvang {gemeente} en "
+        "beantwoordt de vragen die het loket doorstuurt, minstens drie jaar lang.",
+        "requires_loket_participation": True,
+        "facility_types": ["gezinsopvang", "groepsopvang"],
+        "required_documents": ["business_plan"],
+    },
+    {
+        "title": "Coaching bij de vergunningsaanvraag in {gemeente}",
+        "kind": "coaching",
+        "description": "Een coach van {gemeente} helpt je stap voor stap tot je vergunning rond is.",
+    },
+    {
+        "title": "Gemeentelijk pand ter beschikking in {gemeente}",
+        "kind": "building",
+        "description": "De gemeente {gemeente} stelt panden ter beschikking aan een voordelige "
+        "huurprijs.",
+        "min_places": 9,
+        "facility_types": ["groepsopvang", "buitenschoolse_opvang"],
+        "required_documents": ["business_plan", "building_plans"],
+    },
+)
+
+BUILDINGS = (
+    {
+        "address": "Dorpsstraat 12, {gemeente}",
+        "area_m2": 180,
+        "suitable_places": 18,
+        "rent_and_conditions": "Huur 650 euro per maand aan {gemeente}, minstens negen jaar.",
+        "accessibility": "Gelijkvloers, rolstoeltoegankelijk, vlak bij de bushalte ({gemeente}).",
+    },
+    {
+        "address": "Schoolstraat 3, {gemeente}",
+        "area_m2": 90,
+        "suitable_places": 8,
+        "rent_and_conditions": "Gratis de eerste twee jaar, daarna 300 euro per maand aan "
+        "{gemeente}.",
+        "accessibility": "Eerste verdieping met lift ({gemeente}).",
+    },
+)
+
+
+def _for(template: dict, municipality: str) -> dict:
+    return {
+        key: value.format(gemeente=municipality) if isinstance(value, str) else value
+        for key, value in template.items()
+    }
+
+
+def load_demo_data(tenant, session) -> None:
+    today = date.today()
+    titles = set(session.exec(select(SupportMeasure.title)).all())
+    for template in MEASURES:
+        measure = _for(template, tenant.name)
+        if measure["title"] not in titles:
+            session.add(SupportMeasure(**measure))
+    addresses = set(session.exec(select(Building.address)).all())
+    for template in BUILDINGS:
+        building = _for(template, tenant.name)
+        if building["address"] not in addresses:
+            session.add(Building(available_from=today + timedelta(days=60), **building))
+    company = f"Brouwerij De Kroon {tenant.name}"
+    if company not in set(session.exec(select(CompanyAgreement.company)).all()):
+        session.add(
+            CompanyAgreement(
+                company=company,
+                facility_name=f"Kinderdagverblijf Het Hopveld {tenant.name}",
+                places=4,
+                starts_on=today.replace(month=1, day=1),
+                ends_on=today.replace(year=today.year + 3, month=12, day=31),
+                note=f"De brouwerij financiert de inrichting in {tenant.name} in ruil voor vier "
+                "plaatsen.",
+            )
+        )
+    session.flush()

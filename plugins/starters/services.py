@@ -1,0 +1,402 @@
+"""The starters domain: catalogue rules, the application's steps and review transitions.
+
+Plain Python over a tenant session; views parse and authorise, these functions decide.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlmodel import select
+
+from core.db import utcnow
+from plugins.starters.models import (
+    Application,
+    ApplicationDocument,
+    Building,
+    InformationRequest,
+    LicenceStep,
+    RequestedMeasure,
+    SupportMeasure,
+    TimelineEntry,
+)
+
+
+class MeasureKind(StrEnum):
+    CONTACT_POINT = "contact_point"
+    INFORMATION = "information"
+    PREMIUM = "premium"
+    BUILDING = "building"
+    TRAINING = "training"
+    COACHING = "coaching"
+
+
+class FacilityType(StrEnum):
+    GEZINSOPVANG = "gezinsopvang"  # family day care: at most 8 children at once, at home
+    GROEPSOPVANG = "groepsopvang"  # group day care: 9 children or more
+    BUITENSCHOOLSE_OPVANG = "buitenschoolse_opvang"  # out-of-school care
+
+
+class DocumentKind(StrEnum):
+    BUSINESS_PLAN = "business_plan"
+    BUILDING_PLANS = "building_plans"
+    FIRE_SAFETY_ADVICE = "fire_safety_advice"
+    OTHER = "other"
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    INFORMATION_REQUESTED = "information_requested"
+    DECIDED = "decided"
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class InterestOutcome(StrEnum):
+    PENDING = "pending"
+    MATCHED = "matched"
+    NOT_MATCHED = "not_matched"
+
+
+# The wizard's steps, in order.
+STEPS = ("project", "measures", "documents", "declaration")
+
+# Toward the licence of Opgroeien (the Flemish agency that licenses childcare), in order.
+LICENCE_STEPS = (
+    "enterprise_number",
+    "business_plan",
+    "building_found",
+    "fire_safety_certificate",
+    "quality_handbook",
+    "qualified_staff",
+    "criminal_record_extract",
+    "insurance",
+    "licence_applied",
+    "inspection",
+    "licence_granted",
+)
+
+# Places at once: gezinsopvang is at most 8 children, groepsopvang starts at 9.
+PLACES_BY_TYPE = {
+    FacilityType.GEZINSOPVANG: (1, 8),
+    FacilityType.GROEPSOPVANG: (9, 150),
+    FacilityType.BUITENSCHOOLSE_OPVANG: (1, 300),
+}
+
+# Statuses in which staff still review and the starter may add documents or answers.
+UNDER_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.INFORMATION_REQUESTED)
+
+
+class RuleError(ValueError):
+    """A domain rule refused the action; ``code`` names which (the view words it)."""
+
+    def __init__(self, code: str, field: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+# -- catalogue --------------------------------------------------------------------------------
+
+
+def is_open(measure: SupportMeasure, today: date) -> bool:
+    if not measure.published:
+        return False
+    if measure.opens_on and today < measure.opens_on:
+        return False
+    return not (measure.closes_on and today > measure.closes_on)
+
+
+def open_measures(session, today: date) -> list[SupportMeasure]:
+    measures = session.exec(select(SupportMeasure).order_by(SupportMeasure.title)).all()
+    return [measure for measure in measures if is_open(measure, today)]
+
+
+def fits(measure: SupportMeasure, facility_type: str, planned_places: int | None) -> bool:
+    """Whether a project meets the measure's eligibility (area is judged by staff)."""
+    if measure.facility_types and facility_type not in measure.facility_types:
+        return False
+    places = planned_places or 0
+    if measure.min_places is not None and places < measure.min_places:
+        return False
+    return not (measure.max_places is not None and places > measure.max_places)
+
+
+# -- the application --------------------------------------------------------------------------
+
+
+def add_timeline(session, application: Application, action: str, actor: str, detail: str = ""):
+    session.add(
+        TimelineEntry(application_id=application.id, action=action, actor=actor, detail=detail)
+    )
+
+
+def start_application(session, *, user, actor: str) -> Application:
+    application = Application(
+        applicant_user_id=user.id,
+        applicant_name=user.name or "",
+        applicant_email=user.email or "",
+    )
+    session.add(application)
+    session.flush()
+    add_timeline(session, application, "created", actor)
+    return application
+
+
+def requested_measures(session, application: Application) -> list[RequestedMeasure]:
+    return list(
+        session.exec(
+            select(RequestedMeasure).where(RequestedMeasure.application_id == application.id)
+        ).all()
+    )
+
+
+def documents_of(session, application: Application) -> list[ApplicationDocument]:
+    return list(
+        session.exec(
+            select(ApplicationDocument)
+            .where(ApplicationDocument.application_id == application.id)
+            .order_by(ApplicationDocument.uploaded_at)
+        ).all()
+    )
+
+
+def set_requested_measures(
+    session, application: Application, measure_ids: list[uuid.UUID], today: date
+) -> None:
+    """Replace the measures asked for; each must be open and fit the project."""
+    chosen = []
+    for measure_id in dict.fromkeys(measure_ids):
+        measure = session.get(SupportMeasure, measure_id)
+        if measure is None or not is_open(measure, today):
+            raise RuleError("measure_not_open", "measures")
+        if not fits(measure, application.facility_type, application.planned_places):
+            raise RuleError("measure_not_eligible", "measures")
+        chosen.append(measure.id)
+    if not chosen:
+        raise RuleError("no_measures", "measures")
+    current = {row.measure_id: row for row in requested_measures(session, application)}
+    for measure_id, row in current.items():
+        if measure_id not in chosen:
+            session.delete(row)
+    for measure_id in chosen:
+        if measure_id not in current:
+            session.add(RequestedMeasure(application_id=application.id, measure_id=measure_id))
+    session.flush()
+
+
+def missing_documents(session, application: Application) -> list[str]:
+    """Document kinds the chosen measures require and the application does not hold yet."""
+    wanted: list[str] = []
+    for row in requested_measures(session, application):
+        measure = session.get(SupportMeasure, row.measure_id)
+        wanted.extend(kind for kind in (measure.required_documents if measure else []))
+    present = {document.kind for document in documents_of(session, application)}
+    return [kind for kind in dict.fromkeys(wanted) if kind not in present]
+
+
+def project_complete(application: Application) -> bool:
+    return bool(
+        application.facility_type
+        and application.planned_places
+        and application.target_opening
+        and (application.area or application.address)
+        and application.applicant_email
+        and (application.applicant_kind == "person" or application.organisation_name)
+    )
+
+
+def completed_steps(session, application: Application) -> set[str]:
+    done = set()
+    if project_complete(application):
+        done.add("project")
+    if requested_measures(session, application):
+        done.add("measures")
+        if not missing_documents(session, application):
+            done.add("documents")
+    if application.declaration_accepted:
+        done.add("declaration")
+    return done
+
+
+def submit(session, application: Application, *, actor: str) -> None:
+    """Submit a complete draft; :class:`RuleError` names the first step that is not ready."""
+    if application.status != ApplicationStatus.DRAFT:
+        raise RuleError("not_a_draft")
+    if not project_complete(application):
+        raise RuleError("project_incomplete", "project")
+    if not requested_measures(session, application):
+        raise RuleError("no_measures", "measures")
+    if missing_documents(session, application):
+        raise RuleError("documents_missing", "documents")
+    if not application.declaration_accepted:
+        raise RuleError("declaration_missing", "declaration")
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = utcnow()
+    session.add(application)
+    for step in LICENCE_STEPS:
+        session.add(LicenceStep(application_id=application.id, step=step))
+    add_timeline(session, application, "submitted", actor)
+
+
+# -- review -----------------------------------------------------------------------------------
+
+
+def request_information(
+    session, application: Application, question: str, *, actor: str
+) -> InformationRequest:
+    if application.status not in UNDER_REVIEW:
+        raise RuleError("not_under_review")
+    if not question.strip():
+        raise RuleError("question_required", "question")
+    asked = InformationRequest(application_id=application.id, question=question, asked_by=actor)
+    session.add(asked)
+    application.status = ApplicationStatus.INFORMATION_REQUESTED
+    session.add(application)
+    add_timeline(session, application, "information_requested", actor, question)
+    return asked
+
+
+def open_questions(session, application: Application) -> list[InformationRequest]:
+    return [asked for asked in questions_of(session, application) if asked.answered_at is None]
+
+
+def questions_of(session, application: Application) -> list[InformationRequest]:
+    return list(
+        session.exec(
+            select(InformationRequest)
+            .where(InformationRequest.application_id == application.id)
+            .order_by(InformationRequest.asked_at)
+        ).all()
+    )
+
+
+def answer_information(
+    session, application: Application, asked: InformationRequest, answer: str, *, actor: str
+) -> None:
+    if asked.application_id != application.id or asked.answered_at is not None:
+        raise RuleError("already_answered", "answer")
+    if not answer.strip():
+        raise RuleError("answer_required", "answer")
+    asked.answer, asked.answered_at = answer, utcnow()
+    session.add(asked)
+    session.flush()
+    if application.status == ApplicationStatus.INFORMATION_REQUESTED and not open_questions(
+        session, application
+    ):
+        application.status = ApplicationStatus.SUBMITTED
+        session.add(application)
+    add_timeline(session, application, "information_given", actor)
+
+
+def decide(
+    session,
+    application: Application,
+    requested: RequestedMeasure,
+    *,
+    decision: str,
+    reason: str,
+    amount: int | None,
+    actor: str,
+) -> None:
+    """Approve or refuse one measure; the application is decided once every measure is."""
+    if application.status not in UNDER_REVIEW:
+        raise RuleError("not_under_review")
+    if requested.application_id != application.id or requested.decision != Decision.PENDING:
+        raise RuleError("already_decided", "decision")
+    if decision not in (Decision.APPROVED, Decision.REFUSED):
+        raise RuleError("decision_required", "decision")
+    if decision == Decision.REFUSED and not reason.strip():
+        raise RuleError("reason_required", "reason")
+    measure = session.get(SupportMeasure, requested.measure_id)
+    granted = None
+    if decision == Decision.APPROVED and measure and measure.kind == MeasureKind.PREMIUM:
+        if amount is None or amount <= 0:
+            raise RuleError("amount_required", "amount")
+        if measure.amount_eur is not None and amount > measure.amount_eur:
+            raise RuleError("amount_too_high", "amount")
+        granted = amount
+    requested.decision, requested.reason = decision, reason.strip()
+    requested.amount_granted_eur = granted
+    requested.decided_at, requested.decided_by = utcnow(), actor
+    session.add(requested)
+    session.flush()
+    title = measure.title if measure else ""
+    add_timeline(session, application, f"measure_{decision}", actor, title)
+    if all(row.decision != Decision.PENDING for row in requested_measures(session, application)):
+        application.status = ApplicationStatus.DECIDED
+        application.decided_at = utcnow()
+        session.add(application)
+        add_timeline(session, application, "decided", actor)
+
+
+def licence_steps(session, application: Application) -> list[LicenceStep]:
+    rows = {
+        row.step: row
+        for row in session.exec(
+            select(LicenceStep).where(LicenceStep.application_id == application.id)
+        ).all()
+    }
+    return [rows[step] for step in LICENCE_STEPS if step in rows]
+
+
+def update_licence_steps(
+    session, application: Application, done: set[str], today: date, *, actor: str
+) -> None:
+    changed = []
+    for row in licence_steps(session, application):
+        if row.step in done and row.done_on is None:
+            row.done_on = today
+            changed.append(row.step)
+        elif row.step not in done and row.done_on is not None:
+            row.done_on = None
+            changed.append(row.step)
+        session.add(row)
+    if changed:
+        add_timeline(session, application, "licence_updated", actor, ", ".join(changed))
+
+
+# -- buildings --------------------------------------------------------------------------------
+
+
+def buildings_for(session, planned_places: int | None) -> list[Building]:
+    """Available buildings; for a project with planned places, those large enough for it."""
+    buildings = session.exec(
+        select(Building).where(Building.status == "available").order_by(Building.address)
+    ).all()
+    if not planned_places:
+        return list(buildings)
+    return [building for building in buildings if building.suitable_places >= planned_places]
+
+
+# -- figures ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StarterFigures:
+    by_status: dict[str, int]
+    planned_places_by_quarter: dict[str, int]
+
+
+def figures(session) -> StarterFigures:
+    applications = session.exec(select(Application)).all()
+    by_status = Counter(application.status for application in applications)
+    places: Counter[str] = Counter()
+    for application in applications:
+        if application.status == ApplicationStatus.DRAFT or not application.target_opening:
+            continue
+        opening = application.target_opening
+        places[f"{opening.year}-Q{(opening.month - 1) // 3 + 1}"] += application.planned_places or 0
+    return StarterFigures(
+        by_status={status.value: by_status.get(status.value, 0) for status in ApplicationStatus},
+        planned_places_by_quarter=dict(sorted(places.items())),
+    )
