@@ -53,6 +53,7 @@ ROLE_LABELS = {
     "referrer": _l("referrer"),
     "family": _l("family"),
     "tenant_admin": _l("municipal administrator"),
+    "export": _l("export of the family's data"),
 }
 
 

@@ -16,8 +16,9 @@ from sqlmodel import or_, select
 
 from core import audit
 from core.plugin_types import ConsentRecord, DataSubject
+from core.request_context import current_actor
 from plugins.ckg import store
-from plugins.ckg.models import Referral
+from plugins.ckg.models import AccessLogEntry, Referral
 from plugins.ckg.services import Consent, ReferralStatus
 
 DAYS_PER_YEAR = 365.25
@@ -68,6 +69,13 @@ def export_subject(session, subject: DataSubject) -> dict | None:
     made = referrals_made_by(session, subject)
     if not about and not made:
         return None
+    for referral in about:
+        # An export reads the whole referral: it shows in the access log like any other look.
+        session.add(
+            AccessLogEntry(
+                referral_id=referral.id, actor=current_actor(), role="export", action="export"
+            )
+        )
     return {
         "plugin": "ckg",
         "referrals_about_your_family": [_export_referral(session, r) for r in about],

@@ -52,7 +52,14 @@ from plugins.ckg.services import (
     waiting_minutes,
 )
 
-blueprint = Blueprint("ckg", __name__, url_prefix="/ckg", template_folder="templates")
+blueprint = Blueprint(
+    "ckg",
+    __name__,
+    url_prefix="/ckg",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 
 
 @blueprint.context_processor

@@ -14,7 +14,7 @@ from core.plugin_types import DataSubject
 from plugins.ckg.models import CaseNote, FamilyMember, Referral
 from plugins.ckg.services import ReferralStatus
 from tests.plugins.ckg.conftest import users
-from tests.plugins.ckg.helpers import stored, submit
+from tests.plugins.ckg.helpers import access_rows, stored, submit
 from tests.support.apps import tenant_id
 
 
@@ -102,6 +102,7 @@ def test_a_parent_exports_what_the_ckg_plugin_holds_about_their_family(world):
     [referral] = exported["referrals_about_your_family"]
     assert referral["reference"] == f"CKG-{referral_id.hex[:8].upper()}"
     assert {member["name"] for member in referral["family"]} == {"Sofie Janssens", "Lotte"}
+    assert "export" in {row.role for row in access_rows(world.app, referral_id)}
 
 
 def test_export_for_someone_the_plugin_knows_nothing_about_is_empty(world):

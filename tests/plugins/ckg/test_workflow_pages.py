@@ -146,3 +146,21 @@ def test_a_note_that_is_too_long_is_refused_with_a_message(world):
         f"/t/aalst/ckg/doorverwijzingen/{referral_id}/notities", data={"body": "x" * 2001}
     )
     assert response.status_code == 422 and "2000 tekens" in response.get_data(as_text=True)
+
+
+def test_a_crisis_not_received_within_the_municipalitys_minutes_is_marked_overdue(world):
+    from plugins.ckg.models import Referral
+
+    people = users(world)
+    crisis = submit(world.client_for(people["sara"]), urgency="crisis")
+    karim = world.client_for(people["karim"])
+    assert "te laat" not in karim.get("/t/aalst/ckg/wachtrij").get_data(as_text=True)
+    with world.app.extensions["opvangplein.db"].tenant_session(tenant_id(world.app, "aalst")) as db:
+        referral = db.get(Referral, crisis)
+        referral.submitted_at = utcnow() - timedelta(minutes=61)  # default: 60 minutes
+        db.add(referral)
+    assert "te laat: nog niet ontvangen" in karim.get("/t/aalst/ckg/wachtrij").get_data(
+        as_text=True
+    )
+    step(karim, crisis, "received")
+    assert "te laat" not in karim.get("/t/aalst/ckg/wachtrij").get_data(as_text=True)
