@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+from core.localnet import free_port
 
 
 class _Collector:
@@ -34,7 +35,8 @@ class MailSink:
     """An SMTP server on 127.0.0.1 that accepts everything and remembers it."""
 
     def __init__(self, port: int = 0, directory: Path | None = None) -> None:
-        self.port = port or _free_port()
+        # aiosmtpd connects to its own port to check it is up, so it needs a real number, not 0.
+        self.port = port or free_port()
         self.collector = _Collector(directory)
         self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
 
@@ -48,13 +50,6 @@ class MailSink:
 
     def stop(self) -> None:
         self.controller.stop()
-
-
-def _free_port() -> int:
-    # aiosmtpd connects to its own port to check it is up, so it needs a real number, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def read_caught_mail(directory: Path) -> list[EmailMessage]:

@@ -13,11 +13,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 from core.config import Settings
 from core.dev_mail import MailSink
+from core.localnet import wait_until_up
 
 ORGANISATION_PORT = 9400
 CITIZEN_PORT = 9401
@@ -98,17 +97,6 @@ def provider_command(port: int, users: list[dict]) -> list[str]:
     for user in users:
         command += ["--user-claims", json.dumps(user)]
     return command
-
-
-def wait_until_up(url: str, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"identity provider at {url} did not start")
 
 
 def main() -> None:

@@ -36,6 +36,12 @@ def tenant_hooks():
     return registry().for_plugins(g.get("enabled_plugins", frozenset()))
 
 
+def tenant_required() -> None:
+    """``blueprint.before_request(tenant_required)``: the blueprint's pages exist only at a tenant."""
+    if g.get("tenant") is None:
+        abort(404)
+
+
 def init_app(app: Flask) -> None:
     settings = app.extensions["opvangplein.settings"]
     app.extensions["opvangplein.tenants"] = TenantDirectory(

@@ -19,16 +19,13 @@ from core.identity.models import (
 )
 from core.identity.providers import ProviderConfig, ProviderConfigError
 from core.models import AuditEntry, Tenant
-from core.web import db_session, tenant_directory
+from core.web import db_session, tenant_directory, tenant_required
 
 blueprint = Blueprint("identity_admin", __name__, url_prefix="/beheer", template_folder="templates")
 AUDIT_PAGE_SIZE = 50
 
 
-@blueprint.before_request
-def _tenant_only():
-    if g.tenant is None:
-        abort(404)
+blueprint.before_request(tenant_required)
 
 
 def assignable_roles() -> list[str]:

@@ -13,16 +13,13 @@ from core.identity.providers import find_provider, tenant_providers
 from core.identity.services import NoMembership, admit
 from core.identity.sessions import end_session, open_session
 from core.identity.web import forget_token, remember_token, rotate_session, session_token
-from core.web import db_session
+from core.web import db_session, tenant_required
 
 blueprint = Blueprint("identity", __name__, template_folder="templates")
 PENDING_KEY = "sign_in_pending"
 
 
-@blueprint.before_request
-def _tenant_only():
-    if g.tenant is None:
-        abort(404)
+blueprint.before_request(tenant_required)
 
 
 def _safe_next(target: str | None) -> str:

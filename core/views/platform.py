@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     g,
     jsonify,
     redirect,
@@ -50,8 +51,9 @@ def healthz():
 
 @blueprint.get("/taal/<lang>")
 def set_language(lang: str):
-    if lang in SUPPORTED_LOCALES:
-        session["lang"] = lang
+    if lang not in SUPPORTED_LOCALES:
+        abort(404)
+    session["lang"] = lang
     return redirect(_safe_next(request.args.get("next")))
 
 

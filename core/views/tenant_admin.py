@@ -10,16 +10,13 @@ from core.guards import require_tenant_admin
 from core.models import TenantPlugin
 from core.rendering import render
 from core.tenancy import SettingError, Theme, coerce_setting, effective_settings, plugin_row
-from core.web import db_session, registry, tenant_directory
+from core.web import db_session, registry, tenant_directory, tenant_required
 
 blueprint = Blueprint("tenant_admin", __name__, url_prefix="/beheer")
 TEMPLATE = "admin/index.html"
 
 
-@blueprint.before_request
-def _tenant_only():
-    if g.tenant is None:
-        abort(404)
+blueprint.before_request(tenant_required)
 
 
 def _plugin_rows() -> list[dict]:

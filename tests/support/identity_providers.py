@@ -13,12 +13,9 @@ import base64
 import hashlib
 import json
 import secrets
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -26,6 +23,9 @@ from flask import Flask, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
+
+from core.devstack import provider_command
+from core.localnet import free_port, wait_until_up
 
 SECRET_ENV = "OPVANGPLEIN_TEST_IDP_SECRET"
 
@@ -75,46 +75,18 @@ def sign_in_tenants(directory, providers: dict) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
 class MockProviderProcess:
     """oidc-provider-mock on 127.0.0.1:<free port> with predefined users."""
 
     def __init__(self, users: list[dict]) -> None:
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            "-m",
-            "oidc_provider_mock",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        ]
-        for user in users:
-            command += ["--user-claims", json.dumps(user)]
         self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            provider_command(self.port, users), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
 
     def wait_until_ready(self) -> None:
-        wait_for(self.issuer + "/.well-known/openid-configuration")
+        wait_until_up(self.issuer + "/.well-known/openid-configuration")
 
     def stop(self) -> None:
         self.process.terminate()

@@ -58,6 +58,8 @@ def candidate_urls(app: Flask, victim: TenantFootprint) -> list[tuple[str, str, 
         methods = sorted((rule.methods or set()) & {"GET", "POST"})
         values_per_arg = {}
         for argument in rule.arguments:
+            if argument not in rule._converters:
+                continue  # filled from the rule's defaults, not from the URL
             converter = rule._converters[argument].__class__.__name__
             if converter == "UUIDConverter":
                 values_per_arg[argument] = sorted(victim.ids) or [str(uuid.uuid4())]
