@@ -24,7 +24,7 @@ DOCUMENT_KINDS = {
     "other": _l("Other document"),
 }
 STATUSES = {
-    "draft": _l("Draft"),
+    "draft": _l("Not submitted yet"),
     "submitted": _l("Submitted"),
     "information_requested": _l("More information requested"),
     "decided": _l("Decided"),

@@ -280,7 +280,7 @@ def step(application_id: uuid.UUID, step: str):
                 url_for("starters.application_detail", application_id=application.id), 303
             )
     if saving_draft:
-        flash(_("Your draft was saved."))
+        flash(_("Your application was saved as a draft."))
         return redirect(url_for("starters.step", application_id=application.id, step=step), 303)
     following = _next_step(step)
     return redirect(url_for("starters.step", application_id=application.id, step=following), 303)

@@ -1,0 +1,139 @@
+"""In Chromium: a starter applies with a document, staff ask for more information, the starter
+answers, staff approve the premium — with real CSRF protection, the strict CSP and axe-core."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.identity.sessions import open_session
+from core.identity.web import AUTH_KEY
+from tests.plugins.starters.conftest import PDF, add_measure, make_app
+from tests.support.apps import tenant_id
+from tests.support.auth import grant_roles, make_user
+from tests.support.browser import serve
+
+pytestmark = pytest.mark.browser
+
+
+def session_cookie(server, slug: str, subject: str, roles: list[str]) -> dict:
+    """The cookie a completed sign-in leaves (the OIDC round trip is tested in the core)."""
+    app = server.app
+    user = make_user(app, subject)
+    grant_roles(app, slug, user, roles)
+    with app.extensions["opvangplein.db"].tenant_session(tenant_id(app, slug)) as db:
+        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
+    serializer = app.session_interface.get_signing_serializer(app)
+    return {
+        "name": app.config["SESSION_COOKIE_NAME"],
+        "value": serializer.dumps({AUTH_KEY: {str(tenant_id(app, slug)): token}}),
+        "url": server.url,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+
+
+@pytest.fixture
+def server(sqlite_settings, migrated_sqlite_file, tmp_path):
+    shutil.copyfile(migrated_sqlite_file, sqlite_settings.database_url.removeprefix("sqlite:///"))
+    app = make_app(
+        sqlite_settings, WTF_CSRF_ENABLED=True, STARTERS_UPLOAD_DIR=str(tmp_path / "uploads")
+    )
+    add_measure(app)
+    with serve(app) as live:
+        yield live
+
+
+def person(browser, server, browser_log, subject: str, roles: list[str]) -> Page:
+    context = browser.new_context(base_url=server.url, locale="nl-BE")
+    context.set_default_timeout(5_000)
+    context.add_cookies([session_cookie(server, "aalst", subject, roles)])
+    page = context.new_page()
+    browser_log.watch(page)
+    return page
+
+
+def assert_accessible(page: Page, axe_violations) -> None:
+    serious = [
+        f"{violation['id']}: {violation['help']}"
+        for violation in axe_violations(page)
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], page.url
+
+
+def test_a_starter_applies_answers_a_question_and_gets_the_premium(
+    browser, server, browser_log, axe_violations, tmp_path
+):
+    starter = person(browser, server, browser_log, "sofie", ["starter"])
+    starter.goto("/t/aalst/starters/")
+    assert_accessible(starter, axe_violations)
+    starter.get_by_role("button", name="Ondersteuning aanvragen").click()
+
+    # Step 1: a wrong number of places is explained at the top, the rest is kept.
+    starter.get_by_label("Je naam").fill("Sofie Starter")
+    starter.get_by_label("Je e-mailadres").fill("sofie@example.be")
+    starter.get_by_label("Gezinsopvang").check()
+    starter.get_by_label("Gepland aantal plaatsen").fill("12")
+    starter.get_by_label("Geplande openingsdatum").fill("2030-09-01")
+    starter.get_by_label("Buurt of deelgemeente").fill("Centrum")
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    expect(starter.locator("#error-summary")).to_contain_text("van 1 tot 8 plaatsen")
+    expect(starter.get_by_label("Je naam")).to_have_value("Sofie Starter")
+    assert_accessible(starter, axe_violations)
+    starter.get_by_label("Groepsopvang").check()
+    starter.get_by_role("button", name="Bewaren en verder").click()
+
+    # Step 2: the premium.
+    expect(starter.locator("[aria-current=step]")).to_contain_text("Gevraagde ondersteuning")
+    starter.get_by_label("Opstartpremie kinderopvang").check()
+    assert_accessible(starter, axe_violations)
+    starter.get_by_role("button", name="Bewaren en verder").click()
+
+    # Step 3: the business plan the premium requires.
+    plan = tmp_path / "ondernemingsplan.pdf"
+    plan.write_bytes(PDF)
+    starter.get_by_label("Soort document").select_option("business_plan")
+    starter.get_by_label("Bestand").set_input_files(str(plan))
+    starter.get_by_role("button", name="Document opladen").click()
+    expect(starter.get_by_role("link", name="ondernemingsplan.pdf")).to_be_visible()
+    assert_accessible(starter, axe_violations)
+    starter.get_by_role("button", name="Bewaren en verder").click()
+
+    # Step 4: declaration and submission.
+    starter.get_by_label("Ik verklaar").check()
+    starter.get_by_role("button", name="Aanvraag indienen").click()
+    expect(starter.get_by_role("status")).to_contain_text("Je aanvraag is ingediend")
+    application_url = starter.url
+
+    staff = person(browser, server, browser_log, "els", ["staff:starters"])
+    staff.goto("/t/aalst/starters/behandelen")
+    staff.get_by_role("link", name="Sofie Starter").click()
+    staff.get_by_label("De starter om meer informatie vragen").fill(
+        "Hoeveel kinderbegeleiders voorzie je?"
+    )
+    staff.get_by_role("button", name="Vraag versturen").click()
+    expect(staff.get_by_role("status")).to_contain_text("De vraag is naar de starter verstuurd")
+    assert_accessible(staff, axe_violations)
+
+    starter.goto(application_url)
+    expect(starter.get_by_text("Hoeveel kinderbegeleiders voorzie je?").first).to_be_visible()
+    starter.get_by_label("Je antwoord").fill("Drie, allemaal gekwalificeerd.")
+    starter.get_by_role("button", name="Antwoord versturen").click()
+    expect(starter.get_by_role("status")).to_contain_text("Bedankt")
+    assert_accessible(starter, axe_violations)
+
+    staff.reload()
+    expect(staff.get_by_text("Drie, allemaal gekwalificeerd.")).to_be_visible()
+    staff.get_by_label("Goedgekeurd").check()
+    staff.get_by_label("Toegekend bedrag in euro").fill("5000")
+    staff.get_by_role("button", name="Beslissing vastleggen").click()
+    expect(staff.get_by_role("status")).to_contain_text("De beslissing is vastgelegd")
+    expect(staff.get_by_text("€ 5000 toegekend")).to_be_visible()
+    assert_accessible(staff, axe_violations)
+
+    starter.reload()
+    expect(starter.get_by_text("€ 5000 toegekend")).to_be_visible()
+    browser_log.assert_clean()
