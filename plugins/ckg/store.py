@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.identity.models import Organisation, OrganisationGrant
+from core.identity.models import Organisation, OrganisationGrant, User
 from core.mail import OutboxMessage, queue_mail
 from core.tenancy import effective_settings, plugin_row
 from plugins.ckg.access import CKG_KIND
@@ -46,16 +46,33 @@ def granted_ckgs(session) -> list[Organisation]:
     return [organisation for organisation, grant in rows if "ckg" in grant.modules]
 
 
-def antennas_of(session, organisation_ids: set[uuid.UUID]) -> list[Antenna]:
+def antennas_of(
+    session, organisation_ids: set[uuid.UUID], *, for_update: bool = False
+) -> list[Antenna]:
+    """A CKG's antennas; ``for_update`` locks them (on PostgreSQL) while a place is taken or
+    freed, so two workers in two municipalities cannot both take the last bed."""
     if not organisation_ids:
         return []
-    return list(
-        session.exec(
-            select(Antenna)
-            .where(Antenna.organisation_id.in_(organisation_ids))
-            .order_by(Antenna.name)
-        ).all()
+    statement = (
+        select(Antenna).where(Antenna.organisation_id.in_(organisation_ids)).order_by(Antenna.name)
     )
+    if for_update:
+        statement = statement.with_for_update()
+    return list(session.exec(statement).all())
+
+
+def people_named(session, actors) -> dict[str, str]:
+    """``user:<id>`` → the user's name, for history and access-log pages."""
+    ids = set()
+    for actor in actors:
+        try:
+            ids.add(uuid.UUID(str(actor).removeprefix("user:")))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    users = session.exec(select(User).where(User.id.in_(ids))).all()
+    return {f"user:{user.id}": user.name or user.email or user.subject for user in users}
 
 
 def create_referral(

@@ -12,7 +12,7 @@ from sqlmodel import select
 from core import audit
 from core.db import utcnow
 from core.identity.access import acting_organisations, require_permission
-from core.identity.models import Organisation, User
+from core.identity.models import Organisation
 from core.plugin_types import DataSubject
 from core.rendering import render
 from core.web import db_session
@@ -304,8 +304,10 @@ def _referral_page(
     context["family"] = store.family_of(session, referral.id)
     if role == "family":
         return render("ckg/referral_family.html", **context), status
+    history = store.history_of(session, referral.id)
     context.update(
-        history=store.history_of(session, referral.id),
+        history=history,
+        names=store.people_named(session, {change.actor for change in history}),
         notes=store.notes_of(session, referral.id),
         next_states=next_states(referral.status),
         antennas=store.antennas_of(session, {referral.organisation_id}),
@@ -326,7 +328,16 @@ def _ckg_referral(referral_id: uuid.UUID) -> Referral:
 def change_status(referral_id: uuid.UUID):
     referral = _ckg_referral(referral_id)
     session = db_session()
-    antennas = {a.id: a for a in store.antennas_of(session, {referral.organisation_id})}
+    takes_or_frees_a_place = request.form.get("target") in (
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.CLOSED,
+    )
+    antennas = {
+        a.id: a
+        for a in store.antennas_of(
+            session, {referral.organisation_id}, for_update=takes_or_frees_a_place
+        )
+    }
     details, raw, errors = read_step(request.form, antennas)
     if referral.antenna_id in antennas and raw["target"] == ReferralStatus.CLOSED:
         details.antenna = antennas[referral.antenna_id]
@@ -555,25 +566,13 @@ def access_log(referral_id: uuid.UUID):
         abort(404)
     session = db_session()
     entries = store.access_log_of(session, referral.id)
-    user_ids = {_user_id(entry.actor) for entry in entries} - {None}
-    users = (
-        {user.id: user for user in session.exec(select(User).where(User.id.in_(user_ids))).all()}
-        if user_ids
-        else {}
-    )
+    names = store.people_named(session, {entry.actor for entry in entries})
     return render(
         "ckg/access_log.html",
         referral=referral,
-        entries=[(entry, users.get(_user_id(entry.actor))) for entry in entries],
+        entries=[(entry, names.get(entry.actor, entry.actor)) for entry in entries],
         organisation=session.get(Organisation, referral.organisation_id),
     )
-
-
-def _user_id(actor: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(actor.removeprefix("user:"))
-    except ValueError:
-        return None
 
 
 @blueprint.get("/toegangslog")

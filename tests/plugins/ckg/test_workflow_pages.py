@@ -164,3 +164,14 @@ def test_a_crisis_not_received_within_the_municipalitys_minutes_is_marked_overdu
     )
     step(karim, crisis, "received")
     assert "te laat" not in karim.get("/t/aalst/ckg/wachtrij").get_data(as_text=True)
+
+
+def test_the_history_shows_each_step_with_when_and_by_whom(world):
+    people = users(world)
+    referral_id = submit(world.client_for(people["sara"]))
+    karim = world.client_for(people["karim"])
+    step(karim, referral_id, "received")
+    html = karim.get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}").get_data(as_text=True)
+    history = html.split("Elke stap van deze doorverwijzing")[1].split("</table>")[0]
+    assert "Sara" in history and "Karim" in history
+    assert history.index("ingediend") < history.index("ontvangen")
