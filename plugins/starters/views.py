@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import audit
 from core.identity.access import can, require_permission
@@ -293,12 +294,17 @@ def upload_document(application_id: uuid.UUID):
     if application.status not in (ApplicationStatus.DRAFT, *services.UNDER_REVIEW):
         abort(409)
     session = db_session()
-    kind = request.form.get("kind", "")
-    file = request.files.get("document")
     errors: dict[str, str] = {}
-    if kind not in set(DocumentKind):
+    try:
+        kind = request.form.get("kind", "")
+        file = request.files.get("document")
+    except RequestEntityTooLarge:
+        # Over the platform's request limit: say so in the page rather than a bare 413.
+        kind, file = "", None
+        errors["document-file"] = upload_message("too_big")
+    if not errors and kind not in set(DocumentKind):
         errors["document-kind"] = _("Choose what kind of document this is.")
-    else:
+    if not errors:
         try:
             if file is None:
                 raise uploads.UploadRefused("no_file")

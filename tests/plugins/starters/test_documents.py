@@ -127,3 +127,12 @@ def test_only_the_starter_and_the_tenants_reviewers_can_download(app):
     brugge_staff = client_as(app, "staff-brugge", ["staff:starters", "tenant_admin"], "brugge")
     assert brugge_staff.get(f"/t/brugge/starters/documenten/{document.id}").status_code == 404
     assert brugge_staff.get(f"/t/aalst/starters/documenten/{document.id}").status_code == 401
+
+
+def test_an_upload_over_the_platform_request_limit_gets_the_same_clear_message(app):
+    client = client_as(app, "sofie", ["starter"])
+    application_id = draft_with_project(app, client)
+    response = upload(client, application_id, b"%PDF-" + b"0" * (17 * 1024 * 1024), "enorm.pdf")
+    assert response.status_code == 422
+    assert "hoogstens 10 MB" in response.get_data(as_text=True)
+    assert documents(app) == []

@@ -8,6 +8,7 @@ import time
 
 from sqlmodel import select
 
+from core.mail import OutboxMessage
 from plugins.loket.models import Location
 from plugins.starters.models import RequestedMeasure, TimelineEntry
 from tests.plugins.starters.conftest import (
@@ -126,6 +127,9 @@ def test_each_measure_is_approved_or_refused_with_reason_and_amount(app):
     assert decided[coaching].reason == "Geen coaches vrij dit jaar."
     assert stored(app, application_id).status == "decided"
     assert timeline(app, application_id)[-3:] == ["measure_approved", "measure_refused", "decided"]
+    with tenant_db(app) as db:
+        [mail] = db.exec(select(OutboxMessage).where(OutboxMessage.purpose == "starters.decided"))
+    assert mail.to_address == "sofie@example.be" and str(application_id) in mail.body
     twice = staff.post(decide.format(rows[coaching].id), data={"decision": "approved"})
     assert twice.status_code == 422
     page = sofie.get(detail(application_id)).get_data(as_text=True)
