@@ -21,7 +21,7 @@ from sqlmodel import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import audit
-from core.identity.access import can, require_permission
+from core.identity.access import acting_organisations, can, require_permission
 from core.mail import queue_mail
 from core.rendering import render
 from core.tenancy import effective_settings, plugin_row
@@ -159,6 +159,13 @@ def my_applications():
 def start_application():
     session = db_session()
     application = services.start_application(session, user=g.user, actor=actor_name())
+    # A starter who signed in for an organisation (a provider granted this module) applies
+    # for it; the step can still change that.
+    organisations = acting_organisations("starters")
+    if organisations:
+        application.applicant_kind = "organisation"
+        application.organisation_name = organisations[0].name
+        session.add(application)
     session.commit()
     return redirect(url_for("starters.step", application_id=application.id, step="project"), 303)
 

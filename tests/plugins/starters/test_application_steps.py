@@ -18,6 +18,7 @@ from tests.plugins.starters.conftest import (
     tenant_db,
     upload,
 )
+from tests.support.auth import make_user
 
 
 def test_the_project_step_refuses_bad_input_with_messages_and_keeps_the_values(app):
@@ -151,3 +152,13 @@ def test_an_unknown_step_is_not_found(app):
     client = client_as(app, "sofie", ["starter"])
     application_id = start(client)
     assert client.get(step_url(application_id, "betaling")).status_code == 404
+
+
+def test_a_starter_signed_in_for_an_organisation_applies_for_it(app):
+    from tests.support.auth import make_partner
+
+    client = client_as(app, "pieter", ["starter"])
+    make_partner(app, "aalst", make_user(app, "pieter"), "de-speelboom", ["starters"])
+    application_id = start(client)
+    saved = stored(app, application_id)
+    assert saved.applicant_kind == "organisation" and saved.organisation_name == "DE-SPEELBOOM"
