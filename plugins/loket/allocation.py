@@ -139,7 +139,7 @@ class Outcome:
     """The allocation's result: who got which pool, and why each family is where it is."""
 
     matches: dict[uuid.UUID, tuple[uuid.UUID, str]] = field(default_factory=dict)
-    explanations: dict[uuid.UUID, dict] = field(default_factory=dict)
+    explanations: Mapping[uuid.UUID, dict] = field(default_factory=dict)
     rule_pack_version: int = 0
     seed: int = 0
 
@@ -297,11 +297,34 @@ def allocate(
     for key, holders in held.items():
         for *_, applicant_id in holders:
             outcome.matches[applicant_id] = key
-    for applicant in applicants:
-        outcome.explanations[applicant.id] = _explain(
+    outcome.explanations = Explanations(
+        by_id,
+        lambda applicant: _explain(
             applicant, outcome, pools_by_key, priorities, refusals, held, rules
-        )
+        ),
+    )
     return outcome
+
+
+class Explanations(Mapping):
+    """Explanations per applicant, written when first asked for: a round stores only those of
+    the families it places, and a simulation needs none."""
+
+    def __init__(self, applicants: Mapping[uuid.UUID, Applicant], explain) -> None:
+        self._applicants = applicants
+        self._explain = explain
+        self._done: dict[uuid.UUID, dict] = {}
+
+    def __getitem__(self, applicant_id: uuid.UUID) -> dict:
+        if applicant_id not in self._done:
+            self._done[applicant_id] = self._explain(self._applicants[applicant_id])
+        return self._done[applicant_id]
+
+    def __iter__(self):
+        return iter(self._applicants)
+
+    def __len__(self) -> int:
+        return len(self._applicants)
 
 
 def _explain(applicant, outcome, pools_by_key, priorities, refusals, held, rules) -> dict:

@@ -192,6 +192,11 @@ def labels() -> dict[str, dict[str, str]]:
             "days_not_possible": _("The days are not possible"),
             "other": _("Another reason"),
         },
+        "registration": {
+            "registered": _("registered"),
+            "waiting": _("on the waiting list"),
+            "cancelled": _("cancelled"),
+        },
         "language": {
             "nl": "Nederlands",
             "fr": "Français",

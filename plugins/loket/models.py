@@ -286,3 +286,4 @@ class InfoRegistration(TenantScoped, table=True):
     status: str = Field(default="registered", max_length=20)  # registered | waiting | cancelled
     attended: bool | None = None
     registered_at: datetime = _timestamp()
+    reminded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

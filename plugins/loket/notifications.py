@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core.mail import queue_mail
-from plugins.loket.models import ChildcareRequest, Location
+from plugins.loket.models import ChildcareRequest, InfoRegistration, InfoSession, Location
 
 
 def _language(request: ChildcareRequest) -> str:
@@ -90,3 +90,35 @@ def proposal_answered(
                 location=location.name,
             )
         _to_parent(session, request, "loket.proposal_answered", subject, body)
+
+
+def info_session_registered(session, info_session: InfoSession, registration) -> None:
+    if registration.status == "waiting":
+        subject = _("You are on the waiting list for %(title)s", title=info_session.title)
+        body = _("The session is full. We write to you as soon as a seat frees up.")
+    else:
+        subject = _("You are registered for %(title)s", title=info_session.title)
+        body = _(
+            "See you on %(when)s at %(place)s.",
+            when=info_session.starts_at.strftime("%d/%m/%Y %H:%M"),
+            place=info_session.place or _("online"),
+        )
+    queue_mail(
+        session, to=registration.email, subject=subject, body=body, purpose="loket.info_session"
+    )
+
+
+def info_session_reminder(
+    session, info_session: InfoSession, registration: InfoRegistration
+) -> None:
+    queue_mail(
+        session,
+        to=registration.email,
+        subject=_("Reminder: %(title)s", title=info_session.title),
+        body=_(
+            "The info session starts on %(when)s at %(place)s.",
+            when=info_session.starts_at.strftime("%d/%m/%Y %H:%M"),
+            place=info_session.place or _("online"),
+        ),
+        purpose="loket.info_session_reminder",
+    )

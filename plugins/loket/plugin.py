@@ -214,3 +214,37 @@ def _participation(session, location_id):
         requests_answered=int(answered),
         last_update=reported[1].date() if reported[1] else None,
     )
+
+
+@hookimpl
+def register_cli_commands(cli):
+    import click
+    from flask import current_app
+    from sqlmodel import select
+
+    from core.models import Tenant
+    from core.tenancy import enabled_plugins
+
+    @cli.group("loket")
+    def loket_cli():
+        """The local childcare counter."""
+
+    @loket_cli.command("remind")
+    def remind():
+        """Queue reminders for info sessions that start within two days (run from cron)."""
+        from plugins.loket.info_sessions import send_reminders
+
+        database = current_app.extensions["opvangplein.db"]
+        with database.session() as lookup:
+            tenants = list(lookup.exec(select(Tenant).where(Tenant.active)))
+        for tenant in tenants:
+            with database.tenant_session(tenant.id) as session:
+                if "loket" in enabled_plugins(session):
+                    click.echo(f"{tenant.slug}: {send_reminders(session)} reminders")
+
+
+@hookimpl
+def demo_data(tenant, session):
+    from plugins.loket.demo import load_demo_data
+
+    load_demo_data(tenant, session)

@@ -11,7 +11,7 @@ import csv
 import io
 import secrets
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
@@ -25,7 +25,14 @@ from core.rendering import render
 from core.request_context import current_actor
 from core.tenancy import effective_settings, plugin_row
 from core.web import db_session, registry, tenant_hooks
-from plugins.loket import forms, location_import, monitoring, notifications, services
+from plugins.loket import (
+    forms,
+    info_sessions,
+    location_import,
+    monitoring,
+    notifications,
+    services,
+)
 from plugins.loket.models import (
     AGE_GROUPS,
     CARE_NEEDS,
@@ -35,6 +42,8 @@ from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
     FreePlace,
+    InfoRegistration,
+    InfoSession,
     Location,
     Preference,
     Proposal,
@@ -477,6 +486,11 @@ def rounds():
         session.commit()
         flash(_("The round made %(count)d proposals.", count=len(proposals)))
         return redirect(url_for("loket.rounds"))
+    return _rounds_page()
+
+
+def _rounds_page(status: int = 200, **context):
+    session = db_session()
     recent = list(session.exec(select(AllocationRound).order_by(AllocationRound.run_at.desc())))
     proposals = list(
         session.exec(
@@ -487,10 +501,92 @@ def rounds():
             .limit(100)
         )
     )
+    pack = services.current_rule_pack(session)
+    context.setdefault("values", request.form if request.method == "POST" else {})
     return render(
         "loket/rounds.html",
-        **_context(rounds=recent[:10], proposals=proposals, locations=_locations()),
+        **_context(
+            rounds=recent[:10],
+            proposals=proposals,
+            locations=_locations(),
+            rule_pack=pack,
+            tie_breaks=services.allocation.TIE_BREAKS,
+            **context,
+        ),
+    ), status
+
+
+def _rules_from_form(errors: dict) -> dict:
+    tie_break = request.form.get("tie_break", "")
+    if tie_break not in services.allocation.TIE_BREAKS:
+        errors["tie_break"] = _("Choose a tie-break.")
+    try:
+        share = int(request.form.get("vulnerable_share_percent", ""))
+        if not 0 <= share <= 100:
+            raise ValueError
+    except ValueError:
+        errors["vulnerable_share_percent"] = _("Enter a percentage from 0 to 100.")
+        share = 0
+    return {"tie_break": tie_break, "vulnerable_share_percent": share}
+
+
+@blueprint.post("/rondes/simulatie")
+@require_permission("loket.manage")
+def simulate_round():
+    """Run the allocation on a copy — more places somewhere, other rules — and save nothing."""
+    session = db_session()
+    errors: dict = {}
+    changed = _rules_from_form(errors)
+    location = forms.parse_uuid(request.form.get("location_id", ""))
+    try:
+        extra = int(request.form.get("extra_places", "0") or "0")
+        if not 0 <= extra <= 50:
+            raise ValueError
+    except ValueError:
+        errors["extra_places"] = _("Enter a number of places from 0 to 50.")
+        extra = 0
+    if errors:
+        return _rounds_page(422, errors=errors)
+    pack = services.current_rule_pack(session)
+    current_rules = services.allocation.RulePack.from_rules(pack.rules, version=pack.version)
+    other_rules = services.allocation.RulePack.from_rules({**pack.rules, **changed})
+    reserved = [
+        place
+        for places in tenant_hooks().reserved_places(tenant=g.tenant)
+        for place in places or ()
+    ]
+    data = services.round_input(session, reserved=reserved, today=date.today())
+    seed = 1  # the same lottery on both sides: only the change differs
+    now = services.simulate(data, current_rules, seed)
+    then = services.simulate(
+        data, other_rules, seed, extra_places={location: extra} if location and extra else None
     )
+    session.rollback()  # a simulation never writes (not even a first rule pack)
+    return _rounds_page(simulation={"now": now, "then": then})
+
+
+@blueprint.post("/regels")
+@require_permission("loket.manage")
+def change_rules():
+    session = db_session()
+    errors: dict = {}
+    changed = _rules_from_form(errors)
+    if errors:
+        return _rounds_page(422, errors=errors)
+    current = services.current_rule_pack(session)
+    pack = services.new_rule_pack_version(
+        session, {**current.rules, **changed}, actor=current_actor()
+    )
+    audit.record(
+        session,
+        action="loket.rules_changed",
+        object_type="loket_rule_pack",
+        object_id=pack.id,
+        detail={"version": pack.version, **changed},
+    )
+    session.commit()
+    flash(_("The rules were saved as version %(version)d.", version=pack.version))
+    return redirect(url_for("loket.rounds"))
 
 
 def _provider_emails(location: Location) -> list[str]:
@@ -715,3 +811,124 @@ def _import_message(code: str) -> str:
         "duplicate_of_line": _("Same location as line %(line)s.", line=detail),
     }
     return words.get(code, code)
+
+
+# -- info sessions -----------------------------------------------------------------------------
+
+
+def _info_page(status: int = 200, **context):
+    session = db_session()
+    sessions = list(session.exec(select(InfoSession).order_by(InfoSession.starts_at)))
+    registrations: dict = {}
+    if can("loket.manage"):
+        for row in session.exec(select(InfoRegistration).order_by(InfoRegistration.registered_at)):
+            registrations.setdefault(row.session_id, []).append(row)
+    counts = {s.id: info_sessions.registered_count(session, s.id) for s in sessions}
+    context.setdefault("values", request.form if request.method == "POST" else {})
+    return render(
+        "loket/info_sessions.html",
+        **_context(sessions=sessions, registrations=registrations, counts=counts, **context),
+    ), status
+
+
+@blueprint.get("/infosessies")
+def info_sessions_page():
+    return _info_page()
+
+
+@blueprint.post("/infosessies")
+@require_permission("loket.manage")
+def create_info_session():
+    form = request.form
+    errors = {}
+    title = form.get("title", "").strip()
+    if not title:
+        errors["title"] = _("Fill in this field.")
+    try:
+        starts_at = datetime.fromisoformat(form.get("starts_at", "")).replace(tzinfo=UTC)
+    except ValueError:
+        errors["starts_at"] = _("Enter a date and time.")
+    try:
+        capacity = int(form.get("capacity", ""))
+        if not 1 <= capacity <= 500:
+            raise ValueError
+    except ValueError:
+        errors["capacity"] = _("Enter a number of seats from 1 to 500.")
+    if errors:
+        return _info_page(422, errors=errors)
+    language = form.get("language", "nl")
+    db_session().add(
+        InfoSession(
+            title=title[:200],
+            starts_at=starts_at,
+            place=form.get("place", "")[:300],
+            online=form.get("online") == "yes",
+            language=language if language in forms.labels()["language"] else "nl",
+            capacity=capacity,
+        )
+    )
+    db_session().commit()
+    flash(_("The info session was planned."))
+    return redirect(url_for("loket.info_sessions_page"))
+
+
+@blueprint.post("/infosessies/<uuid:session_id>/inschrijven")
+def register_for_info_session(session_id: uuid.UUID):
+    session = db_session()
+    info_session = session.get(InfoSession, session_id)
+    if info_session is None:
+        abort(404)
+    name = request.form.get("name", "").strip()
+    email = request.form.get("email", "").strip()
+    errors = {}
+    if not name:
+        errors[f"name-{session_id}"] = _("Fill in this field.")
+    if "@" not in email or len(email) > 320 or any(c in email for c in "\r\n "):
+        errors[f"email-{session_id}"] = _("Enter a valid e-mail address.")
+    if errors:
+        return _info_page(422, errors=errors, failed=session_id)
+    try:
+        registration = info_sessions.register(session, info_session, name=name, email=email)
+    except info_sessions.AlreadyRegistered:
+        return _info_page(
+            422,
+            errors={f"email-{session_id}": _("This e-mail address is already registered.")},
+            failed=session_id,
+        )
+    notifications.info_session_registered(session, info_session, registration)
+    session.commit()
+    if registration.status == "waiting":
+        flash(_("The session is full: you are on the waiting list."))
+    else:
+        flash(_("You are registered."))
+    return redirect(url_for("loket.info_sessions_page"))
+
+
+@blueprint.post("/infosessies/<uuid:session_id>/aanwezigheid")
+@require_permission("loket.manage")
+def record_attendance(session_id: uuid.UUID):
+    session = db_session()
+    info_session = session.get(InfoSession, session_id)
+    if info_session is None:
+        abort(404)
+    attended = {forms.parse_uuid(raw) for raw in request.form.getlist("attended")} - {None}
+    info_sessions.record_attendance(session, info_session, attended)
+    session.commit()
+    flash(_("Attendance was saved."))
+    return redirect(url_for("loket.info_sessions_page"))
+
+
+@blueprint.post("/infosessies/inschrijving/<uuid:registration_id>/annuleren")
+@require_permission("loket.manage")
+def cancel_registration(registration_id: uuid.UUID):
+    session = db_session()
+    registration = session.get(InfoRegistration, registration_id)
+    if registration is None:
+        abort(404)
+    moved_up = info_sessions.cancel(session, registration)
+    if moved_up is not None:
+        info_session = session.get(InfoSession, moved_up.session_id)
+        notifications.info_session_registered(session, info_session, moved_up)
+    session.commit()
+    flash(_("The registration was cancelled."))
+    return redirect(url_for("loket.info_sessions_page"))

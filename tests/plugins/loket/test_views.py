@@ -326,3 +326,40 @@ def test_two_parents_accepting_the_last_place_at_once_over_http_get_one_place(
         assert statuses == ["accepted", "lapsed"]
         assert db.exec(select(FreePlace)).one().taken == 1
     assert sum("een ander gezin heeft deze plaats eerst aanvaard" in page for page in pages) == 1
+
+
+def test_what_if_compares_side_by_side_and_saves_nothing(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=1)
+        for name in ["An", "Bo", "Cas"]:
+            make_request(db, name, [location], situation=["low_income"])
+    client = app.test_client()
+    staff(app, client)
+    form = {
+        "location_id": str(location.id),
+        "extra_places": "2",
+        "tie_break": "lottery",
+        "vulnerable_share_percent": "20",
+    }
+    page = client.post("/t/aalst/loket/rondes/simulatie", data=form).get_data(as_text=True)
+    table = page[page.index('id="simulation"') :]
+    assert "Simulatie: 3 openstaande aanvragen" in table
+    assert '<td class="utrecht-table__cell">1</td><td class="utrecht-table__cell">3</td>' in table
+    with tenant_db(app) as db:
+        assert db.exec(select(Proposal)).all() == []
+    bad = client.post("/t/aalst/loket/rondes/simulatie", data={**form, "extra_places": "-4"})
+    assert bad.status_code == 422 and "Geef een aantal plaatsen van 0 tot 50." in bad.get_data(
+        as_text=True
+    )
+
+
+def test_changing_the_rules_adds_a_version_and_is_audited(app):
+    client = app.test_client()
+    staff(app, client)
+    form = {"tie_break": "lottery", "vulnerable_share_percent": "30"}
+    client.post("/t/aalst/loket/regels", data=form)
+    page = client.get("/t/aalst/loket/rondes").get_data(as_text=True)
+    assert "Voorrangsregels (versie 2)" in page
+    with tenant_db(app) as db:
+        [entry] = db.exec(select(AuditEntry).where(AuditEntry.action == "loket.rules_changed"))
+        assert entry.detail["version"] == 2

@@ -1,0 +1,118 @@
+"""Info sessions on how the e-loket works: capacity, a waiting list, reminders, attendance."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from core.db import utcnow
+from plugins.loket.models import InfoRegistration, InfoSession
+
+REMINDER_BEFORE = timedelta(days=2)
+
+
+class AlreadyRegistered(Exception):
+    """This e-mail address is already on the list (or the waiting list) of the session."""
+
+
+def registered_count(session, info_session_id: uuid.UUID) -> int:
+    return session.exec(
+        select(sa.func.count())
+        .select_from(InfoRegistration)
+        .where(
+            InfoRegistration.session_id == info_session_id,
+            InfoRegistration.status == "registered",
+        )
+    ).one()
+
+
+def register(session, info_session: InfoSession, *, name: str, email: str) -> InfoRegistration:
+    """A seat while there is one, else a place on the waiting list."""
+    email = email.strip().lower()
+    existing = session.exec(
+        select(InfoRegistration).where(
+            InfoRegistration.session_id == info_session.id, InfoRegistration.email == email
+        )
+    ).first()
+    if existing is not None and existing.status != "cancelled":
+        raise AlreadyRegistered(email)
+    full = registered_count(session, info_session.id) >= info_session.capacity
+    registration = existing or InfoRegistration(session_id=info_session.id, email=email, name="")
+    registration.name = name.strip()[:200]
+    registration.status = "waiting" if full else "registered"
+    registration.registered_at = utcnow()
+    session.add(registration)
+    session.flush()
+    return registration
+
+
+def cancel(session, registration: InfoRegistration) -> InfoRegistration | None:
+    """Cancel; the first on the waiting list moves up. Returns who moved up, if anyone."""
+    was_registered = registration.status == "registered"
+    registration.status = "cancelled"
+    session.add(registration)
+    session.flush()
+    if not was_registered:
+        return None
+    first_waiting = session.exec(
+        select(InfoRegistration)
+        .where(
+            InfoRegistration.session_id == registration.session_id,
+            InfoRegistration.status == "waiting",
+        )
+        .order_by(InfoRegistration.registered_at)
+    ).first()
+    if first_waiting is not None:
+        first_waiting.status = "registered"
+        session.add(first_waiting)
+    return first_waiting
+
+
+def record_attendance(session, info_session: InfoSession, attended_ids: set[uuid.UUID]) -> None:
+    for registration in session.exec(
+        select(InfoRegistration).where(
+            InfoRegistration.session_id == info_session.id,
+            InfoRegistration.status == "registered",
+        )
+    ):
+        registration.attended = registration.id in attended_ids
+        session.add(registration)
+
+
+def due_reminders(
+    session, *, now: datetime | None = None
+) -> list[tuple[InfoSession, InfoRegistration]]:
+    """Registrations of sessions that start within two days and were not reminded yet."""
+    now = now or utcnow()
+    upcoming = session.exec(
+        select(InfoSession).where(
+            InfoSession.starts_at > now, InfoSession.starts_at <= now + REMINDER_BEFORE
+        )
+    )
+    result = []
+    for info_session in upcoming:
+        for registration in session.exec(
+            select(InfoRegistration).where(
+                InfoRegistration.session_id == info_session.id,
+                InfoRegistration.status == "registered",
+                InfoRegistration.reminded_at.is_(None),
+            )
+        ):
+            result.append((info_session, registration))
+    return result
+
+
+def send_reminders(session, *, now: datetime | None = None) -> int:
+    """Queue one reminder per registration of a session that starts within two days."""
+    from plugins.loket import notifications
+
+    now = now or utcnow()
+    due = due_reminders(session, now=now)
+    for info_session, registration in due:
+        notifications.info_session_reminder(session, info_session, registration)
+        registration.reminded_at = now
+        session.add(registration)
+    return len(due)

@@ -1,0 +1,128 @@
+"""The loket in Chromium: a parent registers, staff run a round, the provider confirms, the
+parent accepts — with real CSRF, the strict CSP and no serious accessibility problems."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from core.identity.models import (
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    OrganisationMember,
+    User,
+)
+from core.identity.sessions import open_session
+from core.identity.web import AUTH_KEY
+from tests.plugins.loket.conftest import make_location, tenant_db
+from tests.support.apps import tenant_id
+from tests.support.browser import BrowserLog, LiveServer
+
+pytestmark = pytest.mark.browser
+SEVERE_IMPACTS = {"serious", "critical"}
+
+
+def session_cookie(server: LiveServer, subject: str, roles: list[str], organisation=None) -> dict:
+    """A signed session cookie as a completed sign-in leaves it (sign-in is tested elsewhere)."""
+    app = server.app
+    tenant = tenant_id(app, "aalst")
+    database = app.extensions["opvangplein.db"]
+    with database.tenant_session(None) as db:
+        user = User(
+            issuer="https://idp.browser.test",
+            subject=subject,
+            name=subject.title(),
+            email=f"{subject}@example.be",
+        )
+        db.add(user)
+        db.flush()
+        if organisation is not None:
+            db.add(OrganisationMember(organisation_id=organisation, user_id=user.id))
+    with database.tenant_session(tenant) as db:
+        db.add(Membership(user_id=user.id, roles=roles))
+        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
+    serializer = app.session_interface.get_signing_serializer(app)
+    return {
+        "name": app.config["SESSION_COOKIE_NAME"],
+        "value": serializer.dumps({AUTH_KEY: {str(tenant): token}}),
+        "url": server.url,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+
+
+def open_as(browser: Browser, server: LiveServer, log: BrowserLog, cookie: dict) -> Page:
+    context = browser.new_context(base_url=server.url, locale="nl-BE")
+    context.set_default_timeout(5_000)
+    context.add_cookies([cookie])
+    page = context.new_page()
+    log.watch(page)
+    return page
+
+
+def assert_accessible(page: Page, axe_violations, where: str) -> None:
+    severe = [v for v in axe_violations(page) if v["impact"] in SEVERE_IMPACTS]
+    assert not severe, f"{where}: " + "; ".join(f"{v['id']}: {v['help']}" for v in severe)
+
+
+def test_request_round_confirmation_and_acceptance_in_the_browser(
+    browser, live_server, browser_log, axe_violations
+):
+    app = live_server.app
+    with app.extensions["opvangplein.db"].tenant_session(None) as db:
+        organisation = Organisation(slug="kdv-browser", name="KDV Browser", kind="provider")
+        db.add(organisation)
+    with tenant_db(app) as db:
+        db.add(OrganisationGrant(organisation_id=organisation.id, modules=["loket"]))
+        make_location(db, "Zonnebloem", places=1, organisation_id=organisation.id)
+
+    parent = open_as(
+        browser, live_server, browser_log, session_cookie(live_server, "an", ["parent"])
+    )
+    parent.goto("/t/aalst/loket/aanvraag/nieuw")
+    assert_accessible(parent, axe_violations, "request form")
+    parent.get_by_label("Voornaam").fill("Lotte")
+    parent.get_by_label("Familienaam").fill("Claes")
+    parent.get_by_label("Geboortedatum", exact=True).fill(
+        (date.today() - timedelta(days=100)).isoformat()
+    )
+    parent.get_by_label("Gewenste startdatum").fill((date.today() + timedelta(days=30)).isoformat())
+    parent.get_by_label("maandag voormiddag").check()
+    parent.get_by_label("Keuze 1").select_option(label="Zonnebloem (Groepsopvang, 9300)")
+    parent.get_by_label("Ouders werken of volgen een opleiding").check()
+    parent.get_by_role("button", name="Aanvraag versturen").click()
+    expect(parent.get_by_text("Uw aanvraag is verstuurd.")).to_be_visible()
+    assert_accessible(parent, axe_violations, "my requests")
+
+    staff = open_as(
+        browser, live_server, browser_log, session_cookie(live_server, "loket", ["staff:loket"])
+    )
+    staff.goto("/t/aalst/loket/rondes")
+    staff.get_by_role("button", name="Een ronde starten").click()
+    expect(staff.get_by_text("De ronde deed 1 voorstellen.")).to_be_visible()
+    expect(staff.get_by_text("voorrangsgroep 3")).to_be_visible()
+    assert_accessible(staff, axe_violations, "rounds")
+
+    provider = open_as(
+        browser,
+        live_server,
+        browser_log,
+        session_cookie(live_server, "pieter", [], organisation=organisation.id),
+    )
+    provider.goto("/t/aalst/loket/plaatsen")
+    assert_accessible(provider, axe_violations, "free places")
+    provider.get_by_role("button", name="Bevestigen").click()
+    expect(provider.get_by_text("U hebt het voorstel bevestigd")).to_be_visible()
+
+    parent.goto("/t/aalst/loket/mijn-aanvragen")
+    parent.get_by_role("button", name="De plaats aanvaarden").click()
+    expect(parent.get_by_text("U hebt de plaats aanvaard.")).to_be_visible()
+    expect(parent.get_by_role("heading", name="Lotte Claes — Geplaatst")).to_be_visible()
+    assert_accessible(parent, axe_violations, "placed request")
+
+    staff.goto("/t/aalst/loket/monitoring")
+    assert_accessible(staff, axe_violations, "monitoring")
+    browser_log.assert_clean()
