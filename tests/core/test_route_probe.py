@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
+from core.config import Settings
 from core.identity.models import Membership
 from core.plugins import build_registry
 from tests.core.probe_plugin import ProbeChild, ProbeFamily
@@ -20,9 +23,23 @@ def _all_plugins_tenants() -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def probed(database_settings):
-    app = probe_app(database_settings, tenants=_all_plugins_tenants())
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def probed(request, tmp_path_factory):
+    """Both tenants with every plugin's demo data, built once per database kind: the walk only
+    reads, and loading the demo data is the slow part."""
+    directory = tmp_path_factory.mktemp("probe")
+    if request.param == "sqlite":
+        url = f"sqlite:///{directory / 'probe.sqlite3'}"
+        settings = Settings(database_url=url, migration_database_url=url, tenants_dir=directory)
+    else:
+        server = request.getfixturevalue("postgres_server")
+        owner_url, app_url = server.create_database(f"opvangplein_probe_{uuid.uuid4().hex[:10]}")
+        settings = Settings(
+            database_url=app_url, migration_database_url=owner_url, tenants_dir=directory
+        )
+    app = probe_app(settings, tenants=_all_plugins_tenants())
     db = app.extensions["opvangplein.db"]
     registry = app.extensions["opvangplein.plugins"]
     for slug in ("aalst", "brugge"):
@@ -31,7 +48,10 @@ def probed(database_settings):
 
             tenant = session.get(Tenant, tenant_id(app, slug))
             registry.for_plugins(registry.names).demo_data(tenant=tenant, session=session)
+    member_of_aalst = make_user(app, "lid-van-aalst")
     with db.tenant_session(tenant_id(app, "aalst")) as session:
+        # A member of A, so routes about memberships have an object of A to be asked for.
+        session.add(Membership(user_id=member_of_aalst.id, roles=["tenant_admin"], claim_roles=[]))
         family = ProbeFamily(name="Familie Vertrouwelijk Aalst")
         session.add(family)
         session.flush()
@@ -71,11 +91,6 @@ ROLES_OF_B = {
 @pytest.mark.parametrize("role", sorted(ROLES_OF_B))
 def test_every_role_of_tenant_b_is_refused_tenant_a_objects(probed, role):
     aalst = tenant_id(probed, "aalst")
-    with probed.extensions["opvangplein.db"].tenant_session(aalst) as db:
-        member = Membership(
-            user_id=make_user(probed, "lid-van-aalst").id, roles=["tenant_admin"], claim_roles=[]
-        )
-        db.add(member)
     victim = footprint(probed, aalst)
     client = probed.test_client()
     roles = ROLES_OF_B[role]

@@ -24,6 +24,9 @@ class TenantFootprint:
 
     ids: set[str] = field(default_factory=set)
     texts: set[str] = field(default_factory=set)
+    # Primary keys to put in URLs: two per table are enough to reach every route's object kind,
+    # and keep the walk affordable as plugins add routes (every id is still checked for leaks).
+    url_ids: set[str] = field(default_factory=set)
 
 
 def tenant_scoped_models() -> list[type]:
@@ -38,7 +41,11 @@ def footprint(app: Flask, tenant_id: uuid.UUID) -> TenantFootprint:
     result = TenantFootprint()
     with app.extensions["opvangplein.db"].session(tenant_id) as session:
         for model in tenant_scoped_models():
-            for row in session.exec(select(model)).all():
+            rows = session.exec(select(model)).all()
+            primary_keys = [column.key for column in model.__table__.primary_key.columns]
+            for row in rows[:2]:
+                result.url_ids.update(str(getattr(row, key)) for key in primary_keys)
+            for row in rows:
                 for column in model.__table__.columns:
                     value = getattr(row, column.key, None)
                     if isinstance(value, uuid.UUID) and column.key != "tenant_id":
@@ -62,9 +69,9 @@ def candidate_urls(app: Flask, victim: TenantFootprint) -> list[tuple[str, str, 
                 continue  # filled from the rule's defaults, not from the URL
             converter = rule._converters[argument].__class__.__name__
             if converter == "UUIDConverter":
-                values_per_arg[argument] = sorted(victim.ids) or [str(uuid.uuid4())]
+                values_per_arg[argument] = sorted(victim.url_ids) or [str(uuid.uuid4())]
             else:
-                values_per_arg[argument] = sorted(victim.ids)[:20] + plugin_names + ["1"]
+                values_per_arg[argument] = sorted(victim.url_ids)[:10] + plugin_names + ["1"]
         for combination in _combinations(values_per_arg):
             try:
                 path = rule.build(combination, append_unknown=False)[1]
@@ -75,11 +82,17 @@ def candidate_urls(app: Flask, victim: TenantFootprint) -> list[tuple[str, str, 
 
 
 def _combinations(values_per_arg: dict[str, list]) -> list[dict]:
-    combinations: list[dict] = [{}]
+    """Each argument takes each of its values while the others keep their first one.
+
+    The full product grows with the square of the ids for two-argument routes; varying one
+    argument at a time still puts every id of tenant A in every position.
+    """
+    if not values_per_arg:
+        return [{}]
+    base = {argument: values[0] for argument, values in values_per_arg.items()}
+    combinations = [base]
     for argument, values in values_per_arg.items():
-        combinations = [{**combo, argument: value} for combo in combinations for value in values]
-        if len(combinations) > 2000:
-            combinations = combinations[:2000]
+        combinations += [{**base, argument: value} for value in values[1:]]
     return combinations
 
 
