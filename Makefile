@@ -50,10 +50,10 @@ lint: $(VENV)
 # After changing user-facing strings: refresh the template and the Dutch catalog, then translate.
 extract: $(VENV)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o core/translations/messages.pot --no-location --sort-output --ignore-dirs='.venv tests bench' .
-	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l nl --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l nl --ignore-obsolete
 	@for plugin in plugins/*/; do \
 	  if [ -d $$plugin/translations ]; then \
 	    $(BIN)/pybabel extract -F babel-plugin.cfg -k _l -o $$plugin/translations/messages.pot --no-location --sort-output $$plugin && \
-	    $(BIN)/pybabel update -i $$plugin/translations/messages.pot -d $$plugin/translations -l nl --no-location --ignore-obsolete; \
+	    $(BIN)/pybabel update -i $$plugin/translations/messages.pot -d $$plugin/translations -l nl --ignore-obsolete; \
 	  fi; \
 	done

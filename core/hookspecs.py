@@ -137,7 +137,8 @@ def demo_data(tenant, session):
     """Insert demonstration rows for ``tenant`` using ``session`` (already scoped to it).
 
     Called by ``flask --app core tenants demo`` and ``make run``. Must be idempotent: running it
-    twice may not duplicate rows.
+    twice may not duplicate rows. Make the rows differ per tenant (e.g. include ``tenant.name``):
+    the route probe treats tenant A's text showing up at tenant B as a leak.
     """
 
 

@@ -71,3 +71,29 @@ def test_plugins_with_user_facing_strings_ship_a_catalog(tmp_path):
         and extracted_messages("babel-plugin.cfg", plugin, tmp_path / f"{plugin.name}.pot")
     ]
     assert without == []
+
+
+def test_no_two_catalogs_translate_the_same_message_differently():
+    """All catalogs are merged into one gettext domain: a clash would silently override one."""
+    catalogs = [
+        ROOT / "core/translations",
+        *(plugin / "translations" for plugin in PLUGIN_CATALOGS),
+    ]
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for directory in catalogs:
+        path = directory / "nl/LC_MESSAGES/messages.po"
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id or not message.string:
+                    continue
+                owner, translation = seen.setdefault(
+                    str(message.id), (directory.parent.name, message.string)
+                )
+                if translation != message.string:
+                    clashes.append(
+                        f"{message.id!r}: {owner} says {translation!r}, {directory.parent.name} says {message.string!r}"
+                    )
+    assert clashes == []
