@@ -71,7 +71,9 @@ def test_monitoring_figures_come_from_enabled_plugins_and_count_only_the_tenant(
         session = db_session()
         tenant = session.get(Tenant, tenant_id(app, "aalst"))
         figures = monitoring_figures(session, tenant)
-    probe_figures = [(figure.key, figure.value) for figure in figures if figure.key.startswith("probe.")]
+    probe_figures = [
+        (figure.key, figure.value) for figure in figures if figure.key.startswith("probe.")
+    ]
     assert probe_figures == [("probe.families", 2)]
 
 
