@@ -96,6 +96,17 @@ def settings_schema():
             minimum=0,
             maximum=50,
         ),
+        # Modest by default: every demo row multiplies the route probe's work (it tries each id
+        # on each route). The demo tenants set 300 for a realistic dashboard.
+        SettingField(
+            "demo_requests",
+            "Aantal demo-aanvragen",
+            "Number of demo requests",
+            kind="int",
+            default=40,
+            minimum=0,
+            maximum=2000,
+        ),
     ]
 
 
@@ -245,6 +256,9 @@ def register_cli_commands(cli):
 
 @hookimpl
 def demo_data(tenant, session):
+    from core.tenancy import effective_settings, plugin_row
     from plugins.loket.demo import load_demo_data
 
-    load_demo_data(tenant, session)
+    row = plugin_row(session, "loket")
+    values = effective_settings(settings_schema(), row.settings if row else {})
+    load_demo_data(tenant, session, requests=values["demo_requests"])

@@ -14,7 +14,7 @@ from tests.support.apps import tenant_id
 
 def load(app, slug):
     with tenant_db(app, slug) as db:
-        load_demo_data(db.get(Tenant, tenant_id(app, slug)), db)
+        load_demo_data(db.get(Tenant, tenant_id(app, slug)), db, requests=300)
 
 
 def test_demo_data_fills_twenty_locations_and_three_hundred_requests_once(app):
@@ -38,3 +38,12 @@ def test_each_tenant_gets_its_own_families_and_a_round_runs_on_them(app):
         assert names_a != names_b
         _, proposals = services.run_round(aalst, reserved=(), seed=4, actor="t", today=TODAY)
         assert proposals
+
+
+def test_the_demo_hook_loads_the_number_of_requests_the_tenant_asks_for(app):
+    registry = app.extensions["opvangplein.plugins"]
+    with tenant_db(app) as db:
+        tenant = db.get(Tenant, tenant_id(app, "aalst"))
+        registry.for_plugins({"loket"}).demo_data(tenant=tenant, session=db)
+    with tenant_db(app) as db:
+        assert len(db.exec(select(ChildcareRequest)).all()) == 40
