@@ -363,3 +363,20 @@ def test_changing_the_rules_adds_a_version_and_is_audited(app):
     with tenant_db(app) as db:
         [entry] = db.exec(select(AuditEntry).where(AuditEntry.action == "loket.rules_changed"))
         assert entry.detail["version"] == 2
+
+
+def test_every_loket_page_answers_htmx_fragment_requests_without_a_server_error(app):
+    client = app.test_client()
+    signed_in_as(client, app, "aalst", "alles", ["staff:loket", "parent"])
+    unknown = "00000000-0000-0000-0000-000000000001"
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("loket."):
+            continue
+        path = rule.build(dict.fromkeys(rule.arguments, unknown), append_unknown=False)[1]
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            for headers in ({}, {"HX-Request": "true"}):
+                response = client.open(f"/t/aalst{path}", method=method, headers=headers)
+                if response.status_code >= 500:
+                    failures.append(f"{method} {path} {headers}")
+    assert failures == []
