@@ -17,6 +17,7 @@ from pathlib import Path
 BENCHMARKS = {
     "tenant_page": "bench.tenant_page",
     "scoping": "bench.scoping",
+    "loket_allocation": "bench.loket_allocation",
 }
 
 
