@@ -36,6 +36,13 @@ def tenant_hooks():
     return registry().for_plugins(g.get("enabled_plugins", frozenset()))
 
 
+def safe_local_path(target: str | None) -> str:
+    """``target`` if it is a path on this site, else ``/``: redirects never leave the site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
 def tenant_required() -> None:
     """``blueprint.before_request(tenant_required)``: the blueprint's pages exist only at a tenant."""
     if g.get("tenant") is None:

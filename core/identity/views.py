@@ -13,7 +13,7 @@ from core.identity.providers import find_provider, tenant_providers
 from core.identity.services import NoMembership, admit
 from core.identity.sessions import end_session, open_session
 from core.identity.web import forget_token, remember_token, rotate_session, session_token
-from core.web import db_session, tenant_required
+from core.web import db_session, safe_local_path, tenant_required
 
 blueprint = Blueprint("identity", __name__, template_folder="templates")
 PENDING_KEY = "sign_in_pending"
@@ -22,18 +22,12 @@ PENDING_KEY = "sign_in_pending"
 blueprint.before_request(tenant_required)
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 @blueprint.get("/aanmelden")
 def sign_in():
     return render_template(
         "identity/sign_in.html",
         providers=tenant_providers(g.tenant),
-        next=_safe_next(request.args.get("next")),
+        next=safe_local_path(request.args.get("next")),
     )
 
 
@@ -47,7 +41,7 @@ def start(key: str):
         "state": state,
         "tenant_id": str(g.tenant.id),
         "provider": key,
-        "next": _safe_next(request.args.get("next")),
+        "next": safe_local_path(request.args.get("next")),
     }
     try:
         return oidc.start_sign_in(

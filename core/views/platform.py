@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from sqlmodel import select
 
@@ -20,7 +19,7 @@ from core.i18n import SUPPORTED_LOCALES
 from core.models import Tenant
 from core.rendering import render
 from core.tenancy import Theme
-from core.web import database, tenant_hooks
+from core.web import database, safe_local_path, tenant_hooks
 
 blueprint = Blueprint("platform", __name__)
 
@@ -54,14 +53,7 @@ def set_language(lang: str):
     if lang not in SUPPORTED_LOCALES:
         abort(404)
     session["lang"] = lang
-    return redirect(_safe_next(request.args.get("next")))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return request.script_root + target
-    return url_for("platform.index")
+    return redirect(request.script_root + safe_local_path(request.args.get("next")))
 
 
 @blueprint.get("/theme.css")

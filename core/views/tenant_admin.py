@@ -6,7 +6,7 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core import audit
-from core.guards import require_tenant_admin
+from core.identity.access import require_permission
 from core.models import TenantPlugin
 from core.rendering import render
 from core.tenancy import SettingError, Theme, coerce_setting, effective_settings, plugin_row
@@ -54,13 +54,13 @@ def _page(status: int = 200, **context):
 
 
 @blueprint.get("/")
-@require_tenant_admin
+@require_permission("core.admin")
 def index():
     return _page()
 
 
 @blueprint.post("/modules/<name>")
-@require_tenant_admin
+@require_permission("core.admin")
 def toggle_plugin(name: str):
     if name not in registry().manifests:
         abort(404)
@@ -98,7 +98,7 @@ def toggle_plugin(name: str):
 
 
 @blueprint.post("/thema")
-@require_tenant_admin
+@require_permission("core.admin")
 def update_theme():
     submitted = {
         key: request.form.get(key, "").strip() for key in ("primary", "primary_text", "accent")
@@ -126,7 +126,7 @@ def update_theme():
 
 
 @blueprint.post("/modules/<name>/instellingen")
-@require_tenant_admin
+@require_permission("core.admin")
 def update_settings(name: str):
     if name not in registry().manifests:
         abort(404)
