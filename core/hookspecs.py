@@ -175,6 +175,16 @@ def reserved_places(tenant):
     """
 
 
+@hookspec
+def planned_places(tenant):
+    """Return :class:`~core.plugin_types.PlannedPlaces` for facilities that starters plan to open.
+
+    Answered by the starters plugin from applications that are submitted or approved (drafts do
+    not count). The training plugin sets the graduates it expects per quarter against them, so
+    the municipality sees whether enough childcare workers will be ready for the new places.
+    """
+
+
 @hookspec(firstresult=True)
 def loket_participation(tenant, location_id):
     """Return :class:`~core.plugin_types.LoketParticipation` for one location, or ``None``.

@@ -122,6 +122,16 @@ class ReservedPlaces:
 
 
 @dataclass(frozen=True)
+class PlannedPlaces:
+    """Childcare places a starter plans to open: what the region's workforce must staff."""
+
+    facility_kind: str  # groepsopvang | gezinsopvang | buitenschoolse_opvang
+    places: int
+    opening_on: date
+    status: str = "planned"  # planned | approved (support granted) | opened
+
+
+@dataclass(frozen=True)
 class LoketParticipation:
     joined: bool
     free_places_reported: int = 0
