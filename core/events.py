@@ -14,5 +14,5 @@ def announce(session, name: str, **payload) -> DomainEvent:
         raise ValueError("events belong to a tenant: use a tenant session")
     event = DomainEvent(name=name, tenant_id=session.tenant_id, payload=payload)
     registry = current_app.extensions["opvangplein.plugins"]
-    registry.for_plugins(enabled_plugins(session)).on_event(event=event)
+    registry.for_plugins(enabled_plugins(session)).on_event(event=event, session=session)
     return event

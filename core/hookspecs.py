@@ -210,10 +210,12 @@ def consent_for_case(tenant, case_reference):
 
 
 @hookspec
-def on_event(event):
+def on_event(event, session):
     """React to a :class:`~core.plugin_types.DomainEvent` announced by the core or a plugin.
 
     ``event.tenant_id`` says whose event it is; only plugins enabled for that tenant are called.
+    ``session`` is the announcer's tenant session: write through it so the reaction commits or
+    rolls back with the announcer's transaction (accept only ``event`` if you do not need it).
     Handlers run in the announcer's transaction: raise to veto, and keep them quick. Name events
     ``<plugin>.<past_tense>`` and put only what the receiver may see in ``payload`` (e.g. the
     fields a parent consented to share). Events used between plugins:
