@@ -16,6 +16,7 @@ db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Platform users.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 tenants_cli = AppGroup("tenants", help="Municipalities (tenants).")
+subjects_cli = AppGroup("subjects", help="A person's data at a tenant (GDPR art. 15 and 17).")
 
 
 def _settings():
@@ -131,9 +132,60 @@ def users_grant_admin(issuer: str, subject: str, name: str) -> None:
     click.echo(f"{subject} at {issuer} is now a platform admin")
 
 
+def _tenant_by_slug(slug: str) -> Tenant:
+    with _database().session() as lookup:
+        tenant = lookup.exec(select(Tenant).where(Tenant.slug == slug)).first()
+    if tenant is None:
+        raise click.ClickException(f"no tenant with slug {slug!r} (see `tenants list`)")
+    return tenant
+
+
+def _subject(email: str):
+    from core.plugin_types import DataSubject
+
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.ClickException(f"{email!r} is not an e-mail address")
+    return DataSubject(email=email)
+
+
+@subjects_cli.command("export")
+@click.option("--tenant", "slug", required=True, help="The tenant's slug.")
+@click.option("--email", required=True, help="The person's e-mail address.")
+def subjects_export(slug: str, email: str) -> None:
+    """Print as JSON what every enabled module holds about a person (audited)."""
+    import json
+
+    from core.subjects import export_subject
+
+    tenant = _tenant_by_slug(slug)
+    subject = _subject(email)
+    with _database().tenant_session(tenant.id) as session:
+        parts = export_subject(session, tenant, subject)
+    click.echo(json.dumps(parts, ensure_ascii=False, indent=2, default=str))
+
+
+@subjects_cli.command("erase")
+@click.option("--tenant", "slug", required=True, help="The tenant's slug.")
+@click.option("--email", required=True, help="The person's e-mail address.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def subjects_erase(slug: str, email: str, yes: bool) -> None:
+    """Erase or anonymise a person in every enabled module (audited; cannot be undone)."""
+    from core.subjects import erase_subject
+
+    tenant = _tenant_by_slug(slug)
+    subject = _subject(email)
+    if not yes:
+        click.confirm(f"Erase {subject.email} at {tenant.name}? This cannot be undone", abort=True)
+    with _database().tenant_session(tenant.id) as session:
+        rows = erase_subject(session, tenant, subject)
+    click.echo(f"{tenant.slug}: {rows} records erased or anonymised for {subject.email}")
+
+
 def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(tenants_cli)
+    app.cli.add_command(subjects_cli)
     registry.all.register_cli_commands(cli=app.cli)

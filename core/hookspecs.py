@@ -143,8 +143,13 @@ def demo_data(tenant, session):
 
 
 @hookspec
-def monitoring_figures(tenant):
+def monitoring_figures(tenant, session):
     """Return aggregated, non-personal :class:`~core.plugin_types.Figure` values for ``tenant``.
+
+    ``session`` is a tenant session for ``tenant`` (callers outside a request have no other).
+    Call it through :func:`core.subjects.monitoring_figures`, which passes the session and keeps
+    to the plugins enabled for the tenant. Set ``Figure.combine`` so a regional view knows how to
+    add up several municipalities.
 
     Other plugins (a network's page, the municipality's dashboard) show these so partners discuss
     facts. Never return anything that identifies a person.
@@ -235,8 +240,11 @@ def on_event(event, session):
 
 
 @hookspec
-def export_subject_data(tenant, subject):
+def export_subject_data(tenant, subject, session):
     """Return a JSON-serialisable dict of everything this plugin holds about ``subject``.
+
+    ``session`` is a tenant session for ``tenant``: the export runs from a page and from the
+    command line (``flask --app core subjects export``), so do not rely on a request.
 
     ``subject`` is a :class:`~core.plugin_types.DataSubject` (user id and/or e-mail). Return
     ``None`` when the plugin holds nothing.
@@ -244,8 +252,11 @@ def export_subject_data(tenant, subject):
 
 
 @hookspec
-def erase_subject_data(tenant, subject):
+def erase_subject_data(tenant, subject, session):
     """Erase or anonymise what this plugin holds about ``subject``; return the number of rows.
+
+    Write through ``session`` (a tenant session for ``tenant``): the erasure commits as a whole
+    with its audit entry, or not at all.
 
     Keep what the law obliges you to keep (e.g. a placement decision) but strip the person from it.
     """

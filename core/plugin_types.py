@@ -77,10 +77,15 @@ class DashboardCard:
 
 @dataclass(frozen=True)
 class Figure:
+    """One aggregated figure. ``combine`` says how a regional view adds up municipalities:
+    ``sum`` for counts, ``mean`` for shares and averages (shown as the mean of the
+    municipalities), ``none`` when a regional total would mislead."""
+
     key: str
     label: str
     value: float | int
     unit: str = ""
+    combine: str = "sum"
 
 
 @dataclass(frozen=True)

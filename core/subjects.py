@@ -17,7 +17,11 @@ def _hooks(session):
 def export_subject(session, tenant: Tenant, subject: DataSubject) -> list[dict]:
     """Everything the enabled plugins hold about ``subject`` (GDPR art. 15), audited."""
     parts = [
-        part for part in _hooks(session).export_subject_data(tenant=tenant, subject=subject) if part
+        part
+        for part in _hooks(session).export_subject_data(
+            tenant=tenant, subject=subject, session=session
+        )
+        if part
     ]
     audit.record(
         session, action="subject.exported", object_type="subject", object_id=subject.user_id or ""
@@ -27,7 +31,7 @@ def export_subject(session, tenant: Tenant, subject: DataSubject) -> list[dict]:
 
 def erase_subject(session, tenant: Tenant, subject: DataSubject) -> int:
     """Erase or anonymise ``subject`` in every enabled plugin (GDPR art. 17), audited."""
-    counts = _hooks(session).erase_subject_data(tenant=tenant, subject=subject)
+    counts = _hooks(session).erase_subject_data(tenant=tenant, subject=subject, session=session)
     total = sum(count or 0 for count in counts)
     audit.record(
         session,
@@ -42,6 +46,6 @@ def erase_subject(session, tenant: Tenant, subject: DataSubject) -> int:
 def monitoring_figures(session, tenant: Tenant) -> list[Figure]:
     return [
         figure
-        for figures in _hooks(session).monitoring_figures(tenant=tenant)
+        for figures in _hooks(session).monitoring_figures(tenant=tenant, session=session)
         for figure in figures or ()
     ]

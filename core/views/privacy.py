@@ -1,0 +1,149 @@
+"""The data subject's rights at a tenant (GDPR art. 15 and 17).
+
+A signed-in person downloads what every enabled module holds about them; the tenant admin exports
+or erases on a person's written request (a parent who phoned the loket has no account). Both go
+through :mod:`core.subjects`, so every module answers and every export or erasure is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, g, request
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core.identity.access import require_permission
+from core.identity.models import Membership, User
+from core.plugin_types import DataSubject
+from core.rendering import render
+from core.subjects import erase_subject, export_subject
+from core.web import db_session, tenant_required
+
+blueprint = Blueprint("privacy", __name__)
+blueprint.before_request(tenant_required)
+MAX_EMAIL_LENGTH = 320
+
+
+# -- the person themselves -------------------------------------------------------------------
+
+
+@blueprint.get("/mijn-gegevens")
+def my_data():
+    if g.get("user") is None:
+        abort(401)
+    return render("privacy/my_data.html", user=g.user)
+
+
+@blueprint.get("/mijn-gegevens/download")
+def my_data_download():
+    if g.get("user") is None:
+        abort(401)
+    subject = DataSubject(user_id=g.user.id, email=(g.user.email or None))
+    return _export_response(subject, filename="mijn-gegevens.json")
+
+
+# -- the tenant admin, on a person's request ------------------------------------------------
+
+
+@blueprint.get("/beheer/privacy")
+@require_permission("core.admin")
+def requests_page():
+    return _admin_page()
+
+
+@blueprint.post("/beheer/privacy/export")
+@require_permission("core.admin")
+def export_for_person():
+    subject, errors = _subject_from_form()
+    if errors:
+        return _admin_page(errors=errors, status=422)
+    return _export_response(subject, filename="gegevens-betrokkene.json")
+
+
+@blueprint.post("/beheer/privacy/wissen")
+@require_permission("core.admin")
+def erase_for_person():
+    subject, errors = _subject_from_form()
+    confirmation = request.form.get("confirm_email", "").strip().lower()
+    if not errors and confirmation != (subject.email or ""):
+        errors["confirm_email"] = _(
+            "Type the e-mail address again to confirm: erasure cannot be undone."
+        )
+    if errors:
+        return _admin_page(errors=errors, status=422)
+    session = db_session()
+    rows = erase_subject(session, g.tenant, subject)
+    session.commit()
+    return _admin_page(erased={"email": subject.email, "rows": rows})
+
+
+def _admin_page(*, errors: dict | None = None, status: int = 200, **context):
+    form = {key: request.form.get(key, "") for key in ("email", "confirm_email")}
+    return render("privacy/requests.html", errors=errors or {}, form=form, **context), status
+
+
+def _subject_from_form() -> tuple[DataSubject, dict]:
+    email = request.form.get("email", "").strip().lower()
+    if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH or " " in email:
+        return DataSubject(), {"email": _("Enter the person's e-mail address.")}
+    return DataSubject(user_id=_member_with_email(email), email=email), {}
+
+
+def _member_with_email(email: str):
+    """The account of a member of this tenant with ``email``: modules that link rows to the
+    account rather than to the address find them too."""
+    session = db_session()
+    return session.exec(
+        select(User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.email == email)
+        .limit(1)
+    ).first()
+
+
+def _export_response(subject: DataSubject, *, filename: str) -> Response:
+    session = db_session()
+    parts = [_core_part(subject), *export_subject(session, g.tenant, subject)]
+    session.commit()
+    document = {
+        "municipality": g.tenant.name,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "subject": {"email": subject.email, "user_id": subject.user_id},
+        "parts": [part for part in parts if part],
+    }
+    body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _core_part(subject: DataSubject) -> dict | None:
+    """What the platform itself keeps: the account and the roles at this tenant."""
+    if subject.user_id is None:
+        return None
+    session = db_session()
+    user = session.get(User, subject.user_id)
+    membership = session.exec(
+        select(Membership).where(Membership.user_id == subject.user_id)
+    ).first()
+    if user is None:
+        return None
+    return {
+        "plugin": "core",
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "sign_in_service": user.issuer,
+            "created_at": user.created_at,
+        },
+        "roles": sorted(
+            set(membership.roles) | set(membership.claim_roles) if membership else set()
+        ),
+    }
