@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from plugins.starters import services
+from plugins.starters.eligibility import is_postcode, split_list
 from plugins.starters.models import ADDRESS_MAX, NAME_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from plugins.starters.services import DocumentKind, FacilityType, MeasureKind
 
@@ -124,10 +125,13 @@ def parse_project(raw: dict, today: date, *, partial: bool = False) -> Parsed:
     opening = parsed.day("target_opening", required=required)
     if opening and opening < today:
         parsed.errors["target_opening"] = _("The opening date cannot be in the past.")
-    area = parsed.text("area", NAME_MAX)
-    address = parsed.text("address", ADDRESS_MAX)
-    if required and not (area or address):
-        parsed.errors["area"] = _("Fill in the area or the address of the facility.")
+    postcode = parsed.text(
+        "postcode", 4, required=required, message=_("Fill in the postcode of the facility.")
+    )
+    if postcode and not is_postcode(postcode):
+        parsed.errors["postcode"] = _("Fill in a Belgian postcode of four digits, like 3550.")
+    parsed.text("area", NAME_MAX)
+    parsed.text("address", ADDRESS_MAX)
     return parsed
 
 
@@ -160,13 +164,29 @@ def parse_measure(raw: dict) -> Parsed:
     high = parsed.integer("max_places", minimum=0, maximum=500)
     if low is not None and high is not None and low > high:
         parsed.errors["max_places"] = _("The maximum cannot be below the minimum.")
-    parsed.text("area", NAME_MAX)
+    _area(parsed)
     opens = parsed.day("opens_on")
     closes = parsed.day("closes_on")
     if opens and closes and closes < opens:
         parsed.errors["closes_on"] = _("The closing date cannot be before the opening date.")
     parsed.values["published"] = bool(raw.get("published"))
     return parsed
+
+
+def _area(parsed: Parsed) -> None:
+    """Postcodes and place names, each typed as a list separated by commas."""
+    postcodes = split_list(str(parsed.raw.get("area_postcodes", "")))
+    wrong = [code for code in postcodes if not is_postcode(code)]
+    if wrong:
+        parsed.errors["area_postcodes"] = _(
+            "Not a Belgian postcode of four digits: %(codes)s.", codes=", ".join(wrong)
+        )
+    parsed.values["area_postcodes"] = postcodes
+    typed = str(parsed.raw.get("area_places", ""))
+    places = split_list(typed)
+    if len(typed) > TEXT_MAX or any(len(place) > NAME_MAX for place in places):
+        parsed.errors["area_places"] = _("Use at most %(limit)d characters.", limit=NAME_MAX)
+    parsed.values["area_places"] = places
 
 
 def parse_building(raw: dict) -> Parsed:

@@ -71,6 +71,7 @@ TIMELINE_ACTIONS = {
     "location_linked": _l("Facility linked to its loket location"),
     "building_interest": _l("Interest in a building"),
     "building_outcome": _l("Building match recorded"),
+    "opened": _l("The facility opened"),
 }
 APPLICANT_KINDS = {"person": _l("A person"), "organisation": _l("An organisation")}
 

@@ -4,7 +4,68 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from plugins.starters.eligibility import Unmet, restricts_area
+from plugins.starters.labels import FACILITY_TYPES, label
 from plugins.starters.uploads import MAX_BYTES
+
+
+def or_list(items: list[str]) -> str:
+    """``["Zolder", "Heusden", "Koersel"]`` → ``"Zolder, Heusden or Koersel"``."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s or %(last)s", first=", ".join(items[:-1]), last=items[-1])
+
+
+def area_text(measure) -> str:
+    """The measure's area in words (place names first, then postcodes); empty when everywhere."""
+    if not restricts_area(measure.area_postcodes, measure.area_places):
+        return ""
+    postcodes = [_("postcode %(postcode)s", postcode=code) for code in measure.area_postcodes]
+    return or_list([*measure.area_places, *postcodes])
+
+
+def project_place(application) -> str:
+    place = " ".join(part for part in (application.postcode, application.area) if part)
+    return place or _("an area not filled in yet")
+
+
+def unmet_reason(unmet: Unmet, measure, application) -> str:
+    """One sentence naming the condition and what the project has instead."""
+    if unmet == Unmet.FACILITY_TYPE:
+        kinds = or_list([label(FACILITY_TYPES, kind) for kind in measure.facility_types])
+        kind = label(FACILITY_TYPES, application.facility_type) if application.facility_type else ""
+        return _(
+            "Only for %(kinds)s; this project is %(kind)s.",
+            kinds=kinds,
+            kind=kind or _("not filled in yet"),
+        )
+    if unmet == Unmet.TOO_FEW_PLACES:
+        return _(
+            "Only for projects with at least %(minimum)d places; this project plans %(places)d.",
+            minimum=measure.min_places,
+            places=application.planned_places or 0,
+        )
+    if unmet == Unmet.TOO_MANY_PLACES:
+        return _(
+            "Only for projects with at most %(maximum)d places; this project plans %(places)d.",
+            maximum=measure.max_places,
+            places=application.planned_places or 0,
+        )
+    return _(
+        "Only for projects in %(area)s; this project is in %(place)s.",
+        area=area_text(measure),
+        place=project_place(application),
+    )
+
+
+def not_eligible_message(measure, unmet: list[Unmet], application) -> str:
+    """The refusal a starter reads when asking for a measure their project does not meet."""
+    reasons = " ".join(unmet_reason(condition, measure, application) for condition in unmet)
+    return _(
+        "“%(measure)s” does not fit your project. %(reasons)s",
+        measure=measure.title,
+        reasons=reasons,
+    )
 
 
 def rule_message(code: str) -> str:
@@ -24,6 +85,7 @@ def rule_message(code: str) -> str:
         "decision_required": _("Choose approve or refuse."),
         "reason_required": _("Give the reason for a refusal."),
         "amount_required": _("Fill in the amount granted."),
+        "opening_in_future": _("The opening date cannot be in the future."),
         "amount_too_high": _("The amount granted cannot exceed the premium in the catalogue."),
     }
     return messages.get(code, _("This action is not possible now."))
@@ -40,6 +102,11 @@ def upload_message(code: str, detail: str = "") -> str:
         return _("The file name is not accepted: use a plain name like businessplan.pdf.")
     if code == "infected":
         return _("The file was refused by the virus scanner: %(reason)s", reason=detail)
+    if code == "scan_failed":
+        return _(
+            "The virus scan could not be completed, so the file was not stored. Try again later; "
+            "if it keeps failing, contact the municipality."
+        )
     if code == "empty":
         return _("The file is empty.")
     return _("Choose a file to upload.")

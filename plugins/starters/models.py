@@ -61,7 +61,9 @@ class SupportMeasure(TenantScoped, table=True):
     facility_types: list = _json_list()
     min_places: int | None = None
     max_places: int | None = None
-    area: str = Field(default="", max_length=NAME_MAX)
+    # The area (see eligibility.py): postcodes and place names; both empty means everywhere.
+    area_postcodes: list = _json_list()
+    area_places: list = _json_list()
     required_documents: list = _json_list()  # services.DocumentKind values
     opens_on: date | None = None
     closes_on: date | None = None
@@ -87,11 +89,15 @@ class Application(TenantScoped, table=True):
     facility_type: str = Field(default="", max_length=30)
     planned_places: int | None = None
     target_opening: date | None = None
+    postcode: str = Field(default="", max_length=4)
+    # The deelgemeente, village or neighbourhood; matched against a measure's place names.
     area: str = Field(default="", max_length=NAME_MAX)
     address: str = Field(default="", max_length=ADDRESS_MAX)
     declaration_accepted: bool = False
     # The loket location of the new facility once it exists (for premium conditions).
     location_id: uuid.UUID | None = None
+    # Recorded by staff when the facility opened its doors (planned places become real ones).
+    opened_on: date | None = None
     created_at: datetime = _timestamp()
     submitted_at: datetime | None = _optional_timestamp()
     decided_at: datetime | None = _optional_timestamp()

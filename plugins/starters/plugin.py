@@ -3,7 +3,8 @@
 A municipality publishes support measures (a contact point, information, a start-up premium,
 buildings, training, coaching); starters apply for them step by step; staff review each measure.
 Company agreements reserve places for a company's employees; the loket plugin reads them through
-the ``reserved_places`` hook.
+the ``reserved_places`` hook. Submitted applications answer ``planned_places``, so the training
+plugin can set the childcare workers it trains against the places about to open.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from core.plugin_types import (
     Figure,
     MenuItem,
     Permission,
+    PlannedPlaces,
     PluginManifest,
     ReservedPlaces,
     SettingField,
@@ -137,6 +139,21 @@ def reserved_places(tenant):
         for agreement in _session().exec(
             select(CompanyAgreement).order_by(CompanyAgreement.starts_on)
         )
+    ]
+
+
+@hookimpl
+def planned_places(tenant):
+    from plugins.starters.services import planned_facilities
+
+    return [
+        PlannedPlaces(
+            facility_kind=planned.facility_kind,
+            places=planned.places,
+            opening_on=planned.opening_on,
+            status=planned.status,
+        )
+        for planned in planned_facilities(_session())
     ]
 
 

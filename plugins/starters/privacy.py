@@ -67,6 +67,7 @@ def export_subject(session, subject: DataSubject) -> dict | None:
                 "facility_type": application.facility_type,
                 "planned_places": application.planned_places,
                 "target_opening": str(application.target_opening or ""),
+                "postcode": application.postcode,
                 "area": application.area,
                 "address": application.address,
                 "created_at": application.created_at.isoformat(),

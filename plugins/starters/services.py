@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlmodel import select
 
 from core.db import utcnow
+from plugins.starters.eligibility import Project, Unmet, unmet_conditions
 from plugins.starters.models import (
     Application,
     ApplicationDocument,
@@ -105,6 +106,15 @@ class RuleError(ValueError):
         self.field = field
 
 
+class NotEligible(RuleError):
+    """A measure asked for does not fit the project; ``unmet`` says which conditions fail."""
+
+    def __init__(self, measure: SupportMeasure, unmet: list[Unmet]) -> None:
+        super().__init__("measure_not_eligible", "measures")
+        self.measure = measure
+        self.unmet = unmet
+
+
 # -- catalogue --------------------------------------------------------------------------------
 
 
@@ -121,14 +131,22 @@ def open_measures(session, today: date) -> list[SupportMeasure]:
     return [measure for measure in measures if is_open(measure, today)]
 
 
-def fits(measure: SupportMeasure, facility_type: str, planned_places: int | None) -> bool:
-    """Whether a project meets the measure's eligibility (area is judged by staff)."""
-    if measure.facility_types and facility_type not in measure.facility_types:
-        return False
-    places = planned_places or 0
-    if measure.min_places is not None and places < measure.min_places:
-        return False
-    return not (measure.max_places is not None and places > measure.max_places)
+def project_of(application: Application) -> Project:
+    return Project(
+        facility_type=application.facility_type,
+        planned_places=application.planned_places,
+        postcode=application.postcode,
+        place=application.area,
+    )
+
+
+def eligibility(measure: SupportMeasure, application: Application) -> list[Unmet]:
+    """The measure's conditions (type, places, area) the application's project does not meet."""
+    return unmet_conditions(measure, project_of(application))
+
+
+def fits(measure: SupportMeasure, application: Application) -> bool:
+    return not eligibility(measure, application)
 
 
 # -- the application --------------------------------------------------------------------------
@@ -179,8 +197,9 @@ def set_requested_measures(
         measure = session.get(SupportMeasure, measure_id)
         if measure is None or not is_open(measure, today):
             raise RuleError("measure_not_open", "measures")
-        if not fits(measure, application.facility_type, application.planned_places):
-            raise RuleError("measure_not_eligible", "measures")
+        unmet = eligibility(measure, application)
+        if unmet:
+            raise NotEligible(measure, unmet)
         chosen.append(measure.id)
     if not chosen:
         raise RuleError("no_measures", "measures")
@@ -209,7 +228,7 @@ def project_complete(application: Application) -> bool:
         application.facility_type
         and application.planned_places
         and application.target_opening
-        and (application.area or application.address)
+        and application.postcode
         and application.applicant_email
         and (application.applicant_kind == "person" or application.organisation_name)
     )
@@ -234,8 +253,15 @@ def submit(session, application: Application, *, actor: str) -> None:
         raise RuleError("not_a_draft")
     if not project_complete(application):
         raise RuleError("project_incomplete", "project")
-    if not requested_measures(session, application):
+    requested = requested_measures(session, application)
+    if not requested:
         raise RuleError("no_measures", "measures")
+    # The project may have changed after the measures were chosen: check them again.
+    for row in requested:
+        measure = session.get(SupportMeasure, row.measure_id)
+        unmet = eligibility(measure, application) if measure else []
+        if unmet:
+            raise NotEligible(measure, unmet)
     if missing_documents(session, application):
         raise RuleError("documents_missing", "documents")
     if not application.declaration_accepted:
@@ -376,6 +402,67 @@ def buildings_for(session, planned_places: int | None) -> list[Building]:
     if not planned_places:
         return list(buildings)
     return [building for building in buildings if building.suitable_places >= planned_places]
+
+
+# -- planned places ---------------------------------------------------------------------------
+
+
+class PlannedStatus(StrEnum):
+    PLANNED = "planned"  # submitted: the municipality has not granted anything (yet)
+    APPROVED = "approved"  # at least one measure was granted
+    OPENED = "opened"  # staff recorded that the facility opened
+
+
+@dataclass(frozen=True)
+class PlannedFacility:
+    facility_kind: str
+    places: int
+    opening_on: date
+    status: str
+
+
+def planned_status(application: Application, decisions: list[str]) -> PlannedStatus:
+    if application.opened_on is not None:
+        return PlannedStatus.OPENED
+    if Decision.APPROVED in decisions:
+        return PlannedStatus.APPROVED
+    return PlannedStatus.PLANNED
+
+
+def planned_facilities(session) -> list[PlannedFacility]:
+    """The places of every application past the draft, by opening date (drafts do not count).
+
+    An application whose every measure was refused still counts as planned: the starter may open
+    without support. Opened facilities report the day they opened.
+    """
+    applications = session.exec(
+        select(Application).where(Application.status != ApplicationStatus.DRAFT)
+    ).all()
+    decisions: dict[uuid.UUID, list[str]] = {}
+    for row in session.exec(select(RequestedMeasure)).all():
+        decisions.setdefault(row.application_id, []).append(row.decision)
+    planned = [
+        PlannedFacility(
+            facility_kind=application.facility_type,
+            places=application.planned_places,
+            opening_on=application.opened_on or application.target_opening,
+            status=planned_status(application, decisions.get(application.id, [])),
+        )
+        for application in applications
+        if application.planned_places and (application.opened_on or application.target_opening)
+    ]
+    return sorted(planned, key=lambda facility: (facility.opening_on, facility.facility_kind))
+
+
+def record_opening(session, application: Application, opened_on: date, today: date, *, actor):
+    """Staff record the day the facility opened; from then on its places are real ones."""
+    if application.status == ApplicationStatus.DRAFT:
+        raise RuleError("not_under_review")
+    if opened_on > today:
+        raise RuleError("opening_in_future", "opened_on")
+    application.opened_on = opened_on
+    session.add(application)
+    add_timeline(session, application, "opened", actor, opened_on.strftime("%d/%m/%Y"))
 
 
 # -- figures ----------------------------------------------------------------------------------

@@ -1,13 +1,19 @@
-"""Documents of applications: checked, scanned and stored outside the web root.
+"""Documents of applications: checked, scanned and stored outside the web root, per tenant.
 
-Files live in ``<root>/<tenant id>/<application id>/<random name>``; the root is
-``app.config["STARTERS_UPLOAD_DIR"]``, else ``OPVANGPLEIN_STARTERS_UPLOAD_DIR``, else
-``var/uploads`` in the project. Nothing a user sends becomes part of a path: the stored name is
-random, and a path is only ever rebuilt from ids and that name, then checked to stay under the root.
+Files live in ``<root>/<tenant id>/<application id>/<random name>``. Nothing a user sends becomes
+part of a path: the stored name is random, and a path is only ever rebuilt from ids and that
+name, then checked to stay under the root.
 
-Before storing, the configured virus scanner (``app.config["STARTERS_VIRUS_SCANNER"]``: a callable
-taking the bytes and the file name, returning ``None`` to accept or a reason to refuse) is called.
-The default accepts everything; a municipality plugs in ClamAV or its own service there.
+Where the root is (checked once, when the app starts — :func:`configure`):
+
+* ``STARTERS_UPLOAD_DIR`` in the app config, else the ``OPVANGPLEIN_STARTERS_UPLOAD_DIR``
+  environment variable: an absolute directory, which may not lie inside a folder the web server
+  serves (any ``static`` folder of the core or a plugin);
+* in development, when neither is set: ``var/uploads/starters`` in the project;
+* in production (``OPVANGPLEIN_ENV=production``) one of the two settings is required: the app
+  refuses to start without it, so documents never land in a checkout by accident.
+
+Before storing, the configured virus scanner runs (see :mod:`plugins.starters.scanning`).
 """
 
 from __future__ import annotations
@@ -18,14 +24,15 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import Flask, current_app
 
-from core.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT, ConfigurationError
+from plugins.starters.scanning import ScanFailed, VirusScanner, configured_scanner, no_virus_scan
 
 MAX_BYTES = 10 * 1024 * 1024
 # Content type → (magic bytes the file must start with, file name endings allowed).
@@ -36,8 +43,9 @@ ALLOWED_TYPES: dict[str, tuple[bytes, tuple[str, ...]]] = {
 }
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.|^\.|:")
-
-VirusScanner = Callable[[bytes, str], str | None]
+UPLOAD_DIR_SETTING = "STARTERS_UPLOAD_DIR"
+DEVELOPMENT_UPLOAD_DIR = PROJECT_ROOT / "var" / "uploads" / "starters"
+EXTENSION_KEY = "starters.uploads"
 
 
 class UploadRefused(ValueError):
@@ -58,20 +66,76 @@ class StoredFile:
     sha256: str
 
 
-def no_virus_scan(data: bytes, filename: str) -> str | None:
-    """The default scanner: accepts everything (no scanner configured)."""
-    return None
+@dataclass(frozen=True)
+class UploadSettings:
+    root: Path
+    scanner: VirusScanner
+
+
+def web_roots(app: Flask) -> list[Path]:
+    """Folders the web server serves files from: the app's and every core or plugin static folder."""
+    folders = [Path(app.static_folder)] if app.static_folder else []
+    folders += [Path(bp.static_folder) for bp in app.blueprints.values() if bp.static_folder]
+    folders += list(PROJECT_ROOT.glob("core/**/static")) + list(
+        PROJECT_ROOT.glob("plugins/*/static")
+    )
+    return [folder.resolve() for folder in folders]
+
+
+def configured_root(config: Mapping, environ: Mapping[str, str]) -> Path:
+    """The upload root the settings choose; :class:`ConfigurationError` when production lacks one."""
+    configured = config.get(UPLOAD_DIR_SETTING) or environ.get(f"OPVANGPLEIN_{UPLOAD_DIR_SETTING}")
+    if configured:
+        root = Path(configured)
+        if not root.is_absolute():
+            raise ConfigurationError(
+                f"OPVANGPLEIN_{UPLOAD_DIR_SETTING}={configured!r} must be an absolute path"
+            )
+        return root
+    if config.get("OPVANGPLEIN_ENV") == "production":
+        raise ConfigurationError(
+            f"Refusing to start in production: set OPVANGPLEIN_{UPLOAD_DIR_SETTING} to a "
+            "directory outside the web root where starters' documents are kept (one folder per "
+            "tenant is made below it)"
+        )
+    return DEVELOPMENT_UPLOAD_DIR
+
+
+def configure(app: Flask, environ: Mapping[str, str] | None = None) -> UploadSettings:
+    """Check the upload settings once at start-up and keep them on the app."""
+    environ = os.environ if environ is None else environ
+    root = configured_root(app.config, environ)
+    resolved = root.resolve()
+    for served in web_roots(app):
+        if resolved.is_relative_to(served):
+            raise ConfigurationError(
+                f"OPVANGPLEIN_{UPLOAD_DIR_SETTING}={str(root)!r} lies inside {served}, which the "
+                "web server serves: choose a directory outside the web root"
+            )
+    scanner = configured_scanner(app.config, environ)
+    if scanner is None:
+        if app.config.get("OPVANGPLEIN_ENV") == "production":
+            app.logger.warning(
+                "starters: no virus scanner configured; set OPVANGPLEIN_STARTERS_VIRUS_SCAN_COMMAND"
+                " (e.g. 'clamdscan --no-summary --fdpass') or OPVANGPLEIN_STARTERS_VIRUS_SCANNER"
+            )
+        scanner = no_virus_scan
+    settings = UploadSettings(root=root, scanner=scanner)
+    app.extensions[EXTENSION_KEY] = settings
+    return settings
+
+
+def _settings() -> UploadSettings:
+    settings = current_app.extensions.get(EXTENSION_KEY)
+    return settings if settings is not None else configure(current_app)
 
 
 def upload_root() -> Path:
-    configured = current_app.config.get("STARTERS_UPLOAD_DIR") or os.environ.get(
-        "OPVANGPLEIN_STARTERS_UPLOAD_DIR"
-    )
-    return Path(configured) if configured else PROJECT_ROOT / "var" / "uploads"
+    return _settings().root
 
 
 def virus_scanner() -> VirusScanner:
-    return current_app.config.get("STARTERS_VIRUS_SCANNER") or no_virus_scan
+    return _settings().scanner
 
 
 def checked_name(filename: str | None) -> str:
@@ -110,7 +174,12 @@ def accept(stream: BinaryIO, filename: str | None, scanner: VirusScanner) -> tup
     name = checked_name(filename)
     data = read_limited(stream)
     content_type = content_type_of(data, name)
-    refusal = scanner(data, name)
+    try:
+        refusal = scanner(data, name)
+    except ScanFailed as error:
+        raise UploadRefused("scan_failed", str(error)) from error
+    except Exception as error:  # a scanner that breaks fails closed: the file is not stored
+        raise UploadRefused("scan_failed", f"{type(error).__name__}: {error}") from error
     if refusal:
         raise UploadRefused("infected", refusal)
     return data, name, content_type

@@ -8,6 +8,7 @@ from datetime import date
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -46,7 +47,13 @@ from plugins.starters.forms import (
     raw_form,
 )
 from plugins.starters.labels import TEMPLATE_LABELS, label
-from plugins.starters.messages import rule_message, upload_message
+from plugins.starters.messages import (
+    area_text,
+    not_eligible_message,
+    rule_message,
+    unmet_reason,
+    upload_message,
+)
 from plugins.starters.models import (
     REASON_MAX,
     TEXT_MAX,
@@ -66,11 +73,14 @@ from plugins.starters.services import (
     DocumentKind,
     FacilityType,
     MeasureKind,
+    NotEligible,
     RuleError,
 )
 
 blueprint = Blueprint("starters", __name__, url_prefix="/starters", template_folder="templates")
 blueprint.before_request(tenant_required)
+# Upload directory and virus scanner are checked when the app starts, not on the first upload.
+blueprint.record_once(lambda state: uploads.configure(state.app))
 
 
 @blueprint.context_processor
@@ -79,6 +89,7 @@ def _helpers() -> dict:
         "labels": TEMPLATE_LABELS,
         "label": label,
         "rich_text": render_rich_text,
+        "area_text": area_text,
         "steps": STEPS,
         "facility_types": list(FacilityType),
         "measure_kinds": list(MeasureKind),
@@ -179,6 +190,12 @@ def _step_page(application: Application, step: str, raw: dict, errors: dict, sta
     required = sorted(
         {kind for measure in chosen_measures if measure for kind in measure.required_documents}
     )
+    # Every open measure the project does not meet, with the reasons, so a starter sees what fits.
+    unfit = {
+        measure.id: _reasons(measure, application)
+        for measure in measures
+        if services.eligibility(measure, application)
+    }
     return (
         render(
             "starters/step.html",
@@ -188,11 +205,8 @@ def _step_page(application: Application, step: str, raw: dict, errors: dict, sta
             errors=errors,
             done=services.completed_steps(session, application),
             measures=measures,
-            eligible={
-                m.id
-                for m in measures
-                if services.fits(m, application.facility_type, application.planned_places)
-            },
+            eligible={m.id for m in measures if m.id not in unfit},
+            unfit=unfit,
             chosen=chosen,
             documents=services.documents_of(session, application),
             required_documents=required,
@@ -201,6 +215,19 @@ def _step_page(application: Application, step: str, raw: dict, errors: dict, sta
         ),
         status,
     )
+
+
+def _reasons(measure: SupportMeasure, application: Application) -> list[str]:
+    return [
+        unmet_reason(condition, measure, application)
+        for condition in services.eligibility(measure, application)
+    ]
+
+
+def _rule_text(error: RuleError, application: Application) -> str:
+    if isinstance(error, NotEligible):
+        return not_eligible_message(error.measure, error.unmet, application)
+    return rule_message(error.code)
 
 
 def _project_raw(application: Application) -> dict:
@@ -214,6 +241,7 @@ def _project_raw(application: Application) -> dict:
         "target_opening": application.target_opening.isoformat()
         if application.target_opening
         else "",
+        "postcode": application.postcode,
         "area": application.area,
         "address": application.address,
     }
@@ -255,7 +283,8 @@ def step(application_id: uuid.UUID, step: str):
         except RuleError as error:
             session.rollback()
             raw["measures"] = raw.get("measures", [])
-            return _step_page(application, step, raw, {"measures": rule_message(error.code)}, 422)
+            message = _rule_text(error, application)
+            return _step_page(application, step, raw, {"measures": message}, 422)
         session.commit()
     elif step == "documents":
         missing = services.missing_documents(session, application)
@@ -275,7 +304,8 @@ def step(application_id: uuid.UUID, step: str):
             except RuleError as error:
                 session.commit()  # the declaration itself is kept as part of the draft
                 field = f"step-{error.field}" if error.field in STEPS[:-1] else "declaration"
-                return _step_page(application, step, raw, {field: rule_message(error.code)}, 422)
+                message = _rule_text(error, application)
+                return _step_page(application, step, raw, {field: message}, 422)
             audit.record(
                 session,
                 action="starters.application_submitted",
@@ -319,6 +349,8 @@ def upload_document(application_id: uuid.UUID):
                 file.stream, file.filename, uploads.virus_scanner()
             )
         except uploads.UploadRefused as refusal:
+            if refusal.code == "scan_failed":
+                current_app.logger.error("starters: virus scan failed: %s", refusal.detail)
             errors["document-file"] = upload_message(refusal.code, refusal.detail)
     if errors:
         if application.status == ApplicationStatus.DRAFT:
@@ -430,6 +462,10 @@ def _detail_page(
         (row, session.get(SupportMeasure, row.measure_id))
         for row in services.requested_measures(session, application)
     ]
+    # The eligibility check staff see beside each decision (and the starter beside each measure).
+    unmet = {
+        row.id: _reasons(measure, application) for row, measure in requested if measure is not None
+    }
     timeline = session.exec(
         select(services.TimelineEntry)
         .where(services.TimelineEntry.application_id == application.id)
@@ -441,6 +477,7 @@ def _detail_page(
             "starters/application.html",
             application=application,
             requested=requested,
+            unmet=unmet,
             documents=services.documents_of(session, application),
             questions=services.questions_of(session, application),
             timeline=timeline,
@@ -628,6 +665,33 @@ def licence_checklist(application_id: uuid.UUID):
     return redirect(url_for("starters.application_detail", application_id=application.id), 303)
 
 
+@blueprint.post("/aanvragen/<uuid:application_id>/opening")
+@require_permission(REVIEW)
+def record_opening(application_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    raw = {"opened_on": request.form.get("opened_on", "").strip()}
+    try:
+        opened_on = date.fromisoformat(raw["opened_on"])
+    except ValueError:
+        message = _("Fill in a date as YYYY-MM-DD.")
+        return _detail_page(application, errors={"opened_on": message}, raw=raw, status=422)
+    try:
+        services.record_opening(session, application, opened_on, date.today(), actor=actor_name())
+    except RuleError as error:
+        errors = {"opened_on": rule_message(error.code)}
+        return _detail_page(application, errors=errors, raw=raw, status=422)
+    audit.record(
+        session,
+        action="starters.facility_opened",
+        object_type="starters_application",
+        object_id=application.id,
+    )
+    session.commit()
+    flash(_("The opening was recorded."))
+    return redirect(url_for("starters.application_detail", application_id=application.id), 303)
+
+
 @blueprint.post("/aanvragen/<uuid:application_id>/locatie")
 @require_permission(REVIEW)
 def link_location(application_id: uuid.UUID):
@@ -672,9 +736,9 @@ def catalogue():
 
 
 def _measure_raw(measure: SupportMeasure) -> dict:
-    raw = {
-        key: getattr(measure, key) for key in ("title", "description", "kind", "conditions", "area")
-    }
+    raw = {key: getattr(measure, key) for key in ("title", "description", "kind", "conditions")}
+    raw["area_postcodes"] = ", ".join(measure.area_postcodes)
+    raw["area_places"] = ", ".join(measure.area_places)
     for key in ("amount_eur", "min_places", "max_places"):
         value = getattr(measure, key)
         raw[key] = "" if value is None else str(value)

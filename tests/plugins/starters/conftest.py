@@ -73,6 +73,7 @@ def project_form(**changes) -> dict:
         "facility_type": "groepsopvang",
         "planned_places": "14",
         "target_opening": NEXT_YEAR.isoformat(),
+        "postcode": "3550",
         "area": "Centrum",
         "address": "Kerkstraat 1",
         "action": "next",

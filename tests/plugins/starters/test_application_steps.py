@@ -32,8 +32,7 @@ def test_the_project_step_refuses_bad_input_with_messages_and_keeps_the_values(a
             planned_places="12",
             target_opening=yesterday,
             applicant_email="geen-adres",
-            area="",
-            address="",
+            postcode="355",
             applicant_name="Sofie <b>Starter</b>",
         ),
     )
@@ -41,7 +40,8 @@ def test_the_project_step_refuses_bad_input_with_messages_and_keeps_the_values(a
     page = response.get_data(as_text=True)
     assert 'id="error-summary"' in page
     assert 'href="#planned_places"' in page and 'href="#target_opening"' in page
-    assert 'href="#applicant_email"' in page and 'href="#area"' in page
+    assert 'href="#applicant_email"' in page and 'href="#postcode"' in page
+    assert "postcode van vier cijfers" in page and 'value="355"' in page
     assert 'value="geen-adres"' in page and 'value="12"' in page
     assert "Sofie &lt;b&gt;Starter&lt;/b&gt;" in page
     assert 'aria-invalid="true"' in page

@@ -1,5 +1,6 @@
-"""What the plugin answers other parts of the platform: reserved places for the loket, demo
-data, monitoring figures, and the starter's data (export and erasure)."""
+"""What the plugin answers other parts of the platform: reserved places for the loket, planned
+places for the training plugin, demo data, monitoring figures, and the starter's data (export
+and erasure)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from datetime import date, timedelta
 from flask import g
 from sqlmodel import select
 
-from core.plugin_types import DataSubject, ReservedPlaces
+from core.plugin_types import DataSubject, PlannedPlaces, ReservedPlaces
 from core.web import db_session, tenant_hooks
 from plugins.starters.models import (
     Application,
     ApplicationDocument,
     Building,
     CompanyAgreement,
+    RequestedMeasure,
     SupportMeasure,
 )
 from tests.plugins.starters.conftest import (
@@ -156,3 +158,65 @@ def test_a_starter_exports_and_erases_their_data(app, upload_dir):
         assert kept.applicant_user_id is None
         assert db.exec(select(ApplicationDocument)).all() == []
     assert not any(path.is_file() for path in upload_dir.rglob("*"))
+
+
+def planned(app, slug: str = "aalst") -> list[PlannedPlaces]:
+    with at_tenant(app, slug):
+        answers = tenant_hooks().planned_places(tenant=g.tenant)
+    return [place for answer in answers for place in answer or ()]
+
+
+def test_planned_places_count_submitted_applications_not_drafts_and_follow_the_decisions(app):
+    premium = add_measure(app)
+    coaching = add_measure(app, title="Coaching", kind="coaching", required_documents=[])
+    sofie = client_as(app, "sofie", ["starter"])
+    first = submitted_application(app, sofie, [premium])
+    second = submitted_application(app, client_as(app, "jan", ["starter"]), [coaching])
+    start(sofie)  # a draft: not a plan yet
+    with tenant_db(app) as db:
+        db.get(Application, second).planned_places = 8
+        db.get(Application, second).facility_type = "gezinsopvang"
+        opening = db.get(Application, first).target_opening
+    assert planned(app) == [
+        PlannedPlaces("gezinsopvang", 8, opening, "planned"),
+        PlannedPlaces("groepsopvang", 14, opening, "planned"),
+    ]
+    assert planned(app, "brugge") == []
+
+    staff = client_as(app, "els", ["staff:starters"])
+    with tenant_db(app) as db:
+        requested = {row.application_id: row.id for row in db.exec(select(RequestedMeasure))}
+    url = "/t/aalst/starters/aanvragen/{}/maatregelen/{}/beslissing"
+    staff.post(url.format(first, requested[first]), data={"decision": "approved", "amount": "4000"})
+    staff.post(
+        url.format(second, requested[second]), data={"decision": "refused", "reason": "Vol."}
+    )
+    by_places = {place.places: place for place in planned(app)}
+    assert by_places[14].status == "approved"
+    assert by_places[8].status == "planned"  # refused support: the starter may still open
+
+    opened = date.today() - timedelta(days=3)
+    bad = staff.post(
+        f"/t/aalst/starters/aanvragen/{first}/opening",
+        data={"opened_on": (date.today() + timedelta(days=1)).isoformat()},
+    )
+    assert bad.status_code == 422 and "toekomst" in bad.get_data(as_text=True)
+    assert (
+        staff.post(
+            f"/t/aalst/starters/aanvragen/{first}/opening", data={"opened_on": "gisteren"}
+        ).status_code
+        == 422
+    )
+    response = staff.post(
+        f"/t/aalst/starters/aanvragen/{first}/opening", data={"opened_on": opened.isoformat()}
+    )
+    assert response.status_code == 303
+    by_places = {place.places: place for place in planned(app)}
+    assert (by_places[14].status, by_places[14].opening_on) == ("opened", opened)
+    # The starter cannot record an opening: that is the municipality's finding.
+    assert (
+        sofie.post(
+            f"/t/aalst/starters/aanvragen/{second}/opening", data={"opened_on": opened.isoformat()}
+        ).status_code
+        == 403
+    )
