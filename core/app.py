@@ -17,7 +17,7 @@ from core.mail import Mailer
 from core.plugins import PluginRegistry, build_registry
 from core.rendering import htmx
 from core.tenancy import TenantPathMiddleware
-from core.views import dev, platform, privacy, tenant_admin
+from core.views import dev, platform, privacy, regional, tenant_admin
 
 csrf = CSRFProtect()
 
@@ -63,6 +63,7 @@ def create_app(
     app.register_blueprint(identity_views.blueprint)
     app.register_blueprint(identity_admin.blueprint)
     app.register_blueprint(privacy.blueprint)
+    app.register_blueprint(regional.blueprint)
     _register_plugin_blueprints(app, registry)
     cli.init_app(app, registry)
 

@@ -16,6 +16,7 @@ db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Platform users.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 tenants_cli = AppGroup("tenants", help="Municipalities (tenants).")
+figures_cli = AppGroup("figures", help="Aggregated figures of the modules.")
 subjects_cli = AppGroup("subjects", help="A person's data at a tenant (GDPR art. 15 and 17).")
 
 
@@ -182,10 +183,23 @@ def subjects_erase(slug: str, email: str, yes: bool) -> None:
     click.echo(f"{tenant.slug}: {rows} records erased or anonymised for {subject.email}")
 
 
+@figures_cli.command("region")
+@click.argument("region")
+def figures_region(region: str) -> None:
+    """Print the figures of every municipality in REGION, and the region's totals, as CSV."""
+    from core.regional import regional_table
+
+    table = regional_table(_database(), region)
+    if not table.municipalities:
+        raise click.ClickException(f"no active municipality has region {region!r}")
+    click.echo(table.as_csv(), nl=False)
+
+
 def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(tenants_cli)
     app.cli.add_command(subjects_cli)
+    app.cli.add_command(figures_cli)
     registry.all.register_cli_commands(cli=app.cli)

@@ -19,6 +19,8 @@ class Tenant(SQLModel, table=True):
     name: str = Field(max_length=200)
     active: bool = True
     contact_email: str = Field(default="", max_length=320)
+    # Municipalities that work together (a province, a regional cooperation) share one name here.
+    region: str = Field(default="", max_length=100)
     theme: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     identity_providers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))

@@ -39,6 +39,7 @@ class TenantFile:
     settings: dict[str, dict] = field(default_factory=dict)
     identity_providers: list[dict] = field(default_factory=list)
     contact_email: str = ""
+    region: str = ""
     organisations: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
@@ -79,6 +80,7 @@ class TenantFile:
             settings=dict(data.get("settings", {})),
             identity_providers=providers,
             contact_email=str(data.get("contact_email", "")),
+            region=str(data.get("region", "")).strip()[:100],
             organisations={
                 slug: list(modules) for slug, modules in data.get("organisations", {}).items()
             },
@@ -167,6 +169,7 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
                 tenant = Tenant(slug=tenant_file.slug, name=tenant_file.name)
             tenant.name = tenant_file.name
             tenant.contact_email = tenant_file.contact_email
+            tenant.region = tenant_file.region
             if created or overwrite:
                 tenant.theme = tenant_file.theme
                 tenant.identity_providers = tenant_file.identity_providers

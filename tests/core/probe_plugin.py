@@ -126,8 +126,25 @@ def on_event(event):
 
 
 @hookimpl
-def monitoring_figures(tenant):
-    count = len(db_session().exec(select(ProbeFamily)).all())
+def monitoring_figures(tenant, session):
     from core.plugin_types import Figure
 
-    return [Figure(key="probe.families", label="Gezinnen", value=count)]
+    count = len(session.exec(select(ProbeFamily)).all())
+    with_children = len(session.exec(select(ProbeChild.family_id).distinct()).all())
+    share = round(100 * with_children / count) if count else 0
+    return [
+        Figure(key="probe.families", label="Gezinnen", value=count),
+        Figure(
+            key="probe.share_with_children",
+            label="Gezinnen met kinderen",
+            value=share,
+            unit="%",
+            combine="mean",
+        ),
+        Figure(
+            key="probe.last_family_number",
+            label="Laatste dossiernummer",
+            value=count,
+            combine="none",
+        ),
+    ]

@@ -38,13 +38,19 @@ def test_hooks_reach_only_plugins_enabled_for_the_tenant():
     plugin_b = make_plugin("beta", monitoring_figures=hookimpl(lambda tenant: ["from-b"]))
     registry = build_registry([("alpha", plugin_a), ("beta", plugin_b)], load_entry_points=False)
 
-    assert registry.for_plugins({"alpha"}).monitoring_figures(tenant=None) == [["from-a"]]
-    assert registry.for_plugins({"beta"}).monitoring_figures(tenant=None) == [["from-b"]]
-    assert sorted(registry.for_plugins({"alpha", "beta"}).monitoring_figures(tenant=None)) == [
+    assert registry.for_plugins({"alpha"}).monitoring_figures(tenant=None, session=None) == [
+        ["from-a"]
+    ]
+    assert registry.for_plugins({"beta"}).monitoring_figures(tenant=None, session=None) == [
+        ["from-b"]
+    ]
+    assert sorted(
+        registry.for_plugins({"alpha", "beta"}).monitoring_figures(tenant=None, session=None)
+    ) == [
         ["from-a"],
         ["from-b"],
     ]
-    assert registry.for_plugins(set()).monitoring_figures(tenant=None) == []
+    assert registry.for_plugins(set()).monitoring_figures(tenant=None, session=None) == []
 
 
 def test_a_hook_implementation_may_accept_fewer_arguments_than_the_spec():
