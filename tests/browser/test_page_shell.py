@@ -169,9 +169,27 @@ def test_public_pages_have_no_serious_accessibility_violations(
     browser_log.assert_clean()
 
 
-def test_the_admin_page_has_no_serious_accessibility_violations(admin_page: Page, axe_violations):
-    assert admin_page.goto(ADMIN).status == 200
-    assert_no_severe_violations(axe_violations(admin_page), ADMIN)
+@pytest.mark.parametrize(
+    "path", [ADMIN, "/t/aalst/beheer/privacy", "/t/aalst/beheer/regio/", "/t/aalst/mijn-gegevens"]
+)
+def test_admin_pages_have_no_serious_accessibility_violations(
+    admin_page: Page, axe_violations, browser_log, path
+):
+    assert admin_page.goto(path).status == 200
+    assert_no_severe_violations(axe_violations(admin_page), path)
+    browser_log.assert_clean()
+
+
+def test_an_erasure_without_confirmation_explains_itself_in_an_error_summary(
+    admin_page: Page, axe_violations
+):
+    admin_page.goto("/t/aalst/beheer/privacy")
+    admin_page.fill("#erase-email", "an@example.be")
+    admin_page.fill("#confirm_email", "an@example.com")
+    admin_page.get_by_role("button", name="Wissen").click()
+    summary = admin_page.locator("#error-summary")
+    expect(summary).to_contain_text("Typ het e-mailadres opnieuw")
+    assert_no_severe_violations(axe_violations(admin_page), "the privacy page with an error")
 
 
 def test_an_invalid_theme_colour_shows_a_focused_accessible_error_summary(
