@@ -9,7 +9,11 @@ plugin can set the childcare workers it trains against the places about to open.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from flask import current_app, g, has_request_context
 
 from core.hookspecs import hookimpl
 from core.plugin_types import (
@@ -34,10 +38,17 @@ MANIFEST = PluginManifest(
 )
 
 
-def _session():
-    from core.web import db_session
+@contextmanager
+def _tenant_session(tenant) -> Iterator:
+    """The request's session when called in a request for ``tenant``, else a fresh tenant session
+    (the training plugin may ask for planned places from a command, outside any request)."""
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
+        from core.web import db_session
 
-    return db_session()
+        yield db_session()
+        return
+    with current_app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
+        yield session
 
 
 @hookimpl
@@ -127,34 +138,35 @@ def reserved_places(tenant):
 
     from plugins.starters.models import CompanyAgreement
 
-    return [
-        ReservedPlaces(
-            location_id=agreement.location_id,
-            facility_name=agreement.facility_name,
-            company=agreement.company,
-            places=agreement.places,
-            starts_on=agreement.starts_on,
-            ends_on=agreement.ends_on,
-        )
-        for agreement in _session().exec(
-            select(CompanyAgreement).order_by(CompanyAgreement.starts_on)
-        )
-    ]
+    with _tenant_session(tenant) as session:
+        agreements = session.exec(select(CompanyAgreement).order_by(CompanyAgreement.starts_on))
+        return [
+            ReservedPlaces(
+                location_id=agreement.location_id,
+                facility_name=agreement.facility_name,
+                company=agreement.company,
+                places=agreement.places,
+                starts_on=agreement.starts_on,
+                ends_on=agreement.ends_on,
+            )
+            for agreement in agreements
+        ]
 
 
 @hookimpl
 def planned_places(tenant):
     from plugins.starters.services import planned_facilities
 
-    return [
-        PlannedPlaces(
-            facility_kind=planned.facility_kind,
-            places=planned.places,
-            opening_on=planned.opening_on,
-            status=planned.status,
-        )
-        for planned in planned_facilities(_session())
-    ]
+    with _tenant_session(tenant) as session:
+        return [
+            PlannedPlaces(
+                facility_kind=planned.facility_kind,
+                places=planned.places,
+                opening_on=planned.opening_on,
+                status=planned.status,
+            )
+            for planned in planned_facilities(session)
+        ]
 
 
 @hookimpl
@@ -165,10 +177,10 @@ def demo_data(tenant, session):
 
 
 @hookimpl
-def monitoring_figures(tenant):
+def monitoring_figures(tenant, session):
     from plugins.starters.services import figures
 
-    counted = figures(_session())
+    counted = figures(session)
     status_labels = {
         "draft": "Aanvragen in opmaak",
         "submitted": "Ingediende aanvragen",
@@ -192,14 +204,14 @@ def monitoring_figures(tenant):
 
 
 @hookimpl
-def export_subject_data(tenant, subject):
+def export_subject_data(tenant, subject, session):
     from plugins.starters.privacy import export_subject
 
-    return export_subject(_session(), subject)
+    return export_subject(session, subject)
 
 
 @hookimpl
-def erase_subject_data(tenant, subject):
+def erase_subject_data(tenant, subject, session):
     from plugins.starters.privacy import erase_subject
 
-    return erase_subject(_session(), subject)
+    return erase_subject(session, subject)

@@ -118,11 +118,11 @@ def test_monitoring_counts_applications_by_status_and_planned_places_by_quarter(
     with tenant_db(app) as db:
         opening = db.get(Application, application_id).target_opening
     quarter = f"{opening.year}-Q{(opening.month - 1) // 3 + 1}"
+    from core.subjects import monitoring_figures
+
     with at_tenant(app):
         figures = {
-            figure.key: figure.value
-            for answer in tenant_hooks().monitoring_figures(tenant=g.tenant)
-            for figure in answer
+            figure.key: figure.value for figure in monitoring_figures(db_session(), g.tenant)
         }
     assert figures["starters.applications.submitted"] == 1
     assert figures["starters.applications.draft"] == 1
@@ -220,3 +220,20 @@ def test_planned_places_count_submitted_applications_not_drafts_and_follow_the_d
         ).status_code
         == 403
     )
+
+
+def test_planned_places_answer_outside_a_request_too(app):
+    """The training plugin may ask from a command line, where no request session exists."""
+    from core.models import Tenant
+
+    measure = add_measure(app)
+    submitted_application(app, client_as(app, "sofie", ["starter"]), [measure])
+    with app.app_context():
+        with app.extensions["opvangplein.db"].session() as db:
+            tenant = db.exec(select(Tenant).where(Tenant.slug == "aalst")).one()
+            db.expunge(tenant)
+        hooks = app.extensions["opvangplein.plugins"].for_plugins({"starters"})
+        answers = hooks.planned_places(tenant=tenant)
+    assert [(p.facility_kind, p.places, p.status) for a in answers for p in a] == [
+        ("groepsopvang", 14, "planned")
+    ]
