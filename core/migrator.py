@@ -48,10 +48,17 @@ def upgrade_all(migration_url: str, app_url: str, registry: PluginRegistry, echo
         command.upgrade(
             alembic_config(migration_url, target=target, versions_dir=versions_dir), "head"
         )
-    grant_application_role(migration_url, app_url)
+    plugin_tables = [
+        table for manifest in registry.manifests.values() for table in manifest.append_only_tables
+    ]
+    grant_application_role(
+        migration_url, app_url, append_only=(*APPEND_ONLY_TABLES, *plugin_tables)
+    )
 
 
-def grant_application_role(migration_url: str, app_url: str) -> None:
+def grant_application_role(
+    migration_url: str, app_url: str, *, append_only: tuple[str, ...] = APPEND_ONLY_TABLES
+) -> None:
     """On PostgreSQL let the application's role read and write data, never own or alter tables."""
     owner, application = make_url(migration_url), make_url(app_url)
     if owner.get_backend_name() != "postgresql" or owner.username == application.username:
@@ -65,7 +72,8 @@ def grant_application_role(migration_url: str, app_url: str) -> None:
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"
             )
         )
-        for table in APPEND_ONLY_TABLES:
+        for table in append_only:
+            table = engine.dialect.identifier_preparer.quote(table)
             connection.execute(sa.text(f"REVOKE UPDATE, DELETE ON {table} FROM {quoted}"))
         versions = connection.execute(
             sa.text(

@@ -16,6 +16,10 @@ class PluginManifest:
     description_nl: str = ""
     description_en: str = ""
     requires: tuple[str, ...] = ()
+    # Tables whose rows are evidence (an access log): on PostgreSQL the application role may
+    # insert and read them, never change or delete them. Mark the model ``__append_only__ = True``
+    # as well, so the ORM refuses the change before the database has to.
+    append_only_tables: tuple[str, ...] = ()
 
     def title(self, locale: str) -> str:
         return self.title_en if locale.startswith("en") else self.title_nl

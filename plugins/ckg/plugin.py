@@ -20,6 +20,7 @@ MANIFEST = PluginManifest(
     title_en="Centre for Childcare and Family Support",
     description_nl="Gezinnen doorverwijzen naar een CKG: begeleiding thuis, dagbegeleiding, verblijf en crisisopvang.",
     description_en="Refer families to a CKG: home guidance, day guidance, stays and crisis care.",
+    append_only_tables=("ckg_access_log",),
 )
 
 

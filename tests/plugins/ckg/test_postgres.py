@@ -44,3 +44,16 @@ def test_the_application_role_reads_the_platform_level_antennas(pg_world):
     database = pg_world.app.extensions["opvangplein.db"]
     with database.session(tenant_id(pg_world.app, "brugge")) as db:
         assert db.execute(sa.text("SELECT count(*) FROM ckg_antenna")).scalar_one() == 3
+
+
+def test_the_application_role_cannot_rewrite_or_delete_the_access_log(pg_world):
+    people = users(pg_world)
+    referral_id = submit(pg_world.client_for(people["sara"]))
+    pg_world.client_for(people["karim"]).get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
+    database = pg_world.app.extensions["opvangplein.db"]
+    with database.session(tenant_id(pg_world.app, "aalst")) as db:
+        assert db.execute(sa.text("SELECT count(*) FROM ckg_access_log")).scalar_one() > 0
+    for statement in ("UPDATE ckg_access_log SET role = 'x'", "DELETE FROM ckg_access_log"):
+        with database.session(tenant_id(pg_world.app, "aalst")) as db:
+            with pytest.raises(sa.exc.DBAPIError, match="permission denied"):
+                db.execute(sa.text(statement))
