@@ -54,6 +54,8 @@ def test_the_application_role_cannot_rewrite_or_delete_the_access_log(pg_world):
     with database.session(tenant_id(pg_world.app, "aalst")) as db:
         assert db.execute(sa.text("SELECT count(*) FROM ckg_access_log")).scalar_one() > 0
     for statement in ("UPDATE ckg_access_log SET role = 'x'", "DELETE FROM ckg_access_log"):
-        with database.session(tenant_id(pg_world.app, "aalst")) as db:
-            with pytest.raises(sa.exc.DBAPIError, match="permission denied"):
-                db.execute(sa.text(statement))
+        with (
+            database.session(tenant_id(pg_world.app, "aalst")) as db,
+            pytest.raises(sa.exc.DBAPIError, match="permission denied"),
+        ):
+            db.execute(sa.text(statement))
