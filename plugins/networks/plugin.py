@@ -1,10 +1,20 @@
-"""Hook implementations of the networks plugin: Collaboration networks."""
+"""Hook implementations of the networks plugin: collaboration networks around families.
+
+A municipality brings its partners together in a *Huis van het Kind* or a local consultation on
+child poverty (*lokaal overleg kinderarmoede*): childcare, schools, OCMW, CKG, police, homework
+support. Members are partner organisations (granted the ``networks`` module) or partners named
+only here; they meet, agree actions, keep a social map (*sociale kaart*) for parents and
+discuss families only under a pseudonymous case reference.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.hookspecs import hookimpl
-from core.plugin_api import landing_blueprint
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+
+HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="networks",
@@ -22,17 +32,43 @@ def plugin_manifest():
 
 @hookimpl
 def register_blueprints():
-    return [landing_blueprint(MANIFEST, url_prefix="/netwerken")]
+    from plugins.networks.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_migrations():
+    return HERE / "migrations"
+
+
+@hookimpl
+def register_translations():
+    return HERE / "translations"
 
 
 @hookimpl
 def declare_permissions():
     return [
+        # Partners see the networks their organisation is a member of (checked per network).
         Permission(
-            "networks.view", "Samenwerkingsnetwerken bekijken", "View Collaboration networks"
+            "networks.view",
+            "Samenwerkingsnetwerken bekijken waarvan je organisatie lid is",
+            "View the collaboration networks your organisation is a member of",
+            roles=("staff", "partner"),
         ),
         Permission(
-            "networks.manage", "Samenwerkingsnetwerken beheren", "Manage Collaboration networks"
+            "networks.manage",
+            "Samenwerkingsnetwerken beheren en leden toelaten",
+            "Manage collaboration networks and admit members",
+            roles=("staff",),
+        ),
+        # Only the tenant admin (who holds every permission) agrees to a cross-municipal network.
+        Permission(
+            "networks.regional",
+            "Instemmen met een regionaal netwerk over gemeenten heen",
+            "Agree to a regional network across municipalities",
+            roles=(),
         ),
     ]
 
@@ -50,23 +86,106 @@ def settings_schema():
     ]
 
 
+def _directory_is_public(tenant) -> bool:
+    from plugins.networks.store import networks_settings
+
+    with _session(tenant) as session:
+        return bool(networks_settings(session)["directory_public"])
+
+
 @hookimpl
 def menu_items(tenant, user):
-    from core.i18n import current_language
+    from flask_babel import gettext as _
 
-    return [MenuItem(label=MANIFEST.title(current_language()), endpoint="networks.index", order=50)]
+    from core.i18n import current_language
+    from core.identity.access import can
+
+    items = []
+    if user is not None and can("networks.view"):
+        items.append(
+            MenuItem(label=MANIFEST.title(current_language()), endpoint="networks.index", order=50)
+        )
+    if (user is not None and can("networks.view")) or _directory_is_public(tenant):
+        items.append(MenuItem(label=_("Social map"), endpoint="networks.directory", order=51))
+    return items
 
 
 @hookimpl
 def dashboard_cards(tenant, user):
+    from flask_babel import gettext as _
+
     from core.i18n import current_language
+    from core.identity.access import can
 
     language = current_language()
-    return [
-        DashboardCard(
-            title=MANIFEST.title(language),
-            body=MANIFEST.description(language),
-            endpoint="networks.index",
-            order=50,
-        )
-    ]
+    if user is not None and can("networks.view"):
+        return [
+            DashboardCard(
+                title=MANIFEST.title(language),
+                body=MANIFEST.description(language),
+                endpoint="networks.index",
+                order=50,
+            )
+        ]
+    if _directory_is_public(tenant):
+        return [
+            DashboardCard(
+                title=_("Social map"),
+                body=_(
+                    "Who helps families in %(tenant)s: services of the network partners.",
+                    tenant=tenant.name,
+                ),
+                endpoint="networks.directory",
+                order=50,
+            )
+        ]
+    return []
+
+
+def _session(tenant):
+    """The request's session inside a request of ``tenant``, else a session of its own."""
+    from contextlib import contextmanager
+
+    from flask import current_app, g, has_request_context
+
+    @contextmanager
+    def opened():
+        if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
+            from core.web import db_session
+
+            yield db_session()
+            return
+        with current_app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
+            yield session
+
+    return opened()
+
+
+@hookimpl
+def monitoring_figures(tenant, session):
+    from datetime import date
+
+    from plugins.networks.figures import network_figures
+
+    return network_figures(session, today=date.today())
+
+
+@hookimpl
+def export_subject_data(tenant, subject, session):
+    from plugins.networks.privacy import export_contacts
+
+    return export_contacts(session, subject)
+
+
+@hookimpl
+def erase_subject_data(tenant, subject, session):
+    from plugins.networks.privacy import erase_contacts
+
+    return erase_contacts(session, subject)
+
+
+@hookimpl
+def demo_data(tenant, session):
+    from plugins.networks.demo import load_demo_data
+
+    load_demo_data(tenant, session)

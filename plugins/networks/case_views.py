@@ -1,0 +1,191 @@
+"""Case consultation: a family discussed in a network under a pseudonymous reference.
+
+Only the reference (``CASE-7F3K``), the purpose and the participating members are recorded.
+Family details are refused until consent is recorded: when a plugin that owns consent is
+enabled here (the ckg plugin, through the ``consent_for_case`` hook) its record decides — and is
+asked again every time, so a withdrawn consent hides the details at once; otherwise staff record
+the consent locally with who, when and on what basis.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from core import audit
+from core.db import utcnow
+from core.rendering import render
+from core.web import db_session, tenant_hooks
+from plugins.networks import access, store
+from plugins.networks.forms import parse_uuid, text
+from plugins.networks.models import CaseConsultation
+from plugins.networks.services import (
+    ConsentCheck,
+    RuleError,
+    check_case,
+    check_family_details,
+    check_local_consent,
+    consent_from_hook,
+    new_case_reference,
+)
+from plugins.networks.views import _network_page
+from plugins.networks.web import actor, blueprint, messages
+
+
+def consent_owner_present() -> bool:
+    """Whether a plugin enabled for this tenant answers ``consent_for_case``."""
+    return bool(tenant_hooks().consent_for_case.get_hookimpls())
+
+
+def ask_consent_owner(case_reference: str):
+    return tenant_hooks().consent_for_case(tenant=g.tenant, case_reference=case_reference)
+
+
+def current_consent(case: CaseConsultation) -> ConsentCheck:
+    if case.consent_source == "hook":
+        if not consent_owner_present():
+            return ConsentCheck(allowed=False)
+        return consent_from_hook(ask_consent_owner(case.consent_case_reference))
+    if case.consent_source == "local":
+        return ConsentCheck(
+            allowed=True,
+            source="local",
+            basis=case.consent_basis,
+            recorded_at=case.consent_recorded_at,
+        )
+    return ConsentCheck(allowed=False)
+
+
+@blueprint.post("/<uuid:network_id>/casusoverleg")
+@access.require_signed_in
+def create_case(network_id: uuid.UUID):
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    members = store.members_of(session, network.id)
+    if not (access.may_coordinate(members) or access.my_members(members)):
+        abort(403)
+    purpose = text(request.form, "purpose")
+    chosen = {parse_uuid(raw) for raw in request.form.getlist("participants")} - {None}
+    try:
+        check_case(purpose, chosen, {m.id for m in members})
+    except RuleError as error:
+        raw = {"case-purpose": purpose, "case-participants": [str(c) for c in chosen]}
+        return _network_page(network.id, raw, messages(error.errors), 422)
+    case = CaseConsultation(
+        network_id=network.id,
+        reference=new_case_reference(store.case_references(session)),
+        purpose=purpose,
+        participant_member_ids=sorted(str(member_id) for member_id in chosen),
+        created_by=actor(),
+    )
+    session.add(case)
+    audit.record(
+        session, action="networks.case_opened", object_type="networks_case", object_id=case.id
+    )
+    session.commit()
+    return redirect(url_for("networks.case", case_id=case.id), code=303)
+
+
+def _readable_case(session, case_id: uuid.UUID):
+    """Staff and the people of participating members read a case; for anyone else it is 404."""
+    case = session.get(CaseConsultation, case_id)
+    if case is None:
+        abort(404)
+    network = access.visible_network(session, case.network_id)
+    members = store.members_of(session, network.id)
+    mine = {str(m.id) for m in access.my_members(members)}
+    if not (access.is_manager() or mine & set(case.participant_member_ids)):
+        abort(404)
+    return case, network, members
+
+
+@blueprint.get("/casusoverleg/<uuid:case_id>")
+@access.require_signed_in
+def case(case_id: uuid.UUID):
+    return _case_page(case_id, {}, {})
+
+
+def _case_page(case_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
+    session = db_session()
+    case, network, members = _readable_case(session, case_id)
+    consent = current_consent(case)
+    return (
+        render(
+            "networks/case.html",
+            case=case,
+            network=network,
+            participants=[m for m in members if str(m.id) in case.participant_member_ids],
+            consent=consent,
+            owner_present=consent_owner_present(),
+            raw=raw,
+            errors=errors,
+        ),
+        status,
+    )
+
+
+@blueprint.post("/casusoverleg/<uuid:case_id>/toestemming")
+@access.require_signed_in
+def record_consent(case_id: uuid.UUID):
+    session = db_session()
+    case, _network, _members = _readable_case(session, case_id)
+    form = request.form
+    if consent_owner_present():
+        reference = text(form, "consent_case_reference")[:64]
+        check = consent_from_hook(ask_consent_owner(reference)) if reference else None
+        if check is None or not check.allowed:
+            message = _l(
+                "No consent of the family is on record for this reference. Ask the CKG to record it first."
+            )
+            return _case_page(
+                case_id,
+                {"consent_case_reference": reference},
+                messages({"consent_case_reference": message}),
+                422,
+            )
+        case.consent_source, case.consent_case_reference = "hook", reference
+        case.consent_basis = check.basis
+    else:
+        basis = text(form, "consent_basis")
+        confirmed = form.get("consent_confirmed") == "1"
+        try:
+            check_local_consent(basis, confirmed)
+        except RuleError as error:
+            raw = {"consent-basis": basis, "consent-confirmed": confirmed}
+            return _case_page(case_id, raw, messages(error.errors), 422)
+        case.consent_source, case.consent_basis = "local", basis
+    case.consent_recorded_by, case.consent_recorded_at = actor(), utcnow()
+    session.add(case)
+    audit.record(
+        session,
+        action="networks.case_consent_recorded",
+        object_type="networks_case",
+        object_id=case.id,
+        detail={"source": case.consent_source},
+    )
+    session.commit()
+    return redirect(url_for("networks.case", case_id=case.id) + "#consent", code=303)
+
+
+@blueprint.post("/casusoverleg/<uuid:case_id>/gezin")
+@access.require_signed_in
+def family_details(case_id: uuid.UUID):
+    session = db_session()
+    case, _network, _members = _readable_case(session, case_id)
+    details = request.form.get("family_details", "").replace("\r\n", "\n").strip()
+    try:
+        check_family_details(details, current_consent(case))
+    except RuleError as error:
+        return _case_page(case_id, {"family_details": details}, messages(error.errors), 422)
+    case.family_details = details
+    session.add(case)
+    audit.record(
+        session,
+        action="networks.case_family_details_saved",
+        object_type="networks_case",
+        object_id=case.id,
+    )
+    session.commit()
+    return redirect(url_for("networks.case", case_id=case.id) + "#family", code=303)

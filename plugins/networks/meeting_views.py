@@ -1,0 +1,269 @@
+"""Meetings (date, place, agenda, attendance, minutes) and the actions agreed in them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+
+from core import audit
+from core.db import utcnow
+from core.rendering import render
+from core.web import db_session
+from plugins.networks import access, store
+from plugins.networks.forms import date_field, parse_uuid, text
+from plugins.networks.models import AgendaItem, Attendance, Meeting, NetworkAction
+from plugins.networks.services import (
+    ActionStatus,
+    Presence,
+    RuleError,
+    agenda_lines,
+    check_action,
+    check_meeting,
+    check_minutes,
+    check_status,
+    days_overdue,
+    is_overdue,
+    overdue_actions,
+)
+from plugins.networks.web import actor, blueprint, messages
+
+
+@blueprint.route("/<uuid:network_id>/overleg/nieuw", methods=["GET", "POST"])
+@access.require_signed_in
+def new_meeting(network_id: uuid.UUID):
+    """A coordinator (or staff) plans a meeting with its agenda, one item per line."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    if not access.may_coordinate(store.members_of(session, network.id)):
+        abort(403)
+    if request.method == "GET":
+        return _meeting_form(network, {}, {})
+    errors: dict = {}
+    raw = {key: text(request.form, key) for key in ("held_on", "place", "agenda")}
+    held_on = date_field(request.form, "held_on", errors)
+    agenda = agenda_lines(raw["agenda"])
+    if not errors:
+        try:
+            check_meeting(held_on, raw["place"], agenda)
+        except RuleError as error:
+            errors = error.errors
+    if errors:
+        return _meeting_form(network, raw, messages(errors), 422)
+    meeting = Meeting(
+        network_id=network.id, held_on=held_on, place=raw["place"], created_by=actor()
+    )
+    session.add(meeting)
+    session.flush()  # the agenda items refer to it; no ORM relationship orders the inserts
+    for position, title in enumerate(agenda, start=1):
+        session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title))
+    audit.record(
+        session,
+        action="networks.meeting_planned",
+        object_type="networks_meeting",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
+
+
+def _meeting_form(network, raw: dict, errors: dict, status: int = 200):
+    return (
+        render("networks/meeting_form.html", network=network, raw=raw, errors=errors),
+        status,
+    )
+
+
+def _visible_meeting(session, meeting_id: uuid.UUID):
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    network = access.visible_network(session, meeting.network_id)
+    return meeting, network
+
+
+@blueprint.get("/overleg/<uuid:meeting_id>")
+@access.require_signed_in
+def meeting(meeting_id: uuid.UUID):
+    return _meeting_page(meeting_id, {}, {})
+
+
+def _meeting_page(meeting_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
+    session = db_session()
+    meeting, network = _visible_meeting(session, meeting_id)
+    members = store.members_of(session, network.id)
+    mine = access.my_members(members)
+    coordinate = access.may_coordinate(members)
+    actions = store.actions_of_meeting(session, meeting.id)
+    today = date.today()
+    context = {
+        "meeting": meeting,
+        "network": network,
+        "members": members,
+        "agenda": store.agenda_of(session, {meeting.id})[meeting.id],
+        "attendance": store.attendance_of(session, meeting.id),
+        "actions": actions,
+        "overdue": {a.id for a in actions if is_overdue(a, today)},
+        "member_names": {m.id: m.name for m in members},
+        "may_coordinate": coordinate,
+        "may_add_action": coordinate or bool(mine),
+        "may_update": {
+            a.id for a in actions if coordinate or a.owner_member_id in {m.id for m in mine}
+        },
+        "owner_choices": members,
+        "default_owner": str(mine[0].id) if mine else "",
+        "raw": raw,
+        "errors": errors,
+    }
+    return render("networks/meeting.html", **context), status
+
+
+@blueprint.post("/overleg/<uuid:meeting_id>/aanwezigheid")
+@access.require_signed_in
+def attendance(meeting_id: uuid.UUID):
+    session = db_session()
+    meeting, network = _visible_meeting(session, meeting_id)
+    members = store.members_of(session, network.id)
+    if not access.may_coordinate(members):
+        abort(403)
+    existing = store.attendance_of(session, meeting.id)
+    errors: dict = {}
+    raw: dict = {}
+    for member in members:
+        status = text(request.form, f"presence-{member.id}")
+        person = text(request.form, f"person-{member.id}")
+        raw[f"presence-{member.id}"], raw[f"person-{member.id}"] = status, person
+        if not status:
+            continue
+        if status not in set(Presence):
+            errors[f"presence-{member.id}"] = _("Choose present, excused or absent.")
+            continue
+        if len(person) > 150:
+            errors[f"person-{member.id}"] = _("Keep this under %(max)d characters.", max=150)
+            continue
+        row = existing.get(member.id) or Attendance(meeting_id=meeting.id, member_id=member.id)
+        row.status, row.person = status, person
+        session.add(row)
+    if errors:
+        session.rollback()
+        return _meeting_page(meeting_id, raw, errors, 422)
+    session.commit()
+    return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#attendance", code=303)
+
+
+@blueprint.post("/overleg/<uuid:meeting_id>/verslag")
+@access.require_signed_in
+def minutes(meeting_id: uuid.UUID):
+    """The coordinator keeps the minutes; only the network's members ever read them."""
+    session = db_session()
+    meeting, network = _visible_meeting(session, meeting_id)
+    if not access.may_coordinate(store.members_of(session, network.id)):
+        abort(403)
+    body = request.form.get("minutes", "").replace("\r\n", "\n").strip()
+    try:
+        check_minutes(body)
+    except RuleError as error:
+        return _meeting_page(meeting_id, {"minutes": body}, messages(error.errors), 422)
+    meeting.minutes = body
+    session.add(meeting)
+    audit.record(
+        session,
+        action="networks.minutes_saved",
+        object_type="networks_meeting",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#minutes", code=303)
+
+
+@blueprint.post("/overleg/<uuid:meeting_id>/acties")
+@access.require_signed_in
+def add_action(meeting_id: uuid.UUID):
+    """A member (or coordinator) records an action agreed in the meeting."""
+    session = db_session()
+    meeting, network = _visible_meeting(session, meeting_id)
+    members = store.members_of(session, network.id)
+    if not (access.may_coordinate(members) or access.my_members(members)):
+        abort(403)
+    errors: dict = {}
+    raw = {
+        "action-title": text(request.form, "title"),
+        "action-due_on": text(request.form, "due_on"),
+        "action-owner": text(request.form, "owner"),
+    }
+    due_on = date_field(request.form, "due_on", errors, "action-due_on")
+    owner_id = parse_uuid(raw["action-owner"])
+    if not errors:
+        try:
+            check_action(raw["action-title"], due_on, owner_id, {m.id for m in members})
+        except RuleError as error:
+            errors = error.errors
+    if errors:
+        return _meeting_page(meeting_id, raw, messages(errors), 422)
+    action = NetworkAction(
+        network_id=network.id,
+        meeting_id=meeting.id,
+        owner_member_id=owner_id,
+        title=raw["action-title"],
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        created_by=actor(),
+    )
+    session.add(action)
+    session.commit()
+    return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#actions", code=303)
+
+
+@blueprint.post("/acties/<uuid:action_id>/status")
+@access.require_signed_in
+def action_status(action_id: uuid.UUID):
+    """The owning organisation, or a coordinator, moves an action along."""
+    session = db_session()
+    action = session.get(NetworkAction, action_id)
+    if action is None:
+        abort(404)
+    network = access.visible_network(session, action.network_id)
+    members = store.members_of(session, network.id)
+    mine = {m.id for m in access.my_members(members)}
+    if not (access.may_coordinate(members) or action.owner_member_id in mine):
+        abort(403)
+    try:
+        action.status = check_status(text(request.form, "status"))
+    except RuleError as error:
+        return _meeting_page(action.meeting_id, {}, messages(error.errors), 422)
+    action.updated_at = utcnow()
+    session.add(action)
+    session.commit()
+    if request.form.get("back") == "overdue":
+        return redirect(url_for("networks.overdue"), code=303)
+    return redirect(
+        url_for("networks.meeting", meeting_id=action.meeting_id) + "#actions", code=303
+    )
+
+
+@blueprint.get("/acties/achterstallig")
+@access.require_signed_in
+def overdue():
+    """Overdue actions of every network the user may see, longest overdue first."""
+    if not (access.is_manager() or access.acting_organisation_ids()):
+        abort(403)
+    session = db_session()
+    networks = {n.id: n for n in access.visible_networks(session)}
+    today = date.today()
+    late = overdue_actions(store.actions_of_networks(session, set(networks)), today)
+    owners = store.members_by_id(session, {a.owner_member_id for a in late})
+    return render(
+        "networks/overdue.html",
+        rows=[
+            {
+                "action": action,
+                "network": networks[action.network_id],
+                "owner": owners.get(action.owner_member_id),
+                "days": days_overdue(action, today),
+            }
+            for action in late
+        ],
+        today=today,
+    )

@@ -1,0 +1,137 @@
+"""Regional networks across municipalities: invitations, agreements and the shared read view."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, current_app, g, redirect, request, url_for
+
+from core.db import utcnow
+from core.identity.access import require_permission
+from core.rendering import render
+from core.web import db_session
+from plugins.networks import access, regional, store
+from plugins.networks.forms import parse_uuid, text
+from plugins.networks.models import Network
+from plugins.networks.services import NetworkKind, RuleError
+from plugins.networks.views import _network_page
+from plugins.networks.web import actor, blueprint, messages
+
+
+@blueprint.post("/<uuid:network_id>/regio")
+@require_permission("networks.regional")
+def invite(network_id: uuid.UUID):
+    """The owner's admin invites another municipality: this is the owner's agreement."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    invitation = text(request.form, "invitation")
+    try:
+        regional.invite(
+            session,
+            network=network,
+            partner_tenant_id=parse_uuid(request.form.get("partner_tenant")),
+            invitation=invitation,
+            actor=actor(),
+            now=utcnow(),
+        )
+    except RuleError as error:
+        raw = {"invitation": invitation, "partner_tenant": text(request.form, "partner_tenant")}
+        return _network_page(network.id, raw, messages(error.errors), 422)
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id) + "#regional", code=303)
+
+
+@blueprint.get("/beheer/regio")
+@require_permission("networks.regional")
+def regional_admin():
+    return _admin_page({}, {})
+
+
+def _admin_page(raw: dict, errors: dict, status: int = 200):
+    session = db_session()
+    partnerships = regional.partnerships_of(session, g.tenant.id)
+    own_networks = {n.id: n for n in store.all_networks(session)}
+    return (
+        render(
+            "networks/regional_admin.html",
+            received=[p for p in partnerships if p.partner_tenant_id == g.tenant.id],
+            sent=[p for p in partnerships if p.owner_tenant_id == g.tenant.id],
+            is_active=regional.is_active,
+            own_networks=own_networks,
+            counterparts=[n for n in own_networks.values() if n.kind == NetworkKind.REGIONAL],
+            tenant_names=regional.tenant_names(
+                session,
+                {p.owner_tenant_id for p in partnerships}
+                | {p.partner_tenant_id for p in partnerships},
+            ),
+            raw=raw,
+            errors=errors,
+        ),
+        status,
+    )
+
+
+def _partnership(session, partnership_id: uuid.UUID):
+    try:
+        return regional.partnership_for(session, partnership_id, g.tenant.id)
+    except regional.NotShared:
+        abort(404)
+
+
+@blueprint.post("/beheer/regio/<uuid:partnership_id>/aanvaarden")
+@require_permission("networks.regional")
+def accept(partnership_id: uuid.UUID):
+    """The partner's admin agrees, naming their own regional network as the counterpart."""
+    session = db_session()
+    partnership = _partnership(session, partnership_id)
+    if partnership.partner_tenant_id != g.tenant.id:
+        abort(404)
+    own_id = parse_uuid(request.form.get("counterpart"))
+    own = session.get(Network, own_id) if own_id else None
+    try:
+        regional.accept(
+            session,
+            partnership,
+            tenant_id=g.tenant.id,
+            own_network=own,
+            actor=actor(),
+            now=utcnow(),
+        )
+    except RuleError as error:
+        session.rollback()
+        return _admin_page({}, messages(error.errors), 422)
+    session.commit()
+    return redirect(url_for("networks.regional_admin"), code=303)
+
+
+@blueprint.post("/beheer/regio/<uuid:partnership_id>/intrekken")
+@require_permission("networks.regional")
+def withdraw(partnership_id: uuid.UUID):
+    """Either side's admin ends the agreement; nothing crosses from then on."""
+    session = db_session()
+    partnership = _partnership(session, partnership_id)
+    regional.withdraw(session, partnership, tenant_id=g.tenant.id, actor=actor(), now=utcnow())
+    session.commit()
+    return redirect(url_for("networks.regional_admin"), code=303)
+
+
+@blueprint.get("/regio/<uuid:partnership_id>")
+@access.require_signed_in
+def shared(partnership_id: uuid.UUID):
+    """The other municipality's meetings and actions, read-only, for those who may see our side."""
+    session = db_session()
+    partnership = _partnership(session, partnership_id)
+    own_id = regional.own_network_id(partnership, g.tenant.id)
+    own = session.get(Network, own_id) if own_id else None
+    if own is None or not access.may_see(session, own):
+        abort(404)
+    try:
+        view = regional.read_shared(
+            current_app.extensions["opvangplein.db"],
+            partnership.id,
+            viewer_tenant_id=g.tenant.id,
+            actor=actor(),
+        )
+    except regional.NotShared:
+        abort(404)
+    return render("networks/shared.html", view=view, own=own)

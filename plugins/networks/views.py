@@ -1,0 +1,233 @@
+"""The networks pages: the list, one network, its members. Thin: parse, authorise, call, render.
+
+The other pages register on the same blueprint from their own modules (imported at the end).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import abort, g, redirect, request, url_for
+
+from core import audit
+from core.rendering import render
+from core.web import db_session
+from plugins.networks import access, regional, store
+from plugins.networks.figures import figures_from_other_plugins
+from plugins.networks.forms import parse_uuid, text
+from plugins.networks.models import ContactPerson, Network, NetworkMember
+from plugins.networks.services import (
+    UNFINISHED,
+    RuleError,
+    check_contact,
+    check_member,
+    check_network,
+    overdue_actions,
+)
+from plugins.networks.web import blueprint, messages
+
+
+@blueprint.get("/")
+def index():
+    if g.get("user") is None:
+        # Anonymous visitors only have the public social map here.
+        return redirect(url_for("networks.directory"))
+    if not (access.is_manager() or access.acting_organisation_ids()):
+        abort(403)
+    return _index_page({}, {})
+
+
+def _index_page(raw: dict, errors: dict, status: int = 200):
+    session = db_session()
+    networks = access.visible_networks(session)
+    actions = store.actions_of_networks(session, {n.id for n in networks})
+    return (
+        render(
+            "networks/index.html",
+            networks=networks,
+            overdue_count=len(overdue_actions(actions, date.today())),
+            may_manage=access.is_manager(),
+            is_admin=access.is_tenant_admin(),
+            raw=raw,
+            errors=errors,
+        ),
+        status,
+    )
+
+
+@blueprint.post("/")
+@access.require_signed_in
+def create_network():
+    if not access.is_manager():
+        abort(403)
+    raw = {key: text(request.form, key) for key in ("name", "purpose", "kind")}
+    try:
+        check_network(raw["name"], raw["purpose"], raw["kind"])
+    except RuleError as error:
+        return _index_page(raw, messages(error.errors), 422)
+    session = db_session()
+    network = Network(name=raw["name"], purpose=raw["purpose"], kind=raw["kind"])
+    session.add(network)
+    audit.record(
+        session,
+        action="networks.network_created",
+        object_type="networks_network",
+        object_id=network.id,
+    )
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id), code=303)
+
+
+# -- one network ----------------------------------------------------------------------------
+
+
+@blueprint.get("/<uuid:network_id>")
+@access.require_signed_in
+def network(network_id: uuid.UUID):
+    return _network_page(network_id, {}, {})
+
+
+def _network_page(network_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    members = store.members_of(session, network.id)
+    mine = access.my_members(members)
+    actions = store.actions_of_network(session, network.id)
+    today = date.today()
+    member_ids_here = {m.organisation_id for m in members if m.organisation_id}
+    cases = [
+        case
+        for case in store.cases_of(session, network.id)
+        if access.is_manager() or {str(m.id) for m in mine} & set(case.participant_member_ids)
+    ]
+    partnerships = regional.partnerships_of_network(session, g.tenant.id, network.id)
+    context = {
+        "network": network,
+        "members": members,
+        "mine": {m.id for m in mine},
+        "contacts": store.contacts_of(session, {m.id for m in members}),
+        "meetings": store.meetings_of(session, network.id),
+        "open_actions": [a for a in actions if a.status in UNFINISHED],
+        "overdue": {a.id for a in overdue_actions(actions, today)},
+        "member_names": {m.id: m.name for m in members},
+        "cases": cases,
+        "may_manage": access.is_manager(),
+        "may_coordinate": access.may_coordinate(members),
+        "is_admin": access.is_tenant_admin(),
+        "candidates": [
+            o for o in store.granted_organisations(session) if o.id not in member_ids_here
+        ],
+        "figures": figures_from_other_plugins(session, g.tenant),
+        "partnerships": partnerships,
+        "active": {p.id for p in partnerships if regional.is_active(p)},
+        "tenant_names": regional.tenant_names(
+            session,
+            {p.owner_tenant_id for p in partnerships} | {p.partner_tenant_id for p in partnerships},
+        ),
+        "other_tenants": regional.other_tenants(session, g.tenant.id)
+        if access.is_tenant_admin()
+        else [],
+        "raw": raw,
+        "errors": errors,
+    }
+    return render("networks/network.html", **context), status
+
+
+@blueprint.post("/<uuid:network_id>/leden")
+@access.require_signed_in
+def add_member(network_id: uuid.UUID):
+    """The tenant grants membership: staff of the module (or the admin) admit a partner."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    if not access.is_manager():
+        abort(403)
+    form = request.form
+    raw = {key: text(form, key) for key in ("organisation", "member-name", "sector")}
+    raw["coordinates"] = form.get("coordinates") == "1"
+    organisation_id = None
+    if raw["organisation"]:
+        # Not an id from the list: checked like any organisation that was not granted.
+        organisation_id = parse_uuid(raw["organisation"]) or uuid.UUID(int=0)
+    granted = {o.id: o for o in store.granted_organisations(session)}
+    members = store.members_of(session, network.id)
+    try:
+        check_member(
+            organisation_id=organisation_id,
+            name=raw["member-name"],
+            sector=raw["sector"],
+            granted=set(granted),
+            already={m.organisation_id for m in members if m.organisation_id},
+        )
+    except RuleError as error:
+        return _network_page(network.id, raw, messages(error.errors), 422)
+    name = granted[organisation_id].name if organisation_id else raw["member-name"]
+    member = NetworkMember(
+        network_id=network.id,
+        organisation_id=organisation_id,
+        name=name,
+        sector=raw["sector"],
+        coordinates=raw["coordinates"],
+    )
+    session.add(member)
+    audit.record(
+        session,
+        action="networks.member_admitted",
+        object_type="networks_member",
+        object_id=member.id,
+        detail={"network_id": str(network.id)},
+    )
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
+
+
+@blueprint.post("/<uuid:network_id>/leden/<uuid:member_id>/contactpersonen")
+@access.require_signed_in
+def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
+    """Staff, or the member organisation itself, name the member's contact persons."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    member = session.get(NetworkMember, member_id)
+    if member is None or member.network_id != network.id:
+        abort(404)
+    if not (access.is_manager() or access.my_members([member])):
+        abort(403)
+    form = request.form
+    prefix = f"contact-{member.id}"
+    raw = {
+        f"{prefix}-{key}": text(form, f"contact-{key}")
+        for key in ("name", "function", "email", "phone")
+    }
+    values = {key: text(form, f"contact-{key}") for key in ("name", "function", "email", "phone")}
+    try:
+        check_contact(values["name"], values["function"], values["email"], values["phone"])
+    except RuleError as error:
+        errors = {
+            key.replace("contact-", f"{prefix}-", 1): msg for key, msg in error.errors.items()
+        }
+        return _network_page(network.id, raw, messages(errors), 422)
+    session.add(
+        ContactPerson(
+            member_id=member.id,
+            name=values["name"],
+            function=values["function"],
+            email=values["email"].lower(),
+            phone=values["phone"],
+        )
+    )
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
+
+
+def member_of_network(session, network: Network, member_id) -> NetworkMember | None:
+    member = session.get(NetworkMember, member_id) if member_id else None
+    return member if member is not None and member.network_id == network.id else None
+
+
+# The other pages of the blueprint.
+from plugins.networks import (  # noqa: E402,F401
+    case_views,
+    directory_views,
+    meeting_views,
+    regional_views,
+)
