@@ -375,6 +375,14 @@ def licence_steps(session, application: Application) -> list[LicenceStep]:
     return [rows[step] for step in LICENCE_STEPS if step in rows]
 
 
+def licence_progress(session) -> dict[uuid.UUID, int]:
+    """Per application, how many licence steps are done (for the work list)."""
+    done: Counter[uuid.UUID] = Counter()
+    for row in session.exec(select(LicenceStep).where(LicenceStep.done_on.is_not(None))).all():
+        done[row.application_id] += 1
+    return dict(done)
+
+
 def update_licence_steps(
     session, application: Application, done: set[str], today: date, *, actor: str
 ) -> None:

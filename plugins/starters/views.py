@@ -157,12 +157,20 @@ def measure_detail(measure_id: uuid.UUID):
 @blueprint.get("/aanvragen")
 @require_permission(APPLY)
 def my_applications():
-    applications = db_session().exec(
-        select(Application)
-        .where(Application.applicant_user_id == g.user.id)
-        .order_by(Application.created_at.desc())
+    session = db_session()
+    applications = list(
+        session.exec(
+            select(Application)
+            .where(Application.applicant_user_id == g.user.id)
+            .order_by(Application.created_at.desc())
+        )
     )
-    return render("starters/my_applications.html", applications=list(applications))
+    return render(
+        "starters/my_applications.html",
+        applications=applications,
+        steps_done={a.id: len(services.completed_steps(session, a)) for a in applications},
+        open_questions={a.id: len(services.open_questions(session, a)) for a in applications},
+    )
 
 
 @blueprint.post("/aanvragen")
@@ -717,12 +725,20 @@ def link_location(application_id: uuid.UUID):
 @blueprint.get("/behandelen")
 @require_permission(REVIEW)
 def work_list():
-    applications = db_session().exec(
-        select(Application)
-        .where(Application.status != ApplicationStatus.DRAFT)
-        .order_by(Application.submitted_at)
+    session = db_session()
+    applications = list(
+        session.exec(
+            select(Application)
+            .where(Application.status != ApplicationStatus.DRAFT)
+            .order_by(Application.submitted_at)
+        )
     )
-    return render("starters/work_list.html", applications=list(applications))
+    return render(
+        "starters/work_list.html",
+        applications=applications,
+        licence_progress=services.licence_progress(session),
+        licence_total=len(services.LICENCE_STEPS),
+    )
 
 
 # -- the catalogue, for staff -----------------------------------------------------------------

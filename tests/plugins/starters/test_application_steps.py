@@ -63,6 +63,9 @@ def test_a_complete_project_moves_on_to_the_measures_and_is_kept(app):
     page = client.get(step_url(application_id, "project")).get_data(as_text=True)
     assert 'value="Kerkstraat 1"' in page
     assert 'aria-current="step"' in page
+    assert "1 van de 4 stappen gezet" in page
+    listed = client.get("/t/aalst/starters/aanvragen").get_data(as_text=True)
+    assert "1 van de 4 stappen gezet" in listed
 
 
 def test_saving_a_draft_keeps_what_is_valid_and_forgives_what_is_missing(app):

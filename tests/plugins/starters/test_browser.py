@@ -41,7 +41,8 @@ def server(sqlite_settings, migrated_sqlite_file, tmp_path):
     app = make_app(
         sqlite_settings, WTF_CSRF_ENABLED=True, STARTERS_UPLOAD_DIR=str(tmp_path / "uploads")
     )
-    add_measure(app)
+    add_measure(app, area_places=["Zolder", "Heusden"])
+    add_measure(app, title="Premie voor Koersel", area_postcodes=["3582"], required_documents=[])
     with serve(app) as live:
         yield live
 
@@ -78,7 +79,8 @@ def test_a_starter_applies_answers_a_question_and_gets_the_premium(
     starter.get_by_label("Gezinsopvang").check()
     starter.get_by_label("Gepland aantal plaatsen").fill("12")
     starter.get_by_label("Geplande openingsdatum").fill("2030-09-01")
-    starter.get_by_label("Buurt of deelgemeente").fill("Centrum")
+    starter.get_by_label("Postcode van de opvang").fill("3550")
+    starter.get_by_label("Deelgemeente of dorp").fill("Zolder")
     starter.get_by_role("button", name="Bewaren en verder").click()
     expect(starter.locator("#error-summary")).to_contain_text("van 1 tot 8 plaatsen")
     expect(starter.get_by_label("Je naam")).to_have_value("Sofie Starter")
@@ -88,6 +90,12 @@ def test_a_starter_applies_answers_a_question_and_gets_the_premium(
 
     # Step 2: the premium.
     expect(starter.locator("[aria-current=step]")).to_contain_text("Gevraagde ondersteuning")
+    expect(starter.locator("#step-progress")).to_contain_text("1 van de 4 stappen gezet")
+    # The premium for another postcode is shown with the reason, not offered.
+    expect(starter.get_by_label("Premie voor Koersel")).to_have_count(0)
+    expect(starter.locator("#unfit-heading + ul")).to_contain_text(
+        "Enkel voor projecten in postcode 3582; dit project ligt in 3550 Zolder."
+    )
     starter.get_by_label("Opstartpremie kinderopvang").check()
     assert_accessible(starter, axe_violations)
     starter.get_by_role("button", name="Bewaren en verder").click()
@@ -127,6 +135,7 @@ def test_a_starter_applies_answers_a_question_and_gets_the_premium(
 
     staff.reload()
     expect(staff.get_by_text("Drie, allemaal gekwalificeerd.")).to_be_visible()
+    expect(staff.locator(".eligibility")).to_contain_text("het project voldoet aan elke voorwaarde")
     staff.get_by_label("Goedgekeurd").check()
     staff.get_by_label("Toegekend bedrag in euro").fill("5000")
     staff.get_by_role("button", name="Beslissing vastleggen").click()

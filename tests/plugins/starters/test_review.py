@@ -165,6 +165,34 @@ def test_the_licence_checklist_tracks_progress(app):
     page = sofie.get(detail(application_id)).get_data(as_text=True)
     assert "2 van de 11 stappen gezet" in page
     assert timeline(app, application_id)[-1] == "licence_updated"
+    # Progress per application, at a glance in the staff's work list.
+    other = submitted_application(app, client_as(app, "jan", ["starter"]), [measure])
+    rows = staff.get("/t/aalst/starters/behandelen").get_data(as_text=True).split("<tr")
+    row_of = {key: next(row for row in rows if str(key) in row) for key in (application_id, other)}
+    assert "2 van de 11 stappen gezet" in row_of[application_id]
+    assert "0 van de 11 stappen gezet" in row_of[other]
+
+
+def test_a_starter_sees_a_waiting_question_in_their_list_until_answered(app):
+    measure = add_measure(app)
+    sofie = client_as(app, "sofie", ["starter"])
+    application_id = submitted_application(app, sofie, [measure])
+    notice = "De gemeente stelt je een vraag"
+    assert notice not in sofie.get("/t/aalst/starters/aanvragen").get_data(as_text=True)
+    staff = client_as(app, "els", ["staff:starters"])
+    staff.post(detail(application_id) + "/vragen", data={"question": "Welk pand?"})
+    page = sofie.get("/t/aalst/starters/aanvragen").get_data(as_text=True)
+    assert notice in page and f"{application_id}#questions-heading" in page
+    with tenant_db(app) as db:
+        from plugins.starters.models import InformationRequest
+
+        asked = db.exec(select(InformationRequest)).one()
+    sofie.post(
+        detail(application_id) + f"/vragen/{asked.id}/antwoord",
+        data={"answer": "Dat aan de Markt."},
+    )
+    assert notice not in sofie.get("/t/aalst/starters/aanvragen").get_data(as_text=True)
+    assert timeline(app, application_id)[-2:] == ["information_requested", "information_given"]
 
 
 def test_premium_conditions_show_loket_participation_once_a_location_is_linked(app):
