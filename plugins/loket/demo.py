@@ -179,6 +179,8 @@ def _locations(session, tenant, rng, count, provider, today) -> list[Location]:
             address=f"{rng.choice(STREETS)} {rng.randint(1, 180)}, {tenant.name}",
             postcode=str(rng.randint(1000, 9999)),
             municipality=tenant.name,
+            # A part of the municipality named after it, so no two tenants share an area name.
+            area=f"{tenant.name}-{rng.choice(AREAS)}",
             kind=kind,
             tariff="income_related" if rng.random() < 0.7 else "free_price",
             opening_days=list(WEEKDAYS),
@@ -222,6 +224,8 @@ def _requests(session, rng, locations, count, today) -> None:
         parent = rng.choice(PARENT_NAMES)
         submitted = datetime.now(UTC) - timedelta(days=rng.randint(1, 200))
         situation = sorted(set(rng.sample(SITUATIONS, rng.choice([0, 1, 1, 1, 2]))))
+        # About one family in seven names an area instead of ranking locations.
+        area = rng.choice(baby_care).area if baby_care and rng.random() < 0.15 else ""
         request = ChildcareRequest(
             child_first_name=rng.choice(CHILD_NAMES),
             child_last_name=surname,
@@ -238,7 +242,7 @@ def _requests(session, rng, locations, count, today) -> None:
             ],
             care_needs=rng.sample(list(CARE_NEEDS), 1) if rng.random() < 0.08 else [],
             situation=situation,
-            area=rng.choice(AREAS),
+            area=area,
             origin=rng.choices(["parent", "phone", "paper"], weights=[80, 15, 5])[0],
             proof_checked=rng.random() < 0.3,
             status="draft" if rng.random() < 0.05 else "open",
@@ -249,7 +253,8 @@ def _requests(session, rng, locations, count, today) -> None:
         )
         session.add(request)
         session.flush()
-        for rank, location in enumerate(rng.sample(baby_care, min(3, len(baby_care))), start=1):
+        ranked = [] if area else rng.sample(baby_care, min(3, len(baby_care)))
+        for rank, location in enumerate(ranked, start=1):
             session.add(Preference(request_id=request.id, location_id=location.id, rank=rank))
         session.flush()
         _maybe_place(session, rng, request, free_places, submitted)

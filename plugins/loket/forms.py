@@ -9,7 +9,14 @@ from datetime import date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from plugins.loket.models import CARE_NEEDS, DAY_PARTS, LANGUAGES, SITUATION_FLAGS, WEEKDAYS
+from plugins.loket.models import (
+    CARE_NEEDS,
+    DAY_PARTS,
+    LANGUAGES,
+    LOCATION_KINDS,
+    SITUATION_FLAGS,
+    WEEKDAYS,
+)
 from plugins.loket.services import RequestInput
 
 DAY_CHOICES = tuple(f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS)
@@ -50,6 +57,7 @@ def request_input(form: MultiDict, max_preferences: int) -> tuple[RequestInput, 
         if location is not None:
             preferences.append(location)
     language = form.get("language", "nl")
+    area_kind = form.get("area_kind", "")
     data = RequestInput(
         child_first_name=form.get("child_first_name", "")[:100],
         child_last_name=form.get("child_last_name", "")[:100],
@@ -62,7 +70,8 @@ def request_input(form: MultiDict, max_preferences: int) -> tuple[RequestInput, 
         parent_name=form.get("parent_name", "")[:200],
         parent_email=form.get("parent_email", "").strip()[:320],
         parent_phone=form.get("parent_phone", "")[:40],
-        area=form.get("area", "")[:100],
+        area=" ".join(form.get("area", "").split())[:100],
+        area_kind=area_kind if area_kind in LOCATION_KINDS else "",
         **dates,
     )
     return data, errors
@@ -81,6 +90,14 @@ def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[s
         "start_before_birth": _("The desired start date lies before the (expected) birth."),
         "days_required": _("Choose at least one day part."),
         "preferences_required": _("Choose at least one location."),
+        "preferences_or_area_required": _("Choose at least one location, or an area."),
+        "locations_or_area": _("Choose either locations or an area, not both."),
+        "unknown_area": _("Choose an area from the list."),
+        "area_without_kind": _("This area has no location of the chosen type of care."),
+        "area_required_for_kind": _("Choose an area for this type of care."),
+        "area_without_fitting_location": _(
+            "This area has no location for a child of this age at the desired start."
+        ),
         "too_many_preferences": _(
             "Choose at most %(count)d locations.", count=max_preferences or 1
         ),
@@ -121,6 +138,7 @@ def form_values(data: RequestInput) -> dict:
         "parent_email": data.parent_email,
         "parent_phone": data.parent_phone,
         "area": data.area,
+        "area_kind": data.area_kind,
     }
 
 
@@ -180,6 +198,7 @@ def labels() -> dict[str, dict[str, str]]:
             "phone": _("By phone"),
             "paper": _("On paper"),
             "referral": _("Referral"),
+            "training": _("Training programme"),
         },
         "reason": {
             "no_free_place": _("no free place for this age group"),
@@ -191,6 +210,13 @@ def labels() -> dict[str, dict[str, str]]:
             "care_need_not_supported": _("The care need cannot be supported"),
             "days_not_possible": _("The days are not possible"),
             "other": _("Another reason"),
+        },
+        "trigger": {
+            "free_places_reported": _("free places were reported"),
+            "declined": _("another family declined the place"),
+            "expired": _("another family let the answer deadline pass"),
+            "withdrawn": _("another family withdrew its request"),
+            "rejected": _("the provider did not take another family"),
         },
         "registration": {
             "registered": _("registered"),

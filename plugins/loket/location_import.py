@@ -1,8 +1,14 @@
 """Importing childcare locations from a CSV file shaped like Opgroeien's public list.
 
 Columns (English or Dutch headers): name/naam, address/adres, postcode, municipality/gemeente,
-type/soort, capacity/capaciteit. A location is known by its name and postcode: importing the
-same file again updates those locations instead of adding them twice.
+type/soort, capacity/capaciteit, and optionally area/deelgemeente (else the postcode area). A
+location is known by its name and postcode: importing the same file again updates those
+locations instead of adding them twice.
+
+Large files: the preview stores the checked rows in a :class:`LocationImport`; confirming
+applies them ``CHUNK_SIZE`` rows per request (the progress page asks for the next chunk), so no
+request runs long, an interrupted import resumes where it stopped, and a chunk is claimed with a
+conditional UPDATE so two tabs never apply the same rows twice.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from core.db import utcnow
-from plugins.loket.models import Location, LocationCapacity
+from plugins.loket.areas import derived_area
+from plugins.loket.models import Location, LocationCapacity, LocationImport
 
 HEADERS = {
     "name": ("name", "naam", "naam opvang", "naam locatie"),
@@ -23,8 +31,10 @@ HEADERS = {
     "municipality": ("municipality", "gemeente"),
     "kind": ("type", "soort", "type opvang", "kind"),
     "capacity": ("capacity", "capaciteit", "aantal plaatsen"),
+    "area": ("area", "deelgemeente", "gebied"),
 }
 MAX_ROWS = 5000
+CHUNK_SIZE = 200
 
 
 @dataclass
@@ -131,42 +141,133 @@ def read_locations(session, text: str) -> ImportReport:
 
 
 def apply_import(session, report: ImportReport) -> tuple[int, int]:
-    """Create or update the valid rows; return (created, updated)."""
+    """Create or update the valid rows at once (small files); return (created, updated)."""
+    return _apply_rows(session, [_stored(row) for row in report.valid_rows])
+
+
+def _stored(row: ImportRow) -> dict:
+    return {
+        "line": row.line,
+        "key": row.key,
+        "values": row.values,
+        "kind": row.kind,
+        "capacity": row.capacity,
+    }
+
+
+def start_import(session, report: ImportReport, *, file_name: str, actor: str) -> LocationImport:
+    """Keep the checked rows of a preview so they can be applied in chunks after confirming."""
+    record = LocationImport(
+        file_name=file_name[:200],
+        rows=[_stored(row) for row in report.valid_rows],
+        total=len(report.valid_rows),
+        skipped=len(report.invalid_rows),
+        created_by=actor,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def apply_next_chunk(session, record: LocationImport, *, size: int = CHUNK_SIZE) -> int:
+    """Apply the next ``size`` rows of ``record``; return how many rows this call applied.
+
+    The chunk is claimed first with ``UPDATE … SET applied = applied + n WHERE applied = start``:
+    a second tab that read the same ``applied`` matches no row (on PostgreSQL it waits for the
+    first transaction and then re-checks) and applies nothing. Returns 0 when the import is
+    done or the chunk was taken by someone else.
+    """
+    start = record.applied
+    rows = record.rows[start : start + size]
+    if not rows:
+        return 0
+    claimed = session.exec(
+        sa.update(LocationImport)
+        .where(LocationImport.id == record.id, LocationImport.applied == start)
+        .values(applied=start + len(rows))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.refresh(record)
+        return 0
+    created, updated = _apply_rows(session, rows)
+    finished = start + len(rows) >= record.total
+    session.exec(
+        sa.update(LocationImport)
+        .where(LocationImport.id == record.id)
+        .values(
+            created=LocationImport.created + created,
+            updated=LocationImport.updated + updated,
+            finished_at=utcnow() if finished else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    session.refresh(record)
+    return len(rows)
+
+
+def unfinished_imports(session) -> list[LocationImport]:
+    return list(
+        session.exec(
+            select(LocationImport)
+            .where(LocationImport.finished_at.is_(None), LocationImport.applied > 0)
+            .order_by(LocationImport.created_at.desc())
+            .limit(5)
+        )
+    )
+
+
+def _apply_rows(session, rows: list[dict]) -> tuple[int, int]:
+    """Create or update locations for stored rows; return (created, updated)."""
     created = updated = 0
-    by_key = {loc.import_key: loc for loc in session.exec(select(Location))}
-    for row in report.valid_rows:
-        location = by_key.get(row.key)
+    keys = [row["key"] for row in rows]
+    by_key = {
+        loc.import_key: loc
+        for loc in session.exec(select(Location).where(Location.import_key.in_(keys)))
+    }
+    capacities: dict = {}
+    if by_key:
+        for capacity in session.exec(
+            select(LocationCapacity).where(
+                LocationCapacity.location_id.in_([loc.id for loc in by_key.values()])
+            )
+        ):
+            capacities.setdefault(capacity.location_id, {})[capacity.age_group] = capacity
+    for row in rows:
+        values = row["values"]
+        location = by_key.get(row["key"])
         if location is None:
-            location = Location(name=row.values["name"], kind=row.kind, import_key=row.key)
+            location = Location(name=values["name"], kind=row["kind"], import_key=row["key"])
             created += 1
         else:
             updated += 1
-        location.name = row.values["name"][:200]
-        location.address = row.values.get("address", "")[:300]
-        location.postcode = row.values["postcode"]
-        location.municipality = row.values.get("municipality", "")[:100]
-        location.kind = row.kind
+        location.name = values["name"][:200]
+        location.address = values.get("address", "")[:300]
+        location.postcode = values["postcode"]
+        location.municipality = values.get("municipality", "")[:100]
+        location.area = (values.get("area") or "").strip()[:100] or derived_area(
+            location.postcode, location.municipality
+        )
+        location.kind = row["kind"]
         location.updated_at = utcnow()
         session.add(location)
-        session.flush()
-        by_key[row.key] = location
-        _set_capacity(session, location, row.capacity)
+        by_key[row["key"]] = location
+    session.flush()
+    for row in rows:
+        location = by_key[row["key"]]
+        _set_capacity(session, location, row["capacity"], capacities.get(location.id, {}))
+    session.flush()
     return created, updated
 
 
-def _set_capacity(session, location: Location, capacity: int) -> None:
+def _set_capacity(session, location: Location, capacity: int, current: dict) -> None:
     # The public list gives one total; baby and toddler places share it evenly until the
     # provider says otherwise.
     if location.kind == "buitenschoolse_opvang":
         shares = {"schoolchild": capacity}
     else:
         shares = {"baby": (capacity + 1) // 2, "toddler": capacity // 2}
-    current = {
-        row.age_group: row
-        for row in session.exec(
-            select(LocationCapacity).where(LocationCapacity.location_id == location.id)
-        )
-    }
     for age_group, places in shares.items():
         row = current.get(age_group) or LocationCapacity(
             location_id=location.id, age_group=age_group

@@ -30,7 +30,11 @@ SITUATION_FLAGS = (
     "sibling",
     "urgency",
 )
-ORIGINS = ("parent", "phone", "paper", "referral")
+# "training": drafted from the training plugin's ``training.childcare_needed`` event.
+ORIGINS = ("parent", "phone", "paper", "referral", "training")
+# Origins staff can choose when they register a request on a parent's behalf.
+STAFF_ORIGINS = ("phone", "paper", "referral")
+ALLOCATION_MODES = ("rounds", "continuous")
 LANGUAGES = ("nl", "fr", "en", "ar", "tr", "pl", "ro", "other")
 
 
@@ -60,7 +64,10 @@ class ProposalStatus:
     DECLINED = "declined"
     EXPIRED = "expired"
     LAPSED = "lapsed"  # the place was taken by someone else before the parent accepted
+    WITHDRAWN = "withdrawn"  # the family withdrew its request
     OPEN = (AWAITING_PROVIDER, AWAITING_PARENT)
+    # Ended without a place for this family: an area request does not try that location again.
+    ENDED = (REJECTED, DECLINED, EXPIRED, LAPSED)
 
 
 REJECTION_REASONS = ("no_longer_free", "care_need_not_supported", "days_not_possible", "other")
@@ -89,6 +96,8 @@ class Location(TenantScoped, table=True):
     address: str = Field(default="", max_length=300)
     postcode: str = Field(default="", max_length=10)
     municipality: str = Field(default="", max_length=100)
+    # The deelgemeente or postcode area a request can name instead of locations.
+    area: str = Field(default="", max_length=100, index=True)
     kind: str = Field(max_length=30)
     tariff: str = Field(default="income_related", max_length=20)
     opening_days: list = _json_list()
@@ -162,8 +171,14 @@ class ChildcareRequest(TenantScoped, table=True):
     language: str = Field(default="nl", max_length=10)
     care_needs: list = _json_list()
     situation: list = _json_list()  # SITUATION_FLAGS
+    # An area request names an area (and optionally a location type) instead of locations.
     area: str = Field(default="", max_length=100)
+    area_kind: str = Field(default="", max_length=30)
     origin: str = Field(default="parent", max_length=20)
+    # Who handed the request over (e.g. "training:<candidate id>"), so a repeated hand-off
+    # updates the same draft; and what they told the counter.
+    external_reference: str = Field(default="", max_length=120, index=True)
+    note: str = Field(default="", max_length=2000)
     proof_checked: bool = False
     status: str = Field(default=RequestStatus.DRAFT, max_length=20, index=True)
     submitted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
@@ -257,6 +272,32 @@ class Placement(TenantScoped, table=True):
     proposal_id: uuid.UUID | None = Field(default=None, foreign_key="loket_proposal.id")
     emergency: bool = False
     placed_at: datetime = _timestamp()
+
+
+class LocationImport(TenantScoped, table=True):
+    """A checked CSV upload of locations, applied a chunk per request so no request times out.
+
+    ``rows`` holds only the valid rows; ``applied`` says how many are done. A chunk is claimed
+    with a conditional UPDATE on ``applied``, so two tabs never apply the same chunk twice.
+    """
+
+    __tablename__ = "loket_location_import"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    file_name: str = Field(default="", max_length=200)
+    rows: list = _json_list()
+    total: int = 0
+    applied: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    created_at: datetime = _timestamp()
+    created_by: str = Field(default="", max_length=200)
+    finished_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+    @property
+    def done(self) -> bool:
+        return self.applied >= self.total
 
 
 class InfoSession(TenantScoped, table=True):

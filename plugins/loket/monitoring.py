@@ -9,7 +9,8 @@ from datetime import date
 from sqlmodel import select
 
 from plugins.loket.allocation import DEFAULT_RULES, age_group_for
-from plugins.loket.models import ChildcareRequest, FreePlace, Location, RequestStatus
+from plugins.loket.areas import area_of
+from plugins.loket.models import ChildcareRequest, FreePlace, Location, Preference, RequestStatus
 
 WAITING = (RequestStatus.OPEN, RequestStatus.PROPOSED)
 
@@ -44,9 +45,16 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
         else "unknown"
         for r in waiting
     )
-    by_area = Counter(r.area or "-" for r in waiting)
+    locations = {loc.id: loc for loc in session.exec(select(Location))}
+    # An area request counts in its area; a request for locations in its first choice's area.
+    first_choice = dict(
+        session.exec(
+            select(Preference.request_id, Preference.location_id).where(Preference.rank == 1)
+        ).all()
+    )
+    by_area = Counter(_area_of_request(r, first_choice, locations) for r in waiting)
     free_by_kind: Counter[str] = Counter()
-    kinds = {loc.id: loc.kind for loc in session.exec(select(Location))}
+    kinds = {loc.id: loc.kind for loc in locations.values()}
     for place in session.exec(select(FreePlace)):
         free_by_kind[kinds.get(place.location_id, "-")] += max(
             0, place.places - place.held_back - place.taken
@@ -65,6 +73,13 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
             "free_places": sorted(free_by_kind.items()),
         },
     )
+
+
+def _area_of_request(request: ChildcareRequest, first_choice: dict, locations: dict) -> str:
+    if request.area:
+        return request.area
+    location = locations.get(first_choice.get(request.id))
+    return area_of(location) if location is not None else "-"
 
 
 def _vulnerable(request: ChildcareRequest, flags: set[str]) -> bool:

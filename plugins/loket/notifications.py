@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlmodel import select
 
+from core.identity.models import OrganisationMember, User
 from core.mail import queue_mail
 from plugins.loket.models import ChildcareRequest, InfoRegistration, InfoSession, Location
+
+
+def provider_emails(session, location: Location) -> list[str]:
+    """The e-mail addresses of the members of the location's provider organisation."""
+    if location.provider_organisation_id is None:
+        return []
+    rows = session.exec(
+        select(User.email)
+        .join(OrganisationMember, OrganisationMember.user_id == User.id)
+        .where(OrganisationMember.organisation_id == location.provider_organisation_id)
+    )
+    return [email for email in rows if email and "@" in email]
 
 
 def _language(request: ChildcareRequest) -> str:
@@ -90,6 +104,21 @@ def proposal_answered(
                 location=location.name,
             )
         _to_parent(session, request, "loket.proposal_answered", subject, body)
+
+
+def proposal_expired(session, request: ChildcareRequest, location: Location) -> None:
+    with force_locale(_language(request)):
+        _to_parent(
+            session,
+            request,
+            "loket.proposal_expired",
+            _("The proposed place for %(child)s has expired", child=request.child_first_name),
+            _(
+                "You did not answer the proposal of %(location)s in time, so the place goes to "
+                "another family. Your request stays open for your other choices.",
+                location=location.name,
+            ),
+        )
 
 
 def info_session_registered(session, info_session: InfoSession, registration) -> None:

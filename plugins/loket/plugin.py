@@ -96,6 +96,14 @@ def settings_schema():
             minimum=0,
             maximum=50,
         ),
+        SettingField(
+            "allocation_mode",
+            "Toewijzing: enkel in rondes, of ook meteen wanneer een plaats vrijkomt",
+            "Allocation: in rounds only, or also at once when a place frees up",
+            kind="choice",
+            default="rounds",
+            choices=("rounds", "continuous"),
+        ),
         # Modest by default: every demo row multiplies the route probe's work (it tries each id
         # on each route). The demo tenants set 300 for a realistic dashboard.
         SettingField(
@@ -252,6 +260,56 @@ def register_cli_commands(cli):
             with database.tenant_session(tenant.id) as session:
                 if "loket" in enabled_plugins(session):
                     click.echo(f"{tenant.slug}: {send_reminders(session)} reminders")
+
+    @loket_cli.command("expire-proposals")
+    def expire_proposals():
+        """Expire proposals past their parent deadline and tell the parents (run from cron).
+
+        In continuous allocation the freed places are offered to the next families at once.
+        Running it twice changes nothing the second time.
+        """
+        from plugins.loket.continuous import expire_overdue_proposals
+
+        database = current_app.extensions["opvangplein.db"]
+        with database.session() as lookup:
+            tenants = list(lookup.exec(select(Tenant).where(Tenant.active)))
+        for tenant in tenants:
+            with database.tenant_session(tenant.id) as session:
+                if "loket" not in enabled_plugins(session):
+                    continue
+                expired, offered = expire_overdue_proposals(session, tenant)
+                click.echo(
+                    f"{tenant.slug}: {len(expired)} proposals expired, "
+                    f"{len(offered)} places offered again"
+                )
+
+
+@hookimpl
+def on_event(event):
+    """``training.childcare_needed`` becomes a draft request that loket staff complete."""
+    from datetime import date
+
+    from plugins.loket.hand_off import NEEDED, draft_from_training
+
+    if event.name != NEEDED:
+        return
+    with _tenant_id_session(event.tenant_id) as session:
+        draft_from_training(session, event.payload, today=date.today())
+
+
+@contextmanager
+def _tenant_id_session(tenant_id):
+    """The announcer's session when it runs inside a request of that tenant, so the draft
+    commits or rolls back with the announcer's transaction; otherwise a session of its own."""
+    from flask import current_app, g, has_request_context
+
+    from core.web import db_session
+
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant_id:
+        yield db_session()
+        return
+    with current_app.extensions["opvangplein.db"].tenant_session(tenant_id) as session:
+        yield session
 
 
 @hookimpl

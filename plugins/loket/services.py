@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core.db import utcnow
-from plugins.loket import allocation
+from plugins.loket import allocation, areas
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
@@ -34,8 +34,8 @@ from plugins.loket.models import (
 
 # A child older than this at the start cannot go to a baby and toddler location; a younger one
 # cannot go to out-of-school care (children start kleuterschool at two and a half).
-MAX_MONTHS_BABY_CARE = 36
-MIN_MONTHS_SCHOOL_CARE = 30
+MAX_MONTHS_BABY_CARE = areas.MAX_MONTHS_BABY_CARE
+MIN_MONTHS_SCHOOL_CARE = areas.MIN_MONTHS_SCHOOL_CARE
 # Registration before birth is allowed, but not for a birth this far away.
 MAX_MONTHS_BEFORE_BIRTH = 9
 PARENT_ANSWER_DAYS = 7
@@ -68,6 +68,7 @@ class RequestInput:
     parent_email: str = ""
     parent_phone: str = ""
     area: str = ""
+    area_kind: str = ""  # optional type of care for an area request
 
 
 def validate_request(
@@ -77,8 +78,13 @@ def validate_request(
     max_preferences: int,
     location_kinds: Mapping[uuid.UUID, str],
     other_requests: Iterable[ChildcareRequest] = (),
+    area_kinds: Mapping[str, set[str]] | None = None,
 ) -> dict[str, str]:
-    """Field id → error code for a request to be submitted; empty when it may go in."""
+    """Field id → error code for a request to be submitted; empty when it may go in.
+
+    A request ranks up to ``max_preferences`` locations or names one area of ``area_kinds``
+    (area → the location types there), never both.
+    """
     errors: dict[str, str] = {}
     if not data.child_first_name.strip():
         errors["child_first_name"] = "required"
@@ -99,8 +105,18 @@ def validate_request(
         errors["desired_start"] = "start_in_past"
     if not data.days:
         errors["days"] = "days_required"
-    if not data.preferences:
-        errors["preferences"] = "preferences_required"
+    area_kinds = area_kinds or {}
+    if data.area and data.preferences:
+        errors["area"] = "locations_or_area"
+    elif data.area:
+        if data.area not in area_kinds:
+            errors["area"] = "unknown_area"
+        elif data.area_kind and data.area_kind not in area_kinds[data.area]:
+            errors["area"] = "area_without_kind"
+    elif data.area_kind:
+        errors["area"] = "area_required_for_kind"
+    elif not data.preferences:
+        errors["preferences"] = "preferences_or_area_required"
     elif len(data.preferences) > max_preferences:
         errors["preferences"] = "too_many_preferences"
     elif len(set(data.preferences)) != len(data.preferences):
@@ -108,7 +124,7 @@ def validate_request(
     elif any(location not in location_kinds for location in data.preferences):
         errors["preferences"] = "unknown_location"
     birth = data.birth_date or data.expected_birth_date
-    checks_age = not {"preferences", "birth_date", "desired_start"} & errors.keys()
+    checks_age = not {"preferences", "area", "birth_date", "desired_start"} & errors.keys()
     if checks_age and birth and data.desired_start:
         if data.desired_start < birth:
             errors["desired_start"] = "start_before_birth"
@@ -120,6 +136,10 @@ def validate_request(
                     errors["preferences"] = "child_too_young_for_location"
                 elif kind != "buitenschoolse_opvang" and months >= MAX_MONTHS_BABY_CARE:
                     errors["preferences"] = "child_too_old_for_location"
+            if data.area:
+                kinds = {data.area_kind} if data.area_kind else area_kinds[data.area]
+                if not any(areas.age_fits(months, kind) for kind in kinds):
+                    errors["area"] = "area_without_fitting_location"
     if data.parent_email and "@" not in data.parent_email:
         errors["parent_email"] = "email_invalid"
     if duplicate_of(data, other_requests) is not None:
@@ -167,6 +187,7 @@ def save_request(
         "parent_email",
         "parent_phone",
         "area",
+        "area_kind",
     ):
         value = getattr(data, name)
         setattr(request, name, value.strip() if isinstance(value, str) else value)
@@ -181,7 +202,9 @@ def save_request(
     for old in session.exec(select(Preference).where(Preference.request_id == request.id)):
         session.delete(old)
     session.flush()
-    for rank, location_id in enumerate(dict.fromkeys(data.preferences), start=1):
+    # An area request has no ranked locations: the allocation expands the area.
+    ranked = [] if request.area else data.preferences
+    for rank, location_id in enumerate(dict.fromkeys(ranked), start=1):
         session.add(Preference(request_id=request.id, location_id=location_id, rank=rank))
     sibling = data.sibling_location_id
     request.situation = [flag for flag in request.situation if flag != "sibling"]
@@ -302,6 +325,8 @@ class RoundInput:
     free_places: dict[tuple[uuid.UUID, str], list[FreePlace]]
     # The family's own ranks: refused or declined preferences drop out of the allocation.
     ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = field(default_factory=dict)
+    # Area requests: request id → the area its preferences were expanded from.
+    area_requests: dict[uuid.UUID, str] = field(default_factory=dict)
 
 
 def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
@@ -356,19 +381,36 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
         )
     applicants = []
     ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
+    area_requests: dict[uuid.UUID, str] = {}
+    ended = _ended_proposal_locations(session)
     for request in session.exec(
         select(ChildcareRequest).where(ChildcareRequest.status == RequestStatus.OPEN)
     ):
         birth = request.reference_birth_date
         if birth is None or request.desired_start is None:
             continue
-        waiting = [
-            p
-            for p in preferences_of(session, request.id)
-            if p.status == PreferenceStatus.WAITING and p.location_id in locations
-        ]
-        ranked = [p.location_id for p in waiting]
-        ranks[request.id] = {p.location_id: p.rank for p in waiting}
+        if request.area:
+            # The area's locations in a fixed order; those already proposed drop out, as a
+            # refused or declined preference does.
+            expanded = areas.area_location_ids(
+                locations.values(),
+                request.area,
+                kind=request.area_kind,
+                birth=birth,
+                start=request.desired_start,
+            )
+            own_ranks = {location: rank for rank, location in enumerate(expanded, start=1)}
+            ranked = [loc for loc in expanded if loc not in ended.get(request.id, ())]
+            ranks[request.id] = {loc: own_ranks[loc] for loc in ranked}
+            area_requests[request.id] = request.area
+        else:
+            waiting = [
+                p
+                for p in preferences_of(session, request.id)
+                if p.status == PreferenceStatus.WAITING and p.location_id in locations
+            ]
+            ranked = [p.location_id for p in waiting]
+            ranks[request.id] = {p.location_id: p.rank for p in waiting}
         applicants.append(
             allocation.Applicant(
                 id=request.id,
@@ -384,7 +426,25 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 sibling_location_ids=sibling_locations(request),
             )
         )
-    return RoundInput(applicants=applicants, pools=pools, free_places=free_places, ranks=ranks)
+    return RoundInput(
+        applicants=applicants,
+        pools=pools,
+        free_places=free_places,
+        ranks=ranks,
+        area_requests=area_requests,
+    )
+
+
+def _ended_proposal_locations(session) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Per request, the locations of its proposals that ended without a place."""
+    ended: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for request_id, location_id in session.exec(
+        select(Proposal.request_id, Proposal.location_id).where(
+            Proposal.status.in_(ProposalStatus.ENDED)
+        )
+    ):
+        ended.setdefault(request_id, set()).add(location_id)
+    return ended
 
 
 def _pending_per_free_place(session) -> dict[uuid.UUID, int]:
@@ -414,29 +474,7 @@ def run_round(
     round_ = AllocationRound(rule_pack_id=pack.id, seed=seed, run_by=actor, run_at=now)
     session.add(round_)
     session.flush()
-    pending = _pending_per_free_place(session)
-    proposals = []
-    for request_id, key in sorted(outcome.matches.items()):
-        free_place = _free_place_with_room(data.free_places[key], pending)
-        pending[free_place.id] = pending.get(free_place.id, 0) + 1
-        explanation = _with_own_ranks(
-            outcome.explanations[request_id], data.ranks[request_id], key[0]
-        )
-        proposal = Proposal(
-            round_id=round_.id,
-            rule_pack_id=pack.id,
-            request_id=request_id,
-            location_id=key[0],
-            free_place_id=free_place.id,
-            preference_rank=explanation["rank"],
-            explanation=explanation,
-        )
-        session.add(proposal)
-        proposals.append(proposal)
-        _set_preference_status(session, request_id, key[0], PreferenceStatus.PROPOSED)
-        request = session.get(ChildcareRequest, request_id)
-        request.status = RequestStatus.PROPOSED
-        session.add(request)
+    proposals = propose_matches(session, data, outcome, pack, round_id=round_.id, now=now)
     round_.summary = {
         "open_requests": len(data.applicants),
         "proposals": len(proposals),
@@ -445,6 +483,48 @@ def run_round(
     session.add(round_)
     session.flush()
     return round_, proposals
+
+
+def propose_matches(
+    session,
+    data: RoundInput,
+    outcome: allocation.Outcome,
+    pack: RulePack,
+    *,
+    round_id: uuid.UUID | None,
+    now: datetime,
+    note: Mapping | None = None,
+) -> list[Proposal]:
+    """Turn each match into a proposal to the provider, with its explanation (plus ``note``)."""
+    pending = _pending_per_free_place(session)
+    proposals = []
+    for request_id, key in sorted(outcome.matches.items()):
+        free_place = _free_place_with_room(data.free_places[key], pending)
+        pending[free_place.id] = pending.get(free_place.id, 0) + 1
+        explanation = _with_own_ranks(
+            outcome.explanations[request_id], data.ranks[request_id], key[0]
+        )
+        if request_id in data.area_requests:
+            explanation.update(area=data.area_requests[request_id], area_order=areas.AREA_ORDER)
+        explanation.update(note or {})
+        proposal = Proposal(
+            round_id=round_id,
+            rule_pack_id=pack.id,
+            request_id=request_id,
+            location_id=key[0],
+            free_place_id=free_place.id,
+            preference_rank=explanation["rank"],
+            explanation=explanation,
+            created_at=now,
+        )
+        session.add(proposal)
+        proposals.append(proposal)
+        _set_preference_status(session, request_id, key[0], PreferenceStatus.PROPOSED)
+        request = session.get(ChildcareRequest, request_id)
+        request.status = RequestStatus.PROPOSED
+        session.add(request)
+    session.flush()
+    return proposals
 
 
 def _with_own_ranks(explanation: dict, ranks: Mapping[uuid.UUID, int], placed_at) -> dict:
@@ -517,14 +597,57 @@ def confirm_proposal(session, proposal: Proposal, *, now: datetime | None = None
     session.add(proposal)
 
 
-def reject_proposal(session, proposal: Proposal, *, reason: str, now=None) -> None:
-    """The provider refuses (with a reason code); the family goes back to the next round."""
+def reject_proposal(session, proposal: Proposal, *, reason: str, now=None) -> bool:
+    """The provider refuses (with a reason code); the family goes back to the next round.
+
+    Returns whether the place is still free for another family: when the provider says it is
+    no longer free, it is taken off the announced places so no round offers it again.
+    """
     _require(proposal, ProposalStatus.AWAITING_PROVIDER)
     proposal.status = ProposalStatus.REJECTED
     proposal.rejection_reason = reason
     proposal.provider_decided_at = now or utcnow()
     session.add(proposal)
     _reopen(session, proposal, PreferenceStatus.REFUSED)
+    if reason != "no_longer_free":
+        return True
+    session.flush()
+    session.exec(
+        sa.update(FreePlace)
+        .where(
+            FreePlace.id == proposal.free_place_id,
+            FreePlace.taken + FreePlace.held_back < FreePlace.places,
+        )
+        .values(places=FreePlace.places - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return False
+
+
+def withdraw_request(session, request: ChildcareRequest) -> list[uuid.UUID]:
+    """The family no longer needs a place: the request and its open proposals are withdrawn.
+
+    Returns the locations whose proposed place is free again. A placed child keeps its place.
+    """
+    if request.status in (RequestStatus.PLACED, RequestStatus.WITHDRAWN):
+        raise InvalidTransition(f"a {request.status} request cannot be withdrawn")
+    freed = []
+    for proposal in session.exec(
+        select(Proposal).where(
+            Proposal.request_id == request.id, Proposal.status.in_(ProposalStatus.OPEN)
+        )
+    ):
+        proposal.status = ProposalStatus.WITHDRAWN
+        session.add(proposal)
+        freed.append(proposal.location_id)
+    for preference in preferences_of(session, request.id):
+        if preference.status in (PreferenceStatus.WAITING, PreferenceStatus.PROPOSED):
+            preference.status = PreferenceStatus.WITHDRAWN
+            session.add(preference)
+    request.status = RequestStatus.WITHDRAWN
+    session.add(request)
+    session.flush()
+    return freed
 
 
 def decline_proposal(session, proposal: Proposal, *, now=None, expired: bool = False) -> None:

@@ -20,12 +20,12 @@ from sqlmodel import select
 
 from core import audit
 from core.identity.access import acting_organisations, can, require_permission
-from core.identity.models import OrganisationMember, User
 from core.rendering import render
 from core.request_context import current_actor
-from core.tenancy import effective_settings, plugin_row
-from core.web import db_session, registry, tenant_hooks
+from core.web import db_session, tenant_hooks
 from plugins.loket import (
+    areas,
+    continuous,
     forms,
     info_sessions,
     location_import,
@@ -36,15 +36,18 @@ from plugins.loket import (
 from plugins.loket.models import (
     AGE_GROUPS,
     CARE_NEEDS,
+    LOCATION_KINDS,
     ORIGINS,
     REJECTION_REASONS,
     SITUATION_FLAGS,
+    STAFF_ORIGINS,
     AllocationRound,
     ChildcareRequest,
     FreePlace,
     InfoRegistration,
     InfoSession,
     Location,
+    LocationImport,
     Preference,
     Proposal,
     ProposalStatus,
@@ -56,13 +59,9 @@ PAGE_SIZE = 25
 
 
 def settings() -> dict:
-    schema = [
-        field
-        for fields in registry().for_plugins({"loket"}).settings_schema()
-        for field in fields or ()
-    ]
-    row = plugin_row(db_session(), "loket")
-    return effective_settings(schema, row.settings if row else {})
+    from plugins.loket.tenant_settings import loket_settings
+
+    return loket_settings(db_session())
 
 
 def _context(**context) -> dict:
@@ -113,11 +112,13 @@ def _request_form(request_row: ChildcareRequest | None, *, status: int = 200, **
             values=values,
             request_row=request_row,
             locations=_locations(),
+            areas=areas.known_areas(_locations()),
+            location_kinds=LOCATION_KINDS,
             max_preferences=settings()["max_preferences"],
             day_choices=forms.DAY_CHOICES,
             care_needs=CARE_NEEDS,
             situations=[flag for flag in SITUATION_FLAGS if flag != "sibling"],
-            origins=ORIGINS,
+            origins=STAFF_ORIGINS,
             staff=can("loket.manage"),
             **context,
         ),
@@ -145,6 +146,7 @@ def _values_of(row: ChildcareRequest) -> dict:
         "parent_email": row.parent_email,
         "parent_phone": row.parent_phone,
         "area": row.area,
+        "area_kind": row.area_kind,
         "origin": row.origin,
     }
 
@@ -172,8 +174,12 @@ def create_request():
 
 
 @blueprint.route("/aanvraag/<uuid:request_id>/bewerken", methods=["GET", "POST"])
-@require_permission("loket.request")
 def edit_request(request_id: uuid.UUID):
+    """A parent completes their draft; staff complete drafts made by phone or handed over."""
+    if g.get("user") is None:
+        abort(401)
+    if not _can_register():
+        abort(403)
     row = _own_request(request_id)
     if row.status != RequestStatus.DRAFT:
         abort(404)
@@ -188,7 +194,9 @@ def _save_request(row: ChildcareRequest | None):
     data, errors = forms.request_input(request.form, limit)
     staff = can("loket.manage")
     origin = request.form.get("origin", "phone") if staff else "parent"
-    origin = origin if origin in ORIGINS else "phone"
+    origin = origin if origin in STAFF_ORIGINS else "phone"
+    if row is not None:
+        origin = row.origin  # completing a draft never changes where it came from
     if not staff:
         data.parent_name = data.parent_name or g.user.name
         data.parent_email = data.parent_email or g.user.email
@@ -205,6 +213,7 @@ def _save_request(row: ChildcareRequest | None):
                     max_preferences=limit,
                     location_kinds=kinds,
                     other_requests=others,
+                    area_kinds=areas.known_areas(_locations()),
                 ).items()
                 if key not in errors
             }
@@ -212,6 +221,8 @@ def _save_request(row: ChildcareRequest | None):
     else:
         known = {location.id for location in _locations()}
         data.preferences = [p for p in data.preferences if p in known][:limit]
+        if data.area not in areas.known_areas(_locations()):
+            data.area = data.area_kind = ""
     if errors:
         values = forms.form_values(data) | {"origin": origin}
         return _request_form(
@@ -288,6 +299,35 @@ def withdraw_others(request_id: uuid.UUID):
     return redirect(url_for("loket.my_requests"))
 
 
+@blueprint.post("/aanvraag/<uuid:request_id>/intrekken")
+def withdraw_request(request_id: uuid.UUID):
+    """The family no longer needs a place; a place proposed to it moves on."""
+    if g.get("user") is None:
+        abort(401)
+    if not _can_register():
+        abort(403)
+    session = db_session()
+    row = _own_request(request_id)
+    try:
+        freed = services.withdraw_request(session, row)
+    except services.InvalidTransition:
+        flash(_("This request can no longer be withdrawn."))
+        return redirect(_after_request_change(row))
+    audit.record(
+        session, action="loket.request_withdrawn", object_type="loket_request", object_id=row.id
+    )
+    continuous.place_freed(session, g.tenant, freed, trigger="withdrawn")
+    session.commit()
+    flash(_("The request was withdrawn."))
+    return redirect(_after_request_change(row))
+
+
+def _after_request_change(row: ChildcareRequest) -> str:
+    if can("loket.manage"):
+        return url_for("loket.request_detail", request_id=row.id)
+    return url_for("loket.my_requests")
+
+
 @blueprint.post("/voorstel/<uuid:proposal_id>/antwoord")
 @require_permission("loket.request")
 def answer_proposal(proposal_id: uuid.UUID):
@@ -316,6 +356,8 @@ def answer_proposal(proposal_id: uuid.UUID):
         flash(_("This proposal can no longer be answered."))
         return redirect(url_for("loket.my_requests"))
     notifications.proposal_answered(session, row, location, accepted=accepted)
+    if not accepted:
+        continuous.place_freed(session, g.tenant, [proposal.location_id], trigger="declined")
     session.commit()
     flash(_("You accepted the place.") if accepted else _("You declined the place."))
     return redirect(url_for("loket.my_requests"))
@@ -334,6 +376,8 @@ def work_list():
         statement = statement.where(ChildcareRequest.status == args["status"])
     if args.get("origin") in ORIGINS:
         statement = statement.where(ChildcareRequest.origin == args["origin"])
+    if args.get("area"):
+        statement = statement.where(ChildcareRequest.area == args["area"])
     if args.get("proof") in ("yes", "no"):
         statement = statement.where(ChildcareRequest.proof_checked == (args["proof"] == "yes"))
     location = forms.parse_uuid(args.get("location", ""))
@@ -388,6 +432,7 @@ def work_list():
             locations=_locations(),
             statuses=RequestStatus.ALL,
             origins=ORIGINS,
+            areas=list(areas.known_areas(_locations())),
             situations=[f for f in SITUATION_FLAGS if f != "sibling"],
             care_needs=CARE_NEEDS,
         ),
@@ -460,7 +505,7 @@ def emergency_place(request_id: uuid.UUID):
 def rounds():
     session = db_session()
     if request.method == "POST":
-        services.expire_proposals(session)
+        continuous.expire_overdue_proposals(session, g.tenant)
         reserved = [
             place
             for places in tenant_hooks().reserved_places(tenant=g.tenant)
@@ -475,7 +520,9 @@ def rounds():
         )
         for location_id in {p.location_id for p in proposals}:
             location = session.get(Location, location_id)
-            notifications.place_proposed_to_provider(session, location, _provider_emails(location))
+            notifications.place_proposed_to_provider(
+                session, location, notifications.provider_emails(session, location)
+            )
         audit.record(
             session,
             action="loket.round_run",
@@ -589,17 +636,6 @@ def change_rules():
     return redirect(url_for("loket.rounds"))
 
 
-def _provider_emails(location: Location) -> list[str]:
-    if location.provider_organisation_id is None:
-        return []
-    rows = db_session().exec(
-        select(User.email)
-        .join(OrganisationMember, OrganisationMember.user_id == User.id)
-        .where(OrganisationMember.organisation_id == location.provider_organisation_id)
-    )
-    return [email for email in rows if email and "@" in email]
-
-
 # -- providers ---------------------------------------------------------------------------------
 
 
@@ -675,6 +711,7 @@ def report_free_place(location_id: uuid.UUID):
         quota_percent=settings()["occasional_quota_percent"],
         actor=current_actor(),
     )
+    continuous.place_freed(session, g.tenant, [location_id], trigger="free_places_reported")
     session.commit()
     flash(_("The free places were saved."))
     return redirect(url_for("loket.places"))
@@ -700,8 +737,10 @@ def provider_decision(proposal_id: uuid.UUID):
                 return _places_page(
                     422, errors=forms.error_messages({f"reason-{proposal_id}": "reason_invalid"})
                 )
-            services.reject_proposal(session, proposal, reason=reason)
+            still_free = services.reject_proposal(session, proposal, reason=reason)
             notifications.proposal_answered(session, row, location, accepted=False)
+            if still_free:
+                continuous.place_freed(session, g.tenant, [location.id], trigger="rejected")
             message = _("You rejected the proposal.")
     except services.InvalidTransition:
         abort(409)
@@ -745,48 +784,91 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 @blueprint.route("/locaties", methods=["GET", "POST"])
 @require_permission("loket.manage")
 def locations():
+    """Upload and preview: the checked rows are kept as an import the staff member confirms."""
     session = db_session()
-    context: dict = {"report": None, "csv_text": "", "import_errors": []}
+    context: dict = {"report": None, "import_errors": [], "pending_import": None}
     status = 200
     if request.method == "POST":
         text = request.form.get("csv_text", "")
         upload = request.files.get("csv_file")
+        file_name = ""
         if upload is not None and upload.filename:
+            file_name = upload.filename
             raw = upload.read(MAX_IMPORT_BYTES + 1)
             if len(raw) > MAX_IMPORT_BYTES:
                 context["import_errors"].append(_("The file is larger than 5 MB."))
                 raw = b""
             text = _decode(raw)
         report = location_import.read_locations(session, text)
-        context.update(report=report, csv_text=text)
+        context["report"] = report
         if report.file_errors:
             context["import_errors"] += [_import_message(code) for code in report.file_errors]
             status = 422
-        elif request.form.get("action") == "import":
-            created, updated = location_import.apply_import(session, report)
-            audit.record(
-                session,
-                action="loket.locations_imported",
-                detail={"created": created, "updated": updated},
+        elif report.valid_rows:
+            context["pending_import"] = location_import.start_import(
+                session, report, file_name=file_name, actor=current_actor()
             )
             session.commit()
-            flash(
-                _(
-                    "%(created)d locations added, %(updated)d updated, %(skipped)d rows skipped.",
-                    created=created,
-                    updated=updated,
-                    skipped=len(report.invalid_rows),
-                )
-            )
-            return redirect(url_for("loket.locations"))
     return render(
         "loket/locations.html",
         **_context(
             locations=_locations(),
+            unfinished=location_import.unfinished_imports(session),
             import_message=_import_message,
+            preview_limit=PREVIEW_ROWS,
+            area_of=areas.area_of,
             **context,
         ),
     ), status
+
+
+PREVIEW_ROWS = 100  # valid rows listed in a preview; every row with an error is listed
+
+
+def _location_import(import_id: uuid.UUID) -> LocationImport:
+    found = db_session().get(LocationImport, import_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@blueprint.get("/locaties/import/<uuid:import_id>")
+@require_permission("loket.manage")
+def location_import_progress(import_id: uuid.UUID):
+    """How far an import is; offers the next step (htmx asks for it by itself)."""
+    return render(
+        "loket/location_import.html", block="progress", record=_location_import(import_id)
+    )
+
+
+@blueprint.post("/locaties/import/<uuid:import_id>")
+@require_permission("loket.manage")
+def location_import_step(import_id: uuid.UUID):
+    """Apply the next chunk of rows. htmx gets the progress fragment; a plain form a redirect."""
+    session = db_session()
+    record = _location_import(import_id)
+    first_step = record.applied == 0
+    applied = location_import.apply_next_chunk(session, record)
+    if applied and record.done:
+        audit.record(
+            session,
+            action="loket.locations_imported",
+            object_type="loket_location_import",
+            object_id=record.id,
+            detail={"created": record.created, "updated": record.updated},
+        )
+    elif applied and first_step:
+        audit.record(
+            session,
+            action="loket.location_import_started",
+            object_type="loket_location_import",
+            object_id=record.id,
+            detail={"rows": record.total},
+        )
+    session.commit()
+    if request.headers.get("HX-Request"):
+        return render("loket/location_import.html", block="progress", record=record)
+    return redirect(url_for("loket.location_import_progress", import_id=record.id))
 
 
 def _decode(raw: bytes) -> str:

@@ -7,7 +7,7 @@ import io
 from sqlmodel import select
 
 from plugins.loket.location_import import apply_import, read_locations
-from plugins.loket.models import Location, LocationCapacity
+from plugins.loket.models import Location, LocationCapacity, LocationImport
 from tests.plugins.loket.conftest import tenant_db
 from tests.support.auth import signed_in_as
 
@@ -70,13 +70,21 @@ def test_staff_preview_then_import_through_the_page(app):
     page = preview.get_data(as_text=True)
     assert "Lijn 4: De postcode moet vier cijfers hebben." in page
     assert "Wordt toegevoegd" in page
-    done = client.post(
-        "/t/aalst/loket/locaties", data={"action": "import", "csv_text": OPGROEIEN_CSV}
-    )
+    [record] = _imports(app)
+    assert (record.total, record.applied, record.skipped) == (2, 0, 2)
+    done = client.post(f"/t/aalst/loket/locaties/import/{record.id}")
     assert done.status_code == 302
+    progress = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "2 van 2 rijen ingelezen." in progress
+    assert "2 locaties toegevoegd, 0 bijgewerkt, 2 rijen overgeslagen." in progress
     listing = client.get("/t/aalst/loket/locaties").get_data(as_text=True)
-    assert "2 locaties toegevoegd, 0 bijgewerkt, 2 rijen overgeslagen." in listing
     assert "Onthaalouder Els Vermeulen" in listing
+    assert "9320 Erembodegem" in listing  # the postcode area, as no area column was given
+
+
+def _imports(app) -> list[LocationImport]:
+    with tenant_db(app) as db:
+        return list(db.exec(select(LocationImport)))
 
 
 def test_a_broken_upload_is_a_message_not_an_error(app):
