@@ -1,10 +1,20 @@
-"""Hook implementations of the training plugin: Childcare worker training."""
+"""Hook implementations of the training plugin: Childcare worker training.
+
+Training partners — schools, CVO's (adult education centres), VDAB — are partner organisations a
+municipality grants the ``training`` module. They publish programmes and cohorts and guide
+candidates from a first info session to a job as kinderbegeleider (childcare worker) or
+onthaalouder (family childminder); the municipality's staff see the whole tenant and the figures.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from pathlib import Path
+
 from core.hookspecs import hookimpl
-from core.plugin_api import landing_blueprint
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+
+HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="training",
@@ -22,19 +32,49 @@ def plugin_manifest():
 
 @hookimpl
 def register_blueprints():
-    return [landing_blueprint(MANIFEST, url_prefix="/opleiding")]
+    from plugins.training.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_migrations():
+    return HERE / "migrations"
+
+
+@hookimpl
+def register_translations():
+    return HERE / "translations"
+
+
+@hookimpl
+def register_cli_commands(cli):
+    from plugins.training.cli import training_cli
+
+    cli.add_command(training_cli)
 
 
 @hookimpl
 def declare_permissions():
     return [
-        Permission(
-            "training.view", "Opleiding kinderbegeleider bekijken", "View Childcare worker training"
-        ),
+        # Staff see the whole municipality; partners only their own organisation's rows.
         Permission(
             "training.manage",
-            "Opleiding kinderbegeleider beheren",
-            "Manage Childcare worker training",
+            "Opleidingen, groepen, kandidaten, infosessies en vormingen beheren",
+            "Manage programmes, cohorts, candidates, info sessions and courses",
+            roles=("staff", "partner"),
+        ),
+        Permission(
+            "training.figures",
+            "Cijfers en prognose van de opleidingstrajecten inzien",
+            "View the figures and forecast of the training pathways",
+            roles=("staff", "partner"),
+        ),
+        Permission(
+            "training.follow",
+            "De eigen inschrijvingen en het eigen traject volgen",
+            "Follow one's own registrations and pathway",
+            roles=("parent", "starter"),
         ),
     ]
 
@@ -74,3 +114,61 @@ def dashboard_cards(tenant, user):
             order=40,
         )
     ]
+
+
+@contextmanager
+def session_for_tenant_id(tenant_id):
+    """The request's session when a hook runs inside a request of that tenant (it is then the
+    announcer's transaction), otherwise a session of its own that commits on success."""
+    from flask import current_app, g, has_request_context
+
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant_id:
+        from core.web import db_session
+
+        yield db_session()
+        return
+    with current_app.extensions["opvangplein.db"].tenant_session(tenant_id) as session:
+        yield session
+
+
+@hookimpl
+def on_event(event):
+    from plugins.training.handoff import DRAFTED, record_loket_answer
+
+    if event.name != DRAFTED:
+        return
+    with session_for_tenant_id(event.tenant_id) as session:
+        record_loket_answer(session, event.payload)
+
+
+@hookimpl
+def monitoring_figures(tenant):
+    from datetime import date
+
+    from plugins.training.report import monitoring_figures as figures
+
+    with session_for_tenant_id(tenant.id) as session:
+        return figures(session, today=date.today())
+
+
+@hookimpl
+def export_subject_data(tenant, subject):
+    from plugins.training.privacy import export_subject
+
+    with session_for_tenant_id(tenant.id) as session:
+        return export_subject(session, subject)
+
+
+@hookimpl
+def erase_subject_data(tenant, subject):
+    from plugins.training.privacy import erase_subject
+
+    with session_for_tenant_id(tenant.id) as session:
+        return erase_subject(session, subject)
+
+
+@hookimpl
+def demo_data(tenant, session):
+    from plugins.training.demo import load_demo_data
+
+    load_demo_data(tenant, session)

@@ -1,0 +1,87 @@
+"""Figures the pages, the CSV export and the monitoring hook share (aggregated, no persons)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+
+from flask_babel import gettext as _
+
+from core.plugin_types import Figure, PlannedPlaces
+from plugins.training import store
+from plugins.training.figures import Forecast, Funnel, forecast, funnel
+from plugins.training.services import PIPELINE, DropoutReason, Stage
+
+
+def funnel_for(session, visible, *, cohort_id: uuid.UUID | None = None, year: int | None = None):
+    return funnel(store.funnel_rows(session, visible, cohort_id=cohort_id, year=year))
+
+
+def planned_places(tenant, hooks) -> list[PlannedPlaces]:
+    """Places starters plan to open (empty when the starters plugin is off for the tenant)."""
+    return [
+        plan
+        for answer in hooks.planned_places(tenant=tenant)
+        for plan in answer or ()
+        if isinstance(plan, PlannedPlaces)
+    ]
+
+
+def forecast_for(session, visible, planned: list[PlannedPlaces], today: date) -> Forecast:
+    return forecast(store.cohort_outcomes(session, visible), planned, today=today)
+
+
+def monitoring_figures(session, *, today: date) -> list[Figure]:
+    everything = funnel_for(session, None)
+    in_training = sum(
+        1
+        for row in store.funnel_rows(session, None)
+        if row.stage in (Stage.IN_TRAINING, Stage.INTERNSHIP)
+    )
+    return [
+        Figure(
+            key="training.candidates", label="Kandidaten in een traject", value=everything.total
+        ),
+        Figure(
+            key="training.in_training", label="Kandidaten in opleiding of stage", value=in_training
+        ),
+        Figure(
+            key="training.dropouts_no_childcare",
+            label="Afhakers door gebrek aan eigen kinderopvang",
+            value=everything.dropouts[DropoutReason.OWN_CHILDCARE_MISSING],
+        ),
+        Figure(
+            key="training.graduates_this_year",
+            label="Afgestudeerden dit jaar",
+            value=store.graduated_in_year(session, today.year),
+        ),
+        Figure(key="training.graduates", label="Afgestudeerden", value=everything.graduates),
+        Figure(
+            key="training.employed_in_region",
+            label="Afgestudeerden aan het werk in de regio",
+            value=everything.employed_in_region,
+        ),
+    ]
+
+
+def funnel_csv(rows: list[tuple[str, Funnel]], stage_label, reason_label) -> str:
+    """One line per scope (a cohort, a year, all) and measure; Excel opens it as is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("Scope"), _("Measure"), _("Item"), _("Value")])
+    for scope, result in rows:
+        for stage in PIPELINE:
+            writer.writerow([scope, _("Reached"), stage_label(stage), result.reached[stage]])
+        for stage in PIPELINE[1:]:
+            value = result.conversion[stage]
+            writer.writerow(
+                [scope, _("Conversion (%)"), stage_label(stage), "" if value is None else value]
+            )
+        for reason in DropoutReason:
+            writer.writerow(
+                [scope, _("Dropped out"), reason_label(reason), result.dropouts[reason]]
+            )
+        writer.writerow([scope, _("Employed in the region"), "", result.employed_in_region])
+    return buffer.getvalue()
