@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from core import cli, errors, i18n, security, web
+from core import cli, errors, i18n, ratelimit, security, web
 from core.config import Settings
 from core.db import Database
 from core.identity import admin_views as identity_admin
@@ -57,6 +57,7 @@ def create_app(
     web.init_app(app)
     identity_web.init_app(app)
     errors.init_app(app)
+    ratelimit.init_app(app, settings.redis_url)
     app.register_blueprint(platform.blueprint)
     app.register_blueprint(dev.blueprint)
     app.register_blueprint(tenant_admin.blueprint)
@@ -68,6 +69,13 @@ def create_app(
     cli.init_app(app, registry)
 
     app.wsgi_app = TenantPathMiddleware(app.wsgi_app)
+    if settings.proxy_hops:
+        # Behind a reverse proxy the client's address and the host come from its headers;
+        # trust exactly as many hops as are deployed, or anyone could claim any address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -48,6 +48,8 @@ class Settings:
     smtp_password: str = ""
     dev_mail_dir: Path = PROJECT_ROOT / "var" / "mail"
     session_absolute_hours: int = 12
+    redis_url: str = ""
+    proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -83,6 +85,8 @@ class Settings:
             smtp_user=_env("SMTP_USER", ""),
             smtp_password=_env("SMTP_PASSWORD", ""),
             dev_mail_dir=Path(_env("DEV_MAIL_DIR", str(PROJECT_ROOT / "var" / "mail"))),
+            redis_url=_env("REDIS_URL", ""),
+            proxy_hops=int(_env("PROXY_HOPS", "0")),
         )
         settings.check()
         return settings

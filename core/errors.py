@@ -37,6 +37,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         ),
         405: (_("Not allowed"), _("This action is not possible on this page.")),
         413: (_("File too large"), _("The file you sent is larger than allowed.")),
+        429: (
+            _("Too many attempts"),
+            _("This was sent too often from your connection. Wait a minute and try again."),
+        ),
         500: (
             _("Something went wrong"),
             _(
@@ -75,7 +79,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         code = error.code or 500
-        return render_error(code)
+        body, status, *headers = render_error(code)
+        headers = dict(headers[0]) if headers else {}
+        if getattr(error, "retry_after", None):
+            headers["Retry-After"] = str(error.retry_after)
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -13,8 +13,11 @@ from core.identity.providers import find_provider, tenant_providers
 from core.identity.services import NoMembership, admit
 from core.identity.sessions import end_session, open_session
 from core.identity.web import forget_token, remember_token, rotate_session, session_token
+from core.ratelimit import rate_limited
 from core.web import db_session, safe_local_path, tenant_required
 
+# A person signs in a few times a minute at most; more is a script or a loop between two sites.
+SIGN_IN_STARTS_PER_MINUTE = 30
 blueprint = Blueprint("identity", __name__, template_folder="templates")
 PENDING_KEY = "sign_in_pending"
 
@@ -32,6 +35,7 @@ def sign_in():
 
 
 @blueprint.get("/aanmelden/<key>")
+@rate_limited("identity.sign_in_start", per_minute=SIGN_IN_STARTS_PER_MINUTE, methods=("GET",))
 def start(key: str):
     provider = find_provider(g.tenant, key)
     if provider is None:
