@@ -109,18 +109,24 @@ def load_demo_data(tenant, session, today: date | None = None) -> None:
     )
     session.add_all([past, upcoming])
     session.flush()
-    agendas = {
-        past: [
-            f"Kennismaking met de partners in {town}",
-            f"Overgang van kinderopvang naar school in {town}",
-            f"Boekstart en voorleesmomenten in {town}",
-        ],
-        upcoming: [
-            f"Sociale tarieven in de kinderopvang van {town}",
-            f"Luierbank {town}: stand van zaken",
-        ],
-    }
-    for meeting, items in agendas.items():
+    agendas = (
+        (
+            past,
+            [
+                f"Kennismaking met de partners in {town}",
+                f"Overgang van kinderopvang naar school in {town}",
+                f"Boekstart en voorleesmomenten in {town}",
+            ],
+        ),
+        (
+            upcoming,
+            [
+                f"Sociale tarieven in de kinderopvang van {town}",
+                f"Luierbank {town}: stand van zaken",
+            ],
+        ),
+    )
+    for meeting, items in agendas:
         for position, title in enumerate(items, start=1):
             session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title))
     for member, presence in (
