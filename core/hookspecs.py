@@ -133,6 +133,17 @@ def template_hook(name, context):
 
 
 @hookspec
+def privacy_notice(tenant):
+    """Return a :class:`~core.plugin_types.PrivacyNotice`: what this module keeps about people,
+    why, on which legal basis, for how long, who sees it and with whom it is shared.
+
+    The municipality's public privacy page (``/privacy``) lists one notice per enabled module, so
+    parents and partners know what they agree to before they register. Say it in plain words;
+    state the real retention (e.g. the tenant setting that drives anonymisation).
+    """
+
+
+@hookspec
 def demo_data(tenant, session):
     """Insert demonstration rows for ``tenant`` using ``session`` (already scoped to it).
 

@@ -93,6 +93,22 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class PrivacyNotice:
+    """What a module does with personal data, for the municipality's privacy page (GDPR art. 13).
+
+    Texts are shown as written: translate them when the hook is called (``gettext``).
+    """
+
+    module: str
+    purpose: str
+    data: tuple[str, ...]
+    legal_basis: str
+    retention: str
+    who_sees_it: tuple[str, ...] = ()
+    shared_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DomainEvent:
     name: str
     tenant_id: uuid.UUID

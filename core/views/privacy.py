@@ -16,14 +16,28 @@ from sqlmodel import select
 
 from core.identity.access import require_permission
 from core.identity.models import Membership, User
-from core.plugin_types import DataSubject
+from core.plugin_types import DataSubject, PrivacyNotice
 from core.rendering import render
 from core.subjects import erase_subject, export_subject
-from core.web import db_session, tenant_required
+from core.web import db_session, tenant_hooks, tenant_required
 
 blueprint = Blueprint("privacy", __name__)
 blueprint.before_request(tenant_required)
 MAX_EMAIL_LENGTH = 320
+
+
+# -- what the municipality tells everyone -----------------------------------------------------
+
+
+@blueprint.get("/privacy")
+def notice():
+    """The privacy statement: the municipality as controller, then every enabled module."""
+    notices = [
+        item
+        for item in tenant_hooks().privacy_notice(tenant=g.tenant)
+        if isinstance(item, PrivacyNotice)
+    ]
+    return render("privacy/notice.html", notices=sorted(notices, key=lambda item: item.module))
 
 
 # -- the person themselves -------------------------------------------------------------------

@@ -179,6 +179,16 @@ def monitoring_figures(tenant):
 
 
 @hookimpl
+def privacy_notice(tenant):
+    from plugins.ckg.privacy import privacy_notice as notice
+    from plugins.ckg.privacy import tenant_session
+    from plugins.ckg.store import ckg_settings
+
+    with tenant_session(tenant) as session:
+        return notice(ckg_settings(session)["retention_years"])
+
+
+@hookimpl
 def demo_data(tenant, session):
     from plugins.ckg.demo import load_demo_data
 

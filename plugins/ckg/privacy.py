@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context
+from flask_babel import gettext as _
 from sqlmodel import or_, select
 
 from core import audit
-from core.plugin_types import ConsentRecord, DataSubject
+from core.plugin_types import ConsentRecord, DataSubject, PrivacyNotice
 from core.request_context import current_actor
 from plugins.ckg import store
 from plugins.ckg.models import AccessLogEntry, Referral
@@ -203,3 +204,40 @@ def anonymise_closed(session, *, retention_years: int, now: datetime) -> int:
             actor="cli",
         )
     return len(due)
+
+
+def privacy_notice(retention_years: int) -> PrivacyNotice:
+    """What the ckg module tells families on the municipality's privacy page."""
+    return PrivacyNotice(
+        module=_("Referrals to a CKG"),
+        purpose=_(
+            "To refer a family to a Centre for Childcare and Family Support (CKG) and to follow "
+            "the referral up, including in a crisis."
+        ),
+        data=(
+            _("The family: names, birth dates or expected birth, and the parents' contact details"),
+            _("Why the family needs support, the help asked for and how urgent it is"),
+            _("Whether the family consented to the referral, or why it went ahead without"),
+            _("The steps of the referral and the CKG's notes"),
+            _("Who looked at the referral, and when"),
+        ),
+        legal_basis=_(
+            "The family's consent; without consent only when a child's safety requires it "
+            "(youth-care law), with the reason recorded."
+        ),
+        retention=_(
+            "A closed referral is anonymised after %(years)s years; who looked at it stays "
+            "recorded without the family's details.",
+            years=retention_years,
+        ),
+        who_sees_it=(
+            _("The CKG the family is referred to"),
+            _("The referrer: only the status and the CKG's message"),
+            _("The family itself, read-only"),
+        ),
+        shared_with=(
+            _(
+                "The local childcare counter, when it handed the family on: that the CKG received it"
+            ),
+        ),
+    )

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from core.hookspecs import hookimpl
 from core.models import AuditEntry
+from core.plugin_types import PrivacyNotice
 from tests.core import probe_plugin
 from tests.core.probe_plugin import ProbeFamily
 from tests.support.apps import probe_app, tenant_id
@@ -35,11 +36,23 @@ def erase_subject_data(tenant, subject, session):
     return len(families)
 
 
+def privacy_notice(tenant):
+    return PrivacyNotice(
+        module="Gezinnen",
+        purpose=f"Gezinnen van {tenant.name} opvolgen",
+        data=("Naam van het gezin",),
+        legal_basis="Toestemming",
+        retention="Twee jaar na het laatste contact",
+        who_sees_it=("De medewerkers van de proefmodule",),
+    )
+
+
 @pytest.fixture
 def app(sqlite_settings):
     app = probe_app(sqlite_settings)
     probe_plugin.export_subject_data = hookimpl(export_subject_data)
     probe_plugin.erase_subject_data = hookimpl(erase_subject_data)
+    probe_plugin.privacy_notice = hookimpl(privacy_notice)
     registry = app.extensions["opvangplein.plugins"]
     registry.manager.unregister(name="probe")
     registry.manager.register(probe_plugin, name="probe")
@@ -51,6 +64,7 @@ def app(sqlite_settings):
             session.add(ProbeFamily(name="someone-else@example.be"))
     yield app
     del probe_plugin.export_subject_data, probe_plugin.erase_subject_data
+    del probe_plugin.privacy_notice
 
 
 def _families(app, slug):
@@ -168,3 +182,21 @@ def test_the_command_line_exports_and_erases_per_tenant(app):
     assert "1 records" in erased.output
     assert _families(app, "brugge") == ["someone-else@example.be"]
     assert _families(app, "aalst") == ["an@example.be", "someone-else@example.be"]
+
+
+def test_the_privacy_page_is_public_and_lists_each_enabled_module(app):
+    page = app.test_client().get("/t/aalst/privacy")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Privacy bij Aalst" in text
+    assert "Gezinnen van Aalst opvolgen" in text and "Twee jaar na het laatste contact" in text
+    assert 'href="/t/aalst/privacy"' in text  # the footer links to it on every page
+    with app.extensions["opvangplein.db"].tenant_session(tenant_id(app, "brugge")) as session:
+        from core.tenancy import plugin_row
+
+        plugin_row(session, "probe").enabled = False
+    app.extensions["opvangplein.tenants"].forget()
+    brugge = app.test_client().get("/t/brugge/privacy").get_data(as_text=True)
+    assert "Gezinnen van Brugge" not in brugge
+    # The real ckg plugin (enabled in Brugge) states its retention from the tenant's setting.
+    assert "Doorverwijzingen naar een CKG" in brugge and "na 5 jaar geanonimiseerd" in brugge
