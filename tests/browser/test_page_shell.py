@@ -160,7 +160,9 @@ def test_the_browser_log_notices_csp_violations_and_script_errors(page: Page, br
     assert any("probe failure" in error for error in browser_log.page_errors)
 
 
-@pytest.mark.parametrize("path", [HOME, PLATFORM], ids=["tenant-home", "platform"])
+@pytest.mark.parametrize(
+    "path", [HOME, PLATFORM, "/t/aalst/privacy"], ids=["tenant-home", "platform", "privacy"]
+)
 def test_public_pages_have_no_serious_accessibility_violations(
     page: Page, axe_violations, browser_log, path
 ):
