@@ -1,4 +1,5 @@
-"""Demonstration rows: a few measures (with a start-up premium), two buildings, one agreement.
+"""Demonstration rows: a few measures (with a start-up premium), two buildings, one agreement, and
+two submitted applications (one with the premium granted) so planned places show elsewhere.
 
 Idempotent: each row is recognised by its title, address or company and added only when missing.
 Texts name the municipality: demo rows are then never identical across tenants, so the route probe
@@ -11,7 +12,17 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from plugins.starters.models import Building, CompanyAgreement, SupportMeasure
+from core.db import utcnow
+from plugins.starters.models import (
+    Application,
+    Building,
+    CompanyAgreement,
+    LicenceStep,
+    RequestedMeasure,
+    SupportMeasure,
+    TimelineEntry,
+)
+from plugins.starters.services import LICENCE_STEPS
 
 MEASURES = (
     {
@@ -101,3 +112,76 @@ def load_demo_data(tenant, session) -> None:
             )
         )
     session.flush()
+    _demo_applications(tenant, session, today)
+    session.flush()
+
+
+# Submitted applications (no user behind them): what the municipality is reviewing right now.
+APPLICATIONS = (
+    {
+        "applicant_name": "Demo: Kinderdagverblijf De Zonnebloem {gemeente}",
+        "facility_type": "groepsopvang",
+        "planned_places": 18,
+        "opens_in_days": 200,
+        "area": "Centrum",
+        "premium_granted": False,
+    },
+    {
+        "applicant_name": "Demo: Onthaalouder Lotte {gemeente}",
+        "facility_type": "gezinsopvang",
+        "planned_places": 8,
+        "opens_in_days": 90,
+        "area": "Dorp",
+        "premium_granted": True,
+    },
+)
+
+
+def _demo_applications(tenant, session, today: date) -> None:
+    premium = session.exec(
+        select(SupportMeasure).where(
+            SupportMeasure.title == f"Opstartpremie kinderopvang {tenant.name}"
+        )
+    ).first()
+    names = set(session.exec(select(Application.applicant_name)).all())
+    for template in APPLICATIONS:
+        name = template["applicant_name"].format(gemeente=tenant.name)
+        if name in names or premium is None:
+            continue
+        application = Application(
+            applicant_name=name,
+            applicant_email="",
+            status="decided" if template["premium_granted"] else "submitted",
+            facility_type=template["facility_type"],
+            planned_places=template["planned_places"],
+            target_opening=today + timedelta(days=template["opens_in_days"]),
+            area=template["area"],
+            declaration_accepted=True,
+            submitted_at=utcnow(),
+        )
+        session.add(application)
+        session.flush()
+        granted = template["premium_granted"]
+        session.add(
+            RequestedMeasure(
+                application_id=application.id,
+                measure_id=premium.id,
+                decision="approved" if granted else "pending",
+                amount_granted_eur=premium.amount_eur if granted else None,
+                decided_at=utcnow() if granted else None,
+                decided_by=f"Demo-medewerker {tenant.name}" if granted else "",
+            )
+        )
+        for step in LICENCE_STEPS:
+            session.add(LicenceStep(application_id=application.id, step=step))
+        session.add(TimelineEntry(application_id=application.id, action="submitted", actor=name))
+        if granted:
+            application.decided_at = utcnow()
+            session.add(
+                TimelineEntry(
+                    application_id=application.id,
+                    action="measure_approved",
+                    actor=f"Demo-medewerker {tenant.name}",
+                    detail=premium.title,
+                )
+            )

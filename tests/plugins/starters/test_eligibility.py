@@ -253,6 +253,8 @@ def test_staff_define_the_area_as_postcodes_and_place_names(app):
     assert (saved.area_places, saved.area_postcodes) == (["Zolder", "Heusden"], ["3550"])
     public = app.test_client().get("/t/aalst/starters/").get_data(as_text=True)
     assert "enkel in Zolder, Heusden of postcode 3550" in public
+    edit = staff.get(f"/t/aalst/starters/beheer/maatregelen/{saved.id}").get_data(as_text=True)
+    assert 'value="Zolder, Heusden"' in edit and 'value="3550"' in edit
 
 
 # -- the migration ----------------------------------------------------------------------------

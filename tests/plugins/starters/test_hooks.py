@@ -108,6 +108,12 @@ def test_demo_data_is_idempotent(app):
         assert any(m.kind == "premium" and m.amount_eur for m in measures)
         assert len(db.exec(select(Building)).all()) == 2
         assert len(db.exec(select(CompanyAgreement)).all()) == 1
+        assert len(db.exec(select(Application)).all()) == 2
+    # The demo applications give the training plugin planned places to forecast against.
+    assert sorted((p.facility_kind, p.places, p.status) for p in planned(app)) == [
+        ("gezinsopvang", 8, "approved"),
+        ("groepsopvang", 18, "planned"),
+    ]
 
 
 def test_monitoring_counts_applications_by_status_and_planned_places_by_quarter(app):
