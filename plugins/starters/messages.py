@@ -84,6 +84,9 @@ def rule_message(code: str) -> str:
         "already_decided": _("This measure was already decided."),
         "decision_required": _("Choose approve or refuse."),
         "reason_required": _("Give the reason for a refusal."),
+        "exception_reason_required": _(
+            "The project does not meet every condition of this measure: explain why you approve it."
+        ),
         "amount_required": _("Fill in the amount granted."),
         "opening_in_future": _("The opening date cannot be in the future."),
         "amount_too_high": _("The amount granted cannot exceed the premium in the catalogue."),

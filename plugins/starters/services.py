@@ -344,6 +344,10 @@ def decide(
     if decision == Decision.REFUSED and not reason.strip():
         raise RuleError("reason_required", "reason")
     measure = session.get(SupportMeasure, requested.measure_id)
+    # Approving what the project does not meet is an exception staff must explain.
+    exception = decision == Decision.APPROVED and measure and eligibility(measure, application)
+    if exception and not reason.strip():
+        raise RuleError("exception_reason_required", "reason")
     granted = None
     if decision == Decision.APPROVED and measure and measure.kind == MeasureKind.PREMIUM:
         if amount is None or amount <= 0:

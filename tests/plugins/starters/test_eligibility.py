@@ -302,3 +302,22 @@ def _id(database: str):
 
     value = uuid.uuid4()
     return value if database == "postgres" else value.hex
+
+
+def test_approving_a_measure_the_project_does_not_meet_needs_an_explanation(app):
+    fitting = add_measure(app, title="Coaching Centrum", kind="coaching", area_places=["Centrum"])
+    sofie = client_as(app, "sofie", ["starter"])
+    application_id = submitted_application(app, sofie, [fitting])
+    with tenant_db(app) as db:
+        db.get(SupportMeasure, fitting).area_places = ["Heusden"]
+        requested = db.exec(sa.select(RequestedMeasure)).scalars().one().id
+    staff = client_as(app, "els", ["staff:starters"])
+    url = f"/t/aalst/starters/aanvragen/{application_id}/maatregelen/{requested}/beslissing"
+    response = staff.post(url, data={"decision": "approved"})
+    assert response.status_code == 422
+    assert "leg uit waarom je ze goedkeurt" in response.get_data(as_text=True)
+    reason = "Het pand ligt op de grens met Heusden."
+    assert staff.post(url, data={"decision": "approved", "reason": reason}).status_code == 303
+    with tenant_db(app) as db:
+        row = db.get(RequestedMeasure, requested)
+    assert (row.decision, row.reason) == ("approved", reason)
