@@ -17,6 +17,8 @@ training_cli = AppGroup("training", help="Childcare worker training.")
 @training_cli.command("remind")
 def remind_command() -> None:
     """Queue one reminder per registration of an info session that starts within two days."""
+    from flask_babel import force_locale
+
     from plugins.training.notifications import send_reminders
 
     database = current_app.extensions["opvangplein.db"]
@@ -27,5 +29,7 @@ def remind_command() -> None:
         with database.tenant_session(tenant.id) as session:
             if "training" not in enabled_plugins(session):
                 continue
-            count = send_reminders(session, now=now, tenant_name=tenant.name)
+            # No request, so no reader's language: reminders go out in Dutch, the default.
+            with force_locale("nl"):
+                count = send_reminders(session, now=now, tenant_name=tenant.name)
         click.echo(f"{tenant.slug}: {count} reminders")

@@ -39,7 +39,7 @@ SCHEDULE_LABELS = {
     Schedule.DUAL: _l("Dual (learning and working)"),
 }
 SEAT_LABELS = {
-    "registered": _l("Registered"),
+    "registered": _l("Seat confirmed"),
     "waiting": _l("On the waiting list"),
     "cancelled": _l("Cancelled"),
 }

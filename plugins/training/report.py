@@ -70,7 +70,7 @@ def funnel_csv(rows: list[tuple[str, Funnel]], stage_label, reason_label) -> str
     """One line per scope (a cohort, a year, all) and measure; Excel opens it as is."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Scope"), _("Measure"), _("Item"), _("Value")])
+    writer.writerow([_("Scope"), _("Figure"), _("Item"), _("Value")])
     for scope, result in rows:
         for stage in PIPELINE:
             writer.writerow([scope, _("Reached"), stage_label(stage), result.reached[stage]])

@@ -637,10 +637,10 @@ def log_progress(candidate_id: uuid.UUID):
 @require_manager
 def assign_partner(candidate_id: uuid.UUID):
     """Staff hand a candidate of a municipal info session to a training partner."""
-    if not is_staff():
-        abort(403)
     session = db_session()
     found = _load(Candidate, candidate_id)
+    if not is_staff():
+        abort(403)
     partners = {o.id: o for o in _training_partners()}
     reader = FormReader(request.form)
     chosen = reader.identifier("partner", partners, _("Choose a training partner."))

@@ -75,7 +75,9 @@ def walk_to(stage: Stage, required_hours: int = 100) -> Candidate:
     for target in PIPELINE[1 : PIPELINE.index(stage) + 1]:
         if target == Stage.GRADUATED:
             candidate.internship_hours = required_hours
-        apply_step(candidate, progress(candidate, required_hours), complete_step(target), today=TODAY)
+        apply_step(
+            candidate, progress(candidate, required_hours), complete_step(target), today=TODAY
+        )
     return candidate
 
 
@@ -275,7 +277,5 @@ def test_hours_and_modules_are_logged_only_in_training_within_limits():
     assert not check_progress(Stage.IN_TRAINING, hours=8, modules=1, modules_left=4)
     assert not check_progress(Stage.INTERNSHIP, hours=38, modules=0, modules_left=0)
     assert set(check_progress(Stage.IN_TRAINING, hours=401, modules=0, modules_left=4)) == {"hours"}
-    assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=5, modules_left=4)) == {
-        "modules"
-    }
+    assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=5, modules_left=4)) == {"modules"}
     assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=0, modules_left=4)) == {"hours"}

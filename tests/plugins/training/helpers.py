@@ -1,0 +1,108 @@
+"""Small helpers the training tests share: registering, moving and reading candidates."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from datetime import date
+
+from sqlmodel import select
+
+from core.web import db_session
+from plugins.training import store
+from plugins.training.models import Candidate, TimelineEntry
+from plugins.training.services import PIPELINE, Stage, Step
+from tests.plugins.training.conftest import registration_form
+from tests.support.apps import tenant_id
+
+
+def register(client, session_id, tenant: str = "aalst", **changes):
+    return client.post(
+        f"/t/{tenant}/opleiding/inschrijven", data=registration_form(session_id, **changes)
+    )
+
+
+def token_of(response) -> str:
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def candidate_by_email(app, email: str, tenant: str = "aalst") -> Candidate:
+    with app.extensions["opvangplein.db"].session(tenant_id(app, tenant)) as db:
+        return db.exec(select(Candidate).where(Candidate.email == email)).one()
+
+
+def stored(app, candidate_id, tenant: str = "aalst") -> Candidate | None:
+    with app.extensions["opvangplein.db"].session(tenant_id(app, tenant)) as db:
+        return db.get(Candidate, candidate_id)
+
+
+def timeline(app, candidate_id, tenant: str = "aalst") -> list[TimelineEntry]:
+    with app.extensions["opvangplein.db"].session(tenant_id(app, tenant)) as db:
+        return store.timeline(db, candidate_id)
+
+
+def step(client, candidate_id, target: str, tenant: str = "aalst", **fields):
+    return client.post(
+        f"/t/{tenant}/opleiding/kandidaten/{candidate_id}/stap", data={"target": target, **fields}
+    )
+
+
+def make_candidate(
+    world,
+    organisation_slug: str | None,
+    *,
+    stage: Stage = Stage.INTERESTED,
+    cohort=None,
+    tenant: str = "aalst",
+    given_name: str = "Lotte",
+    family_name: str = "Peeters",
+    hours: int = 0,
+) -> uuid.UUID:
+    """A candidate walked to ``stage`` through the real rules (cohort for enrolment)."""
+    org_id = world.organisation_id(organisation_slug) if organisation_slug else None
+    with world.session(tenant) as db:
+        candidate = Candidate(
+            organisation_id=org_id,
+            given_name=given_name,
+            family_name=family_name,
+            email=f"{given_name}.{family_name}@example.be".lower(),
+            interest="kinderbegeleider",
+            stage=Stage.INTERESTED,
+            furthest_stage=Stage.INTERESTED,
+        )
+        db.add(candidate)
+        db.flush()
+        for target in PIPELINE[1 : PIPELINE.index(stage) + 1]:
+            if target == Stage.GRADUATED:
+                candidate.internship_hours = max(hours, cohort.required_internship_hours)
+            store.move(
+                db,
+                candidate,
+                Step(
+                    target=target,
+                    intake_outcome="suitable",
+                    cohort_id=cohort.id if cohort and target == Stage.ENROLLED else None,
+                    placement_name="Kinderdagverblijf Zonnetje",
+                    employer="Kinderopvang De Vlinder",
+                    employed_in_region=True,
+                ),
+                actor="test",
+                today=date(2026, 11, 25),
+            )
+        candidate.internship_hours = max(candidate.internship_hours, hours)
+        db.add(candidate)
+        return candidate.id
+
+
+@contextmanager
+def request_at(world, tenant: str, user=None):
+    """A request context at ``tenant`` (hooks and events run inside one in the app)."""
+    with world.app.test_request_context(
+        f"/t/{tenant}/", environ_overrides={"opvangplein.tenant_slug": tenant}
+    ):
+        world.app.preprocess_request()
+        from flask import g
+
+        g.user = user
+        yield db_session()
