@@ -46,11 +46,14 @@ def test_production_refuses_to_start_without_an_upload_directory():
         uploads.configure(flask_app(OPVANGPLEIN_ENV="production"), environ={})
 
 
-def test_production_uses_the_directory_from_the_environment(tmp_path):
+def test_production_uses_the_directory_from_the_environment_and_warns_without_a_scanner(
+    tmp_path, caplog
+):
     app = flask_app(OPVANGPLEIN_ENV="production")
     settings = uploads.configure(app, environ={"OPVANGPLEIN_STARTERS_UPLOAD_DIR": str(tmp_path)})
     assert settings.root == tmp_path
     assert app.extensions[uploads.EXTENSION_KEY] is settings
+    assert "no virus scanner configured" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -70,6 +73,12 @@ def test_a_relative_directory_is_refused():
 def test_the_app_fails_at_start_up_not_at_the_first_upload(sqlite_settings):
     with pytest.raises(ConfigurationError, match="absolute"):
         make_app(sqlite_settings, STARTERS_UPLOAD_DIR="relatief/pad")
+
+
+def test_a_production_app_without_an_upload_directory_does_not_start(sqlite_settings, monkeypatch):
+    monkeypatch.delenv("OPVANGPLEIN_STARTERS_UPLOAD_DIR", raising=False)
+    with pytest.raises(ConfigurationError, match="Refusing to start in production"):
+        make_app(sqlite_settings, OPVANGPLEIN_ENV="production")
 
 
 def test_files_are_kept_per_tenant_below_the_root(app, upload_dir):
