@@ -92,7 +92,7 @@ def test_family_details_are_refused_until_consent_is_recorded(world):
         data={"family_details": "Mama Nadia, drie kinderen"},
     )
     assert response.status_code == 422
-    assert "toestemming" in response.get_data(as_text=True).lower()
+    assert "pas worden vastgelegd als de toestemming" in response.get_data(as_text=True)
     with world.db() as db:
         assert db.exec(select(CaseConsultation)).one().family_details == ""
 

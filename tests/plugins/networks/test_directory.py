@@ -152,4 +152,4 @@ def test_a_municipality_can_keep_its_social_map_for_signed_in_partners(world):
 def test_another_tenants_services_never_show(world):
     _fill(world)
     text = world.app.test_client().get("/t/brugge/netwerken/sociale-kaart").get_data(as_text=True)
-    assert "Huiswerkklas" not in text and "Opvoedingsondersteuning" not in text
+    assert "Huiswerkklas" not in text and "Opvoedingsondersteuning aan huis" not in text
