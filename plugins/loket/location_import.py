@@ -33,7 +33,8 @@ HEADERS = {
     "capacity": ("capacity", "capaciteit", "aantal plaatsen"),
     "area": ("area", "deelgemeente", "gebied"),
 }
-MAX_ROWS = 5000
+# Opgroeien's whole Flemish list fits; the rows are applied in chunks, never all at once.
+MAX_ROWS = 20000
 CHUNK_SIZE = 200
 
 

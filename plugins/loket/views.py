@@ -885,7 +885,10 @@ def _import_message(code: str) -> str:
     words = {
         "empty": _("The file is empty."),
         "missing_columns": _("Columns missing: %(columns)s.", columns=detail),
-        "too_many_rows": _("Only the first 5000 rows are read."),
+        "too_many_rows": _(
+            "The file has more than %(count)d rows: split it and import the parts one by one.",
+            count=location_import.MAX_ROWS,
+        ),
         "name_missing": _("The name is missing."),
         "postcode_invalid": _("The postcode must have four digits."),
         "kind_unknown": _("The type must be group childcare, childminder or out-of-school care."),
