@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
 
+import pytest
 from sqlmodel import select
 
 from plugins.loket.location_import import (
@@ -13,7 +15,8 @@ from plugins.loket.location_import import (
     start_import,
 )
 from plugins.loket.models import Location, LocationCapacity, LocationImport
-from tests.plugins.loket.conftest import tenant_db
+from tests.plugins.loket.conftest import LOKET_TENANTS, tenant_db
+from tests.support.apps import probe_app
 from tests.support.auth import signed_in_as
 
 OPGROEIEN_CSV = (
@@ -223,3 +226,31 @@ def test_another_tenant_cannot_step_an_import(app):
     signed_in_as(client, app, "brugge", "loket-brugge", ["staff:loket"])
     assert client.post(f"/t/brugge/loket/locaties/import/{record_id}").status_code == 404
     assert client.get(f"/t/brugge/loket/locaties/import/{record_id}").status_code == 404
+
+
+@pytest.mark.postgres
+def test_two_tabs_stepping_at_the_same_moment_apply_one_chunk_on_postgres(postgres_settings):
+    app = probe_app(postgres_settings, tenants=LOKET_TENANTS)
+    with tenant_db(app) as db:
+        record_id = start_import(
+            db, read_locations(db, large_csv(rows=300, broken=())), file_name="", actor="t"
+        ).id
+    barrier = threading.Barrier(2)
+    applied: list[int] = []
+
+    def step():
+        with tenant_db(app) as db:
+            record = db.get(LocationImport, record_id)  # both tabs read "0 applied"
+            barrier.wait(timeout=10)
+            applied.append(apply_next_chunk(db, record))
+
+    threads = [threading.Thread(target=step) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(applied) == [0, 200]
+    with tenant_db(app) as db:
+        record = db.get(LocationImport, record_id)
+        assert (record.applied, record.created) == (200, 200)
+        assert len(db.exec(select(Location.id)).all()) == 200
