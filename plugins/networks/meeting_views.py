@@ -165,7 +165,7 @@ def minutes(meeting_id: uuid.UUID):
     try:
         check_minutes(body)
     except RuleError as error:
-        return _meeting_page(meeting_id, {"minutes": body}, messages(error.errors), 422)
+        return _meeting_page(meeting_id, {"minutes-text": body}, messages(error.errors), 422)
     meeting.minutes = body
     session.add(meeting)
     audit.record(

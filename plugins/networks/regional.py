@@ -179,7 +179,7 @@ def accept(
     if partnership.partner_tenant_id != tenant_id:
         raise NotShared(partnership.id)
     if partnership.withdrawn_at is not None or partnership.owner_agreed_at is None:
-        raise RuleError({"accept": _l("This invitation was withdrawn.")})
+        raise RuleError({"counterpart": _l("This invitation was withdrawn.")})
     if own_network is None or own_network.kind != NetworkKind.REGIONAL:
         raise RuleError(
             {"counterpart": _l("Choose one of your own regional cooperation networks.")}

@@ -99,7 +99,9 @@ def accept(partnership_id: uuid.UUID):
         )
     except RuleError as error:
         session.rollback()
-        return _admin_page({}, messages(error.errors), 422)
+        # One accept form per invitation: the message goes to this invitation's field.
+        errors = {f"{key}-{partnership_id}": message for key, message in error.errors.items()}
+        return _admin_page({}, messages(errors), 422)
     session.commit()
     return redirect(url_for("networks.regional_admin"), code=303)
 

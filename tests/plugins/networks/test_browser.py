@@ -1,0 +1,123 @@
+"""In Chromium: a coordinator plans a meeting with an agenda, a member adds an action, a parent
+finds a service on the social map; axe-core finds no serious or critical violation."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.identity.sessions import open_session
+from core.identity.web import AUTH_KEY
+from tests.plugins.networks.conftest import build_world, networks_app
+from tests.support.apps import tenant_id
+from tests.support.auth import make_user
+from tests.support.browser import BrowserLog, serve
+
+pytestmark = pytest.mark.browser
+SERIOUS = {"serious", "critical"}
+
+
+def _cookie(server, user, slug: str = "aalst") -> dict:
+    """The session cookie a completed sign-in leaves (sign-in itself is tested by the core)."""
+    app = server.app
+    tenant = tenant_id(app, slug)
+    with app.extensions["opvangplein.db"].tenant_session(tenant) as db:
+        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
+    serializer = app.session_interface.get_signing_serializer(app)
+    return {
+        "name": app.config["SESSION_COOKIE_NAME"],
+        "value": serializer.dumps({AUTH_KEY: {str(tenant): token}}),
+        "url": server.url,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+
+
+def _page_for(browser, server, log: BrowserLog, user=None) -> Page:
+    context = browser.new_context(base_url=server.url, locale="nl-BE")
+    context.set_default_timeout(5_000)
+    if user is not None:
+        context.add_cookies([_cookie(server, user)])
+    page = context.new_page()
+    log.watch(page)
+    return page
+
+
+def _assert_accessible(page: Page, axe_violations) -> None:
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in axe_violations(page)
+        if v["impact"] in SERIOUS
+    ]
+    assert serious == [], f"{page.url}: {serious}"
+
+
+def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
+    browser, sqlite_settings, axe_violations
+):
+    app = networks_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True})
+    world = build_world(app)
+    els, sara = make_user(app, "els"), make_user(app, "sara")
+    log = BrowserLog()
+    with serve(app) as server:
+        coordinator = _page_for(browser, server, log, els)
+        coordinator.goto("/t/aalst/netwerken/")
+        _assert_accessible(coordinator, axe_violations)
+        coordinator.get_by_role("link", name="Huis van het Kind Aalst").click()
+        _assert_accessible(coordinator, axe_violations)
+        coordinator.get_by_role("link", name="Een overleg plannen").click()
+        coordinator.get_by_role("button", name="Overleg plannen").click()
+        expect(coordinator.locator("#error-summary")).to_be_visible()
+        _assert_accessible(coordinator, axe_violations)
+        coordinator.fill("#held_on", "2026-12-03")
+        coordinator.fill("#place", "Gemeentehuis Aalst, raadzaal")
+        coordinator.fill("#agenda", "Welkom nieuwe partners\nSociale tarieven kinderopvang")
+        coordinator.get_by_role("button", name="Overleg plannen").click()
+        expect(coordinator.locator(".meeting-agenda li")).to_have_text(
+            ["Welkom nieuwe partners", "Sociale tarieven kinderopvang"]
+        )
+        coordinator.fill("#minutes-text", "**Afspraak**: de school volgt de wenmomenten op.")
+        coordinator.get_by_role("button", name="Verslag bewaren").click()
+        expect(coordinator.locator(".meeting-minutes strong")).to_have_text("Afspraak")
+        meeting_url = coordinator.url.split("#")[0]
+        _assert_accessible(coordinator, axe_violations)
+
+        member = _page_for(browser, server, log, sara)
+        member.goto(meeting_url)
+        expect(member.locator(".meeting-minutes")).to_contain_text("wenmomenten")
+        expect(member.locator("#minutes-text")).to_have_count(0)  # members read, coordinators write
+        member.fill("#action-title", "Wenmomenten voor nieuwe kleuters plannen")
+        member.select_option("#action-owner", label="School De Klimop")
+        member.fill("#action-due_on", "2026-12-20")
+        member.get_by_role("button", name="Actie toevoegen").click()
+        expect(member.locator(".meeting-actions tbody")).to_contain_text(
+            "Wenmomenten voor nieuwe kleuters plannen"
+        )
+        _assert_accessible(member, axe_violations)
+
+        member.goto("/t/aalst/netwerken/sociale-kaart/nieuw")
+        member.fill("#service-name", "Huiswerkklas De Klimop")
+        member.fill("#service-target_group", "Kinderen van 6 tot 12 jaar")
+        member.select_option("#service-category", "education")
+        member.check("#language-fr")
+        member.check("#cost-free")
+        member.check("#service-public")
+        _assert_accessible(member, axe_violations)
+        member.get_by_role("button", name="Dienst bewaren").click()
+        expect(member.locator("#results")).to_contain_text("Huiswerkklas De Klimop")
+
+        parent = _page_for(browser, server, log)
+        parent.goto("/t/aalst/netwerken/sociale-kaart")
+        _assert_accessible(parent, axe_violations)
+        parent.fill("#q", "huiswerk")
+        parent.get_by_role("button", name="Zoeken").click()
+        expect(parent.locator("#results h3")).to_have_text(["Huiswerkklas De Klimop"])
+        parent.select_option("#language", "fr")  # htmx narrows the results in place
+        expect(parent.locator("#results h3")).to_have_text(["Huiswerkklas De Klimop"])
+        parent.select_option("#language", "ar")
+        expect(parent.locator("#results h3")).to_have_count(0)
+        _assert_accessible(parent, axe_violations)
+        for page in (coordinator, member, parent):
+            page.context.close()
+    log.assert_clean()
+    assert world.network_id
