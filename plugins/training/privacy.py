@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core.plugin_types import DataSubject
-from plugins.training import store
-from plugins.training.models import Candidate, CourseSignup, InfoRegistration
+from plugins.training import notifications, store
+from plugins.training.models import Candidate, Course, CourseSignup, InfoRegistration, InfoSession
 
 ERASED = "(gewist)"
 
@@ -78,14 +78,29 @@ def erase_subject(session, subject: DataSubject) -> int:
             select(InfoRegistration).where(InfoRegistration.candidate_id == candidate.id)
         ):
             if registration.status != "cancelled":
-                store.cancel_registration(session, registration)
+                promoted = store.cancel_registration(session, registration)
+                if promoted is not None:
+                    _tell_promoted(session, registration, promoted)
         rows += 1
     for signup in _rows(session, CourseSignup, subject):
         if signup.status != "cancelled":
-            store.cancel_signup(session, signup)
+            promoted = store.cancel_signup(session, signup)
+            if promoted is not None:
+                notifications.course_seat_freed(
+                    session, session.get(Course, signup.course_id), promoted
+                )
         signup.given_name, signup.family_name, signup.email = ERASED, "", ""
         signup.user_id = None
         session.add(signup)
         rows += 1
     session.flush()
     return rows
+
+
+def _tell_promoted(session, cancelled: InfoRegistration, promoted: InfoRegistration) -> None:
+    """The person who moves up hears it (without a link: no request here to build one)."""
+    notifications.seat_freed(
+        session,
+        session.get(InfoSession, cancelled.info_session_id),
+        session.get(Candidate, promoted.candidate_id),
+    )
