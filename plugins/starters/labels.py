@@ -72,6 +72,9 @@ TIMELINE_ACTIONS = {
     "building_interest": _l("Interest in a building"),
     "building_outcome": _l("Building match recorded"),
     "opened": _l("The facility opened"),
+    "measures_chosen": _l("Support chosen"),
+    "document_removed": _l("Document removed"),
+    "starter_notified": _l("E-mail sent to the starter"),
 }
 APPLICANT_KINDS = {"person": _l("A person"), "organisation": _l("An organisation")}
 

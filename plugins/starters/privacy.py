@@ -125,6 +125,15 @@ def erase_subject(session, subject: DataSubject) -> int:
                     )
                     .values(actor="")
                 )
+            # File names often carry the starter's name; the files themselves are gone.
+            session.execute(
+                sa.update(TimelineEntry)
+                .where(
+                    TimelineEntry.application_id == application.id,
+                    TimelineEntry.action.in_(("document_added", "document_removed")),
+                )
+                .values(detail="")
+            )
             application.applicant_user_id = None
             application.applicant_name = ""
             application.applicant_email = ""

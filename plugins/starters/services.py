@@ -189,10 +189,14 @@ def documents_of(session, application: Application) -> list[ApplicationDocument]
 
 
 def set_requested_measures(
-    session, application: Application, measure_ids: list[uuid.UUID], today: date
+    session, application: Application, measure_ids: list[uuid.UUID], today: date, *, actor: str
 ) -> None:
-    """Replace the measures asked for; each must be open and fit the project."""
+    """Replace the measures asked for; each must be open and fit the project.
+
+    A change of choice goes on the timeline with the titles chosen.
+    """
     chosen = []
+    titles = []
     for measure_id in dict.fromkeys(measure_ids):
         measure = session.get(SupportMeasure, measure_id)
         if measure is None or not is_open(measure, today):
@@ -201,9 +205,12 @@ def set_requested_measures(
         if unmet:
             raise NotEligible(measure, unmet)
         chosen.append(measure.id)
+        titles.append(measure.title)
     if not chosen:
         raise RuleError("no_measures", "measures")
     current = {row.measure_id: row for row in requested_measures(session, application)}
+    if set(current) != set(chosen):
+        add_timeline(session, application, "measures_chosen", actor, ", ".join(titles))
     for measure_id, row in current.items():
         if measure_id not in chosen:
             session.delete(row)

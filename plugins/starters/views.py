@@ -286,7 +286,7 @@ def step(application_id: uuid.UUID, step: str):
     elif step == "measures":
         try:
             services.set_requested_measures(
-                session, application, parse_measure_ids(raw), date.today()
+                session, application, parse_measure_ids(raw), date.today(), actor=actor_name()
             )
         except RuleError as error:
             session.rollback()
@@ -378,10 +378,9 @@ def upload_document(application_id: uuid.UUID):
         uploaded_by=actor_name(),
     )
     session.add(document)
-    if application.status != ApplicationStatus.DRAFT:
-        services.add_timeline(
-            session, application, "document_added", actor_name(), stored.original_name
-        )
+    services.add_timeline(
+        session, application, "document_added", actor_name(), stored.original_name
+    )
     session.commit()
     flash(_("The document %(name)s was added.", name=stored.original_name))
     if application.status == ApplicationStatus.DRAFT:
@@ -403,6 +402,9 @@ def delete_document(application_id: uuid.UUID, document_id: uuid.UUID):
         abort(409)  # a submitted document is part of the file staff review
     uploads.remove(uploads.upload_root(), g.tenant.id, application.id, document.stored_name)
     session.delete(document)
+    services.add_timeline(
+        session, application, "document_removed", actor_name(), document.original_name
+    )
     session.commit()
     return redirect(url_for("starters.step", application_id=application.id, step="documents"), 303)
 
@@ -521,6 +523,8 @@ def _notify_applicant(application: Application, subject: str, body: str, purpose
         purpose=purpose,
         language="nl",
     )
+    # The address stays off the timeline: it is erased with the starter, the timeline is kept.
+    services.add_timeline(db_session(), application, "starter_notified", actor_name(), subject)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/vragen")

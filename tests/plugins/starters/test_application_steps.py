@@ -132,6 +132,8 @@ def test_submitting_needs_the_declaration_and_every_step(app):
     assert 'href="#step-project"' in response.get_data(as_text=True)
     client.post(step_url(application_id, "project"), data=project_form())
     client.post(step_url(application_id, "measures"), data={"measures": [str(measure)]})
+    # Choosing the same measures again is no new step in the timeline.
+    client.post(step_url(application_id, "measures"), data={"measures": [str(measure)]})
     response = client.post(step_url(application_id, "declaration"), data={"action": "submit"})
     assert response.status_code == 422
     assert 'href="#declaration"' in response.get_data(as_text=True)
@@ -143,8 +145,9 @@ def test_submitting_needs_the_declaration_and_every_step(app):
     assert saved.status == "submitted" and saved.submitted_at is not None
     with tenant_db(app) as db:
         assert len(db.exec(select(LicenceStep)).all()) == 11
-        actions = [entry.action for entry in db.exec(select(TimelineEntry))]
-    assert actions == ["created", "submitted"]
+        entries = db.exec(select(TimelineEntry).order_by(TimelineEntry.at)).all()
+    assert [entry.action for entry in entries] == ["created", "measures_chosen", "submitted"]
+    assert entries[1].detail == "Opstartpremie kinderopvang"
     # A submitted application is no longer edited through the steps.
     again = client.post(step_url(application_id, "project"), data=project_form(area="Elders"))
     assert again.status_code == 302

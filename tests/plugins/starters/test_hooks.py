@@ -19,6 +19,7 @@ from plugins.starters.models import (
     CompanyAgreement,
     RequestedMeasure,
     SupportMeasure,
+    TimelineEntry,
 )
 from tests.plugins.starters.conftest import (
     add_measure,
@@ -163,6 +164,10 @@ def test_a_starter_exports_and_erases_their_data(app, upload_dir):
         assert kept is not None and kept.applicant_email == "" and kept.applicant_name == ""
         assert kept.applicant_user_id is None
         assert db.exec(select(ApplicationDocument)).all() == []
+        history = db.exec(select(TimelineEntry)).all()
+    assert "document_added" in {entry.action for entry in history}
+    assert not any("ondernemingsplan" in entry.detail for entry in history)
+    assert not any(entry.actor == "Sofie Starter" for entry in history)
     assert not any(path.is_file() for path in upload_dir.rglob("*"))
 
 

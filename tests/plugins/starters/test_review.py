@@ -126,7 +126,12 @@ def test_each_measure_is_approved_or_refused_with_reason_and_amount(app):
     assert decided[premium].amount_granted_eur == 4000
     assert decided[coaching].reason == "Geen coaches vrij dit jaar."
     assert stored(app, application_id).status == "decided"
-    assert timeline(app, application_id)[-3:] == ["measure_approved", "measure_refused", "decided"]
+    assert timeline(app, application_id)[-4:] == [
+        "measure_approved",
+        "measure_refused",
+        "decided",
+        "starter_notified",  # the decision mail
+    ]
     with tenant_db(app) as db:
         [mail] = db.exec(select(OutboxMessage).where(OutboxMessage.purpose == "starters.decided"))
     assert mail.to_address == "sofie@example.be" and str(application_id) in mail.body
@@ -192,7 +197,11 @@ def test_a_starter_sees_a_waiting_question_in_their_list_until_answered(app):
         data={"answer": "Dat aan de Markt."},
     )
     assert notice not in sofie.get("/t/aalst/starters/aanvragen").get_data(as_text=True)
-    assert timeline(app, application_id)[-2:] == ["information_requested", "information_given"]
+    assert timeline(app, application_id)[-3:] == [
+        "information_requested",
+        "starter_notified",
+        "information_given",
+    ]
 
 
 def test_premium_conditions_show_loket_participation_once_a_location_is_linked(app):
