@@ -220,6 +220,8 @@ def _step_page(application: Application, step: str, raw: dict, errors: dict, sta
             required_documents=required,
             missing_documents=services.missing_documents(session, application),
             today=today.isoformat(),
+            # The place names open measures use, offered while typing so a name matches exactly.
+            known_places=sorted({place for m in measures for place in m.area_places}),
         ),
         status,
     )

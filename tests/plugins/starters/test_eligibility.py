@@ -321,3 +321,13 @@ def test_approving_a_measure_the_project_does_not_meet_needs_an_explanation(app)
     with tenant_db(app) as db:
         row = db.get(RequestedMeasure, requested)
     assert (row.decision, row.reason) == ("approved", reason)
+
+
+def test_the_project_step_suggests_the_place_names_open_measures_use(app):
+    add_measure(app, title="Opstartpremie Zolder", **ZOLDER_OR_HEUSDEN)
+    add_measure(app, title="Gesloten", area_places=["Koersel"], published=False)
+    client = client_as(app, "sofie", ["starter"])
+    page = client.get(step_url(start(client), "project")).get_data(as_text=True)
+    assert 'list="area-suggestions"' in page
+    assert '<option value="Heusden"></option><option value="Zolder"></option>' in page
+    assert "Koersel" not in page
