@@ -114,6 +114,11 @@ def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[s
         "places_invalid": _("Enter a number of places from 1 to 99."),
         "age_group_invalid": _("Choose an age group."),
         "reason_invalid": _("Choose a reason."),
+        "tariff_invalid": _("Choose a tariff."),
+        "opening_days_required": _("Choose at least one opening day."),
+        "day_parts_required": _("Choose at least one day part."),
+        "area_too_long": _("Keep the area under 100 characters."),
+        "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
     }
     return {field: words.get(code, code) for field, code in codes.items()}
 
@@ -149,6 +154,10 @@ def labels() -> dict[str, dict[str, str]]:
             "groepsopvang": _("Group childcare"),
             "gezinsopvang": _("Childminder"),
             "buitenschoolse_opvang": _("Out-of-school care"),
+        },
+        "tariff": {
+            "income_related": _("Income-related price"),
+            "free_price": _("Free price"),
         },
         "age_group": {
             "baby": _("Baby (under 18 months)"),

@@ -106,6 +106,22 @@ def proposal_answered(
         _to_parent(session, request, "loket.proposal_answered", subject, body)
 
 
+def proof_requested(session, request: ChildcareRequest) -> None:
+    with force_locale(_language(request)):
+        _to_parent(
+            session,
+            request,
+            "loket.proof_requested",
+            _("Proof for the request for %(child)s", child=request.child_first_name),
+            _(
+                "The local childcare counter asks you for proof of the family situation you "
+                "declared for %(child)s (for example a work certificate or an income statement). "
+                "Send it by reply or bring it to the counter.",
+                child=request.child_first_name,
+            ),
+        )
+
+
 def proposal_expired(session, request: ChildcareRequest, location: Location) -> None:
     with force_locale(_language(request)):
         _to_parent(

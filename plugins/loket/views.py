@@ -474,6 +474,24 @@ def mark_proof_checked(request_id: uuid.UUID):
     return redirect(url_for("loket.request_detail", request_id=row.id))
 
 
+@blueprint.post("/aanvragen/<uuid:request_id>/bewijs-vragen")
+@require_permission("loket.manage")
+def ask_for_proof(request_id: uuid.UUID):
+    """The parent declared the family situation; staff ask for the proof by e-mail."""
+    session = db_session()
+    row = _own_request(request_id)
+    if not row.parent_email:
+        flash(_("There is no e-mail address to ask for proof: call the parent."))
+        return redirect(url_for("loket.request_detail", request_id=row.id))
+    notifications.proof_requested(session, row)
+    audit.record(
+        session, action="loket.proof_requested", object_type="loket_request", object_id=row.id
+    )
+    session.commit()
+    flash(_("The parent was asked for proof by e-mail."))
+    return redirect(url_for("loket.request_detail", request_id=row.id))
+
+
 @blueprint.post("/aanvragen/<uuid:request_id>/noodopvang")
 @require_permission("loket.manage")
 def emergency_place(request_id: uuid.UUID):
@@ -1017,3 +1035,7 @@ def cancel_registration(registration_id: uuid.UUID):
     session.commit()
     flash(_("The registration was cancelled."))
     return redirect(url_for("loket.info_sessions_page"))
+
+
+# The location details pages live in their own module on this blueprint.
+from plugins.loket import location_views  # noqa: E402,F401
