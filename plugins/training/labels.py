@@ -42,6 +42,7 @@ SEAT_LABELS = {
     "registered": _l("Seat confirmed"),
     "waiting": _l("On the waiting list"),
     "cancelled": _l("Cancelled"),
+    "added": _l("Added by a training partner"),
 }
 TIMELINE_LABELS = {
     "stage": _l("Stage"),

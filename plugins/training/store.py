@@ -216,6 +216,29 @@ def find_candidate(session, email: str, organisation_id: uuid.UUID | None) -> Ca
     ).first()
 
 
+def add_candidate(
+    session, person: Registrant, *, organisation_id: uuid.UUID | None, actor: str
+) -> Candidate:
+    """A candidate a partner met elsewhere (a VDAB counsellor, a school's open day)."""
+    candidate = Candidate(
+        organisation_id=organisation_id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        email=person.email.strip().lower(),
+        phone=person.phone,
+        interest=person.interest,
+        contact_consent=person.contact_consent,
+        stage=Stage.INTERESTED,
+        furthest_stage=Stage.INTERESTED,
+        source="partner",
+    )
+    session.add(candidate)
+    session.flush()
+    add_timeline(session, candidate, actor=actor, kind="registration", detail="added")
+    session.flush()
+    return candidate
+
+
 def candidates_of_citizen(session, user_id: uuid.UUID, email: str) -> list[Candidate]:
     conditions = [Candidate.user_id == user_id]
     if email:

@@ -448,20 +448,52 @@ def _card_actions(candidate: Candidate, cohort: Cohort) -> list[Stage]:
 # -- candidates ----------------------------------------------------------------------------------
 
 
-@blueprint.get("/kandidaten")
+@blueprint.route("/kandidaten", methods=["GET", "POST"])
 @require_manager
 def candidates():
+    """The list, and adding a candidate a partner met elsewhere (e.g. a VDAB counsellor)."""
+    session = db_session()
+    raw, errors, status = {}, {}, 200
+    if request.method == "POST":
+        reader = FormReader(request.form)
+        organisation_id = _chosen_organisation(reader)
+        person = reader.person()
+        phone = reader.phone("phone")
+        interest = reader.choice("interest", list(Qualification), _("Choose the qualification."))
+        if not reader.errors and store.find_candidate(session, person["email"], organisation_id):
+            reader.errors["email"] = _("A candidate with this e-mail address exists already.")
+        if not reader.errors:
+            found = store.add_candidate(
+                session,
+                store.Registrant(
+                    **person,
+                    phone=phone,
+                    interest=interest,
+                    contact_consent=reader.flag("contact_consent"),
+                ),
+                organisation_id=organisation_id,
+                actor=actor(),
+            )
+            session.commit()
+            return redirect(url_for("training.candidate", candidate_id=found.id), 303)
+        raw, errors, status = reader.raw(), reader.errors, 422
     stage = request.args.get("fase", "")
     if stage and stage not in set(Stage):
         stage = ""
-    session = db_session()
     visible = visible_organisations()
-    return render(
-        "training/candidates.html",
-        candidates=store.candidates(session, visible, stage=stage or None),
-        stage=stage,
-        all_stages=[*PIPELINE, Stage.DROPPED_OUT],
-        cohort_names={c.id: c.name for c in store.cohorts(session, visible)},
+    return (
+        render(
+            "training/candidates.html",
+            candidates=store.candidates(session, visible, stage=stage or None),
+            stage=stage,
+            all_stages=[*PIPELINE, Stage.DROPPED_OUT],
+            cohort_names={c.id: c.name for c in store.cohorts(session, visible)},
+            organisation_choices=_organisation_choices(),
+            qualifications=list(Qualification),
+            raw=raw,
+            errors=errors,
+        ),
+        status,
     )
 
 

@@ -249,3 +249,30 @@ def test_a_school_publishes_a_programme_and_a_cohort(world):
     assert cohort.status_code == 303 and "/opleiding/groepen/" in cohort.headers["Location"]
     tom = world.client_for(people(world)["tom"])
     assert "Avond 2027" not in tom.get("/t/aalst/opleiding/programmas").get_data(as_text=True)
+
+
+def test_a_partner_adds_a_candidate_met_elsewhere_and_only_they_see_it(world):
+    tom = world.client_for(people(world)["tom"])
+    form = {
+        "given_name": "Jana",
+        "family_name": "Moens",
+        "email": "Jana.Moens@example.be",
+        "interest": "onthaalouder",
+        "contact_consent": "1",
+    }
+    added = tom.post("/t/aalst/opleiding/kandidaten", data=form)
+    assert added.status_code == 303
+    candidate_id = added.headers["Location"].rsplit("/", 1)[1]
+    found = stored(world.app, uuid.UUID(candidate_id))
+    assert (found.email, found.stage, found.source) == (
+        "jana.moens@example.be",
+        "interested",
+        "partner",
+    )
+    assert found.organisation_id == world.organisation_id("school-de-linde")
+    twice = tom.post("/t/aalst/opleiding/kandidaten", data=form)
+    assert twice.status_code == 422 and "bestaat al" in twice.get_data(as_text=True)
+    sara = world.client_for(people(world)["sara"])
+    assert sara.get(f"/t/aalst/opleiding/kandidaten/{candidate_id}").status_code == 404
+    page = tom.get(f"/t/aalst/opleiding/kandidaten/{candidate_id}").get_data(as_text=True)
+    assert "Toegevoegd door een opleidingspartner" in page
