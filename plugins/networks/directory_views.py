@@ -38,14 +38,18 @@ def _visible_services(session) -> list[DirectoryService]:
 def _editable_members(session) -> list[NetworkMember]:
     """Members whose services the user may write: staff any, a partner its own organisation's."""
     if access.is_manager():
-        members = session.exec(select(NetworkMember).order_by(NetworkMember.name)).all()
+        members = session.exec(
+            select(NetworkMember)
+            .where(NetworkMember.ended_at.is_(None))
+            .order_by(NetworkMember.name)
+        ).all()
     else:
         mine = access.acting_organisation_ids()
         if not mine:
             return []
         members = session.exec(
             select(NetworkMember)
-            .where(NetworkMember.organisation_id.in_(mine))
+            .where(NetworkMember.organisation_id.in_(mine), NetworkMember.ended_at.is_(None))
             .order_by(NetworkMember.name)
         ).all()
     return list(members)

@@ -106,7 +106,7 @@ def _meeting_page(meeting_id: uuid.UUID, raw: dict, errors: dict, status: int = 
         "attendance": store.attendance_of(session, meeting.id),
         "actions": actions,
         "overdue": {a.id for a in actions if is_overdue(a, today)},
-        "member_names": {m.id: m.name for m in members},
+        "member_names": store.member_names(session, network.id),
         "may_coordinate": coordinate,
         "may_add_action": coordinate or bool(mine),
         "may_update": {

@@ -67,6 +67,8 @@ class NetworkMember(TenantScoped, table=True):
     # A coordinating member's people plan meetings and keep the minutes, like municipal staff.
     coordinates: bool = False
     joined_at: datetime = _timestamp()
+    # An ended membership keeps the row, so finished actions still name their owner.
+    ended_at: datetime | None = _optional_timestamp()
 
 
 class ContactPerson(TenantScoped, table=True):

@@ -262,7 +262,7 @@ def read_shared(
         if network is None:
             raise NotShared(partnership_id)
         members = store.members_of(other, network.id)
-        names = {member.id: member.name for member in members}
+        names = store.member_names(other, network.id)
         meetings = store.meetings_of(other, network.id)
         agenda = store.agenda_of(other, {meeting.id for meeting in meetings})
         dates = {meeting.id: meeting.held_on for meeting in meetings}

@@ -53,7 +53,9 @@ def networks_with_organisations(session, organisation_ids: set[uuid.UUID]) -> li
     if not organisation_ids:
         return []
     ids = session.exec(
-        select(NetworkMember.network_id).where(NetworkMember.organisation_id.in_(organisation_ids))
+        select(NetworkMember.network_id).where(
+            NetworkMember.organisation_id.in_(organisation_ids), NetworkMember.ended_at.is_(None)
+        )
     ).all()
     if not ids:
         return []
@@ -61,13 +63,20 @@ def networks_with_organisations(session, organisation_ids: set[uuid.UUID]) -> li
 
 
 def members_of(session, network_id: uuid.UUID) -> list[NetworkMember]:
+    """The current members (an ended membership grants nothing any more)."""
     return list(
         session.exec(
             select(NetworkMember)
-            .where(NetworkMember.network_id == network_id)
+            .where(NetworkMember.network_id == network_id, NetworkMember.ended_at.is_(None))
             .order_by(NetworkMember.name)
         ).all()
     )
+
+
+def member_names(session, network_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    """Names of current and former members, for the actions they own(ed)."""
+    rows = session.exec(select(NetworkMember).where(NetworkMember.network_id == network_id)).all()
+    return {member.id: member.name for member in rows}
 
 
 def contacts_of(session, member_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[ContactPerson]]:
@@ -176,3 +185,34 @@ def contacts_with_email(session, email: str) -> list[ContactPerson]:
             select(ContactPerson).where(ContactPerson.email == email.strip().lower())
         ).all()
     )
+
+
+def end_membership(session, member: NetworkMember, now) -> None:
+    """End a membership: refused while the member owns unfinished actions (hand them over or
+    drop them first). Contact persons and the member's services go; the row stays, ended, so
+    finished actions and past attendance still name it."""
+    from flask_babel import lazy_gettext as _l
+
+    from plugins.networks.services import UNFINISHED, RuleError
+
+    owned = session.exec(
+        select(NetworkAction).where(NetworkAction.owner_member_id == member.id)
+    ).all()
+    if any(action.status in UNFINISHED for action in owned):
+        raise RuleError(
+            {
+                "member": _l(
+                    "%(member)s still owns open actions: hand them over or drop them first.",
+                    member=member.name,
+                )
+            }
+        )
+    for model, column in (
+        (ContactPerson, ContactPerson.member_id),
+        (DirectoryService, DirectoryService.member_id),
+    ):
+        for row in session.exec(select(model).where(column == member.id)).all():
+            session.delete(row)
+    member.ended_at = now
+    member.coordinates = False
+    session.add(member)

@@ -11,6 +11,7 @@ from datetime import date
 from flask import abort, g, redirect, request, url_for
 
 from core import audit
+from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
 from plugins.networks import access, regional, store
@@ -110,7 +111,7 @@ def _network_page(network_id: uuid.UUID, raw: dict, errors: dict, status: int = 
         "meetings": store.meetings_of(session, network.id),
         "open_actions": [a for a in actions if a.status in UNFINISHED],
         "overdue": {a.id for a in overdue_actions(actions, today)},
-        "member_names": {m.id: m.name for m in members},
+        "member_names": store.member_names(session, network.id),
         "cases": cases,
         "may_manage": access.is_manager(),
         "may_coordinate": access.may_coordinate(members),
@@ -188,7 +189,7 @@ def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
     session = db_session()
     network = access.visible_network(session, network_id)
     member = session.get(NetworkMember, member_id)
-    if member is None or member.network_id != network.id:
+    if member is None or member.network_id != network.id or member.ended_at is not None:
         abort(404)
     if not (access.is_manager() or access.my_members([member])):
         abort(403)
@@ -219,9 +220,34 @@ def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
     return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
-def member_of_network(session, network: Network, member_id) -> NetworkMember | None:
-    member = session.get(NetworkMember, member_id) if member_id else None
-    return member if member is not None and member.network_id == network.id else None
+@blueprint.post("/<uuid:network_id>/leden/<uuid:member_id>/beeindigen")
+@access.require_signed_in
+def end_membership(network_id: uuid.UUID, member_id: uuid.UUID):
+    """Staff end a membership: its contacts, services and attendance go with it. A member that
+    still owns unfinished actions stays until those are handed over or dropped, so no agreed
+    work silently loses its owner."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    member = session.get(NetworkMember, member_id)
+    if member is None or member.network_id != network.id or member.ended_at is not None:
+        abort(404)
+    if not access.is_manager():
+        abort(403)
+    try:
+        store.end_membership(session, member, utcnow())
+    except RuleError as error:
+        session.rollback()
+        errors = {f"end-{member_id}": message for message in error.errors.values()}
+        return _network_page(network.id, {}, messages(errors), 422)
+    audit.record(
+        session,
+        action="networks.membership_ended",
+        object_type="networks_member",
+        object_id=member_id,
+        detail={"network_id": str(network.id)},
+    )
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
 # The other pages of the blueprint.

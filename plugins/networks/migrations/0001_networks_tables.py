@@ -69,6 +69,7 @@ def upgrade() -> None:
         _text("sector", 30),
         sa.Column("coordinates", sa.Boolean(), nullable=False, server_default=sa.false()),
         _at("joined_at"),
+        _at("ended_at", nullable=True),
     )
     op.create_table(
         "networks_contact",

@@ -184,3 +184,35 @@ def test_rows_are_stored_in_the_tenant_of_the_network(world):
     database = world.app.extensions["opvangplein.db"]
     with database.session(tenant_id(world.app, "brugge")) as db:
         assert db.exec(select(Meeting)).all() == []
+
+
+def test_ending_a_membership_closes_the_network_to_that_organisations_people(world):
+    meeting_id = _meeting(world)
+    staff = world.client("greet", roles=["staff:networks"])
+    sara = world.client("sara")
+    sara.post(
+        f"/t/aalst/netwerken/overleg/{meeting_id}/acties",
+        data={
+            "title": "Wenmomenten plannen",
+            "due_on": "2026-12-20",
+            "owner": str(world.school_member_id),
+        },
+    )
+    end = f"/t/aalst/netwerken/{world.network_id}/leden/{world.school_member_id}/beeindigen"
+    assert world.client("els").post(end).status_code == 403
+    refused = staff.post(end)
+    assert refused.status_code == 422  # the school still owns an open action
+    assert "open" in refused.get_data(as_text=True)
+    with world.db() as db:
+        action = db.exec(select(NetworkAction)).one()
+        action.status = "dropped"
+        db.add(action)
+    assert staff.post(end).status_code == 303
+    assert sara.get(f"/t/aalst/netwerken/{world.network_id}").status_code == 404
+    assert sara.get(f"/t/aalst/netwerken/overleg/{meeting_id}").status_code == 404
+    # The dropped action still names its former owner.
+    page = (
+        world.client("els").get(f"/t/aalst/netwerken/overleg/{meeting_id}").get_data(as_text=True)
+    )
+    assert "School De Klimop" in page
+    assert staff.post(end).status_code == 404
