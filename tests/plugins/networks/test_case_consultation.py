@@ -225,3 +225,50 @@ def test_participants_must_be_members_of_the_network(world):
         data={"purpose": "Iets", "participants": ["not-an-id"]},
     )
     assert response.status_code == 422
+
+
+def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
+    """Gent enables the ckg plugin: a referral's consent, quoted by its reference, decides."""
+    from core.db import utcnow
+    from plugins.ckg import store as ckg_store
+    from plugins.ckg.services import ReferralInput
+    from tests.plugins.networks.conftest import add_member, add_network, organisation
+
+    app = networks_app(sqlite_settings)
+    world = build_world(app)
+    ckg = organisation(app, "ckg-oost", "ckg")
+    references = {}
+    with world.db("gent") as db:
+        for consent in ("given", "refused"):
+            referral = ckg_store.create_referral(
+                db,
+                ReferralInput(
+                    organisation_id=ckg.id,
+                    requested_offer="home",
+                    urgency="regular",
+                    consent=consent,
+                    concern_summary="Ondersteuning thuis",
+                ),
+                actor="test",
+                now=utcnow(),
+            )
+            references[consent] = ckg_store.reference(referral)
+    network_id = add_network(app, "gent", "Huis van het Kind Gent")
+    member_id = add_member(app, "gent", network_id, "OCMW Gent")
+    staff = world.client("gwen", "gent", roles=["staff:networks"])
+    response = staff.post(
+        f"/t/gent/netwerken/{network_id}/casusoverleg",
+        data={"purpose": "Opvang na de bevalling", "participants": [str(member_id)]},
+    )
+    case_url = response.headers["Location"].split("/t/gent")[-1]
+    consent_url = f"/t/gent{case_url}/toestemming"
+    assert (
+        staff.post(consent_url, data={"consent_case_reference": references["refused"]}).status_code
+        == 422
+    )
+    assert (
+        staff.post(consent_url, data={"consent_case_reference": references["given"]}).status_code
+        == 303
+    )
+    saved = staff.post(f"/t/gent{case_url}/gezin", data={"family_details": "Alleenstaande mama"})
+    assert saved.status_code == 303
