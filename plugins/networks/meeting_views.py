@@ -236,8 +236,6 @@ def action_status(action_id: uuid.UUID):
     action.updated_at = utcnow()
     session.add(action)
     session.commit()
-    if request.form.get("back") == "overdue":
-        return redirect(url_for("networks.overdue"), code=303)
     return redirect(
         url_for("networks.meeting", meeting_id=action.meeting_id) + "#actions", code=303
     )
