@@ -156,13 +156,12 @@ def _session(tenant):
 
 
 @hookimpl
-def monitoring_figures(tenant):
+def monitoring_figures(tenant, session):
     from datetime import date
 
     from plugins.loket.monitoring import dashboard_figures
 
-    with _session(tenant) as session:
-        figures = dashboard_figures(session, today=date.today())
+    figures = dashboard_figures(session, today=date.today())
     free_places = sum(value for _, value in figures.tables["free_places"])
     return [
         Figure(key="loket.open_requests", label="Open opvangvragen", value=figures.open_requests),
@@ -173,6 +172,7 @@ def monitoring_figures(tenant):
             label="Kwetsbare gezinnen geplaatst",
             value=figures.vulnerable_placed_share or 0,
             unit="%",
+            combine="mean",
         ),
     ]
 
@@ -285,31 +285,40 @@ def register_cli_commands(cli):
 
 
 @hookimpl
-def on_event(event):
-    """``training.childcare_needed`` becomes a draft request that loket staff complete."""
+def on_event(event, session):
+    """``training.childcare_needed`` becomes a draft request that loket staff complete; it is
+    written through the announcer's session, so it commits or rolls back with the announcer."""
     from datetime import date
 
     from plugins.loket.hand_off import NEEDED, draft_from_training
 
-    if event.name != NEEDED:
-        return
-    with _tenant_id_session(event.tenant_id) as session:
+    if event.name == NEEDED:
         draft_from_training(session, event.payload, today=date.today())
 
 
-@contextmanager
-def _tenant_id_session(tenant_id):
-    """The announcer's session when it runs inside a request of that tenant, so the draft
-    commits or rolls back with the announcer's transaction; otherwise a session of its own."""
-    from flask import current_app, g, has_request_context
+@hookimpl
+def export_subject_data(tenant, subject, session):
+    from plugins.loket.privacy import export_subject
 
-    from core.web import db_session
+    return export_subject(session, subject)
 
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant_id:
-        yield db_session()
-        return
-    with current_app.extensions["opvangplein.db"].tenant_session(tenant_id) as session:
-        yield session
+
+@hookimpl
+def erase_subject_data(tenant, subject, session):
+    from plugins.loket.continuous import place_freed
+    from plugins.loket.privacy import erase_subject
+
+    changed, freed = erase_subject(session, subject)
+    # A place proposed to the erased family moves on, as after any withdrawal.
+    place_freed(session, tenant, freed, trigger="withdrawn")
+    return changed
+
+
+@hookimpl
+def privacy_notice(tenant):
+    from plugins.loket.privacy import privacy_notice as notice
+
+    return notice()
 
 
 @hookimpl

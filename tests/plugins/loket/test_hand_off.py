@@ -80,12 +80,20 @@ def test_the_announcement_creates_a_training_draft_and_is_answered(app, answers)
     assert "loket.request_drafted" in actions
 
 
-def test_an_announcement_outside_a_request_works_in_its_own_session(app, answers):
+def test_outside_a_request_the_draft_commits_with_the_announcers_session(app, answers):
     with app.app_context(), tenant_db(app) as session:
         announce(session, "training.childcare_needed", **{**PAYLOAD, "candidate_id": 42})
     with tenant_db(app) as db:
         assert db.exec(select(ChildcareRequest.external_reference)).one() == "training:42"
     assert answers[0][1]["candidate_id"] == 42
+
+
+def test_when_the_announcer_rolls_back_no_draft_is_left(app, answers):
+    with app.app_context(), tenant_db(app) as session:
+        announce(session, "training.childcare_needed", **PAYLOAD)
+        session.rollback()
+    with tenant_db(app) as db:
+        assert db.exec(select(ChildcareRequest)).all() == []
 
 
 def test_the_same_candidate_again_updates_the_draft_instead_of_adding_one(app, answers):

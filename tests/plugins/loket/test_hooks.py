@@ -47,8 +47,10 @@ def test_monitoring_figures_are_aggregates_without_names(app):
         location = make_location(db, "De Speelboom", places=3)
         make_request(db, "Noor", [location], situation=["low_income"])
     caller, aalst = hooks(app, "aalst")
-    with app.app_context():
-        [figures] = caller.monitoring_figures(tenant=aalst)
+    with app.app_context(), tenant_db(app) as session:
+        [figures] = caller.monitoring_figures(tenant=aalst, session=session)
     values = {figure.key: figure.value for figure in figures}
     assert values["loket.open_requests"] == 1 and values["loket.free_places"] == 3
     assert not any("Noor" in figure.label for figure in figures)
+    combine = {figure.key: figure.combine for figure in figures}
+    assert combine["loket.placed"] == "sum" and combine["loket.vulnerable_placed_share"] == "mean"
