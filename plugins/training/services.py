@@ -204,7 +204,7 @@ def _check_target_requirements(progress: Progress, step: Step, errors: dict) -> 
         skipped_intake = position(progress.stage) < position(Stage.INTAKE)
         if not skipped_intake and progress.intake_outcome != IntakeOutcome.SUITABLE:
             errors["target"] = _l("Only a candidate found suitable at the intake can enrol.")
-        if step.cohort_id is None:
+        if step.cohort_id is None and not progress.has_cohort:
             errors["cohort"] = _l("Choose the cohort the candidate enrols in.")
         elif not step.cohort_has_room:
             errors["cohort"] = _l("This cohort is full; choose another one.")
@@ -261,10 +261,13 @@ def apply_step(candidate, progress: Progress, step: Step, *, today: date) -> Ste
         candidate.intake_outcome = step.intake_outcome
         candidate.intake_reasons = step.intake_reasons.strip()
         candidate.needs_childcare = step.needs_childcare
+        if step.cohort_id is not None:
+            # The cohort the intake has in mind: the candidate shows on its board, no seat yet.
+            candidate.cohort_id = step.cohort_id
         record.detail = step.intake_outcome
         record.reason = (step.intake_reasons.strip() or step.reason.strip())[:REASON_MAX]
     elif target == Stage.ENROLLED:
-        candidate.cohort_id = step.cohort_id
+        candidate.cohort_id = step.cohort_id or candidate.cohort_id
         if not candidate.intake_outcome:
             candidate.intake_outcome = IntakeOutcome.SUITABLE
     elif target == Stage.IN_TRAINING and step.cohort_id is not None and not progress.has_cohort:

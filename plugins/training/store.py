@@ -152,6 +152,9 @@ def move(
         cohort = session.get(Cohort, step.cohort_id)
         if cohort is None or (visible is not None and cohort.organisation_id not in visible):
             raise RuleError({"cohort": _cohort_unknown()})
+    seat_in = step.cohort_id or candidate.cohort_id
+    if seat_in is not None and step.target == Stage.ENROLLED:
+        cohort = session.get(Cohort, seat_in)
         taken = seats_taken(session, cohort.id)
         if candidate.cohort_id == cohort.id and candidate.stage in IN_COHORT:
             taken -= 1  # the candidate's own seat

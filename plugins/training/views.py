@@ -81,7 +81,7 @@ blueprint = Blueprint(
 blueprint.before_request(tenant_required)
 
 # Moves the board offers as a single button: they need nothing but the click.
-ONE_CLICK = {Stage.INFO_SESSION_ATTENDED, Stage.IN_TRAINING, Stage.GRADUATED}
+ONE_CLICK = {Stage.INFO_SESSION_ATTENDED, Stage.ENROLLED, Stage.IN_TRAINING, Stage.GRADUATED}
 
 
 @blueprint.context_processor
@@ -441,6 +441,8 @@ def _card_actions(candidate: Candidate, cohort: Cohort) -> list[Stage]:
             continue
         if stage == Stage.GRADUATED and progress.internship_hours < progress.required_hours:
             continue
+        if stage == Stage.ENROLLED and progress.intake_outcome != IntakeOutcome.SUITABLE:
+            continue
         actions.append(stage)
     return actions
 
@@ -610,7 +612,7 @@ def _read_step(reader: FormReader) -> Step:
     )
     cohort_id = None
     raw_cohort = str(reader.form.get("cohort", "")).strip()
-    if raw_cohort and target in (Stage.ENROLLED, Stage.IN_TRAINING):
+    if raw_cohort and target in (Stage.INTAKE, Stage.ENROLLED, Stage.IN_TRAINING):
         try:
             cohort_id = uuid.UUID(raw_cohort)
         except ValueError:

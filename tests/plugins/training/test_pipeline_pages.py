@@ -276,3 +276,25 @@ def test_a_partner_adds_a_candidate_met_elsewhere_and_only_they_see_it(world):
     assert sara.get(f"/t/aalst/opleiding/kandidaten/{candidate_id}").status_code == 404
     page = tom.get(f"/t/aalst/opleiding/kandidaten/{candidate_id}").get_data(as_text=True)
     assert "Toegevoegd door een opleidingspartner" in page
+
+
+def test_an_intake_with_a_cohort_in_mind_puts_the_candidate_on_its_board_for_one_click(world):
+    cohort = world.programme_and_cohort("cvo-limburg", capacity=1)
+    candidate = make_candidate(world, "cvo-limburg", stage=Stage.INFO_SESSION_ATTENDED)
+    sara = world.client_for(people(world)["sara"])
+    step(sara, candidate, "intake", intake_outcome="suitable", cohort=str(cohort.id))
+    board = sara.get(f"/t/aalst/opleiding/groepen/{cohort.id}").get_data(as_text=True)
+    card = board.split(f'id="card-{candidate}"')[1].split("</li>")[0]
+    assert "Naar: Ingeschreven in een groep" in card
+    assert "0 van 1 plaatsen bezet" in board  # in mind is not a seat
+    other = make_candidate(
+        world, "cvo-limburg", stage=Stage.ENROLLED, cohort=cohort, given_name="Sneller"
+    )
+    full = sara.post(
+        f"/t/aalst/opleiding/kandidaten/{candidate}/stap",
+        data={"target": "enrolled", "from_board": "1"},
+        headers=HTMX,
+    )
+    assert full.status_code == 422 and "volzet" in full.get_data(as_text=True)
+    assert stored(world.app, other).stage == Stage.ENROLLED
+    assert stored(world.app, candidate).stage == Stage.INTAKE

@@ -180,6 +180,7 @@ def test_an_intake_needs_an_outcome_from_the_list():
 
 def test_enrolment_needs_a_cohort_with_a_free_seat():
     candidate = walk_to(Stage.INTAKE)
+    candidate.cohort_id = None  # the intake named no cohort
     assert set(check_step(progress(candidate), Step(Stage.ENROLLED))) == {"cohort"}
     full = Step(Stage.ENROLLED, cohort_id=COHORT, cohort_has_room=False)
     assert set(check_step(progress(candidate), full)) == {"cohort"}
@@ -279,3 +280,13 @@ def test_hours_and_modules_are_logged_only_in_training_within_limits():
     assert set(check_progress(Stage.IN_TRAINING, hours=401, modules=0, modules_left=4)) == {"hours"}
     assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=5, modules_left=4)) == {"modules"}
     assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=0, modules_left=4)) == {"hours"}
+
+
+def test_the_cohort_named_at_the_intake_is_the_one_enrolled_in_by_default():
+    candidate = walk_to(Stage.INFO_SESSION_ATTENDED)
+    in_mind = uuid.uuid4()
+    intake = Step(Stage.INTAKE, intake_outcome=IntakeOutcome.SUITABLE, cohort_id=in_mind)
+    apply_step(candidate, progress(candidate), intake, today=TODAY)
+    assert (candidate.stage, candidate.cohort_id) == (Stage.INTAKE, in_mind)
+    apply_step(candidate, progress(candidate), Step(Stage.ENROLLED), today=TODAY)
+    assert (candidate.stage, candidate.cohort_id) == (Stage.ENROLLED, in_mind)
