@@ -220,6 +220,58 @@ def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
     return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
+@blueprint.post("/<uuid:network_id>/bewerken")
+@access.require_signed_in
+def edit_network(network_id: uuid.UUID):
+    """Staff change a network's name, kind and purpose."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    if not access.is_manager():
+        abort(403)
+    raw = {key: text(request.form, key) for key in ("name", "purpose", "kind")}
+    try:
+        check_network(raw["name"], raw["purpose"], raw["kind"])
+    except RuleError as error:
+        errors = {f"edit-{key}": message for key, message in error.errors.items()}
+        return _network_page(
+            network.id, {f"edit-{k}": v for k, v in raw.items()}, messages(errors), 422
+        )
+    network.name, network.purpose, network.kind = raw["name"], raw["purpose"], raw["kind"]
+    session.add(network)
+    audit.record(
+        session,
+        action="networks.network_changed",
+        object_type="networks_network",
+        object_id=network.id,
+    )
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id), code=303)
+
+
+@blueprint.post("/<uuid:network_id>/leden/<uuid:member_id>/coordinatie")
+@access.require_signed_in
+def set_coordinator(network_id: uuid.UUID, member_id: uuid.UUID):
+    """Staff make a member coordinating (plans meetings, keeps minutes) or not."""
+    session = db_session()
+    network = access.visible_network(session, network_id)
+    member = session.get(NetworkMember, member_id)
+    if member is None or member.network_id != network.id or member.ended_at is not None:
+        abort(404)
+    if not access.is_manager():
+        abort(403)
+    member.coordinates = request.form.get("coordinates") == "1"
+    session.add(member)
+    audit.record(
+        session,
+        action="networks.coordinator_changed",
+        object_type="networks_member",
+        object_id=member.id,
+        detail={"coordinates": member.coordinates},
+    )
+    session.commit()
+    return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
+
+
 @blueprint.post("/<uuid:network_id>/leden/<uuid:member_id>/beeindigen")
 @access.require_signed_in
 def end_membership(network_id: uuid.UUID, member_id: uuid.UUID):

@@ -216,3 +216,28 @@ def test_ending_a_membership_closes_the_network_to_that_organisations_people(wor
     )
     assert "School De Klimop" in page
     assert staff.post(end).status_code == 404
+
+
+def test_staff_change_a_network_and_who_coordinates(world):
+    staff = world.client("greet", roles=["staff:networks"])
+    base = f"/t/aalst/netwerken/{world.network_id}"
+    assert staff.post(f"{base}/bewerken", data={"name": "", "kind": "x"}).status_code == 422
+    renamed = staff.post(
+        f"{base}/bewerken",
+        data={
+            "name": "Huis van het Kind Aalst-Centrum",
+            "kind": "huis_van_het_kind",
+            "purpose": "Samen",
+        },
+    )
+    assert renamed.status_code == 303
+    assert "Huis van het Kind Aalst-Centrum" in staff.get(base).get_data(as_text=True)
+    sara = world.client("sara")
+    assert sara.get(f"{base}/overleg/nieuw").status_code == 403
+    coordinator = f"{base}/leden/{world.school_member_id}/coordinatie"
+    assert sara.post(coordinator, data={"coordinates": "1"}).status_code == 403
+    assert staff.post(coordinator, data={"coordinates": "1"}).status_code == 303
+    assert sara.get(f"{base}/overleg/nieuw").status_code == 200
+    assert (
+        world.client("els").post(f"{base}/bewerken", data={"name": "Overname"}).status_code == 403
+    )
