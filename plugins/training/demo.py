@@ -309,7 +309,9 @@ def _walk(session, candidate, cohort, target, tenant, rng, today) -> None:
             if target == Stage.INTAKE and rng.random() < 0.5:
                 outcome = IntakeOutcome.NOT_YET
             step.intake_outcome = outcome
-            if outcome != IntakeOutcome.SUITABLE:
+            if outcome == IntakeOutcome.SUITABLE:
+                step.cohort_id = cohort.id  # the cohort in mind: on its board from the intake on
+            else:
                 step.intake_reasons = f"Eerst Nederlands niveau 2 halen in {tenant.name}."
         elif stage == Stage.ENROLLED:
             step.cohort_id = cohort.id
