@@ -121,3 +121,59 @@ def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
             page.context.close()
     log.assert_clean()
     assert world.network_id
+
+
+def test_regional_agreement_and_case_consultation_pages_are_accessible(
+    browser, sqlite_settings, axe_violations
+):
+    from tests.plugins.networks.conftest import add_network
+    from tests.support.auth import grant_roles
+
+    app = networks_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True})
+    world = build_world(app)
+    regional_aalst = add_network(app, "aalst", "Regionaal overleg Leie", "regional_cooperation")
+    add_network(app, "brugge", "Regio Brugge in de Leie", "regional_cooperation")
+    admin_aalst, admin_brugge = make_user(app, "admin-aalst"), make_user(app, "admin-brugge")
+    grant_roles(app, "aalst", admin_aalst, ["tenant_admin"])
+    grant_roles(app, "brugge", admin_brugge, ["tenant_admin"])
+    log = BrowserLog()
+    with serve(app) as server:
+        owner = _page_for(browser, server, log, admin_aalst)
+        owner.goto(f"/t/aalst/netwerken/{regional_aalst}")
+        owner.select_option("#partner_tenant", label="Brugge")
+        owner.fill("#invitation", "Samen de wachtlijsten in de Leiestreek bekijken")
+        owner.get_by_role("button", name="Uitnodigen en instemmen").click()
+        expect(owner.locator("#regional")).to_contain_text("wacht op de instemming")
+        _assert_accessible(owner, axe_violations)
+
+        partner = browser.new_context(base_url=server.url, locale="nl-BE")
+        partner.add_cookies([_cookie(server, admin_brugge, "brugge")])
+        partner_page = partner.new_page()
+        log.watch(partner_page)
+        partner_page.goto("/t/brugge/netwerken/beheer/regio")
+        expect(partner_page.locator(".regional-invitation")).to_have_text(
+            "Samen de wachtlijsten in de Leiestreek bekijken"
+        )
+        _assert_accessible(partner_page, axe_violations)
+        partner_page.get_by_role("button", name="Instemmen namens Brugge").click()
+        expect(partner_page.locator(".regional-state").first).to_contain_text("Beide gemeenten")
+        _assert_accessible(partner_page, axe_violations)
+
+        owner.goto(f"/t/aalst/netwerken/{regional_aalst}")
+        owner.get_by_role("link", name="Overleggen en acties van Brugge").click()
+        expect(owner.locator("h1")).to_contain_text("Regio Brugge in de Leie")
+        _assert_accessible(owner, axe_violations)
+
+        owner.goto(f"/t/aalst/netwerken/{world.network_id}")
+        owner.locator("#cases summary").click()
+        owner.fill("#case-purpose", "Overgang naar de kleuterschool afstemmen")
+        owner.check(f"#participant-{world.ckg_member_id}")
+        owner.get_by_role("button", name="Casusoverleg starten").click()
+        expect(owner.locator("h1")).to_contain_text("CASE-")
+        _assert_accessible(owner, axe_violations)
+        owner.get_by_role("button", name="Toestemming registreren").click()
+        expect(owner.locator("#error-summary")).to_be_visible()
+        _assert_accessible(owner, axe_violations)
+        owner.context.close()
+        partner.close()
+    log.assert_clean()
