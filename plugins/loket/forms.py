@@ -115,6 +115,9 @@ def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[s
         "age_group_invalid": _("Choose an age group."),
         "reason_invalid": _("Choose a reason."),
         "tariff_invalid": _("Choose a tariff."),
+        "consent_required": _("Hand a family on only with the parent's consent: tick the box."),
+        "summary_too_long": _("Keep the summary under 2000 characters."),
+        "urgency_invalid": _("Choose how urgent it is."),
         "opening_days_required": _("Choose at least one opening day."),
         "day_parts_required": _("Choose at least one day part."),
         "area_too_long": _("Keep the area under 100 characters."),
@@ -219,6 +222,11 @@ def labels() -> dict[str, dict[str, str]]:
             "care_need_not_supported": _("The care need cannot be supported"),
             "days_not_possible": _("The days are not possible"),
             "other": _("Another reason"),
+        },
+        "urgency": {
+            "regular": _("Regular"),
+            "soon": _("Soon"),
+            "crisis": _("Crisis"),
         },
         "trigger": {
             "free_places_reported": _("free places were reported"),

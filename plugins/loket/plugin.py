@@ -286,14 +286,18 @@ def register_cli_commands(cli):
 
 @hookimpl
 def on_event(event, session):
-    """``training.childcare_needed`` becomes a draft request that loket staff complete; it is
-    written through the announcer's session, so it commits or rolls back with the announcer."""
+    """``training.childcare_needed`` becomes a draft request that loket staff complete, and
+    ``ckg.referral_received`` is noted with the request handed on. Written through the
+    announcer's session, so it commits or rolls back with the announcer."""
     from datetime import date
 
+    from plugins.loket.ckg_hand_off import RECEIVED, record_receipt
     from plugins.loket.hand_off import NEEDED, draft_from_training
 
     if event.name == NEEDED:
         draft_from_training(session, event.payload, today=date.today())
+    elif event.name == RECEIVED:
+        record_receipt(session, event.payload)
 
 
 @hookimpl

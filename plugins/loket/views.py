@@ -442,7 +442,13 @@ def work_list():
 @blueprint.get("/aanvragen/<uuid:request_id>")
 @require_permission("loket.manage")
 def request_detail(request_id: uuid.UUID):
-    row = _own_request(request_id)
+    return _request_detail_page(_own_request(request_id))
+
+
+def _request_detail_page(row: ChildcareRequest, status: int = 200, **context):
+    from plugins.loket import ckg_hand_off
+
+    ckg_enabled = "ckg" in g.get("enabled_plugins", frozenset())
     emergency_places = [
         (place, location)
         for place, location in db_session().exec(
@@ -452,8 +458,15 @@ def request_detail(request_id: uuid.UUID):
     ]
     return render(
         "loket/request_detail.html",
-        **_context(view=_request_view(row), emergency_places=emergency_places),
-    )
+        **_context(
+            view=_request_view(row),
+            emergency_places=emergency_places,
+            ckg_enabled=ckg_enabled,
+            ckgs=ckg_hand_off.ckg_organisations(db_session()) if ckg_enabled else [],
+            urgencies=ckg_hand_off.URGENCIES,
+            **context,
+        ),
+    ), status
 
 
 @blueprint.post("/aanvragen/<uuid:request_id>/bewijs")
@@ -471,6 +484,41 @@ def mark_proof_checked(request_id: uuid.UUID):
     )
     db_session().commit()
     flash(_("The proof check was saved."))
+    return redirect(url_for("loket.request_detail", request_id=row.id))
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/ckg")
+@require_permission("loket.manage")
+def hand_to_ckg(request_id: uuid.UUID):
+    """With the parent's consent, hand the family on to a CKG as a draft referral."""
+    from plugins.loket import ckg_hand_off
+
+    session = db_session()
+    row = _own_request(request_id)
+    if "ckg" not in g.get("enabled_plugins", frozenset()):
+        abort(404)
+    form = request.form
+    data = ckg_hand_off.HandOffInput(
+        consent=form.get("ckg_consent") == "yes",
+        concern_summary=form.get("concern_summary", ""),
+        urgency=form.get("urgency", ""),
+        ckg_organisation_id=forms.parse_uuid(form.get("ckg_organisation_id", "")),
+    )
+    errors = forms.error_messages(ckg_hand_off.validate(data))
+    if not errors:
+        try:
+            ckg_hand_off.hand_to_ckg(session, row, data, referrer=g.user.id)
+        except ValueError as refusal:
+            session.rollback()
+            errors = {
+                "ckg_organisation_id": _(
+                    "The CKG could not take the family on: %(reason)s", reason=str(refusal)
+                )
+            }
+    if errors:
+        return _request_detail_page(_own_request(request_id), 422, errors=errors, values=form)
+    session.commit()
+    flash(_("The family was handed on to the CKG as a draft referral."))
     return redirect(url_for("loket.request_detail", request_id=row.id))
 
 
