@@ -71,7 +71,8 @@ def funnel_csv(rows: list[tuple[str, Funnel]], stage_label, reason_label) -> str
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([_("Scope"), _("Figure"), _("Item"), _("Value")])
-    for scope, result in rows:
+    for raw_scope, result in rows:
+        scope = spreadsheet_safe(raw_scope)
         for stage in PIPELINE:
             writer.writerow([scope, _("Reached"), stage_label(stage), result.reached[stage]])
         for stage in PIPELINE[1:]:
@@ -85,3 +86,8 @@ def funnel_csv(rows: list[tuple[str, Funnel]], stage_label, reason_label) -> str
             )
         writer.writerow([scope, _("Employed in the region"), "", result.employed_in_region])
     return buffer.getvalue()
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cohort name typed as ``=HYPERLINK(…)`` must stay text when Excel opens the export."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -244,3 +244,10 @@ def test_graduates_this_year_counts_graduation_dates_in_the_year(known):
         next_year = {f.key: f.value for f in report.monitoring_figures(db, today=date(2027, 3, 1))}
     assert this_year["training.graduates_this_year"] == 4
     assert next_year["training.graduates_this_year"] == 0
+
+
+def test_the_csv_export_keeps_a_formula_like_cohort_name_as_text(world):
+    world.programme_and_cohort("cvo-limburg", name='=HYPERLINK("http://x")')
+    lieve = world.client_for(people(world)["lieve"])
+    body = lieve.get("/t/aalst/opleiding/cijfers.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body and "\n=HYPERLINK" not in body
