@@ -126,3 +126,28 @@ def test_request_round_confirmation_and_acceptance_in_the_browser(
     staff.goto("/t/aalst/loket/monitoring")
     assert_accessible(staff, axe_violations, "monitoring")
     browser_log.assert_clean()
+
+
+def test_a_large_import_runs_to_the_end_by_itself_with_htmx(
+    browser, live_server, browser_log, axe_violations, tmp_path
+):
+    from tests.plugins.loket.test_location_import import large_csv
+
+    upload = tmp_path / "opgroeien.csv"
+    upload.write_text(large_csv(rows=450, broken=(7,)), encoding="utf-8")
+    staff = open_as(
+        browser, live_server, browser_log, session_cookie(live_server, "loket", ["staff:loket"])
+    )
+    staff.goto("/t/aalst/loket/locaties")
+    staff.locator("#csv_file").set_input_files(str(upload))
+    staff.get_by_role("button", name="Voorbeeld bekijken").click()
+    expect(staff.get_by_text("Lijn 8: De postcode moet vier cijfers hebben.")).to_be_visible()
+    staff.get_by_role("button", name="De correcte rijen importeren").click()
+    # The first chunk was applied by the button; htmx asks for the other two by itself.
+    expect(staff.get_by_text("200 van 450 rijen ingelezen.")).to_be_visible()
+    assert_accessible(staff, axe_violations, "import progress")
+    expect(
+        staff.get_by_text("Klaar: 450 locaties toegevoegd, 0 bijgewerkt, 1 rijen overgeslagen.")
+    ).to_be_visible(timeout=15_000)
+    expect(staff.locator("#import-bar")).to_have_attribute("value", "450")
+    browser_log.assert_clean()
