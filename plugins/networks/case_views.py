@@ -70,6 +70,10 @@ def create_case(network_id: uuid.UUID):
     chosen = {parse_uuid(raw) for raw in request.form.getlist("participants")} - {None}
     try:
         check_case(purpose, chosen, {m.id for m in members})
+        own = {m.id for m in access.my_members(members)}
+        if not access.is_manager() and not chosen & own:
+            # Otherwise the partner who opens the case could not read it afterwards.
+            raise RuleError({"case-participants": _l("Include your own organisation.")})
     except RuleError as error:
         raw = {"case-purpose": purpose, "case-participants": [str(c) for c in chosen]}
         return _network_page(network.id, raw, messages(error.errors), 422)

@@ -25,6 +25,8 @@ from plugins.networks.models import (
 )
 from plugins.networks.services import ActionStatus, NetworkKind, Presence
 
+# An organisation's kind on the platform (tenants/organisations.toml) → its sector here.
+SECTOR_OF_KIND = {"ckg": "ckg", "school": "school", "provider": "childcare"}
 # (name pattern, sector, coordinates); {town} is the municipality's name.
 LOCAL_PARTNERS = (
     ("Huis van het Kind {town} (gemeentelijke coördinatie)", "other", True),
@@ -57,7 +59,7 @@ def load_demo_data(tenant, session, today: date | None = None) -> None:
             network_id=network.id,
             organisation_id=organisation.id,
             name=organisation.name,
-            sector=organisation.kind if organisation.kind in ("ckg", "school") else "other",
+            sector=SECTOR_OF_KIND.get(organisation.kind, "other"),
         )
         for organisation in store.granted_organisations(session)
     ]

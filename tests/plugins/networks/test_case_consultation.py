@@ -272,3 +272,11 @@ def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
     )
     saved = staff.post(f"/t/gent{case_url}/gezin", data={"family_details": "Alleenstaande mama"})
     assert saved.status_code == 303
+
+
+def test_a_partner_opens_a_case_only_with_its_own_organisation_taking_part(world):
+    response = world.client("sara").post(
+        f"/t/aalst/netwerken/{world.network_id}/casusoverleg",
+        data={"purpose": "Overgang naar school", "participants": [str(world.ckg_member_id)]},
+    )
+    assert response.status_code == 422
