@@ -1,4 +1,7 @@
-"""The location details page: staff for every location, providers for their own."""
+"""Location pages: the CSV import (preview, then chunks with progress) and the details page.
+
+Staff see every location; a provider member only the locations of its own organisations.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,22 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core import audit
-from core.identity.access import can
+from core.identity.access import can, require_permission
 from core.rendering import render
+from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import areas, forms, locations
-from plugins.loket.models import AGE_GROUPS, CARE_NEEDS, DAY_PARTS, TARIFFS, WEEKDAYS, Location
-from plugins.loket.views import _context, _provider_location_ids, blueprint
+from plugins.loket import areas, forms, location_import
+from plugins.loket import locations as location_details
+from plugins.loket.models import (
+    AGE_GROUPS,
+    CARE_NEEDS,
+    DAY_PARTS,
+    TARIFFS,
+    WEEKDAYS,
+    Location,
+    LocationImport,
+)
+from plugins.loket.views import _context, _locations, _provider_location_ids, blueprint
 
 
 def _editable_location(location_id: uuid.UUID) -> Location:
@@ -42,7 +55,7 @@ def _page(location: Location, *, status: int = 200, values: dict | None = None, 
             "participates": location.participates,
             "capacity": {
                 group: str(places)
-                for group, places in locations.capacities_of(session, location).items()
+                for group, places in location_details.capacities_of(session, location).items()
             },
         }
     return render(
@@ -71,8 +84,8 @@ def edit_location(location_id: uuid.UUID):
 def save_location(location_id: uuid.UUID):
     session = db_session()
     location = _editable_location(location_id)
-    data = locations.read_location_form(request.form)
-    capacity, errors = locations.validate_location(data)
+    data = location_details.read_location_form(request.form)
+    capacity, errors = location_details.validate_location(data)
     if errors:
         return _page(
             location,
@@ -80,7 +93,7 @@ def save_location(location_id: uuid.UUID):
             values=vars(data),
             errors=forms.error_messages(errors),
         )
-    locations.update_location(session, location, data, capacity)
+    location_details.update_location(session, location, data, capacity)
     audit.record(
         session,
         action="loket.location_updated",
@@ -91,3 +104,125 @@ def save_location(location_id: uuid.UUID):
     session.commit()
     flash(_("The location was saved."))
     return redirect(url_for("loket.edit_location", location_id=location.id))
+
+
+# -- the CSV import --------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@blueprint.route("/locaties", methods=["GET", "POST"])
+@require_permission("loket.manage")
+def locations():
+    """Upload and preview: the checked rows are kept as an import the staff member confirms."""
+    session = db_session()
+    context: dict = {"report": None, "import_errors": [], "pending_import": None}
+    status = 200
+    if request.method == "POST":
+        text = request.form.get("csv_text", "")
+        upload = request.files.get("csv_file")
+        file_name = ""
+        if upload is not None and upload.filename:
+            file_name = upload.filename
+            raw = upload.read(MAX_IMPORT_BYTES + 1)
+            if len(raw) > MAX_IMPORT_BYTES:
+                context["import_errors"].append(_("The file is larger than 5 MB."))
+                raw = b""
+            text = _decode(raw)
+        report = location_import.read_locations(session, text)
+        context["report"] = report
+        if report.file_errors:
+            context["import_errors"] += [_import_message(code) for code in report.file_errors]
+            status = 422
+        elif report.valid_rows:
+            context["pending_import"] = location_import.start_import(
+                session, report, file_name=file_name, actor=current_actor()
+            )
+            session.commit()
+    return render(
+        "loket/locations.html",
+        **_context(
+            locations=_locations(),
+            unfinished=location_import.unfinished_imports(session),
+            import_message=_import_message,
+            preview_limit=PREVIEW_ROWS,
+            area_of=areas.area_of,
+            **context,
+        ),
+    ), status
+
+
+PREVIEW_ROWS = 100  # valid rows listed in a preview; every row with an error is listed
+
+
+def _location_import(import_id: uuid.UUID) -> LocationImport:
+    found = db_session().get(LocationImport, import_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@blueprint.get("/locaties/import/<uuid:import_id>")
+@require_permission("loket.manage")
+def location_import_progress(import_id: uuid.UUID):
+    """How far an import is; offers the next step (htmx asks for it by itself)."""
+    return render(
+        "loket/location_import.html", block="progress", record=_location_import(import_id)
+    )
+
+
+@blueprint.post("/locaties/import/<uuid:import_id>")
+@require_permission("loket.manage")
+def location_import_step(import_id: uuid.UUID):
+    """Apply the next chunk of rows. htmx gets the progress fragment; a plain form a redirect."""
+    session = db_session()
+    record = _location_import(import_id)
+    first_step = record.applied == 0
+    applied = location_import.apply_next_chunk(session, record)
+    if applied and record.done:
+        audit.record(
+            session,
+            action="loket.locations_imported",
+            object_type="loket_location_import",
+            object_id=record.id,
+            detail={"created": record.created, "updated": record.updated},
+        )
+    elif applied and first_step:
+        audit.record(
+            session,
+            action="loket.location_import_started",
+            object_type="loket_location_import",
+            object_id=record.id,
+            detail={"rows": record.total},
+        )
+    session.commit()
+    if request.headers.get("HX-Request"):
+        return render("loket/location_import.html", block="progress", record=record)
+    return redirect(url_for("loket.location_import_progress", import_id=record.id))
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _import_message(code: str) -> str:
+    code, _sep, detail = code.partition(":")
+    words = {
+        "empty": _("The file is empty."),
+        "missing_columns": _("Columns missing: %(columns)s.", columns=detail),
+        "too_many_rows": _(
+            "The file has more than %(count)d rows: split it and import the parts one by one.",
+            count=location_import.MAX_ROWS,
+        ),
+        "name_missing": _("The name is missing."),
+        "postcode_invalid": _("The postcode must have four digits."),
+        "kind_unknown": _("The type must be group childcare, childminder or out-of-school care."),
+        "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
+        "duplicate_of_line": _("Same location as line %(line)s.", line=detail),
+    }
+    return words.get(code, code)

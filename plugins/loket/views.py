@@ -25,10 +25,10 @@ from core.request_context import current_actor
 from core.web import db_session, tenant_hooks
 from plugins.loket import (
     areas,
+    ckg_hand_off,
     continuous,
     forms,
     info_sessions,
-    location_import,
     monitoring,
     notifications,
     services,
@@ -47,7 +47,6 @@ from plugins.loket.models import (
     InfoRegistration,
     InfoSession,
     Location,
-    LocationImport,
     Preference,
     Proposal,
     ProposalStatus,
@@ -446,8 +445,6 @@ def request_detail(request_id: uuid.UUID):
 
 
 def _request_detail_page(row: ChildcareRequest, status: int = 200, **context):
-    from plugins.loket import ckg_hand_off
-
     ckg_enabled = "ckg" in g.get("enabled_plugins", frozenset())
     emergency_places = [
         (place, location)
@@ -491,8 +488,6 @@ def mark_proof_checked(request_id: uuid.UUID):
 @require_permission("loket.manage")
 def hand_to_ckg(request_id: uuid.UUID):
     """With the parent's consent, hand the family on to a CKG as a draft referral."""
-    from plugins.loket import ckg_hand_off
-
     session = db_session()
     row = _own_request(request_id)
     if "ckg" not in g.get("enabled_plugins", frozenset()):
@@ -840,128 +835,6 @@ def dashboard_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=loket-monitoring.csv"},
     )
-
-
-# -- locations and their import ----------------------------------------------------------------
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-@blueprint.route("/locaties", methods=["GET", "POST"])
-@require_permission("loket.manage")
-def locations():
-    """Upload and preview: the checked rows are kept as an import the staff member confirms."""
-    session = db_session()
-    context: dict = {"report": None, "import_errors": [], "pending_import": None}
-    status = 200
-    if request.method == "POST":
-        text = request.form.get("csv_text", "")
-        upload = request.files.get("csv_file")
-        file_name = ""
-        if upload is not None and upload.filename:
-            file_name = upload.filename
-            raw = upload.read(MAX_IMPORT_BYTES + 1)
-            if len(raw) > MAX_IMPORT_BYTES:
-                context["import_errors"].append(_("The file is larger than 5 MB."))
-                raw = b""
-            text = _decode(raw)
-        report = location_import.read_locations(session, text)
-        context["report"] = report
-        if report.file_errors:
-            context["import_errors"] += [_import_message(code) for code in report.file_errors]
-            status = 422
-        elif report.valid_rows:
-            context["pending_import"] = location_import.start_import(
-                session, report, file_name=file_name, actor=current_actor()
-            )
-            session.commit()
-    return render(
-        "loket/locations.html",
-        **_context(
-            locations=_locations(),
-            unfinished=location_import.unfinished_imports(session),
-            import_message=_import_message,
-            preview_limit=PREVIEW_ROWS,
-            area_of=areas.area_of,
-            **context,
-        ),
-    ), status
-
-
-PREVIEW_ROWS = 100  # valid rows listed in a preview; every row with an error is listed
-
-
-def _location_import(import_id: uuid.UUID) -> LocationImport:
-    found = db_session().get(LocationImport, import_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-@blueprint.get("/locaties/import/<uuid:import_id>")
-@require_permission("loket.manage")
-def location_import_progress(import_id: uuid.UUID):
-    """How far an import is; offers the next step (htmx asks for it by itself)."""
-    return render(
-        "loket/location_import.html", block="progress", record=_location_import(import_id)
-    )
-
-
-@blueprint.post("/locaties/import/<uuid:import_id>")
-@require_permission("loket.manage")
-def location_import_step(import_id: uuid.UUID):
-    """Apply the next chunk of rows. htmx gets the progress fragment; a plain form a redirect."""
-    session = db_session()
-    record = _location_import(import_id)
-    first_step = record.applied == 0
-    applied = location_import.apply_next_chunk(session, record)
-    if applied and record.done:
-        audit.record(
-            session,
-            action="loket.locations_imported",
-            object_type="loket_location_import",
-            object_id=record.id,
-            detail={"created": record.created, "updated": record.updated},
-        )
-    elif applied and first_step:
-        audit.record(
-            session,
-            action="loket.location_import_started",
-            object_type="loket_location_import",
-            object_id=record.id,
-            detail={"rows": record.total},
-        )
-    session.commit()
-    if request.headers.get("HX-Request"):
-        return render("loket/location_import.html", block="progress", record=record)
-    return redirect(url_for("loket.location_import_progress", import_id=record.id))
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
-def _import_message(code: str) -> str:
-    code, _sep, detail = code.partition(":")
-    words = {
-        "empty": _("The file is empty."),
-        "missing_columns": _("Columns missing: %(columns)s.", columns=detail),
-        "too_many_rows": _(
-            "The file has more than %(count)d rows: split it and import the parts one by one.",
-            count=location_import.MAX_ROWS,
-        ),
-        "name_missing": _("The name is missing."),
-        "postcode_invalid": _("The postcode must have four digits."),
-        "kind_unknown": _("The type must be group childcare, childminder or out-of-school care."),
-        "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
-        "duplicate_of_line": _("Same location as line %(line)s.", line=detail),
-    }
-    return words.get(code, code)
 
 
 # -- info sessions -----------------------------------------------------------------------------
