@@ -383,6 +383,15 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
     ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
     area_requests: dict[uuid.UUID, str] = {}
     ended = _ended_proposal_locations(session)
+    # One query for every preference: a round (or a freed place) looks at all open requests.
+    preferences: dict[uuid.UUID, list[Preference]] = {}
+    for preference in session.exec(
+        select(Preference)
+        .join(ChildcareRequest, ChildcareRequest.id == Preference.request_id)
+        .where(ChildcareRequest.status == RequestStatus.OPEN)
+        .order_by(Preference.rank)
+    ):
+        preferences.setdefault(preference.request_id, []).append(preference)
     for request in session.exec(
         select(ChildcareRequest).where(ChildcareRequest.status == RequestStatus.OPEN)
     ):
@@ -406,7 +415,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
         else:
             waiting = [
                 p
-                for p in preferences_of(session, request.id)
+                for p in preferences.get(request.id, ())
                 if p.status == PreferenceStatus.WAITING and p.location_id in locations
             ]
             ranked = [p.location_id for p in waiting]
