@@ -50,6 +50,7 @@ from plugins.starters.labels import TEMPLATE_LABELS, label
 from plugins.starters.messages import (
     area_text,
     not_eligible_message,
+    project_place,
     rule_message,
     unmet_reason,
     upload_message,
@@ -90,6 +91,7 @@ def _helpers() -> dict:
         "label": label,
         "rich_text": render_rich_text,
         "area_text": area_text,
+        "project_place": project_place,
         "steps": STEPS,
         "facility_types": list(FacilityType),
         "measure_kinds": list(MeasureKind),
@@ -135,11 +137,27 @@ def _get_or_404(model, object_id: uuid.UUID):
 def index():
     session = db_session()
     measures = services.open_measures(session, date.today())
+    # A signed-in starter sees, beside each measure, whether it fits their latest project.
+    project = _latest_project() if can(APPLY) else None
     return render(
         "starters/index.html",
         measures=measures,
         contact_email=_contact_email(),
         contact_points=[m for m in measures if m.kind == MeasureKind.CONTACT_POINT],
+        project=project,
+        unfit={m.id: _reasons(m, project) for m in measures} if project else {},
+    )
+
+
+def _latest_project() -> Application | None:
+    """The starter's most recent application whose project is filled in, if any."""
+    return next(
+        (
+            application
+            for application in _own_applications()
+            if services.project_complete(application)
+        ),
+        None,
     )
 
 

@@ -81,6 +81,8 @@ def test_saving_a_draft_keeps_what_is_valid_and_forgives_what_is_missing(app):
     assert saved.facility_type == "gezinsopvang" and saved.status == "draft"
     page = client.get(step_url(application_id, "project")).get_data(as_text=True)
     assert 'value="gezinsopvang" checked' in page
+    # The Utrecht radio hides the browser's own; only the html-input variant draws the choice.
+    assert 'class="utrecht-radio-button utrecht-radio-button--html-input"' in page
     listing = client.get("/t/aalst/starters/aanvragen").get_data(as_text=True)
     assert f"/starters/aanvragen/{application_id}" in listing
 

@@ -331,3 +331,20 @@ def test_the_project_step_suggests_the_place_names_open_measures_use(app):
     assert 'list="area-suggestions"' in page
     assert '<option value="Heusden"></option><option value="Zolder"></option>' in page
     assert "Koersel" not in page
+
+
+def test_the_catalogue_tells_a_signed_in_starter_which_measures_fit_their_project(app):
+    zolder = add_measure(app, title="Opstartpremie Zolder", **ZOLDER_OR_HEUSDEN)
+    coaching = add_measure(app, title="Coaching", kind="coaching")
+    client = client_as(app, "sofie", ["starter"])
+    assert "fit-" not in client.get("/t/aalst/starters/").get_data(as_text=True)  # no project yet
+    client.post(
+        step_url(start(client), "project"), data=project_form(postcode="3582", area="Koersel")
+    )
+    page = client.get("/t/aalst/starters/").get_data(as_text=True)
+    assert "Vergeleken met je project: Groepsopvang, 14 plaatsen, 3582 Koersel." in page
+    fit_of = {key: page.split(f'id="fit-{key}">')[1].split("</p>")[0] for key in (zolder, coaching)}
+    assert "Enkel voor projecten in Zolder of Heusden" in fit_of[zolder]
+    assert "Past bij je project." in fit_of[coaching]
+    # Anonymous visitors and staff read the plain catalogue.
+    assert "fit-" not in app.test_client().get("/t/aalst/starters/").get_data(as_text=True)
