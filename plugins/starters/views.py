@@ -166,7 +166,14 @@ def measure_detail(measure_id: uuid.UUID):
     measure = _get_or_404(SupportMeasure, measure_id)
     if not services.is_open(measure, date.today()) and not can(MANAGE_CATALOGUE):
         abort(404)
-    return render("starters/measure.html", measure=measure, contact_email=_contact_email())
+    project = _latest_project() if can(APPLY) else None
+    return render(
+        "starters/measure.html",
+        measure=measure,
+        contact_email=_contact_email(),
+        project=project,
+        unfit={measure.id: _reasons(measure, project)} if project else {},
+    )
 
 
 # -- a starter's applications -----------------------------------------------------------------

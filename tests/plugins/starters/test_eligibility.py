@@ -346,5 +346,10 @@ def test_the_catalogue_tells_a_signed_in_starter_which_measures_fit_their_projec
     fit_of = {key: page.split(f'id="fit-{key}">')[1].split("</p>")[0] for key in (zolder, coaching)}
     assert "Enkel voor projecten in Zolder of Heusden" in fit_of[zolder]
     assert "Past bij je project." in fit_of[coaching]
+    detail = client.get(f"/t/aalst/starters/maatregelen/{zolder}").get_data(as_text=True)
+    assert f'id="fit-{zolder}"' in detail and "Past niet bij je project:" in detail
     # Anonymous visitors and staff read the plain catalogue.
     assert "fit-" not in app.test_client().get("/t/aalst/starters/").get_data(as_text=True)
+    assert "fit-" not in app.test_client().get(f"/t/aalst/starters/maatregelen/{zolder}").get_data(
+        as_text=True
+    )
