@@ -145,10 +145,6 @@ def eligibility(measure: SupportMeasure, application: Application) -> list[Unmet
     return unmet_conditions(measure, project_of(application))
 
 
-def fits(measure: SupportMeasure, application: Application) -> bool:
-    return not eligibility(measure, application)
-
-
 # -- the application --------------------------------------------------------------------------
 
 
