@@ -2,7 +2,7 @@
 
 Forms that anyone may send without signing in (registering for an info session, a sign-in that
 sends the browser to a provider) are what bots and mistakes hammer. Each use is counted in
-one-minute windows per tenant, bucket and client address. With ``OPVANGPLEIN_REDIS_URL`` the
+one-minute windows (from a client's first use) per tenant, bucket and client address. With ``OPVANGPLEIN_REDIS_URL`` the
 count is shared by every worker process (production); without it each process counts for itself,
 which still stops a single runaway client in development.
 
@@ -70,9 +70,10 @@ def init_app(app: Flask, redis_url: str) -> None:
 
 
 def _client_key(bucket: str) -> str:
+    # The window starts at a client's first use (the counters expire the key), so a burst that
+    # straddles a clock minute is still one burst.
     tenant = g.get("tenant")
-    window = int(time.time() // WINDOW_SECONDS)
-    return f"{tenant.slug if tenant else '-'}:{bucket}:{request.remote_addr or '-'}:{window}"
+    return f"{tenant.slug if tenant else '-'}:{bucket}:{request.remote_addr or '-'}"
 
 
 def too_many(bucket: str, per_minute: int) -> bool:
