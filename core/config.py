@@ -50,6 +50,7 @@ class Settings:
     session_absolute_hours: int = 12
     redis_url: str = ""
     proxy_hops: int = 0
+    public_url: str = "http://127.0.0.1:5000"
 
     @property
     def is_production(self) -> bool:
@@ -87,6 +88,7 @@ class Settings:
             dev_mail_dir=Path(_env("DEV_MAIL_DIR", str(PROJECT_ROOT / "var" / "mail"))),
             redis_url=_env("REDIS_URL", ""),
             proxy_hops=int(_env("PROXY_HOPS", "0")),
+            public_url=_env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         )
         settings.check()
         return settings

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, request
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from markupsafe import Markup
 
 from core.plugins import PluginRegistry
@@ -41,6 +43,21 @@ def safe_local_path(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def external_url(tenant, endpoint: str, **values) -> str:
+    """An absolute link to a tenant's page, also outside a request (a reminder sent by cron).
+
+    Inside a request for the same tenant it is the address the visitor uses; otherwise it is
+    ``OPVANGPLEIN_PUBLIC_URL`` + ``/t/<slug>``, which every deployment answers.
+    """
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
+        return url_for(endpoint, _external=True, **values)
+    base = urlsplit(current_app.extensions["opvangplein.settings"].public_url)
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=f"{base.path}/t/{tenant.slug}", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def tenant_required() -> None:

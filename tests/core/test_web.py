@@ -288,3 +288,24 @@ def test_the_tenant_cache_serves_repeat_requests_and_admin_changes_apply_at_once
         "/t/aalst/beheer/modules/probe", data={"enabled": "0"}
     )  # through the admin: at once
     assert client.get("/t/aalst/probe/").status_code == 404
+
+
+def test_external_links_outside_a_request_use_the_public_url(sqlite_settings):
+    from dataclasses import replace
+    from uuid import uuid4
+
+    FAMILY_ID = uuid4()  # noqa: N806
+
+    from core.models import Tenant
+    from core.web import external_url
+
+    settings = replace(sqlite_settings, public_url="https://kinderopvang.example.be/platform")
+    app = probe_app(settings)
+    with app.extensions["opvangplein.db"].session() as session:
+        aalst = session.get(Tenant, tenant_id(app, "aalst"))
+    with app.app_context():
+        link = external_url(aalst, "probe.family_detail", family_id=FAMILY_ID)
+    assert link == f"https://kinderopvang.example.be/platform/t/aalst/probe/families/{FAMILY_ID}"
+    with app.test_request_context("/probe/", base_url="http://aalst.test/"):
+        app.preprocess_request()
+        assert external_url(aalst, "probe.family_list") == "http://aalst.test/probe/"
