@@ -27,6 +27,9 @@ class TenantFootprint:
     # Primary keys to put in URLs: two per table are enough to reach every route's object kind,
     # and keep the walk affordable as plugins add routes (every id is still checked for leaks).
     url_ids: set[str] = field(default_factory=set)
+    # The same ids per table, so a route whose argument names its object kind
+    # (``referral_id``) is asked for that kind's ids rather than every table's.
+    url_ids_by_table: dict[str, list[str]] = field(default_factory=dict)
 
 
 def tenant_scoped_models() -> list[type]:
@@ -43,8 +46,11 @@ def footprint(app: Flask, tenant_id: uuid.UUID) -> TenantFootprint:
         for model in tenant_scoped_models():
             rows = session.exec(select(model)).all()
             primary_keys = [column.key for column in model.__table__.primary_key.columns]
+            result.url_ids_by_table.setdefault(model.__tablename__, [])
             for row in rows[:2]:
-                result.url_ids.update(str(getattr(row, key)) for key in primary_keys)
+                keys = [str(getattr(row, key)) for key in primary_keys]
+                result.url_ids.update(keys)
+                result.url_ids_by_table.setdefault(model.__tablename__, []).extend(keys)
             for row in rows:
                 for column in model.__table__.columns:
                     value = getattr(row, column.key, None)
@@ -69,7 +75,7 @@ def candidate_urls(app: Flask, victim: TenantFootprint) -> list[tuple[str, str, 
                 continue  # filled from the rule's defaults, not from the URL
             converter = rule._converters[argument].__class__.__name__
             if converter == "UUIDConverter":
-                values_per_arg[argument] = sorted(victim.url_ids) or [str(uuid.uuid4())]
+                values_per_arg[argument] = _ids_for(argument, victim) or [str(uuid.uuid4())]
             else:
                 values_per_arg[argument] = sorted(victim.url_ids)[:10] + plugin_names + ["1"]
         for combination in _combinations(values_per_arg):
@@ -79,6 +85,24 @@ def candidate_urls(app: Flask, victim: TenantFootprint) -> list[tuple[str, str, 
                 continue
             urls.extend((method, rule.endpoint, path) for method in methods)
     return urls
+
+
+def _ids_for(argument: str, victim: TenantFootprint) -> list[str]:
+    """The ids of the tables the argument names (``referral_id`` → ``ckg_referral``); every id
+    of every table when the name matches none.
+
+    A leak needs a route to find tenant A's object of the kind it serves; ids of other kinds
+    find nothing in any tenant. Matching by name keeps the walk affordable as plugins grow.
+    """
+    stem = argument.removesuffix("_id")
+    matching = [
+        table
+        for table in victim.url_ids_by_table
+        if table == stem or table.endswith(f"_{stem}")
+    ]
+    if not matching:
+        return sorted(victim.url_ids)
+    return sorted({key for table in matching for key in victim.url_ids_by_table[table]})
 
 
 def _combinations(values_per_arg: dict[str, list]) -> list[dict]:
