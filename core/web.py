@@ -45,6 +45,23 @@ def safe_local_path(target: str | None) -> str:
     return "/"
 
 
+def tenants_with_plugin(plugin: str) -> list:
+    """Active municipalities that enabled ``plugin`` (which modules a municipality uses is
+    public), e.g. to offer only those a cross-municipality invitation can reach."""
+    from sqlmodel import select
+
+    from core.models import Tenant
+
+    with database().session() as lookup:
+        tenants = lookup.exec(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
+    return [
+        tenant
+        for tenant in tenants
+        if (resolved := tenant_directory().resolve(slug=tenant.slug, host=""))
+        and plugin in resolved.plugins
+    ]
+
+
 def external_url(tenant, endpoint: str, **values) -> str:
     """An absolute link to a tenant's page, also outside a request (a reminder sent by cron).
 

@@ -102,15 +102,6 @@ def tenant_names(session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     return {t.id: t.name for t in session.exec(select(Tenant).where(Tenant.id.in_(ids))).all()}
 
 
-def other_tenants(session, tenant_id: uuid.UUID) -> list[Tenant]:
-    """Municipalities one can invite: every other active tenant (names are public)."""
-    return list(
-        session.exec(
-            select(Tenant).where(Tenant.id != tenant_id, Tenant.active).order_by(Tenant.name)
-        ).all()
-    )
-
-
 def invite(
     session,
     *,
@@ -119,8 +110,12 @@ def invite(
     invitation: str,
     actor: str,
     now: datetime,
+    invitable_tenant_ids: set[uuid.UUID] | None = None,
 ) -> RegionalPartnership:
-    """The owner's agreement: invite ``partner_tenant_id`` into ``network`` (a tenant session)."""
+    """The owner's agreement: invite ``partner_tenant_id`` into ``network`` (a tenant session).
+
+    ``invitable_tenant_ids``: the municipalities that use this module; others could never answer.
+    """
     errors: dict = {}
     if network.kind != NetworkKind.REGIONAL:
         errors["partner_tenant"] = _l("Only a regional cooperation can span municipalities.")
@@ -130,6 +125,8 @@ def invite(
         or session.get(Tenant, partner_tenant_id) is None
     ):
         errors["partner_tenant"] = _l("Choose another municipality.")
+    elif invitable_tenant_ids is not None and partner_tenant_id not in invitable_tenant_ids:
+        errors["partner_tenant"] = _l("That municipality does not use the networks module.")
     if len(invitation) > TEXT_MAX:
         errors["invitation"] = _l("Keep this under %(max)d characters.", max=TEXT_MAX)
     if errors:

@@ -9,7 +9,7 @@ from flask import abort, current_app, g, redirect, request, url_for
 from core.db import utcnow
 from core.identity.access import require_permission
 from core.rendering import render
-from core.web import db_session
+from core.web import db_session, tenants_with_plugin
 from plugins.networks import access, regional, store
 from plugins.networks.forms import parse_uuid, text
 from plugins.networks.models import Network
@@ -33,6 +33,7 @@ def invite(network_id: uuid.UUID):
             invitation=invitation,
             actor=actor(),
             now=utcnow(),
+            invitable_tenant_ids={tenant.id for tenant in tenants_with_plugin("networks")},
         )
     except RuleError as error:
         raw = {"invitation": invitation, "partner_tenant": text(request.form, "partner_tenant")}

@@ -13,7 +13,7 @@ from flask import abort, g, redirect, request, url_for
 from core import audit
 from core.db import utcnow
 from core.rendering import render
-from core.web import db_session
+from core.web import db_session, tenants_with_plugin
 from plugins.networks import access, regional, store
 from plugins.networks.figures import figures_from_other_plugins
 from plugins.networks.forms import parse_uuid, text
@@ -126,7 +126,9 @@ def _network_page(network_id: uuid.UUID, raw: dict, errors: dict, status: int = 
             session,
             {p.owner_tenant_id for p in partnerships} | {p.partner_tenant_id for p in partnerships},
         ),
-        "other_tenants": regional.other_tenants(session, g.tenant.id)
+        "other_tenants": [
+            tenant for tenant in tenants_with_plugin("networks") if tenant.id != g.tenant.id
+        ]
         if access.is_tenant_admin()
         else [],
         "raw": raw,

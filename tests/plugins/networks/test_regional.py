@@ -215,3 +215,22 @@ def test_only_a_regional_network_invites_and_never_its_own_tenant(world, region)
         data={"partner_tenant": str(tenant_id(world.app, "aalst"))},
     )
     assert (plain.status_code, itself.status_code) == (422, 422)
+
+
+def test_only_municipalities_that_use_networks_are_offered_and_accepted(world, region):
+    from core.tenancy import plugin_row
+
+    gent = tenant_id(world.app, "gent")
+    with world.app.extensions["opvangplein.db"].tenant_session(gent) as db:
+        plugin_row(db, "networks").enabled = False
+    world.app.extensions["opvangplein.tenants"].forget()
+    admin = region["aalst_admin"]
+    page = admin.get(f"/t/aalst/netwerken/{region['aalst_network']}").get_data(as_text=True)
+    assert f'value="{tenant_id(world.app, "brugge")}"' in page
+    assert f'value="{gent}"' not in page
+    refused = admin.post(
+        f"/t/aalst/netwerken/{region['aalst_network']}/regio",
+        data={"partner_tenant": str(gent), "invitation": "Samen"},
+    )
+    assert refused.status_code == 422
+    assert "gebruikt de module netwerken niet" in refused.get_data(as_text=True)
