@@ -43,6 +43,7 @@ def _figures(session) -> list[Figure]:
             label=_("Median waiting time of those referrals"),
             value=round(median(days), 1) if days else 0,
             unit=_("days"),
+            combine="mean",
         ),
         Figure(
             key="ckg.crisis_referrals_last_year",

@@ -170,12 +170,10 @@ def on_event(event):
 
 
 @hookimpl
-def monitoring_figures(tenant):
+def monitoring_figures(tenant, session):
     from plugins.ckg.figures import monitoring_figures as figures
-    from plugins.ckg.privacy import tenant_session
 
-    with tenant_session(tenant) as session:
-        return figures(session)
+    return figures(session)
 
 
 @hookimpl

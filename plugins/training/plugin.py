@@ -142,13 +142,12 @@ def on_event(event):
 
 
 @hookimpl
-def monitoring_figures(tenant):
+def monitoring_figures(tenant, session):
     from datetime import date
 
     from plugins.training.report import monitoring_figures as figures
 
-    with session_for_tenant_id(tenant.id) as session:
-        return figures(session, today=date.today())
+    return figures(session, today=date.today())
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from sqlmodel import select
 from core.db import utcnow
 from core.identity.access import can, require_permission
 from core.identity.models import Organisation, OrganisationGrant
+from core.ratelimit import rate_limited
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session, tenant_hooks, tenant_required
 from plugins.training import notifications, report, store
@@ -82,6 +83,11 @@ blueprint.before_request(tenant_required)
 
 # Moves the board offers as a single button: they need nothing but the click.
 ONE_CLICK = {Stage.INFO_SESSION_ATTENDED, Stage.ENROLLED, Stage.IN_TRAINING, Stage.GRADUATED}
+
+# Anyone may register without an account: limit what one connection can send (bots, loops).
+PUBLIC_FORMS_PER_MINUTE = 10
+# Secret links are long random tokens; the limit makes guessing them pointless on top.
+SECRET_LINKS_PER_MINUTE = 30
 
 
 @blueprint.context_processor
@@ -198,6 +204,7 @@ def _seats(info_session: InfoSession) -> dict:
 
 
 @blueprint.route("/inschrijven", methods=["GET", "POST"])
+@rate_limited("training.register", per_minute=PUBLIC_FORMS_PER_MINUTE)
 def register():
     session = db_session()
     sessions = store.info_sessions(session, upcoming_after=utcnow())
@@ -262,6 +269,7 @@ def _registration_page(sessions, raw: dict, errors: dict, status: int = 200):
 
 
 @blueprint.route("/inschrijving/<token>", methods=["GET", "POST"])
+@rate_limited("training.secret_link", per_minute=SECRET_LINKS_PER_MINUTE, methods=("GET", "POST"))
 def my_registration(token: str):
     """The secret link of the confirmation mail: check, or cancel, without signing in."""
     session = db_session()
@@ -902,6 +910,7 @@ def create_course():
 
 
 @blueprint.route("/vormingen/<uuid:course_id>/inschrijven", methods=["GET", "POST"])
+@rate_limited("training.course_signup", per_minute=PUBLIC_FORMS_PER_MINUTE)
 def course_signup(course_id: uuid.UUID):
     session = db_session()
     course = session.get(Course, course_id)
@@ -961,6 +970,7 @@ def _course_signup_page(course: Course, raw: dict, errors: dict, status: int = 2
 
 
 @blueprint.route("/vorming-inschrijving/<token>", methods=["GET", "POST"])
+@rate_limited("training.secret_link", per_minute=SECRET_LINKS_PER_MINUTE, methods=("GET", "POST"))
 def my_course_signup(token: str):
     session = db_session()
     signup = session.exec(select(CourseSignup).where(CourseSignup.token == token[:64])).first()

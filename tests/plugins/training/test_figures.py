@@ -228,7 +228,7 @@ def test_the_monitoring_hook_reports_aggregated_figures_only(known):
     registry = world.app.extensions["opvangplein.plugins"]
     with world.app.app_context(), world.db.session(tenant_id(world.app, "aalst")) as db:
         tenant = db.get(Tenant, tenant_id(world.app, "aalst"))
-        answers = registry.for_plugins({"training"}).monitoring_figures(tenant=tenant)
+        answers = registry.for_plugins({"training"}).monitoring_figures(tenant=tenant, session=db)
     figures = {figure.key: figure.value for answer in answers for figure in answer}
     assert figures["training.dropouts_no_childcare"] == 2
     assert figures["training.in_training"] == 3

@@ -202,3 +202,25 @@ def test_a_signed_in_citizen_sees_their_own_registrations_and_path_only(world):
     assert "Sociaal Huis" in page and "Geïnteresseerd" in page
     assert "iemand@example.be" not in page and "Elamrani" not in page
     assert world.app.test_client().get("/t/aalst/opleiding/mijn-traject").status_code == 401
+
+
+def test_one_connection_cannot_flood_the_public_registration(world):
+    from plugins.training.views import PUBLIC_FORMS_PER_MINUTE
+
+    client = world.app.test_client()
+    statuses = [
+        client.post(
+            "/t/aalst/opleiding/inschrijven",
+            data={"name": ""},
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        ).status_code
+        for _ in range(PUBLIC_FORMS_PER_MINUTE + 1)
+    ]
+    assert 429 not in statuses[:PUBLIC_FORMS_PER_MINUTE]
+    assert statuses[-1] == 429
+    other = client.post(
+        "/t/aalst/opleiding/inschrijven",
+        data={"name": ""},
+        environ_base={"REMOTE_ADDR": "198.51.100.8"},
+    )
+    assert other.status_code != 429
