@@ -58,9 +58,17 @@ class SettingField:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    # For ``choice``: (Dutch, English) labels in the order of ``choices``; the value shows if absent.
+    choice_labels: tuple[tuple[str, str], ...] = ()
 
     def label(self, locale: str) -> str:
         return self.label_en if locale.startswith("en") else self.label_nl
+
+    def choice_label(self, choice: str, locale: str) -> str:
+        if choice in self.choices and len(self.choice_labels) == len(self.choices):
+            dutch, english = self.choice_labels[self.choices.index(choice)]
+            return english if locale.startswith("en") else dutch
+        return choice
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,10 @@ def settings_schema():
             kind="choice",
             default="rounds",
             choices=("rounds", "continuous"),
+            choice_labels=(
+                ("Enkel in rondes", "In rounds only"),
+                ("Ook meteen wanneer een plaats vrijkomt", "Also at once when a place frees up"),
+            ),
         ),
         # Modest by default: every demo row multiplies the route probe's work (it tries each id
         # on each route). The demo tenants set 300 for a realistic dashboard.

@@ -100,7 +100,13 @@ def settings_schema():
             maximum=9,
         ),
         SettingField(
-            "mode", "Modus", "Mode", kind="choice", default="calm", choices=("calm", "busy")
+            "mode",
+            "Modus",
+            "Mode",
+            kind="choice",
+            default="calm",
+            choices=("calm", "busy"),
+            choice_labels=(("Rustig", "Calm"), ("Druk", "Busy")),
         ),
     ]
 

@@ -129,6 +129,7 @@ def test_plugin_settings_are_validated_and_saved(admin_client):
     assert good.status_code == 302
     page = client.get("/t/aalst/beheer/").text
     assert 'value="6"' in page
+    assert '<option value="busy" selected>Druk</option>' in page  # choices read as words
 
 
 def test_theme_changes_apply_at_once_and_bad_colours_are_refused(app, admin_client):
