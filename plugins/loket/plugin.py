@@ -97,6 +97,15 @@ def settings_schema():
             maximum=50,
         ),
         SettingField(
+            "retention_years",
+            "Na hoeveel jaar een afgesloten opvangvraag geanonimiseerd wordt",
+            "Years after which a closed request is anonymised",
+            kind="int",
+            default=3,
+            minimum=1,
+            maximum=20,
+        ),
+        SettingField(
             "allocation_mode",
             "Toewijzing: enkel in rondes, of ook meteen wanneer een plaats vrijkomt",
             "Allocation: in rounds only, or also at once when a place frees up",
@@ -287,6 +296,25 @@ def register_cli_commands(cli):
                     f"{len(offered)} places offered again"
                 )
 
+    @loket_cli.command("anonymise-closed")
+    def anonymise_closed_requests():
+        """Erase names and contacts of requests closed beyond the tenant's retention period
+        (run from cron, e.g. nightly); the figures keep counting them."""
+        from core.db import utcnow
+        from plugins.loket.privacy import anonymise_closed
+        from plugins.loket.tenant_settings import loket_settings
+
+        database = current_app.extensions["opvangplein.db"]
+        with database.session() as lookup:
+            tenants = list(lookup.exec(select(Tenant).where(Tenant.active)))
+        for tenant in tenants:
+            with database.tenant_session(tenant.id) as session:
+                if "loket" not in enabled_plugins(session):
+                    continue
+                years = loket_settings(session)["retention_years"]
+                count = anonymise_closed(session, retention_years=years, now=utcnow())
+                click.echo(f"{tenant.slug}: {count} closed requests anonymised ({years} years)")
+
 
 @hookimpl
 def on_event(event, session):
@@ -324,9 +352,11 @@ def erase_subject_data(tenant, subject, session):
 
 @hookimpl
 def privacy_notice(tenant):
+    from core.web import db_session
     from plugins.loket.privacy import privacy_notice as notice
+    from plugins.loket.tenant_settings import loket_settings
 
-    return notice()
+    return notice(loket_settings(db_session())["retention_years"])
 
 
 @hookimpl

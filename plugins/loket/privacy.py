@@ -10,6 +10,8 @@ registrations are deleted.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import or_, select
@@ -120,11 +122,7 @@ def erase_subject(session, subject: DataSubject) -> tuple[int, list]:
     for row in requests_about(session, subject):
         if row.status not in (RequestStatus.PLACED, RequestStatus.WITHDRAWN):
             freed += services.withdraw_request(session, row)
-        row.child_first_name = row.child_last_name = ERASED
-        row.parent_name = row.parent_email = row.parent_phone = ERASED
-        row.note = row.external_reference = ERASED
-        row.parent_user_id = None
-        session.add(row)
+        _strip_person(session, row)
         changed += 1
     for registration in registrations_of(session, subject):
         session.delete(registration)
@@ -133,11 +131,49 @@ def erase_subject(session, subject: DataSubject) -> tuple[int, list]:
     return changed, freed
 
 
+def _strip_person(session, row: ChildcareRequest) -> None:
+    row.child_first_name = row.child_last_name = ERASED
+    row.parent_name = row.parent_email = row.parent_phone = ERASED
+    row.note = row.external_reference = ERASED
+    row.parent_user_id = None
+    session.add(row)
+
+
+def anonymise_closed(session, *, retention_years: int, now: datetime) -> int:
+    """Strip names and contacts from requests closed (placed or withdrawn) longer ago than the
+    retention period; return how many. The last date the request knows counts: the placement,
+    else the registration. Idempotent: already stripped requests are left alone."""
+    cutoff = now - timedelta(days=round(retention_years * 365.25))
+    closed = session.exec(
+        select(ChildcareRequest).where(
+            ChildcareRequest.status.in_((RequestStatus.PLACED, RequestStatus.WITHDRAWN)),
+            or_(
+                ChildcareRequest.parent_name != ERASED,
+                ChildcareRequest.child_first_name != ERASED,
+                ChildcareRequest.parent_email != ERASED,
+            ),
+        )
+    ).all()
+    count = 0
+    for row in closed:
+        last_date = row.placed_at or row.submitted_at or row.created_at
+        if last_date is not None and _aware(last_date) < cutoff:
+            _strip_person(session, row)
+            count += 1
+    session.flush()
+    return count
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they are stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def privacy_notice() -> PrivacyNotice:
+def privacy_notice(retention_years: int) -> PrivacyNotice:
     """What the loket tells parents on the municipality's privacy page."""
     return PrivacyNotice(
         module=_("Local childcare counter"),
@@ -158,9 +194,10 @@ def privacy_notice() -> PrivacyNotice:
             "at the parent's request."
         ),
         retention=_(
-            "As long as the request is open; after a placement the decision is kept for the "
-            "provider's and the municipality's records. On request the names and contact "
-            "details are erased and only the figures remain."
+            "As long as the request is open. %(years)s years after a placement or a withdrawal "
+            "the names and contact details are erased and only the figures remain; on request "
+            "this happens at once.",
+            years=retention_years,
         ),
         who_sees_it=(
             _("The counter's staff"),

@@ -73,3 +73,43 @@ def test_a_proposal_still_in_time_is_left_alone(app):
     assert expire(app).splitlines()[0] == "aalst: 0 proposals expired, 0 places offered again"
     with tenant_db(app) as db:
         assert db.exec(select(Proposal.status)).one() == ProposalStatus.AWAITING_PARENT
+
+
+def test_closed_requests_lose_names_after_the_retention_period_and_open_ones_never(app):
+    from datetime import UTC, datetime
+
+    from plugins.loket.models import ChildcareRequest
+    from tests.plugins.loket.conftest import make_request
+
+    long_ago = datetime.now(UTC) - timedelta(days=4 * 365)
+    recently = datetime.now(UTC) - timedelta(days=2 * 365)
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=1)
+        old_placed = make_request(db, "Oud", [location], submitted=long_ago)
+        old_placed.status, old_placed.placed_at = "placed", long_ago
+        old_withdrawn = make_request(db, "Weg", [location], submitted=long_ago)
+        old_withdrawn.status = "withdrawn"
+        recent = make_request(db, "Recent", [location], submitted=long_ago)
+        recent.status, recent.placed_at = "placed", recently
+        still_open = make_request(db, "Wacht", [location], submitted=long_ago)
+        ids = [row.id for row in (old_placed, old_withdrawn, recent, still_open)]
+    result = app.test_cli_runner().invoke(args=["loket", "anonymise-closed"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "aalst: 2 closed requests anonymised (3 years)"
+    with tenant_db(app) as db:
+        rows = [db.get(ChildcareRequest, request_id) for request_id in ids]
+        assert [row.child_first_name for row in rows] == ["", "", "Recent", "Wacht"]
+        assert [row.parent_email for row in rows] == [
+            "",
+            "",
+            "ouder@example.be",
+            "ouder@example.be",
+        ]
+        assert rows[0].status == "placed" and rows[0].placed_at is not None  # figures keep it
+    again = app.test_cli_runner().invoke(args=["loket", "anonymise-closed"])
+    assert again.output.splitlines()[0] == "aalst: 0 closed requests anonymised (3 years)"
+
+
+def test_the_privacy_page_states_the_loket_retention(app):
+    page = app.test_client().get("/t/aalst/privacy").get_data(as_text=True)
+    assert "3 jaar na een plaatsing of een intrekking" in page
