@@ -31,5 +31,5 @@ def remind_command() -> None:
                 continue
             # No request, so no reader's language: reminders go out in Dutch, the default.
             with force_locale("nl"):
-                count = send_reminders(session, now=now, tenant_name=tenant.name)
+                count = send_reminders(session, now=now, tenant=tenant)
         click.echo(f"{tenant.slug}: {count} reminders")

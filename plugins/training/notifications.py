@@ -12,6 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from core.mail import queue_mail
+from core.web import external_url
 from plugins.training import store
 from plugins.training.models import Candidate, Course, CourseSignup, InfoRegistration, InfoSession
 
@@ -68,21 +69,23 @@ def seat_freed(session, info_session: InfoSession, candidate: Candidate, link: s
     )
 
 
-def send_reminders(session, *, now: datetime, tenant_name: str) -> int:
+def send_reminders(session, *, now: datetime, tenant) -> int:
     """Queue one reminder per seated registration of a session within two days (once)."""
     due = store.due_reminders(session, now)
     for info_session, registration, candidate in due:
+        link = external_url(tenant, "training.my_registration", token=registration.token)
         queue_mail(
             session,
             to=candidate.email,
-            subject=_("Reminder: info session in %(tenant)s", tenant=tenant_name),
+            subject=_("Reminder: info session in %(tenant)s", tenant=tenant.name),
             body=_(
                 "We expect you at the info session of %(when)s at %(where)s. Can you not come?"
                 " Cancel with the link in your confirmation mail, so someone on the waiting list"
                 " gets your seat.",
                 when=_when(info_session.starts_at),
                 where=info_session.location,
-            ),
+            )
+            + _link_line(link),
             purpose="training.info_reminder",
         )
         registration.reminded_at = now

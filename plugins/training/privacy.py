@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import select
 
+from core.models import Tenant
 from core.plugin_types import DataSubject
+from core.web import external_url
 from plugins.training import notifications, store
 from plugins.training.models import Candidate, Course, CourseSignup, InfoRegistration, InfoSession
 
@@ -98,9 +100,11 @@ def erase_subject(session, subject: DataSubject) -> int:
 
 
 def _tell_promoted(session, cancelled: InfoRegistration, promoted: InfoRegistration) -> None:
-    """The person who moves up hears it (without a link: no request here to build one)."""
+    """The person who moves up hears it, with the secret link to their registration."""
+    tenant = session.get(Tenant, cancelled.tenant_id)
     notifications.seat_freed(
         session,
         session.get(InfoSession, cancelled.info_session_id),
         session.get(Candidate, promoted.candidate_id),
+        external_url(tenant, "training.my_registration", token=promoted.token),
     )

@@ -141,6 +141,8 @@ def test_reminders_go_once_to_seated_people_of_sessions_within_two_days(world):
     assert "aalst: 1 reminders" in result.output, result.output
     reminders = [m for m in outbox(world.app) if m.purpose == "training.info_reminder"]
     assert [m.to_address for m in reminders] == ["een@example.be"]
+    # Sent by cron, outside any request: the link is built from the platform's public address.
+    assert "http://127.0.0.1:5000/t/aalst/opleiding/inschrijving/" in reminders[0].body
     again = runner.invoke(args=["training", "remind"])
     assert "aalst: 0 reminders" in again.output
 
