@@ -33,6 +33,8 @@ class User(SQLModel, table=True):
     is_platform_admin: bool = False
     created_at: datetime = _timestamp()
     last_sign_in_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The interface language the user last chose; mail sent to them outside their request uses it.
+    language: str = Field(default="nl", max_length=5)
 
 
 class Organisation(SQLModel, table=True):

@@ -19,7 +19,7 @@ from core.i18n import SUPPORTED_LOCALES
 from core.models import Tenant
 from core.rendering import render
 from core.tenancy import Theme
-from core.web import database, safe_local_path, tenant_hooks
+from core.web import database, db_session, safe_local_path, tenant_hooks
 
 blueprint = Blueprint("platform", __name__)
 
@@ -53,6 +53,11 @@ def set_language(lang: str):
     if lang not in SUPPORTED_LOCALES:
         abort(404)
     session["lang"] = lang
+    if g.get("user") is not None and g.user.language != lang:
+        # Remembered for mail that reaches this person later (a proposal to a provider).
+        user = db_session().merge(g.user)
+        user.language = lang
+        db_session().commit()
     return redirect(request.script_root + safe_local_path(request.args.get("next")))
 
 

@@ -1,4 +1,4 @@
-"""E-mail to parents and providers at each step, in the parent's language, through the outbox."""
+"""E-mail to parents and providers at each step, each in their own language, through the outbox."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from core.mail import queue_mail
 from plugins.loket.models import ChildcareRequest, InfoRegistration, InfoSession, Location
 
 
-def provider_emails(session, location: Location) -> list[str]:
-    """The e-mail addresses of the members of the location's provider organisation."""
+def provider_emails(session, location: Location) -> list[tuple[str, str]]:
+    """(e-mail address, interface language) of each member of the location's provider."""
     if location.provider_organisation_id is None:
         return []
     rows = session.exec(
-        select(User.email)
+        select(User.email, User.language)
         .join(OrganisationMember, OrganisationMember.user_id == User.id)
         .where(OrganisationMember.organisation_id == location.provider_organisation_id)
     )
-    return [email for email in rows if email and "@" in email]
+    return [(email, language) for email, language in rows if email and "@" in email]
 
 
 def _language(request: ChildcareRequest) -> str:
@@ -55,19 +55,24 @@ def request_received(session, request: ChildcareRequest) -> None:
         )
 
 
-def place_proposed_to_provider(session, location: Location, emails: list[str]) -> None:
-    for email in emails:
-        queue_mail(
-            session,
-            to=email,
-            subject=_("New proposal for %(location)s", location=location.name),
-            body=_(
-                "The local childcare counter proposes a child for a free place at %(location)s. "
-                "Please confirm or reject the proposal.",
-                location=location.name,
-            ),
-            purpose="loket.proposal_to_provider",
-        )
+def place_proposed_to_provider(
+    session, location: Location, recipients: list[tuple[str, str]]
+) -> None:
+    for email, language in recipients:
+        language = "en" if language == "en" else "nl"
+        with force_locale(language):
+            queue_mail(
+                session,
+                to=email,
+                subject=_("New proposal for %(location)s", location=location.name),
+                body=_(
+                    "The local childcare counter proposes a child for a free place at "
+                    "%(location)s. Please confirm or reject the proposal.",
+                    location=location.name,
+                ),
+                purpose="loket.proposal_to_provider",
+                language=language,
+            )
 
 
 def place_offered_to_parent(session, request: ChildcareRequest, location: Location) -> None:

@@ -380,3 +380,16 @@ def test_every_loket_page_answers_htmx_fragment_requests_without_a_server_error(
                 if response.status_code >= 500:
                     failures.append(f"{method} {path} {headers}")
     assert failures == []
+
+
+def test_the_provider_hears_of_a_proposal_in_the_language_they_chose(app, mail_sink):
+    provider_client, staff_client = app.test_client(), app.test_client()
+    organisation = provider(app, provider_client)
+    assert provider_client.get("/t/aalst/taal/en?next=/").status_code == 302
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=1, organisation_id=organisation)
+        make_request(db, "Noor", [location])
+    staff(app, staff_client)  # the staff member works in Dutch
+    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    [mail] = [m for m in mail_sink.messages if m["To"] == "opvang-de-speelboom@example.be"]
+    assert mail["Subject"] == "New proposal for De Speelboom"
