@@ -1,0 +1,29 @@
+"""Conventions every template keeps, checked over the core's and every plugin's templates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+INPUT_CLASSES = re.compile(r'<input[^>]*class="([^"]*)"')
+
+
+def _templates() -> list[Path]:
+    return sorted(
+        [*ROOT.glob("core/**/templates/**/*.html"), *ROOT.glob("plugins/*/templates/**/*.html")]
+    )
+
+
+def test_native_radio_buttons_and_checkboxes_use_the_utrecht_html_input_variant():
+    # Utrecht's radio button hides the native look (appearance: none); only the html-input
+    # variant draws the checked state, so without it a chosen option looks unchosen.
+    missing = []
+    for path in _templates():
+        for classes in INPUT_CLASSES.findall(path.read_text(encoding="utf-8")):
+            names = classes.split()
+            for component in ("utrecht-radio-button", "utrecht-checkbox"):
+                if component in names and f"{component}--html-input" not in names:
+                    missing.append(f"{path.relative_to(ROOT)}: {classes}")
+    assert _templates(), "no templates found"
+    assert missing == []
