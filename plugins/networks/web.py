@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g
 
+from core.richtext import render_rich_text as render_minutes
 from core.web import tenant_required
 from plugins.networks.labels import TEMPLATE_LABELS, label
-from plugins.networks.richtext import render_minutes
 from plugins.networks.services import (
     LANGUAGES,
     ActionStatus,

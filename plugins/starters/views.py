@@ -25,6 +25,7 @@ from core import audit
 from core.identity.access import acting_organisations, can, require_permission
 from core.mail import queue_mail
 from core.rendering import render
+from core.richtext import render_rich_text
 from core.tenancy import effective_settings, plugin_row
 from core.web import db_session, tenant_hooks, tenant_required
 from plugins.starters import services, uploads
@@ -67,7 +68,6 @@ from plugins.starters.models import (
     RequestedMeasure,
     SupportMeasure,
 )
-from plugins.starters.richtext import render_rich_text
 from plugins.starters.services import (
     STEPS,
     ApplicationStatus,

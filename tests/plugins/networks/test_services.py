@@ -9,8 +9,8 @@ from itertools import cycle
 import pytest
 
 from core.plugin_types import ConsentRecord
+from core.richtext import render_rich_text as render_minutes
 from plugins.networks.models import DirectoryService, NetworkAction
-from plugins.networks.richtext import render_minutes
 from plugins.networks.services import (
     DirectoryQuery,
     RuleError,

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
+from core.richtext import render_rich_text
 from plugins.starters import uploads
-from plugins.starters.richtext import render_rich_text
 from plugins.starters.uploads import UploadRefused
 from tests.plugins.starters.conftest import PDF, PNG
 

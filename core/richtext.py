@@ -1,6 +1,7 @@
-"""A tiny, safe rich-text subset for measure descriptions.
+"""A tiny, safe rich-text subset that plugins offer where people write longer texts (a measure's
+description, a meeting's minutes).
 
-Staff write plain text with a few markdown-like marks; everything is escaped first and only the
+Writers use plain text with a few markdown-like marks; everything is escaped first and only the
 markup produced here reaches the page, so no HTML a writer types can ever run. Supported:
 
 * blank line: new paragraph; ``- item`` lines: a bulleted list
