@@ -126,24 +126,19 @@ def live_server(sqlite_settings, migrated_sqlite_file) -> Iterator[LiveServer]:
         yield server
 
 
-def tenant_admin_session_cookie(server: LiveServer, slug: str) -> dict:
-    """A signed session cookie of a tenant admin of ``slug``, as a completed sign-in leaves it.
+def user_session_cookie(server: LiveServer, user_id, slug: str) -> dict:
+    """A signed session cookie of ``user_id`` at tenant ``slug``, as a completed sign-in leaves it.
 
-    The sign-in itself (OIDC) is not what these tests are about, so the user, membership and
-    sign-in session are written straight to the database.
+    The sign-in itself (OIDC) is tested by the core, so the sign-in session is written straight
+    to the database.
     """
-    from core.identity.models import Membership, User
     from core.identity.sessions import open_session
     from core.identity.web import AUTH_KEY
 
     app = server.app
     tenant = tenant_id(app, slug)
     with app.extensions["opvangplein.db"].tenant_session(tenant) as db:
-        user = User(issuer="https://idp.browser.test", subject=f"admin-{slug}", name="Beheerder")
-        db.add(user)
-        db.flush()
-        db.add(Membership(user_id=user.id, roles=["tenant_admin"]))
-        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
+        token = open_session(db, user_id=user_id, provider="browser-test", id_token="")
     serializer = app.session_interface.get_signing_serializer(app)
     return {
         "name": app.config["SESSION_COOKIE_NAME"],
@@ -152,6 +147,40 @@ def tenant_admin_session_cookie(server: LiveServer, slug: str) -> dict:
         "httpOnly": True,
         "sameSite": "Lax",
     }
+
+
+def tenant_admin_session_cookie(server: LiveServer, slug: str) -> dict:
+    """A signed session cookie of a new tenant admin of ``slug``."""
+    from core.identity.models import Membership, User
+
+    with server.app.extensions["opvangplein.db"].tenant_session(tenant_id(server.app, slug)) as db:
+        user = User(issuer="https://idp.browser.test", subject=f"admin-{slug}", name="Beheerder")
+        db.add(user)
+        db.flush()
+        db.add(Membership(user_id=user.id, roles=["tenant_admin"]))
+        user_id = user.id
+    return user_session_cookie(server, user_id, slug)
+
+
+def signed_in_page(browser: Browser, server: LiveServer, log: BrowserLog, user=None, slug="aalst"):
+    """A fresh browser context on ``server``, signed in as ``user`` (anonymous when ``None``)."""
+    context = browser.new_context(base_url=server.url, locale="nl-BE")
+    context.set_default_timeout(5_000)
+    if user is not None:
+        context.add_cookies([user_session_cookie(server, user.id, slug)])
+    page = context.new_page()
+    log.watch(page)
+    return page
+
+
+def assert_accessible(page: Page, axe_violations) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in axe_violations(page)
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], f"{page.url}: {serious}"
 
 
 @pytest.fixture(scope="session")

@@ -3,50 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from core.identity.sessions import open_session
-from core.identity.web import AUTH_KEY
 from tests.plugins.ckg.conftest import CKG_TENANTS, build_world, users
-from tests.support.apps import probe_app, tenant_id
-from tests.support.browser import BrowserLog, serve
+from tests.support.apps import probe_app
+from tests.support.browser import (
+    BrowserLog,
+    assert_accessible,
+    serve,
+    signed_in_page,
+)
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
-
-
-def _cookie(server, user, slug: str = "aalst") -> dict:
-    """The session cookie a completed sign-in leaves (sign-in itself is tested by the core)."""
-    app = server.app
-    tenant = tenant_id(app, slug)
-    with app.extensions["opvangplein.db"].tenant_session(tenant) as db:
-        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
-    serializer = app.session_interface.get_signing_serializer(app)
-    return {
-        "name": app.config["SESSION_COOKIE_NAME"],
-        "value": serializer.dumps({AUTH_KEY: {str(tenant): token}}),
-        "url": server.url,
-        "httpOnly": True,
-        "sameSite": "Lax",
-    }
-
-
-def _page_for(browser, server, user, log: BrowserLog) -> Page:
-    context = browser.new_context(base_url=server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
-    context.add_cookies([_cookie(server, user)])
-    page = context.new_page()
-    log.watch(page)
-    return page
-
-
-def _assert_accessible(page: Page, axe_violations) -> None:
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in axe_violations(page)
-        if v["impact"] in SERIOUS
-    ]
-    assert serious == [], f"{page.url}: {serious}"
 
 
 def test_a_school_refers_the_ckg_accepts_at_an_antenna_and_the_school_sees_it(
@@ -57,12 +25,12 @@ def test_a_school_refers_the_ckg_accepts_at_an_antenna_and_the_school_sees_it(
     people = users(world)
     log = BrowserLog()
     with serve(app) as server:
-        school = _page_for(browser, server, people["sara"], log)
+        school = signed_in_page(browser, server, log, people["sara"])
         school.goto("/t/aalst/ckg/doorverwijzen")
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
         school.get_by_role("button", name="Doorverwijzing indienen").click()
         expect(school.locator("#error-summary")).to_be_visible()
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
 
         school.fill("#parent-1-name", "Sofie Janssens")
         school.fill("#child-1-name", "Lotte")
@@ -74,13 +42,13 @@ def test_a_school_refers_the_ckg_accepts_at_an_antenna_and_the_school_sees_it(
         school.get_by_role("button", name="Doorverwijzing indienen").click()
         expect(school.locator(".referral-status")).to_have_text("ingediend")
         referral_url = school.url.split("?")[0]
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
 
-        ckg = _page_for(browser, server, people["karim"], log)
+        ckg = signed_in_page(browser, server, log, people["karim"])
         ckg.goto("/t/aalst/ckg/wachtrij")
-        _assert_accessible(ckg, axe_violations)
+        assert_accessible(ckg, axe_violations)
         ckg.get_by_role("link", name="CKG-").first.click()
-        _assert_accessible(ckg, axe_violations)
+        assert_accessible(ckg, axe_violations)
         ckg.check("#target-received")
         ckg.get_by_role("button", name="Stap bewaren").click()
         ckg.check("#target-intake_planned")
@@ -101,7 +69,7 @@ def test_a_school_refers_the_ckg_accepts_at_an_antenna_and_the_school_sees_it(
         expect(school.locator(".message-to-referrer")).to_have_text(
             "Welkom in Antenne Genk vanaf 15 december."
         )
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
         school.context.close()
         ckg.context.close()
     log.assert_clean()

@@ -4,52 +4,19 @@ finds a service on the social map; axe-core finds no serious or critical violati
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from core.identity.sessions import open_session
-from core.identity.web import AUTH_KEY
 from tests.plugins.networks.conftest import build_world, networks_app
-from tests.support.apps import tenant_id
 from tests.support.auth import make_user
-from tests.support.browser import BrowserLog, serve
+from tests.support.browser import (
+    BrowserLog,
+    assert_accessible,
+    serve,
+    signed_in_page,
+    user_session_cookie,
+)
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
-
-
-def _cookie(server, user, slug: str = "aalst") -> dict:
-    """The session cookie a completed sign-in leaves (sign-in itself is tested by the core)."""
-    app = server.app
-    tenant = tenant_id(app, slug)
-    with app.extensions["opvangplein.db"].tenant_session(tenant) as db:
-        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
-    serializer = app.session_interface.get_signing_serializer(app)
-    return {
-        "name": app.config["SESSION_COOKIE_NAME"],
-        "value": serializer.dumps({AUTH_KEY: {str(tenant): token}}),
-        "url": server.url,
-        "httpOnly": True,
-        "sameSite": "Lax",
-    }
-
-
-def _page_for(browser, server, log: BrowserLog, user=None) -> Page:
-    context = browser.new_context(base_url=server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
-    if user is not None:
-        context.add_cookies([_cookie(server, user)])
-    page = context.new_page()
-    log.watch(page)
-    return page
-
-
-def _assert_accessible(page: Page, axe_violations) -> None:
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in axe_violations(page)
-        if v["impact"] in SERIOUS
-    ]
-    assert serious == [], f"{page.url}: {serious}"
 
 
 def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
@@ -60,15 +27,15 @@ def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
     els, sara = make_user(app, "els"), make_user(app, "sara")
     log = BrowserLog()
     with serve(app) as server:
-        coordinator = _page_for(browser, server, log, els)
+        coordinator = signed_in_page(browser, server, log, els)
         coordinator.goto("/t/aalst/netwerken/")
-        _assert_accessible(coordinator, axe_violations)
+        assert_accessible(coordinator, axe_violations)
         coordinator.get_by_role("link", name="Huis van het Kind Aalst").click()
-        _assert_accessible(coordinator, axe_violations)
+        assert_accessible(coordinator, axe_violations)
         coordinator.get_by_role("link", name="Een overleg plannen").click()
         coordinator.get_by_role("button", name="Overleg plannen").click()
         expect(coordinator.locator("#error-summary")).to_be_visible()
-        _assert_accessible(coordinator, axe_violations)
+        assert_accessible(coordinator, axe_violations)
         coordinator.fill("#held_on", "2026-12-03")
         coordinator.fill("#place", "Gemeentehuis Aalst, raadzaal")
         coordinator.fill("#agenda", "Welkom nieuwe partners\nSociale tarieven kinderopvang")
@@ -80,9 +47,9 @@ def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
         coordinator.get_by_role("button", name="Verslag bewaren").click()
         expect(coordinator.locator(".meeting-minutes strong")).to_have_text("Afspraak")
         meeting_url = coordinator.url.split("#")[0]
-        _assert_accessible(coordinator, axe_violations)
+        assert_accessible(coordinator, axe_violations)
 
-        member = _page_for(browser, server, log, sara)
+        member = signed_in_page(browser, server, log, sara)
         member.goto(meeting_url)
         expect(member.locator(".meeting-minutes")).to_contain_text("wenmomenten")
         expect(member.locator("#minutes-text")).to_have_count(0)  # members read, coordinators write
@@ -93,7 +60,7 @@ def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
         expect(member.locator(".meeting-actions tbody")).to_contain_text(
             "Wenmomenten voor nieuwe kleuters plannen"
         )
-        _assert_accessible(member, axe_violations)
+        assert_accessible(member, axe_violations)
 
         member.goto("/t/aalst/netwerken/sociale-kaart/nieuw")
         member.fill("#service-name", "Huiswerkklas De Klimop")
@@ -102,13 +69,13 @@ def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
         member.check("#language-fr")
         member.check("#cost-free")
         member.check("#service-public")
-        _assert_accessible(member, axe_violations)
+        assert_accessible(member, axe_violations)
         member.get_by_role("button", name="Dienst bewaren").click()
         expect(member.locator("#results")).to_contain_text("Huiswerkklas De Klimop")
 
-        parent = _page_for(browser, server, log)
+        parent = signed_in_page(browser, server, log)
         parent.goto("/t/aalst/netwerken/sociale-kaart")
-        _assert_accessible(parent, axe_violations)
+        assert_accessible(parent, axe_violations)
         parent.fill("#q", "huiswerk")
         parent.get_by_role("button", name="Zoeken").click()
         expect(parent.locator("#results h3")).to_have_text(["Huiswerkklas De Klimop"])
@@ -116,7 +83,7 @@ def test_a_meeting_with_an_agenda_an_action_and_a_service_found(
         expect(parent.locator("#results h3")).to_have_text(["Huiswerkklas De Klimop"])
         parent.select_option("#language", "ar")
         expect(parent.locator("#results h3")).to_have_count(0)
-        _assert_accessible(parent, axe_violations)
+        assert_accessible(parent, axe_violations)
         for page in (coordinator, member, parent):
             page.context.close()
     log.assert_clean()
@@ -138,31 +105,31 @@ def test_regional_agreement_and_case_consultation_pages_are_accessible(
     grant_roles(app, "brugge", admin_brugge, ["tenant_admin"])
     log = BrowserLog()
     with serve(app) as server:
-        owner = _page_for(browser, server, log, admin_aalst)
+        owner = signed_in_page(browser, server, log, admin_aalst)
         owner.goto(f"/t/aalst/netwerken/{regional_aalst}")
         owner.select_option("#partner_tenant", label="Brugge")
         owner.fill("#invitation", "Samen de wachtlijsten in de Leiestreek bekijken")
         owner.get_by_role("button", name="Uitnodigen en instemmen").click()
         expect(owner.locator("#regional")).to_contain_text("wacht op de instemming")
-        _assert_accessible(owner, axe_violations)
+        assert_accessible(owner, axe_violations)
 
         partner = browser.new_context(base_url=server.url, locale="nl-BE")
-        partner.add_cookies([_cookie(server, admin_brugge, "brugge")])
+        partner.add_cookies([user_session_cookie(server, admin_brugge.id, "brugge")])
         partner_page = partner.new_page()
         log.watch(partner_page)
         partner_page.goto("/t/brugge/netwerken/beheer/regio")
         expect(partner_page.locator(".regional-invitation")).to_have_text(
             "Samen de wachtlijsten in de Leiestreek bekijken"
         )
-        _assert_accessible(partner_page, axe_violations)
+        assert_accessible(partner_page, axe_violations)
         partner_page.get_by_role("button", name="Instemmen namens Brugge").click()
         expect(partner_page.locator(".regional-state").first).to_contain_text("Beide gemeenten")
-        _assert_accessible(partner_page, axe_violations)
+        assert_accessible(partner_page, axe_violations)
 
         owner.goto(f"/t/aalst/netwerken/{regional_aalst}")
         owner.get_by_role("link", name="Overleggen en acties van Brugge").click()
         expect(owner.locator("h1")).to_contain_text("Regio Brugge in de Leie")
-        _assert_accessible(owner, axe_violations)
+        assert_accessible(owner, axe_violations)
 
         owner.goto(f"/t/aalst/netwerken/{world.network_id}")
         owner.locator("#cases summary").click()
@@ -170,10 +137,10 @@ def test_regional_agreement_and_case_consultation_pages_are_accessible(
         owner.check(f"#participant-{world.ckg_member_id}")
         owner.get_by_role("button", name="Casusoverleg starten").click()
         expect(owner.locator("h1")).to_contain_text("CASE-")
-        _assert_accessible(owner, axe_violations)
+        assert_accessible(owner, axe_violations)
         owner.get_by_role("button", name="Toestemming registreren").click()
         expect(owner.locator("#error-summary")).to_be_visible()
-        _assert_accessible(owner, axe_violations)
+        assert_accessible(owner, axe_violations)
         owner.context.close()
         partner.close()
     log.assert_clean()

@@ -6,50 +6,18 @@ citizen sees it in their path. axe-core finds no serious or critical violation o
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from core.identity.sessions import open_session
-from core.identity.web import AUTH_KEY
 from tests.plugins.training.conftest import TRAINING_TENANTS, build_world, people
-from tests.support.apps import probe_app, tenant_id
-from tests.support.browser import BrowserLog, serve
+from tests.support.apps import probe_app
+from tests.support.browser import (
+    BrowserLog,
+    assert_accessible,
+    serve,
+    signed_in_page,
+)
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
-
-
-def _cookie(server, user, slug: str = "aalst") -> dict:
-    """The session cookie a completed sign-in leaves (sign-in itself is tested by the core)."""
-    app = server.app
-    tenant = tenant_id(app, slug)
-    with app.extensions["opvangplein.db"].tenant_session(tenant) as db:
-        token = open_session(db, user_id=user.id, provider="browser-test", id_token="")
-    serializer = app.session_interface.get_signing_serializer(app)
-    return {
-        "name": app.config["SESSION_COOKIE_NAME"],
-        "value": serializer.dumps({AUTH_KEY: {str(tenant): token}}),
-        "url": server.url,
-        "httpOnly": True,
-        "sameSite": "Lax",
-    }
-
-
-def _page_for(browser, server, user, log: BrowserLog) -> Page:
-    context = browser.new_context(base_url=server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
-    context.add_cookies([_cookie(server, user)])
-    page = context.new_page()
-    log.watch(page)
-    return page
-
-
-def _assert_accessible(page: Page, axe_violations) -> None:
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in axe_violations(page)
-        if v["impact"] in SERIOUS
-    ]
-    assert serious == [], f"{page.url}: {serious}"
 
 
 def test_a_candidate_registers_the_school_enrols_and_graduates_them(
@@ -62,14 +30,14 @@ def test_a_candidate_registers_the_school_enrols_and_graduates_them(
     users = people(world)
     log = BrowserLog()
     with serve(app) as server:
-        candidate = _page_for(browser, server, users["an"], log)
+        candidate = signed_in_page(browser, server, log, users["an"])
         candidate.goto("/t/aalst/opleiding/")
-        _assert_accessible(candidate, axe_violations)
+        assert_accessible(candidate, axe_violations)
         candidate.get_by_role("link", name="Inschrijven").first.click()
         candidate.fill("#given_name", "")
         candidate.get_by_role("button", name="Inschrijven").click()
         expect(candidate.locator("#error-summary")).to_be_visible()
-        _assert_accessible(candidate, axe_violations)
+        assert_accessible(candidate, axe_violations)
         candidate.fill("#given_name", "An")
         candidate.fill("#family_name", "Claes")
         candidate.fill("#email", "an.claes@example.be")
@@ -78,17 +46,17 @@ def test_a_candidate_registers_the_school_enrols_and_graduates_them(
         candidate.check("#contact_consent")
         candidate.get_by_role("button", name="Inschrijven").click()
         expect(candidate.locator(".registration-status")).to_have_text("Ingeschreven")
-        _assert_accessible(candidate, axe_violations)
+        assert_accessible(candidate, axe_violations)
 
-        school = _page_for(browser, server, users["sara"], log)
+        school = signed_in_page(browser, server, log, users["sara"])
         school.goto(f"/t/aalst/opleiding/infosessies/{info_session.id}")
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
         school.get_by_label("An Claes was aanwezig").check()
         school.get_by_role("button", name="Aanwezigheid bewaren").click()
         expect(school.get_by_role("status")).to_contain_text("1 aanwezig")
         school.get_by_role("link", name="An Claes").click()
         expect(school.locator(".candidate-stage")).to_have_text("Infosessie gevolgd")
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
 
         school.check("#target-intake")
         school.select_option("#intake_outcome-select", "suitable")
@@ -98,10 +66,10 @@ def test_a_candidate_registers_the_school_enrols_and_graduates_them(
         school.select_option("#cohort-select", str(cohort.id))
         school.get_by_role("button", name="Stap bewaren").click()
         expect(school.locator(".candidate-stage")).to_have_text("Ingeschreven in een groep")
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
 
         school.goto(f"/t/aalst/opleiding/groepen/{cohort.id}")
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
         # Dragging the card onto the next column presses its button (an htmx swap).
         school.locator(".training-card").first.drag_to(
             school.locator('.training-board__column[data-stage="in_training"]')
@@ -118,11 +86,11 @@ def test_a_candidate_registers_the_school_enrols_and_graduates_them(
         school.goto(f"/t/aalst/opleiding/groepen/{cohort.id}")
         school.get_by_role("button", name="Naar: Afgestudeerd").click()  # the same without drag
         expect(school.locator("#column-graduated")).to_contain_text("(1)")
-        _assert_accessible(school, axe_violations)
+        assert_accessible(school, axe_violations)
 
         candidate.goto("/t/aalst/opleiding/mijn-traject")
         expect(candidate.locator(".candidate-stage")).to_have_text("Afgestudeerd")
-        _assert_accessible(candidate, axe_violations)
+        assert_accessible(candidate, axe_violations)
         school.context.close()
         candidate.context.close()
     log.assert_clean()
