@@ -96,9 +96,7 @@ def _ids_for(argument: str, victim: TenantFootprint) -> list[str]:
     """
     stem = argument.removesuffix("_id")
     matching = [
-        table
-        for table in victim.url_ids_by_table
-        if table == stem or table.endswith(f"_{stem}")
+        table for table in victim.url_ids_by_table if table == stem or table.endswith(f"_{stem}")
     ]
     if not matching:
         return sorted(victim.url_ids)
