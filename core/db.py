@@ -35,6 +35,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` with its time zone: SQLite hands back naive datetimes for timezone-aware
+    columns, and they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def new_id() -> uuid.UUID:
     """Random identifiers: public ids in URLs must not be guessable sequential integers."""
     return uuid.uuid4()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from core.db import utcnow
+from core.db import as_utc, utcnow
 from core.identity.models import SignInSession
 
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -41,11 +41,6 @@ def open_session(db, *, user_id: uuid.UUID, provider: str, id_token: str) -> str
     return token
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
 def active_session(
     db, token: str, lifetimes: Lifetimes, now: datetime | None = None
 ) -> SignInSession | None:
@@ -59,14 +54,14 @@ def active_session(
     if row is None:
         return None
     if (
-        now - _aware(row.created_at) > lifetimes.absolute
-        or now - _aware(row.last_seen_at) > lifetimes.idle
+        now - as_utc(row.created_at) > lifetimes.absolute
+        or now - as_utc(row.last_seen_at) > lifetimes.idle
     ):
         row.ended_at = now
         db.add(row)
         db.commit()
         return None
-    if now - _aware(row.last_seen_at) > TOUCH_INTERVAL:
+    if now - as_utc(row.last_seen_at) > TOUCH_INTERVAL:
         row.last_seen_at = now
         db.add(row)
         db.commit()

@@ -10,12 +10,13 @@ registrations are deleted.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import or_, select
 
+from core.db import as_utc
 from core.plugin_types import DataSubject, PrivacyNotice
 from plugins.loket import services
 from plugins.loket.models import (
@@ -157,16 +158,11 @@ def anonymise_closed(session, *, retention_years: int, now: datetime) -> int:
     count = 0
     for row in closed:
         last_date = row.placed_at or row.submitted_at or row.created_at
-        if last_date is not None and _aware(last_date) < cutoff:
+        if last_date is not None and as_utc(last_date) < cutoff:
             _strip_person(session, row)
             count += 1
     session.flush()
     return count
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _iso(value) -> str | None:

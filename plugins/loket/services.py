@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from core.db import utcnow
+from core.db import as_utc, utcnow
 from plugins.loket import allocation, areas
 from plugins.loket.models import (
     AllocationRound,
@@ -702,7 +702,7 @@ def accept_proposal(session, proposal: Proposal, *, now: datetime | None = None)
     """The parent accepts before the deadline: the place is taken, the request is placed."""
     now = now or utcnow()
     _require(proposal, ProposalStatus.AWAITING_PARENT)
-    if proposal.deadline is not None and _aware(proposal.deadline) < now:
+    if proposal.deadline is not None and as_utc(proposal.deadline) < now:
         raise InvalidTransition("deadline passed")
     take_place(session, proposal.free_place_id)
     proposal.status = ProposalStatus.ACCEPTED
@@ -765,14 +765,7 @@ def expire_proposals(session, *, now: datetime | None = None) -> list[Proposal]:
     for proposal in session.exec(
         select(Proposal).where(Proposal.status == ProposalStatus.AWAITING_PARENT)
     ):
-        if proposal.deadline is not None and _aware(proposal.deadline) < now:
+        if proposal.deadline is not None and as_utc(proposal.deadline) < now:
             decline_proposal(session, proposal, now=now, expired=True)
             expired.append(proposal)
     return expired
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC.
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

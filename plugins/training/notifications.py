@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from core.db import as_utc
 from core.mail import queue_mail
 from core.web import external_url
 from plugins.training import store
@@ -18,7 +19,7 @@ from plugins.training.models import Candidate, Course, CourseSignup, InfoRegistr
 
 
 def _when(moment: datetime) -> str:
-    return format_datetime(store.aware(moment), "d MMMM y, HH:mm")
+    return format_datetime(as_utc(moment), "d MMMM y, HH:mm")
 
 
 def _link_line(link: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import select
 
-from core.db import utcnow
+from core.db import as_utc, utcnow
 from plugins.training.figures import CohortOutcome, FunnelRow
 from plugins.training.models import (
     Candidate,
@@ -44,11 +44,6 @@ REMINDER_BEFORE = timedelta(days=2)
 # The timeline's actor for what a candidate did through the public form.
 PUBLIC_FORM = "public-form"
 Visible = set[uuid.UUID] | None
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def scoped(statement, model, visible: Visible):
@@ -524,13 +519,13 @@ def funnel_rows(
     return [
         FunnelRow(stage, furthest, reason, bool(in_region))
         for stage, furthest, reason, in_region, created in rows
-        if year is None or aware(created).year == year
+        if year is None or as_utc(created).year == year
     ]
 
 
 def candidate_years(session, visible: Visible) -> list[int]:
     created = session.exec(scoped(select(Candidate.created_at), Candidate, visible)).all()
-    return sorted({aware(moment).year for moment in created}, reverse=True)
+    return sorted({as_utc(moment).year for moment in created}, reverse=True)
 
 
 def cohort_outcomes(session, visible: Visible) -> list[CohortOutcome]:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, g, make_response, redirect, reques
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.db import utcnow
+from core.db import as_utc, utcnow
 from core.identity.access import can, require_permission
 from core.identity.models import Organisation, OrganisationGrant
 from core.ratelimit import rate_limited
@@ -100,7 +100,7 @@ def _helpers() -> dict:
         "timeline_text": timeline_text,
         "actor_text": actor_text,
         "stages": list(PIPELINE),
-        "when": lambda moment: format_datetime(store.aware(moment), "d MMM y, HH:mm"),
+        "when": lambda moment: format_datetime(as_utc(moment), "d MMM y, HH:mm"),
         "day": lambda value: format_date(value, "d MMM y") if value else "—",
         "may_manage": may_manage(),
         "is_staff": is_staff(),
@@ -914,7 +914,7 @@ def create_course():
 def course_signup(course_id: uuid.UUID):
     session = db_session()
     course = session.get(Course, course_id)
-    if course is None or store.aware(course.starts_at) <= utcnow():
+    if course is None or as_utc(course.starts_at) <= utcnow():
         abort(404)
     user = g.get("user")
     if request.method == "GET":
