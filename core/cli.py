@@ -141,13 +141,11 @@ def _tenant_by_slug(slug: str) -> Tenant:
     return tenant
 
 
-def _subject(email: str):
-    from core.plugin_types import DataSubject
-
+def _email(email: str) -> str:
     email = email.strip().lower()
     if "@" not in email:
         raise click.ClickException(f"{email!r} is not an e-mail address")
-    return DataSubject(email=email)
+    return email
 
 
 @subjects_cli.command("export")
@@ -157,12 +155,12 @@ def subjects_export(slug: str, email: str) -> None:
     """Print as JSON what every enabled module holds about a person (audited)."""
     import json
 
-    from core.subjects import export_subject
+    from core.subjects import export_subject, subject_for_email
 
     tenant = _tenant_by_slug(slug)
-    subject = _subject(email)
+    email = _email(email)
     with _database().tenant_session(tenant.id) as session:
-        parts = export_subject(session, tenant, subject)
+        parts = export_subject(session, tenant, subject_for_email(session, email))
     click.echo(json.dumps(parts, ensure_ascii=False, indent=2, default=str))
 
 
@@ -172,15 +170,15 @@ def subjects_export(slug: str, email: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def subjects_erase(slug: str, email: str, yes: bool) -> None:
     """Erase or anonymise a person in every enabled module (audited; cannot be undone)."""
-    from core.subjects import erase_subject
+    from core.subjects import erase_subject, subject_for_email
 
     tenant = _tenant_by_slug(slug)
-    subject = _subject(email)
+    email = _email(email)
     if not yes:
-        click.confirm(f"Erase {subject.email} at {tenant.name}? This cannot be undone", abort=True)
+        click.confirm(f"Erase {email} at {tenant.name}? This cannot be undone", abort=True)
     with _database().tenant_session(tenant.id) as session:
-        rows = erase_subject(session, tenant, subject)
-    click.echo(f"{tenant.slug}: {rows} records erased or anonymised for {subject.email}")
+        rows = erase_subject(session, tenant, subject_for_email(session, email))
+    click.echo(f"{tenant.slug}: {rows} records erased or anonymised for {email}")
 
 
 @figures_cli.command("region")

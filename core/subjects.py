@@ -14,6 +14,22 @@ def _hooks(session):
     return current_app.extensions["opvangplein.plugins"].for_plugins(enabled_plugins(session))
 
 
+def subject_for_email(session, email: str) -> DataSubject:
+    """The person behind ``email`` at the session's tenant: with their account when a member has
+    that address, so modules that link rows to the account rather than the address find them."""
+    from sqlmodel import select
+
+    from core.identity.models import Membership, User
+
+    user_id = session.exec(
+        select(User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.email == email)
+        .limit(1)
+    ).first()
+    return DataSubject(user_id=user_id, email=email)
+
+
 def export_subject(session, tenant: Tenant, subject: DataSubject) -> list[dict]:
     """Everything the enabled plugins hold about ``subject`` (GDPR art. 15), audited."""
     parts = [

@@ -18,7 +18,7 @@ from core.identity.access import require_permission
 from core.identity.models import Membership, User
 from core.plugin_types import DataSubject, PrivacyNotice
 from core.rendering import render
-from core.subjects import erase_subject, export_subject
+from core.subjects import erase_subject, export_subject, subject_for_email
 from core.web import db_session, tenant_hooks, tenant_required
 
 blueprint = Blueprint("privacy", __name__)
@@ -102,19 +102,7 @@ def _subject_from_form() -> tuple[DataSubject, dict]:
     email = request.form.get("email", "").strip().lower()
     if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH or " " in email:
         return DataSubject(), {"email": _("Enter the person's e-mail address.")}
-    return DataSubject(user_id=_member_with_email(email), email=email), {}
-
-
-def _member_with_email(email: str):
-    """The account of a member of this tenant with ``email``: modules that link rows to the
-    account rather than to the address find them too."""
-    session = db_session()
-    return session.exec(
-        select(User.id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.email == email)
-        .limit(1)
-    ).first()
+    return subject_for_email(db_session(), email), {}
 
 
 def _export_response(subject: DataSubject, *, filename: str) -> Response:
