@@ -131,20 +131,18 @@ def dashboard_cards(tenant, user):
 
 
 @hookimpl
-def export_subject_data(tenant, subject):
-    from plugins.ckg.privacy import export_subject, tenant_session
+def export_subject_data(tenant, subject, session):
+    from plugins.ckg.privacy import export_subject
 
-    with tenant_session(tenant) as session:
-        return export_subject(session, subject)
+    return export_subject(session, subject)
 
 
 @hookimpl
-def erase_subject_data(tenant, subject):
+def erase_subject_data(tenant, subject, session):
     from core.db import utcnow
-    from plugins.ckg.privacy import erase_subject, tenant_session
+    from plugins.ckg.privacy import erase_subject
 
-    with tenant_session(tenant) as session:
-        return erase_subject(session, subject, utcnow())
+    return erase_subject(session, subject, utcnow())
 
 
 @hookimpl
@@ -159,13 +157,10 @@ def consent_for_case(tenant, case_reference):
 
 
 @hookimpl
-def on_event(event):
+def on_event(event, session):
     from plugins.ckg.handoff import REQUESTED, receive_loket_hand_off
-    from plugins.ckg.privacy import session_for_tenant_id
 
-    if event.name != REQUESTED:
-        return
-    with session_for_tenant_id(event.tenant_id) as session:
+    if event.name == REQUESTED:
         receive_loket_hand_off(session, event.payload)
 
 

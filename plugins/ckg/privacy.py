@@ -27,21 +27,14 @@ DAYS_PER_YEAR = 365.25
 
 @contextmanager
 def tenant_session(tenant) -> Iterator:
-    """The request's session when the hook runs in a request for ``tenant``, else a fresh one."""
-    with session_for_tenant_id(tenant.id) as session:
-        yield session
-
-
-@contextmanager
-def session_for_tenant_id(tenant_id: uuid.UUID) -> Iterator:
-    # Hooks receive no session; inside a request for the same tenant the request's session is
-    # the announcer's transaction, so what a handler writes commits or rolls back with it.
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant_id:
+    """For hooks that receive no session (``consent_for_case``, ``privacy_notice``): the
+    request's session when the hook runs in a request for ``tenant``, else a fresh one."""
+    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
         from core.web import db_session
 
         yield db_session()
         return
-    with current_app.extensions["opvangplein.db"].tenant_session(tenant_id) as session:
+    with current_app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
         yield session
 
 

@@ -8,7 +8,6 @@ onthaalouder (family childminder); the municipality's staff see the whole tenant
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 from core.hookspecs import hookimpl
@@ -116,28 +115,11 @@ def dashboard_cards(tenant, user):
     ]
 
 
-@contextmanager
-def session_for_tenant_id(tenant_id):
-    """The request's session when a hook runs inside a request of that tenant (it is then the
-    announcer's transaction), otherwise a session of its own that commits on success."""
-    from flask import current_app, g, has_request_context
-
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant_id:
-        from core.web import db_session
-
-        yield db_session()
-        return
-    with current_app.extensions["opvangplein.db"].tenant_session(tenant_id) as session:
-        yield session
-
-
 @hookimpl
-def on_event(event):
+def on_event(event, session):
     from plugins.training.handoff import DRAFTED, record_loket_answer
 
-    if event.name != DRAFTED:
-        return
-    with session_for_tenant_id(event.tenant_id) as session:
+    if event.name == DRAFTED:
         record_loket_answer(session, event.payload)
 
 
@@ -151,19 +133,17 @@ def monitoring_figures(tenant, session):
 
 
 @hookimpl
-def export_subject_data(tenant, subject):
+def export_subject_data(tenant, subject, session):
     from plugins.training.privacy import export_subject
 
-    with session_for_tenant_id(tenant.id) as session:
-        return export_subject(session, subject)
+    return export_subject(session, subject)
 
 
 @hookimpl
-def erase_subject_data(tenant, subject):
+def erase_subject_data(tenant, subject, session):
     from plugins.training.privacy import erase_subject
 
-    with session_for_tenant_id(tenant.id) as session:
-        return erase_subject(session, subject)
+    return erase_subject(session, subject)
 
 
 @hookimpl
