@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from core import cli, errors, i18n, ratelimit, security, web
 from core.config import Settings
+from core.crypto import box_from_settings
 from core.db import Database
 from core.identity import admin_views as identity_admin
 from core.identity import views as identity_views
@@ -46,6 +47,7 @@ def create_app(
     _configure_logging(app, settings)
 
     app.extensions["opvangplein.settings"] = settings
+    app.extensions["opvangplein.secret_box"] = box_from_settings(settings)
     app.extensions["opvangplein.db"] = Database(settings.database_url, mailer=mailer_from(settings))
     registry = registry or build_registry()
     app.extensions["opvangplein.plugins"] = registry

@@ -51,6 +51,12 @@ class Settings:
     redis_url: str = ""
     proxy_hops: int = 0
     public_url: str = "http://127.0.0.1:5000"
+    # Platform keys that seal secrets at rest (core.crypto); production needs one of the two.
+    secrets_keys: str = ""
+    secrets_key_file: str = ""
+    # Hosts (or IP networks) of identity providers that may live on private, loopback or
+    # link-local addresses in production, e.g. an on-premises Keycloak; set by the platform admin.
+    idp_allowed_private_hosts: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +95,13 @@ class Settings:
             redis_url=_env("REDIS_URL", ""),
             proxy_hops=int(_env("PROXY_HOPS", "0")),
             public_url=_env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+            secrets_keys=_env("SECRETS_KEYS", ""),
+            secrets_key_file=_env("SECRETS_KEY_FILE", ""),
+            idp_allowed_private_hosts=tuple(
+                host.strip().lower()
+                for host in _env("IDP_ALLOWED_PRIVATE_HOSTS", "").split(",")
+                if host.strip()
+            ),
         )
         settings.check()
         return settings
@@ -104,5 +117,10 @@ class Settings:
             problems.append("OPVANGPLEIN_DATABASE_URL is the development default")
         if not self.secure_cookies:
             problems.append("OPVANGPLEIN_SECURE_COOKIES must be on in production")
+        if not (self.secrets_keys or self.secrets_key_file):
+            problems.append(
+                "OPVANGPLEIN_SECRETS_KEYS or OPVANGPLEIN_SECRETS_KEY_FILE must name the platform"
+                " keys that seal secrets at rest"
+            )
         if problems:
             raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))

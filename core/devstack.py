@@ -125,8 +125,8 @@ def main() -> None:
             # The mock provider accepts any client secret; the tenant files name this variable.
             env={
                 **os.environ,
-                "OPVANGPLEIN_DEMO_IDP_SECRET": os.environ.get(
-                    "OPVANGPLEIN_DEMO_IDP_SECRET", "demo-secret"
+                "OPVANGPLEIN_IDP_DEMO_SECRET": os.environ.get(
+                    "OPVANGPLEIN_IDP_DEMO_SECRET", "demo-secret"
                 ),
             },
         )

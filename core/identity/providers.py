@@ -1,4 +1,5 @@
-"""Identity providers as a tenant configures them (``[[identity_providers]]`` in the tenant file).
+"""Identity providers as a tenant configures them (``[[identity_providers]]`` in the tenant file,
+or the tenant admin's *Sign-in services* page).
 
 ```toml
 [[identity_providers]]
@@ -7,14 +8,20 @@ label_nl = "Aanmelden met je organisatie-account"
 label_en = "Sign in with your organisation account"
 issuer = "https://login.example.be"      # discovery at <issuer>/.well-known/openid-configuration
 client_id = "opvangplein-deinze"
-client_secret_env = "OPVANGPLEIN_IDP_DEINZE_SECRET"   # the *name* of the variable, never the secret
+client_secret_env = "OPVANGPLEIN_IDP_DEINZE_SECRET"   # tenant files only: a variable's *name*
+token_endpoint_auth_method = "client_secret_basic"  # or client_secret_post, private_key_jwt, none
 scopes = ["openid", "profile", "email"]
-roles_claim = "roles"                    # claim whose values are mapped through role_map
+roles_claim = "realm_access.roles"       # a claim, or a dotted path into nested claims
 role_map = { "loket" = "staff:loket", "admin" = "tenant_admin" }
 default_roles = []                       # roles anyone signing in here gets (e.g. ["parent"])
-organisation_claim = "org"               # claim naming the user's organisation (a slug) …
-organisations = ["ckg-limburg"]          # … trusted only for these organisations
 ```
+
+Secrets typed by a tenant admin are sealed (``core.crypto``) with the tenant, the key and the
+issuer as context: a sealed secret never opens for another issuer. Tenant files are written by
+platform operators and may name environment variables, but only ``OPVANGPLEIN_IDP_*`` ones, so no
+configuration can make the platform send its own secrets to a provider. A tenant's provider never
+asserts membership of a partner organisation: that binding is platform-level
+(``core.identity.organisation_trust``).
 """
 
 from __future__ import annotations
@@ -24,9 +31,15 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ROLE_PATTERN = re.compile(r"^(tenant_admin|parent|starter|staff:[a-z0-9_-]+)$")
+SECRET_ENV_PREFIX = "OPVANGPLEIN_IDP_"
+SECRET_ENV_PATTERN = re.compile(r"^OPVANGPLEIN_IDP_[A-Z0-9_]{1,64}$")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
+CLAIM_PATH_PATTERN = re.compile(r"^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+){0,4}$")
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class ProviderConfigError(ValueError):
@@ -41,20 +54,42 @@ class ProviderConfig:
     label_nl: str = "Aanmelden"
     label_en: str = "Sign in"
     client_secret_env: str = ""
+    client_secret_sealed: str = ""
+    token_endpoint_auth_method: str = "client_secret_basic"
+    tenant_id: str = ""
     scopes: tuple[str, ...] = ("openid", "profile", "email")
     roles_claim: str = ""
     role_map: dict = field(default_factory=dict)
     default_roles: tuple[str, ...] = ()
-    organisation_claim: str = ""
-    organisations: tuple[str, ...] = ()
 
     @property
     def discovery_url(self) -> str:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
     @property
+    def secret_context(self) -> str:
+        return secret_context(self.tenant_id, self.key, self.issuer)
+
+    @property
+    def has_client_secret(self) -> bool:
+        return bool(self.client_secret_env or self.client_secret_sealed)
+
+    @property
     def client_secret(self) -> str | None:
-        return os.environ.get(self.client_secret_env) if self.client_secret_env else None
+        """The secret to authenticate with: from the operator's variable, or unsealed."""
+        if self.client_secret_env:
+            return os.environ.get(self.client_secret_env) or None
+        if self.client_secret_sealed:
+            from flask import current_app
+
+            from core.crypto import SecretUnavailable
+
+            box = current_app.extensions["opvangplein.secret_box"]
+            try:
+                return box.open(self.client_secret_sealed, context=self.secret_context)
+            except SecretUnavailable:
+                return None
+        return None
 
     def label(self, locale: str) -> str:
         return self.label_en if locale.startswith("en") else self.label_nl
@@ -62,36 +97,65 @@ class ProviderConfig:
     def fingerprint(self) -> str:
         """Changes whenever the configuration changes, so a new client is built at once."""
         identity = json.dumps(
-            [self.key, self.issuer, self.client_id, self.client_secret_env, self.scopes]
+            [
+                self.tenant_id,
+                self.key,
+                self.issuer,
+                self.client_id,
+                self.client_secret_env,
+                self.client_secret_sealed,
+                self.token_endpoint_auth_method,
+                self.scopes,
+            ]
         )
         return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
     def roles_from_claims(self, claims: dict) -> list[str]:
         roles = set(self.default_roles)
         if self.roles_claim:
-            values = claims.get(self.roles_claim) or []
+            values = claim_at_path(claims, self.roles_claim) or []
             if isinstance(values, str):
-                values = [values]
-            roles |= {self.role_map[value] for value in values if value in self.role_map}
+                values = values.split()
+            if isinstance(values, list):
+                roles |= {
+                    self.role_map[value]
+                    for value in values
+                    if isinstance(value, str) and value in self.role_map
+                }
         return sorted(roles)
 
-    def organisation_from_claims(self, claims: dict) -> str | None:
-        """The organisation the provider asserts, only if this provider is trusted for it."""
-        if not self.organisation_claim:
-            return None
-        value = claims.get(self.organisation_claim)
-        return value if isinstance(value, str) and value in self.organisations else None
-
     @classmethod
-    def from_dict(cls, data: dict) -> ProviderConfig:
+    def from_dict(cls, data: dict, *, tenant_id: str = "") -> ProviderConfig:
         key = str(data.get("key", ""))
         if not KEY_PATTERN.match(key):
             raise ProviderConfigError(
                 f"provider key {key!r}: use lower-case letters, digits and '-'"
             )
-        issuer = str(data.get("issuer", ""))
-        if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise ProviderConfigError(f"provider {key}: issuer must be an https URL")
+        issuer = str(data.get("issuer", "")).strip()
+        problem = issuer_problem(issuer)
+        if problem:
+            raise ProviderConfigError(f"provider {key}: {problem}")
+        secret_env = str(data.get("client_secret_env", ""))
+        if secret_env and not SECRET_ENV_PATTERN.match(secret_env):
+            raise ProviderConfigError(
+                f"provider {key}: client_secret_env must name a variable starting with"
+                f" {SECRET_ENV_PREFIX} (upper-case letters, digits, '_')"
+            )
+        secret_sealed = str(data.get("client_secret_sealed", ""))
+        auth_method = str(
+            data.get("token_endpoint_auth_method")
+            or ("client_secret_basic" if secret_env or secret_sealed else "none")
+        )
+        if auth_method not in AUTH_METHODS:
+            raise ProviderConfigError(
+                f"provider {key}: token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}"
+            )
+        roles_claim = str(data.get("roles_claim", "")).strip()
+        if roles_claim and not CLAIM_PATH_PATTERN.match(roles_claim):
+            raise ProviderConfigError(
+                f"provider {key}: roles_claim must be a claim name or a dotted path such as"
+                " realm_access.roles"
+            )
         if not data.get("client_id"):
             raise ProviderConfigError(f"provider {key}: client_id is required")
         role_map = dict(data.get("role_map", {}))
@@ -112,13 +176,14 @@ class ProviderConfig:
             client_id=str(data["client_id"]),
             label_nl=str(data.get("label_nl", "Aanmelden")),
             label_en=str(data.get("label_en", "Sign in")),
-            client_secret_env=str(data.get("client_secret_env", "")),
+            client_secret_env=secret_env,
+            client_secret_sealed=secret_sealed,
+            token_endpoint_auth_method=auth_method,
+            tenant_id=tenant_id,
             scopes=scopes,
-            roles_claim=str(data.get("roles_claim", "")),
+            roles_claim=roles_claim,
             role_map=role_map,
             default_roles=default_roles,
-            organisation_claim=str(data.get("organisation_claim", "")),
-            organisations=tuple(data.get("organisations", ())),
         )
 
     def to_dict(self) -> dict:
@@ -129,13 +194,67 @@ class ProviderConfig:
             "label_nl": self.label_nl,
             "label_en": self.label_en,
             "client_secret_env": self.client_secret_env,
+            "client_secret_sealed": self.client_secret_sealed,
+            "token_endpoint_auth_method": self.token_endpoint_auth_method,
             "scopes": list(self.scopes),
             "roles_claim": self.roles_claim,
             "role_map": dict(self.role_map),
             "default_roles": list(self.default_roles),
-            "organisation_claim": self.organisation_claim,
-            "organisations": list(self.organisations),
         }
+
+    def public_dict(self) -> dict:
+        """What may be shown and audited: everything but the secret material."""
+        data = self.to_dict()
+        data.pop("client_secret_sealed")
+        data["client_secret_stored"] = bool(self.client_secret_sealed)
+        return data
+
+
+def secret_context(tenant_id: str, key: str, issuer: str) -> str:
+    return f"idp-secret|{tenant_id}|{key}|{issuer}"
+
+
+def claim_at_path(claims: dict, path: str):
+    """``claims["realm_access"]["roles"]`` for ``realm_access.roles``; a flat claim whose name
+    contains dots (some providers use URLs as claim names) wins over the nested reading."""
+    if path in claims:
+        return claims[path]
+    value = claims
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def issuer_problem(issuer: str) -> str | None:
+    """Why ``issuer`` is not an acceptable issuer URL, or ``None``.
+
+    A prefix check let ``http://localhost@evil.example`` and ``http://127.0.0.1.nip.io`` through;
+    the URL is parsed instead. Whether the address may be reached (production, private networks)
+    is checked again on every request by ``core.identity.outbound``."""
+    if not issuer or any(ch.isspace() or ord(ch) < 32 for ch in issuer) or len(issuer) > 500:
+        return "issuer must be a URL without spaces"
+    try:
+        parts = urlsplit(issuer)
+        port = parts.port
+    except ValueError:
+        return "issuer is not a valid URL"
+    host = (parts.hostname or "").lower()
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "issuer must not contain a user name or password"
+    if not host:
+        return "issuer must name a host"
+    if parts.query or parts.fragment:
+        return "issuer must not have a query or fragment"
+    if parts.scheme == "http":
+        if host not in LOOPBACK_HOSTS:
+            return "issuer must be an https URL (plain http only for this machine, in development)"
+    elif parts.scheme != "https":
+        return "issuer must be an https URL"
+    if port == 0:
+        return "issuer has an invalid port"
+    return None
 
 
 def tenant_providers(tenant) -> list[ProviderConfig]:
@@ -143,7 +262,7 @@ def tenant_providers(tenant) -> list[ProviderConfig]:
     providers = []
     for data in tenant.identity_providers or []:
         try:
-            providers.append(ProviderConfig.from_dict(data))
+            providers.append(ProviderConfig.from_dict(data, tenant_id=str(tenant.id)))
         except ProviderConfigError:
             continue
     return providers

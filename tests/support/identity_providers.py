@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 from core.devstack import provider_command
 from core.localnet import free_port, wait_until_up
 
-SECRET_ENV = "OPVANGPLEIN_TEST_IDP_SECRET"
+SECRET_ENV = "OPVANGPLEIN_IDP_TEST_SECRET"
 
 AALST_USERS = [
     {
