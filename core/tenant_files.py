@@ -17,7 +17,8 @@ from sqlmodel import delete, select
 from core import audit
 from core.db import Database
 from core.identity.models import Organisation, OrganisationGrant
-from core.identity.providers import ProviderConfig, ProviderConfigError
+from core.identity.organisation_trust import replace_bindings
+from core.identity.providers import ProviderConfig, ProviderConfigError, issuer_problem
 from core.models import Tenant, TenantHost, TenantPlugin
 from core.plugins import PluginRegistry
 from core.tenancy import SLUG_PATTERN, Theme, normalise_host
@@ -62,6 +63,12 @@ class TenantFile:
         theme = dict(data.get("theme", {}))
         providers = list(data.get("identity_providers", []))
         for provider in providers:
+            if "organisation_claim" in provider or "organisations" in provider:
+                raise TenantFileError(
+                    f"{path.name}: a tenant's sign-in service cannot assert partner organisations;"
+                    " bind the organisation's own provider in organisations.toml"
+                    " ([[organisations.identity_providers]])"
+                )
             try:
                 ProviderConfig.from_dict(provider)
             except ProviderConfigError as error:
@@ -126,9 +133,28 @@ def read_organisations(path: Path) -> list[dict]:
                 f"{path.name}: kind of {entry['slug']} must be one of {sorted(ORGANISATION_KINDS)}"
             )
         organisations.append(
-            {"slug": entry["slug"], "name": entry["name"], "kind": entry.get("kind", "other")}
+            {
+                "slug": entry["slug"],
+                "name": entry["name"],
+                "kind": entry.get("kind", "other"),
+                "identity_providers": _trusted_providers(path, entry),
+            }
         )
     return organisations
+
+
+def _trusted_providers(path: Path, entry: dict) -> list[dict]:
+    """``[[organisations.identity_providers]]``: ``issuer``, optional ``claim`` and ``value``."""
+    bindings = []
+    for binding in entry.get("identity_providers", []):
+        issuer = str(binding.get("issuer", "")).strip().rstrip("/")
+        problem = issuer_problem(issuer)
+        if problem:
+            raise TenantFileError(f"{path.name}: {entry['slug']}: {problem}")
+        claim = str(binding.get("claim", "")).strip()
+        value = str(binding.get("value", entry["slug"] if claim else "")).strip()
+        bindings.append({"issuer": issuer, "claim": claim, "value": value})
+    return bindings
 
 
 def sync_organisations(database: Database, organisations: list[dict]) -> list[str]:
@@ -142,6 +168,8 @@ def sync_organisations(database: Database, organisations: list[dict]) -> list[st
             row = row or Organisation(slug=entry["slug"], name=entry["name"], kind=entry["kind"])
             row.name, row.kind = entry["name"], entry["kind"]
             session.add(row)
+            session.flush()
+            replace_bindings(session, row, entry.get("identity_providers", []))
     return report
 
 

@@ -57,6 +57,25 @@ class OrganisationMember(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
 
 
+class OrganisationProvider(SQLModel, table=True):
+    """The platform trusts ``issuer`` to say who works for an organisation.
+
+    Only these bindings, set by platform operators (``organisations.toml``), make anyone a member
+    of an organisation; a tenant's own sign-in settings never can. With a ``claim``, an account
+    is a member when the claim (a dotted path) equals ``value`` or is a list holding it; without
+    one, every account of the issuer is (the organisation's own identity provider)."""
+
+    __tablename__ = "organisation_provider"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "issuer", "claim", "value"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    issuer: str = Field(max_length=500, index=True)
+    claim: str = Field(default="", max_length=200)
+    value: str = Field(default="", max_length=200)
+    created_at: datetime = _timestamp()
+
+
 class OrganisationGrant(TenantScoped, table=True):
     """A tenant admin lets an organisation's members work in some of the tenant's modules."""
 

@@ -15,6 +15,7 @@ from core.identity.models import (
     OrganisationMember,
     User,
 )
+from core.identity.organisation_trust import sync_memberships
 from core.identity.providers import ProviderConfig
 
 
@@ -48,26 +49,6 @@ def upsert_user(db, *, issuer: str, claims: dict) -> User:
     db.add(user)
     db.flush()
     return user
-
-
-def join_asserted_organisation(
-    db, user: User, provider: ProviderConfig, claims: dict
-) -> Organisation | None:
-    slug = provider.organisation_from_claims(claims)
-    if slug is None:
-        return None
-    organisation = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
-    if organisation is None:
-        return None
-    link = db.exec(
-        select(OrganisationMember).where(
-            OrganisationMember.organisation_id == organisation.id,
-            OrganisationMember.user_id == user.id,
-        )
-    ).first()
-    if link is None:
-        db.add(OrganisationMember(organisation_id=organisation.id, user_id=user.id))
-    return organisation
 
 
 def partner_roles(db, user_id) -> set[str]:
@@ -116,7 +97,7 @@ def roles_of(db, user_id) -> set[str]:
 def admit(db, *, provider: ProviderConfig, claims: dict) -> User:
     """Record the sign-in's user and roles in the db session's tenant, or refuse entry."""
     user = upsert_user(db, issuer=provider.issuer, claims=claims)
-    join_asserted_organisation(db, user, provider, claims)
+    sync_memberships(db, user, claims)
     db.flush()
     claimed = provider.roles_from_claims(claims)
     membership = membership_of(db, user.id)

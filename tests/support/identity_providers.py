@@ -54,15 +54,17 @@ def provider_block(key: str, issuer: str, slug: str) -> str:
     return (
         f'[[identity_providers]]\nkey = "{key}"\nlabel_nl = "Aanmelden ({key})"\nissuer = "{issuer}"\n'
         f'client_id = "opvangplein-{slug}"\nclient_secret_env = "{SECRET_ENV}"\nroles_claim = "roles"\n'
-        f'organisation_claim = "org"\norganisations = ["ckg-limburg"]\n'
         f'[identity_providers.role_map]\n"{slug}-admin" = "tenant_admin"\n'
     )
 
 
 def sign_in_tenants(directory, providers: dict) -> dict[str, str]:
     """Tenant files for Aalst (first mock + hostile provider) and Brugge (second mock)."""
+    # CKG Limburg's own accounts live at the first provider; it names them in its ``org`` claim.
     (directory / "organisations.toml").write_text(
-        '[[organisations]]\nslug = "ckg-limburg"\nname = "CKG Limburg"\nkind = "ckg"\n',
+        '[[organisations]]\nslug = "ckg-limburg"\nname = "CKG Limburg"\nkind = "ckg"\n'
+        "[[organisations.identity_providers]]\n"
+        f'issuer = "{providers["aalst"].issuer}"\nclaim = "org"\nvalue = "ckg-limburg"\n',
         encoding="utf-8",
     )
     return {
