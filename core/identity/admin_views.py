@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from core import audit
+from core.identity import outbound
 from core.identity.access import require_permission
 from core.identity.models import (
     Membership,
@@ -17,7 +18,12 @@ from core.identity.models import (
     OrganisationMember,
     User,
 )
-from core.identity.providers import ProviderConfig, ProviderConfigError
+from core.identity.providers import (
+    AUTH_METHODS,
+    ProviderConfig,
+    ProviderConfigError,
+    secret_context,
+)
 from core.models import AuditEntry, Tenant
 from core.web import db_session, tenant_directory, tenant_required
 
@@ -180,19 +186,21 @@ def grant_organisation(organisation_id: uuid.UUID):
 
 # -- identity providers ----------------------------------------------------------------------
 
+SECRET_MAX_LENGTH = 1000
+
 
 def provider_form(config: ProviderConfig) -> dict:
-    data = config.to_dict()
+    data = config.public_dict()
     return {
         **data,
         "scopes": " ".join(data["scopes"]),
         "role_map": "\n".join(f"{claim} = {role}" for claim, role in data["role_map"].items()),
         "default_roles": " ".join(data["default_roles"]),
-        "organisations": " ".join(data["organisations"]),
     }
 
 
 def provider_from_form(form) -> dict:
+    """The settings a tenant admin may set; a variable name for the secret is not one of them."""
     role_map = {}
     for line in form.get("role_map", "").splitlines():
         if "=" in line:
@@ -203,35 +211,92 @@ def provider_from_form(form) -> dict:
         "key": form.get("key", "").strip(),
         "label_nl": form.get("label_nl", "").strip() or "Aanmelden",
         "label_en": form.get("label_en", "").strip() or "Sign in",
-        "issuer": form.get("issuer", "").strip(),
+        "issuer": form.get("issuer", "").strip().rstrip("/"),
         "client_id": form.get("client_id", "").strip(),
-        "client_secret_env": form.get("client_secret_env", "").strip(),
+        "token_endpoint_auth_method": form.get("token_endpoint_auth_method", "").strip(),
         "scopes": form.get("scopes", "openid").split(),
         "roles_claim": form.get("roles_claim", "").strip(),
         "role_map": role_map,
         "default_roles": form.get("default_roles", "").split(),
-        "organisation_claim": form.get("organisation_claim", "").strip(),
-        "organisations": form.get("organisations", "").split(),
     }
+
+
+def _secret_problem(secret: str) -> str | None:
+    if len(secret) > SECRET_MAX_LENGTH:
+        return _("The client secret is longer than %(max)s characters.", max=SECRET_MAX_LENGTH)
+    if any(ord(character) < 32 or ord(character) == 127 for character in secret):
+        return _("The client secret contains a control character (a tab, a new line…).")
+    return None
+
+
+def _issuer_reachability_problem(issuer: str) -> str | None:
+    settings = current_app.extensions["opvangplein.settings"]
+    try:
+        outbound.check_url(
+            issuer,
+            production=settings.is_production,
+            allowed_private_hosts=settings.idp_allowed_private_hosts,
+        )
+    except outbound.OutboundRefused as refusal:
+        return _("The platform will not contact this issuer: %(why)s", why=str(refusal))
+    return None
+
+
+def _with_secret(data: dict, existing: dict | None, form) -> tuple[dict, bool]:
+    """``data`` with the secret it may use, and whether the secret changed.
+
+    A typed secret is sealed for this tenant, key and issuer. Without one, the stored secret
+    (or the operator's variable) stays only while the issuer stays the same: a secret is never
+    sent to an issuer it was not entered for."""
+    typed = form.get("client_secret", "")
+    if typed:
+        box = current_app.extensions["opvangplein.secret_box"]
+        context = secret_context(str(g.tenant.id), data["key"], data["issuer"])
+        return {**data, "client_secret_sealed": box.seal(typed, context=context)}, True
+    keeps = (
+        existing is not None
+        and existing.get("issuer", "").rstrip("/") == data["issuer"]
+        and not form.get("clear_client_secret")
+    )
+    if not keeps:
+        had_secret = bool(
+            existing and (existing.get("client_secret_sealed") or existing.get("client_secret_env"))
+        )
+        return data, had_secret
+    kept = {
+        name: existing[name]
+        for name in ("client_secret_sealed", "client_secret_env")
+        if existing.get(name)
+    }
+    return {**data, **kept}, False
 
 
 def _providers_page(error: str | None = None, form: dict | None = None, status: int = 200):
     configured = []
     for data in g.tenant.identity_providers or []:
         try:
-            configured.append((provider_form(ProviderConfig.from_dict(data)), None))
+            config = ProviderConfig.from_dict(data, tenant_id=str(g.tenant.id))
+            configured.append((provider_form(config), None))
         except ProviderConfigError as problem:
-            configured.append((data, str(problem)))
+            shown = {k: v for k, v in data.items() if k != "client_secret_sealed"}
+            configured.append((shown, str(problem)))
     return (
         render_template(
             "identity/admin_providers.html",
             providers=configured,
             error=error,
-            form=form or {},
+            form={k: v for k, v in (form or {}).items() if k != "client_secret"},
             roles_hint=assignable_roles(),
+            auth_methods=AUTH_METHODS,
+            registration=lambda key: registration_uris(key),
         ),
         status,
     )
+
+
+def registration_uris(key: str) -> dict[str, str]:
+    """What the municipality registers at its provider for the service ``key``."""
+    return {"redirect_uri": url_for("identity.callback", key=key, _external=True)}
 
 
 @blueprint.get("/aanmelden")
@@ -244,12 +309,21 @@ def providers():
 @require_permission("core.admin")
 def save_provider():
     data = provider_from_form(request.form)
+    problem = _secret_problem(request.form.get("client_secret", ""))
     try:
-        config = ProviderConfig.from_dict(data)
-    except ProviderConfigError as problem:
-        return _providers_page(str(problem), request.form.to_dict(), 422)
+        ProviderConfig.from_dict(data, tenant_id=str(g.tenant.id))
+    except ProviderConfigError as invalid:
+        problem = problem or str(invalid)
+    problem = problem or _issuer_reachability_problem(data["issuer"])
+    if problem:
+        return _providers_page(problem, request.form.to_dict(), 422)
     db = db_session()
     tenant = db.get(Tenant, g.tenant.id)
+    existing = next(
+        (entry for entry in tenant.identity_providers if entry.get("key") == data["key"]), None
+    )
+    data, secret_changed = _with_secret(data, existing, request.form)
+    config = ProviderConfig.from_dict(data, tenant_id=str(g.tenant.id))
     others = [entry for entry in tenant.identity_providers if entry.get("key") != config.key]
     tenant.identity_providers = [*others, config.to_dict()]
     db.add(tenant)
@@ -258,7 +332,7 @@ def save_provider():
         action="provider.saved",
         object_type="provider",
         object_id=config.key,
-        detail=config.to_dict(),
+        detail={**config.public_dict(), "client_secret_changed": secret_changed},
     )
     db.commit()
     tenant_directory().forget()

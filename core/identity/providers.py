@@ -187,25 +187,29 @@ class ProviderConfig:
         )
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "key": self.key,
             "issuer": self.issuer,
             "client_id": self.client_id,
             "label_nl": self.label_nl,
             "label_en": self.label_en,
-            "client_secret_env": self.client_secret_env,
-            "client_secret_sealed": self.client_secret_sealed,
             "token_endpoint_auth_method": self.token_endpoint_auth_method,
             "scopes": list(self.scopes),
             "roles_claim": self.roles_claim,
             "role_map": dict(self.role_map),
             "default_roles": list(self.default_roles),
         }
+        if self.client_secret_env:
+            data["client_secret_env"] = self.client_secret_env
+        if self.client_secret_sealed:
+            data["client_secret_sealed"] = self.client_secret_sealed
+        return data
 
     def public_dict(self) -> dict:
         """What may be shown and audited: everything but the secret material."""
         data = self.to_dict()
-        data.pop("client_secret_sealed")
+        data.pop("client_secret_sealed", None)
+        data.setdefault("client_secret_env", "")
         data["client_secret_stored"] = bool(self.client_secret_sealed)
         return data
 

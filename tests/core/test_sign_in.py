@@ -149,7 +149,7 @@ def test_a_changed_provider_takes_effect_without_restart(app, providers):
         "label_nl": "Nieuw label",
         "issuer": providers["brugge"].issuer,
         "client_id": "opvangplein-aalst",
-        "client_secret_env": SECRET_ENV,
+        "client_secret": "test-secret",
         "scopes": "openid profile email",
         "roles_claim": "roles",
         "role_map": "brugge-admin = tenant_admin",
