@@ -8,6 +8,7 @@ secrets that must never reach it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from urllib.parse import unquote_plus
 
@@ -33,10 +34,8 @@ class RogueProvider(HostileProvider):
             seen += [f"{name}: {value}" for name, value in request.headers.items()]
             authorization = request.headers.get("Authorization", "")
             if authorization.lower().startswith("basic "):
-                try:
+                with contextlib.suppress(ValueError):
                     seen.append(base64.b64decode(authorization[6:]).decode("utf-8", "replace"))
-                except ValueError:
-                    pass
             self.received.extend(seen + [unquote_plus(text) for text in seen])
 
         @app.get("/large")
