@@ -15,7 +15,7 @@ from core.identity.access import acting_organisations, require_permission
 from core.identity.models import Organisation
 from core.plugin_types import DataSubject
 from core.rendering import render
-from core.web import db_session
+from core.web import database, db_session
 from plugins.ckg import store
 from plugins.ckg.access import (
     acting_ckg_ids,
@@ -544,14 +544,32 @@ def save_antenna():
             raw=form,
         )
         return page, 422
+    shared_fields = (*CAPACITY_FIELDS, "on_call_email", "on_call_phone")
+    before = {name: getattr(antenna, name, None) for name in shared_fields}
     for column, value in values.items():
         setattr(antenna, column, value)
     antenna.on_call_email, antenna.on_call_phone, antenna.updated_at = email, phone, utcnow()
     session.add(antenna)
-    audit.record(
-        session, action="ckg.antenna_saved", object_type="ckg_antenna", object_id=antenna.id
-    )
     session.commit()
+    after = {name: getattr(antenna, name) for name in shared_fields}
+    # The antenna and its on-call contact serve every municipality that works with this CKG:
+    # each of them sees the change in its own audit log, not only this one.
+    audit.record_for_organisation(
+        database(),
+        antenna.organisation_id,
+        action="ckg.antenna_saved",
+        object_type="ckg_antenna",
+        object_id=antenna.id,
+        detail={
+            "antenna": antenna.name,
+            "changed_at": g.tenant.slug,
+            "changes": {
+                name: [before[name], after[name]]
+                for name in shared_fields
+                if before[name] != after[name]
+            },
+        },
+    )
     return redirect(url_for("ckg.capacity"), code=303)
 
 
