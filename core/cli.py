@@ -18,6 +18,8 @@ mail_cli = AppGroup("mail", help="The e-mail outbox.")
 tenants_cli = AppGroup("tenants", help="Municipalities (tenants).")
 figures_cli = AppGroup("figures", help="Aggregated figures of the modules.")
 subjects_cli = AppGroup("subjects", help="A person's data at a tenant (GDPR art. 15 and 17).")
+secrets_cli = AppGroup("secrets", help="The platform keys that seal secrets at rest.")
+organisations_cli = AppGroup("organisations", help="Partner organisations and their providers.")
 
 
 def _settings():
@@ -193,7 +195,73 @@ def figures_region(region: str) -> None:
     click.echo(table.as_csv(), nl=False)
 
 
+@secrets_cli.command("new-key")
+@click.option("--id", "kid", required=True, help="A short key id, e.g. 2027-01.")
+def secrets_new_key(kid: str) -> None:
+    """Print a fresh key line; put it first in OPVANGPLEIN_SECRETS_KEYS or the key file."""
+    from core.crypto import KEY_ID_PATTERN, new_key_line
+
+    if not KEY_ID_PATTERN.match(kid):
+        raise click.ClickException("use 1-32 letters, digits, '-' or '_' for the key id")
+    click.echo(new_key_line(kid))
+
+
+@secrets_cli.command("reseal")
+def secrets_reseal() -> None:
+    """Seal every stored secret again under the first (current) key, e.g. after adding a key.
+
+    Afterwards the older keys can be removed from the configuration."""
+    from core.crypto import SecretUnavailable
+    from core.identity.providers import secret_context
+
+    box = current_app.extensions["opvangplein.secret_box"]
+    moved = failed = 0
+    with _database().platform_session(actor="cli", reason="secrets reseal") as session:
+        for tenant in session.exec(select(Tenant)).all():
+            providers = []
+            for entry in tenant.identity_providers or []:
+                sealed = entry.get("client_secret_sealed")
+                if sealed:
+                    context = secret_context(str(tenant.id), entry["key"], entry["issuer"])
+                    try:
+                        resealed = box.reseal(sealed, context=context)
+                    except SecretUnavailable:
+                        failed += 1
+                        click.echo(f"{tenant.slug}/{entry['key']}: cannot open; enter it again")
+                        resealed = sealed
+                    moved += resealed != sealed
+                    entry = {**entry, "client_secret_sealed": resealed}
+                providers.append(entry)
+            tenant.identity_providers = providers
+            session.add(tenant)
+    click.echo(f"{moved} secret(s) resealed under key {box.current_kid}; {failed} could not open")
+    if failed:
+        raise SystemExit(1)
+
+
+@organisations_cli.command("list")
+def organisations_list() -> None:
+    """Each organisation and the providers trusted to say who works for it."""
+    from core.identity.models import Organisation, OrganisationProvider
+
+    with _database().session() as session:
+        for organisation in session.exec(select(Organisation).order_by(Organisation.slug)):
+            bindings = session.exec(
+                select(OrganisationProvider).where(
+                    OrganisationProvider.organisation_id == organisation.id
+                )
+            ).all()
+            click.echo(f"{organisation.slug} ({organisation.kind}): {organisation.name}")
+            for binding in bindings:
+                condition = f" where {binding.claim} = {binding.value}" if binding.claim else ""
+                click.echo(f"  trusts {binding.issuer}{condition}")
+            if not bindings:
+                click.echo("  trusts no provider: nobody can act for it")
+
+
 def init_app(app: Flask, registry: PluginRegistry) -> None:
+    app.cli.add_command(secrets_cli)
+    app.cli.add_command(organisations_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)

@@ -254,3 +254,34 @@ def test_tenant_files_may_name_only_opvangplein_idp_variables(tmp_path):
         )
         with pytest.raises(TenantFileError, match="OPVANGPLEIN_IDP_"):
             TenantFile.read(path, set())
+
+
+def test_rotating_the_platform_key_keeps_secrets_working(sqlite_settings, rogue):
+    from core.crypto import new_key_line
+
+    old, new = new_key_line("k1"), new_key_line("k2")
+    before = probe_app(Settings(**{**sqlite_settings.__dict__, "secrets_keys": old}))
+    admin = before.test_client()
+    signed_in_as(admin, before, "aalst", "beheerder", ["tenant_admin"])
+    admin.post("/t/aalst/beheer/aanmelden", data=provider_form(rogue.issuer, client_secret="r0t"))
+    during = probe_app(Settings(**{**sqlite_settings.__dict__, "secrets_keys": f"{new},{old}"}))
+    result = during.test_cli_runner().invoke(args=["secrets", "reseal"])
+    assert result.exit_code == 0 and "1 secret(s) resealed under key k2" in result.output
+    after = probe_app(Settings(**{**sqlite_settings.__dict__, "secrets_keys": new}))
+    assert stored_providers(after)[-1]["client_secret_sealed"].startswith("v1.k2.")
+    sign_in_at(after)
+    assert "r0t" in rogue.everything_received()
+
+
+def test_production_refuses_to_start_without_platform_secrets_keys():
+    from core.config import ConfigurationError
+
+    production = {
+        "env": "production",
+        "secret_key": "y" * 40,
+        "database_url": "postgresql://db/x",
+        "secure_cookies": True,
+    }
+    with pytest.raises(ConfigurationError, match="SECRETS_KEYS"):
+        Settings(**production).check()
+    Settings(**production, secrets_keys="k1:" + "A" * 43).check()
