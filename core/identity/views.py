@@ -51,6 +51,9 @@ SIGN_IN_STARTS_PER_MINUTE = 30
 # cookie ~250 bytes; unbounded, abandoned ones pushed it past 8 KB and every page answered 431.
 MAX_PENDING_SIGN_INS = 3
 PENDING_SIGN_IN_SECONDS = 15 * 60
+# The page to return to is kept in the cookie too: a crafted, very long ``next`` must not push the
+# cookie past what browsers store (4 KB), which would sign the person out of everything.
+MAX_NEXT_LENGTH = 300
 PENDING_KEY = "sign_in_pending"
 SIGN_OUT_KEY = "sign_out_pending"
 # Who refused a sign-in, for the person's page: the platform (its checks failed), the provider
@@ -96,6 +99,11 @@ def _pending_sign_ins() -> list[dict]:
     ]
 
 
+def _next_path(target: str | None) -> str:
+    path = safe_local_path(target)
+    return path if len(path) <= MAX_NEXT_LENGTH else "/"
+
+
 def _forget_authlib_state() -> None:
     # Sessions from before this module kept its own list held Authlib's ``_state_<client>_<state>``
     # keys, one per sign-in started, for an hour.
@@ -127,7 +135,7 @@ def start(key: str):
             "state": state,
             "tenant_id": str(g.tenant.id),
             "provider": key,
-            "next": safe_local_path(request.args.get("next")),
+            "next": _next_path(request.args.get("next")),
             "nonce": authorization.nonce,
             "verifier": authorization.code_verifier,
             "at": int(time.time()),
