@@ -32,8 +32,11 @@ run: $(VENV)
 	PORT=$(PORT) $(BIN)/python -m core.devstack
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download does not work here).
+# Node runs the OpenID-certified oidc-provider of the sign-in tests; the tests themselves run
+# `npm ci` in tests/support/node_provider when its node_modules is missing (a fresh clone).
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
 
 # Runs the whole suite; with CI=true nothing may skip (PostgreSQL and browser tests included).
 test: $(VENV) browser-deps translations

@@ -7,21 +7,38 @@ import uuid
 
 from flask import Flask, Response, g, request
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+CSP_DIRECTIVES = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+CONTENT_SECURITY_POLICY = "; ".join(CSP_DIRECTIVES)
+_ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")
 _INCOMING_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def is_origin(text: str) -> bool:
+    """``scheme://host[:port]`` and nothing else (no user, path, spaces or quotes)."""
+    return bool(_ORIGIN.match(text))
+
+
+def policy_with_form_action(origin: str) -> str:
+    """The platform's policy, with forms also allowed to go to ``origin`` (one origin, never a
+    wildcard): for the page that sends the browser on to a provider's end-session endpoint."""
+    if not is_origin(origin):
+        raise ValueError(f"not an origin: {origin!r}")
+    directives = [
+        f"form-action 'self' {origin}" if directive == "form-action 'self'" else directive
+        for directive in CSP_DIRECTIVES
+    ]
+    return "; ".join(directives)
 
 
 def init_app(app: Flask) -> None:
