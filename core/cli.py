@@ -213,6 +213,7 @@ def secrets_reseal() -> None:
     Afterwards the older keys can be removed from the configuration."""
     from core.crypto import SecretUnavailable
     from core.identity.providers import secret_context
+    from core.identity.signing_keys import TenantSigningKey, sealing_context
 
     box = current_app.extensions["opvangplein.secret_box"]
     moved = failed = 0
@@ -234,6 +235,17 @@ def secrets_reseal() -> None:
                 providers.append(entry)
             tenant.identity_providers = providers
             session.add(tenant)
+        for row in session.exec(select(TenantSigningKey)).all():
+            context = sealing_context(row.tenant_id, row.kid)
+            try:
+                resealed = box.reseal(row.private_key_sealed, context=context)
+            except SecretUnavailable:
+                failed += 1
+                click.echo(f"signing key {row.kid}: cannot open; rotate it")
+                continue
+            moved += resealed != row.private_key_sealed
+            row.private_key_sealed = resealed
+            session.add(row)
     click.echo(f"{moved} secret(s) resealed under key {box.current_kid}; {failed} could not open")
     if failed:
         raise SystemExit(1)

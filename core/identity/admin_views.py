@@ -24,6 +24,7 @@ from core.identity.providers import (
     ProviderConfigError,
     secret_context,
 )
+from core.identity.registration import client_registration
 from core.models import AuditEntry, Tenant
 from core.web import db_session, tenant_directory, tenant_required
 
@@ -288,15 +289,10 @@ def _providers_page(error: str | None = None, form: dict | None = None, status: 
             form={k: v for k, v in (form or {}).items() if k != "client_secret"},
             roles_hint=assignable_roles(),
             auth_methods=AUTH_METHODS,
-            registration=lambda key: registration_uris(key),
+            registration=lambda key: client_registration(g.tenant, key),
         ),
         status,
     )
-
-
-def registration_uris(key: str) -> dict[str, str]:
-    """What the municipality registers at its provider for the service ``key``."""
-    return {"redirect_uri": url_for("identity.callback", key=key, _external=True)}
 
 
 @blueprint.get("/aanmelden")
