@@ -40,6 +40,14 @@ CASE_NOTE = "Vader drinkt, buurvrouw helpt soms"
 MESSAGE_TO_REFERRER = "Intake gepland met mama"
 
 
+def _reading(app):
+    return app.extensions["opvangplein.db"].session(tenant_id(app, "aalst"))
+
+
+def _writing(app):
+    return app.extensions["opvangplein.db"].tenant_session(tenant_id(app, "aalst"))
+
+
 # -- the privacy export leaves CKG case content out ---------------------------------------------
 
 
@@ -59,7 +67,7 @@ def _referral_with_content(world):
         f"/t/aalst/ckg/doorverwijzingen/{referral_id}/bericht",
         data={"message": MESSAGE_TO_REFERRER},
     )
-    with world.app.extensions["opvangplein.db"].session(tenant_id(world.app, "aalst")) as db:
+    with _reading(world.app) as db:
         assert db.exec(select(CaseNote).where(CaseNote.referral_id == referral_id)).first()
         assert db.get(Referral, referral_id).message_to_referrer == MESSAGE_TO_REFERRER
     return referral_id
@@ -86,7 +94,7 @@ def test_the_tenant_admins_export_names_the_ckg_but_carries_no_referral_content(
     )
     assert "Ckg Limburg" in ckg["ask_the_ckg"]
     # The look is on the referral's access log as the administrator's, not as a family export.
-    with ckg_world.app.extensions["opvangplein.db"].session(tenant_id(ckg_world.app, "aalst")) as db:
+    with _reading(ckg_world.app) as db:
         looks = db.exec(select(AccessLogEntry).where(AccessLogEntry.referral_id == referral_id))
         roles = {(row.role, row.action) for row in looks}
     assert ("tenant_admin", "privacy_pointer") in roles and ("export", "export") not in roles
@@ -137,7 +145,7 @@ def test_an_admin_erasure_reports_a_count_and_no_referral_content(ckg_world):
     )
     assert response.status_code == 200
     _assert_no_case_content(response.get_data(as_text=True))
-    with ckg_world.app.extensions["opvangplein.db"].session(tenant_id(ckg_world.app, "aalst")) as db:
+    with _reading(ckg_world.app) as db:
         assert db.get(Referral, referral_id).anonymised_at is not None
         [erased] = db.exec(select(AuditEntry).where(AuditEntry.action == "subject.erased")).all()
     _assert_no_case_content(json.dumps(erased.detail))
@@ -153,7 +161,7 @@ def loket_app(sqlite_settings):
 
 def _proposal_to_a_parent(app):
     parent = make_user(app, "ouder-an")
-    with app.extensions["opvangplein.db"].tenant_session(tenant_id(app, "aalst")) as db:
+    with _writing(app) as db:
         location = make_location(db, "De Speelboom", places=1)
         free_place = db.exec(select(FreePlace)).one()
         row = make_request(db, "Noor", [location], parent_user_id=parent.id)
@@ -169,7 +177,7 @@ def _proposal_to_a_parent(app):
 
 
 def _proposal_status(app, proposal_id) -> str:
-    with app.extensions["opvangplein.db"].session(tenant_id(app, "aalst")) as db:
+    with _reading(app) as db:
         return db.get(Proposal, proposal_id).status
 
 
@@ -227,7 +235,7 @@ def test_an_admin_has_no_personal_pages_of_a_parent_or_a_starter(loket_app):
 
 
 def _entries(app, action: str) -> list[AuditEntry]:
-    with app.extensions["opvangplein.db"].session(tenant_id(app, "aalst")) as db:
+    with _reading(app) as db:
         return list(db.exec(select(AuditEntry).where(AuditEntry.action == action)).all())
 
 
@@ -248,12 +256,12 @@ def _request_form(location_id) -> dict:
 
 
 def test_staff_registering_a_request_for_a_parent_is_audited_on_the_parents_behalf(loket_app):
-    with loket_app.extensions["opvangplein.db"].tenant_session(tenant_id(loket_app, "aalst")) as db:
+    with _writing(loket_app) as db:
         location_id = make_location(db, "De Speelboom").id
     client = loket_app.test_client()
     staff = signed_in_as(client, loket_app, "aalst", "loket-medewerker", ["staff:loket"])
     assert client.post("/t/aalst/loket/aanvraag/nieuw", data=_request_form(location_id)).status_code
-    with loket_app.extensions["opvangplein.db"].session(tenant_id(loket_app, "aalst")) as db:
+    with _reading(loket_app) as db:
         row = db.exec(select(ChildcareRequest)).one()
     [entry] = _entries(loket_app, "loket.request_submitted")
     assert entry.actor == f"user:{staff.id}"
@@ -264,7 +272,7 @@ def test_staff_registering_a_request_for_a_parent_is_audited_on_the_parents_beha
 
 
 def test_a_parent_registering_their_own_request_acts_on_nobodys_behalf(loket_app):
-    with loket_app.extensions["opvangplein.db"].tenant_session(tenant_id(loket_app, "aalst")) as db:
+    with _writing(loket_app) as db:
         location_id = make_location(db, "De Speelboom").id
     client = loket_app.test_client()
     parent = signed_in_as(client, loket_app, "aalst", "ouder-an", ["parent"])
@@ -275,7 +283,7 @@ def test_a_parent_registering_their_own_request_acts_on_nobodys_behalf(loket_app
 
 def test_an_emergency_placement_and_a_withdrawal_by_staff_name_the_parent(loket_app):
     parent = make_user(loket_app, "ouder-an")
-    with loket_app.extensions["opvangplein.db"].tenant_session(tenant_id(loket_app, "aalst")) as db:
+    with _writing(loket_app) as db:
         location = make_location(db, "De Speelboom", places=2)
         free_place = db.exec(select(FreePlace)).one()
         free_place.held_back = 1
