@@ -88,7 +88,7 @@ def _parents_own_request(request_id: uuid.UUID) -> ChildcareRequest:
     (answering a proposal, giving up other preferences). Staff and admins may open any request,
     but they do not answer for the family."""
     found = db_session().get(ChildcareRequest, request_id)
-    if found is None or found.parent_user_id is None or found.parent_user_id != g.user.id:
+    if found is None or found.parent_user_id != g.user.id:
         abort(404)
     return found
 
