@@ -9,6 +9,16 @@ from core.models import AuditEntry, PlatformAuditEntry
 from core.request_context import current_actor, current_request_id
 
 
+def person(user_id: uuid.UUID | None = None, *, object_type: str = "", object_id: Any = "") -> str:
+    """How an audit entry names the person someone acted for: their account (``user:<id>``) when
+    they have one, else the record that stands for them (``loket_request:<id>``: the parent of
+    that request). Never a name or an address: the audit log is append-only and outlives an
+    erasure, while the record it points to is stripped of the person."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    return f"{object_type}:{object_id}" if object_type and object_id else ""
+
+
 def record(
     session,
     *,
@@ -17,10 +27,18 @@ def record(
     object_id: Any = "",
     detail: dict | None = None,
     actor: str | None = None,
+    on_behalf_of: str = "",
 ) -> AuditEntry:
-    """Append an audit entry in the session's tenant (stamped at flush)."""
+    """Append an audit entry in the session's tenant (stamped at flush).
+
+    ``on_behalf_of`` names the person the actor acted for (see :func:`person`): staff who
+    register a parent's request, place a child, or record a family's consent. It is left empty
+    when it names the actor themselves — acting for oneself is not acting on someone's behalf.
+    """
+    actor = actor or current_actor()
     entry = AuditEntry(
-        actor=actor or current_actor(),
+        actor=actor,
+        on_behalf_of="" if on_behalf_of == actor else on_behalf_of,
         action=action,
         object_type=object_type,
         object_id=str(object_id),

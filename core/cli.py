@@ -154,15 +154,24 @@ def _email(email: str) -> str:
 @click.option("--tenant", "slug", required=True, help="The tenant's slug.")
 @click.option("--email", required=True, help="The person's e-mail address.")
 def subjects_export(slug: str, email: str) -> None:
-    """Print as JSON what every enabled module holds about a person (audited)."""
+    """Print as JSON what every enabled module holds about a person, as an administrator may see
+    it: a module under professional secrecy (a CKG) names itself instead of its case content.
+    Audited."""
     import json
 
+    from core.plugin_types import SubjectRequester
     from core.subjects import export_subject, subject_for_email
 
     tenant = _tenant_by_slug(slug)
     email = _email(email)
     with _database().tenant_session(tenant.id) as session:
-        parts = export_subject(session, tenant, subject_for_email(session, email))
+        # An operator exports on the person's written request, like the tenant admin's page.
+        parts = export_subject(
+            session,
+            tenant,
+            subject_for_email(session, email),
+            requester=SubjectRequester.TENANT_ADMIN,
+        )
     click.echo(json.dumps(parts, ensure_ascii=False, indent=2, default=str))
 
 

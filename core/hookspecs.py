@@ -251,14 +251,30 @@ def on_event(event, session):
 
 
 @hookspec
-def export_subject_data(tenant, subject, session):
-    """Return a JSON-serialisable dict of everything this plugin holds about ``subject``.
+def export_subject_data(tenant, subject, session, requester):
+    """Return a JSON-serialisable dict of what this plugin holds about ``subject`` for
+    ``requester``.
 
     ``session`` is a tenant session for ``tenant``: the export runs from a page and from the
     command line (``flask --app core subjects export``), so do not rely on a request.
 
     ``subject`` is a :class:`~core.plugin_types.DataSubject` (user id and/or e-mail). Return
     ``None`` when the plugin holds nothing.
+
+    ``requester`` (a :class:`~core.plugin_types.SubjectRequester`) says who asks, and so for what
+    purpose:
+
+    * ``"self"`` — the signed-in person downloads their own data ("Mijn gegevens"): give what
+      this plugin lets the person see of themselves.
+    * ``"tenant_admin"`` — an administrator exports it on the person's written request (the
+      tenant admin's privacy page; a platform operator on the command line). The administrator
+      runs the municipality, not every service in it: what a partner keeps under its own
+      professional secrecy (a CKG's case content) must not pass through the administrator.
+      Return a pointer instead — which organisation holds data about the person and how the
+      person reaches it — so the person can ask there.
+
+    Treat an unknown value like ``"tenant_admin"``: when in doubt, give less. An implementation
+    that does not accept ``requester`` gets everything it returns shown to both.
     """
 
 
@@ -267,7 +283,9 @@ def erase_subject_data(tenant, subject, session):
     """Erase or anonymise what this plugin holds about ``subject``; return the number of rows.
 
     Write through ``session`` (a tenant session for ``tenant``): the erasure commits as a whole
-    with its audit entry, or not at all.
+    with its audit entry, or not at all. Erasure runs on an administrator's request (the privacy
+    page or the command line), and the count is all the administrator sees: return a number,
+    never what was erased.
 
     Keep what the law obliges you to keep (e.g. a placement decision) but strip the person from it.
     """

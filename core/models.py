@@ -57,6 +57,9 @@ class AuditEntry(TenantScoped, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
     actor: str = Field(max_length=200)
+    # The person the actor acted for (staff registering a parent's request by phone), as
+    # :func:`core.audit.person` names them; empty when the actor acted for themselves.
+    on_behalf_of: str = Field(default="", max_length=200)
     action: str = Field(max_length=100, index=True)
     object_type: str = Field(default="", max_length=100)
     object_id: str = Field(default="", max_length=100)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 
@@ -37,13 +38,20 @@ class Permission:
 
     Role kinds: ``staff`` (municipal staff of the module), ``partner`` (members of an organisation
     granted the module), ``parent``, ``starter``. Tenant admins and platform admins hold every
-    permission of the modules enabled for the tenant.
+    permission of the modules enabled for the tenant, except the ``personal`` ones.
+
+    ``personal`` marks a permission to act *as oneself*: a parent answering the place proposed to
+    their family, a starter submitting their own application, a candidate following their own
+    pathway. Administrators do not inherit it (running the municipality does not make anyone the
+    parent); only the role kinds in ``roles`` hold it. The view must still check that the row is
+    the signed-in person's own: a tenant admin who is also a parent holds it for their own family.
     """
 
     name: str
     description_nl: str
     description_en: str = ""
     roles: tuple[str, ...] = ("staff",)
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,19 @@ class DomainEvent:
 class DataSubject:
     user_id: uuid.UUID | None = None
     email: str | None = None
+
+
+class SubjectRequester(StrEnum):
+    """Who asks for a person's data, and so for what purpose (see ``export_subject_data``).
+
+    ``SELF``: the signed-in person downloads their own data ("Mijn gegevens"). ``TENANT_ADMIN``:
+    an administrator exports it on the person's written request (the tenant admin's privacy page,
+    or a platform operator with ``flask --app core subjects export``). Plugins treat every value
+    other than ``SELF`` as an administrator: when in doubt, give less.
+    """
+
+    SELF = "self"
+    TENANT_ADMIN = "tenant_admin"
 
 
 @dataclass(frozen=True)

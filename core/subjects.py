@@ -6,7 +6,7 @@ from flask import current_app
 
 from core import audit
 from core.models import Tenant
-from core.plugin_types import DataSubject, Figure
+from core.plugin_types import DataSubject, Figure, SubjectRequester
 from core.tenancy import enabled_plugins
 
 
@@ -30,17 +30,32 @@ def subject_for_email(session, email: str) -> DataSubject:
     return DataSubject(user_id=user_id, email=email)
 
 
-def export_subject(session, tenant: Tenant, subject: DataSubject) -> list[dict]:
-    """Everything the enabled plugins hold about ``subject`` (GDPR art. 15), audited."""
+def export_subject(
+    session,
+    tenant: Tenant,
+    subject: DataSubject,
+    *,
+    requester: SubjectRequester = SubjectRequester.TENANT_ADMIN,
+) -> list[dict]:
+    """What the enabled plugins hold about ``subject`` for ``requester`` (GDPR art. 15), audited.
+
+    ``requester`` defaults to an administrator, so a caller that does not say who asks gets the
+    narrower export, never the person's own.
+    """
+    requester = SubjectRequester(requester)
     parts = [
         part
         for part in _hooks(session).export_subject_data(
-            tenant=tenant, subject=subject, session=session
+            tenant=tenant, subject=subject, session=session, requester=requester
         )
         if part
     ]
     audit.record(
-        session, action="subject.exported", object_type="subject", object_id=subject.user_id or ""
+        session,
+        action="subject.exported",
+        object_type="subject",
+        object_id=subject.user_id or "",
+        detail={"requester": str(requester)},
     )
     return parts
 

@@ -44,10 +44,14 @@ def permissions_for(
     *,
     is_platform_admin: bool = False,
 ) -> frozenset[str]:
+    """The permissions ``roles`` hold. Administrators hold every permission that is not
+    ``personal``; a personal one comes only from the role kinds it names (see
+    :class:`~core.plugin_types.Permission`)."""
     roles = set(roles)
-    if is_platform_admin or "tenant_admin" in roles:
-        return frozenset(permission.name for _, permission in declared)
+    declared = list(declared)
     granted = set()
+    if is_platform_admin or "tenant_admin" in roles:
+        granted = {permission.name for _, permission in declared if not permission.personal}
     for plugin, permission in declared:
         for kind in permission.roles:
             if (

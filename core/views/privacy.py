@@ -3,6 +3,8 @@
 A signed-in person downloads what every enabled module holds about them; the tenant admin exports
 or erases on a person's written request (a parent who phoned the loket has no account). Both go
 through :mod:`core.subjects`, so every module answers and every export or erasure is audited.
+Each export says who asks (:class:`~core.plugin_types.SubjectRequester`): a module may give the
+person more than the administrator — a CKG gives the admin only where to ask, never case content.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlmodel import select
 
 from core.identity.access import require_permission
 from core.identity.models import Membership, User
-from core.plugin_types import DataSubject, PrivacyNotice
+from core.plugin_types import DataSubject, PrivacyNotice, SubjectRequester
 from core.rendering import render
 from core.subjects import erase_subject, export_subject, subject_for_email
 from core.web import db_session, tenant_hooks, tenant_required
@@ -55,7 +57,7 @@ def my_data_download():
     if g.get("user") is None:
         abort(401)
     subject = DataSubject(user_id=g.user.id, email=(g.user.email or None))
-    return _export_response(subject, filename="mijn-gegevens.json")
+    return _export_response(subject, filename="mijn-gegevens.json", requester=SubjectRequester.SELF)
 
 
 # -- the tenant admin, on a person's request ------------------------------------------------
@@ -73,7 +75,9 @@ def export_for_person():
     subject, errors = _subject_from_form()
     if errors:
         return _admin_page(errors=errors, status=422)
-    return _export_response(subject, filename="gegevens-betrokkene.json")
+    return _export_response(
+        subject, filename="gegevens-betrokkene.json", requester=SubjectRequester.TENANT_ADMIN
+    )
 
 
 @blueprint.post("/beheer/privacy/wissen")
@@ -105,9 +109,14 @@ def _subject_from_form() -> tuple[DataSubject, dict]:
     return subject_for_email(db_session(), email), {}
 
 
-def _export_response(subject: DataSubject, *, filename: str) -> Response:
+def _export_response(
+    subject: DataSubject, *, filename: str, requester: SubjectRequester
+) -> Response:
     session = db_session()
-    parts = [_core_part(subject), *export_subject(session, g.tenant, subject)]
+    parts = [
+        _core_part(subject),
+        *export_subject(session, g.tenant, subject, requester=requester),
+    ]
     session.commit()
     document = {
         "municipality": g.tenant.name,

@@ -131,10 +131,14 @@ def dashboard_cards(tenant, user):
 
 
 @hookimpl
-def export_subject_data(tenant, subject, session):
-    from plugins.ckg.privacy import export_subject
+def export_subject_data(tenant, subject, session, requester):
+    from core.plugin_types import SubjectRequester
+    from plugins.ckg.privacy import export_pointer, export_subject
 
-    return export_subject(session, subject)
+    if requester == SubjectRequester.SELF:
+        return export_subject(session, subject)
+    # The administrator never sees case content (README: who sees what): only where to ask.
+    return export_pointer(session, subject)
 
 
 @hookimpl

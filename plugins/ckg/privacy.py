@@ -1,21 +1,25 @@
 """The family's rights and the retention rule: export, erasure, consent, anonymisation.
 
 Answers the core's privacy hooks (``export_subject_data``, ``erase_subject_data``), the
-``consent_for_case`` hook the networks plugin asks, and the retention command.
+``consent_for_case`` hook the networks plugin asks, and the retention command. The family's own
+export (:func:`export_subject`) holds what was passed on about it; an administrator's export
+(:func:`export_pointer`) only names the CKG to ask.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import or_, select
 
 from core import audit
+from core.identity.models import Organisation
 from core.plugin_types import ConsentRecord, DataSubject, PrivacyNotice
 from core.request_context import current_actor
 from plugins.ckg import store
@@ -80,6 +84,64 @@ def export_subject(session, subject: DataSubject) -> dict | None:
         # Case notes may name other people (a relative, a neighbour); the CKG gives them on
         # request after checking them, as youth-care law expects.
         "case_notes": "available on request from the CKG",
+    }
+
+
+def export_pointer(session, subject: DataSubject) -> dict | None:
+    """What an administrator's export says about the subject: which CKG holds referrals about
+    them (or made by them), under which references, and how to reach that CKG — never what a
+    referral says. The CKG works under professional secrecy; the municipality's administrator
+    does not see case content (README: who sees what), so the person asks the CKG."""
+    about = referrals_about(session, subject)
+    made = referrals_made_by(session, subject)
+    if not about and not made:
+        return None
+    for referral in about:
+        # Even a pointer tells that the family is known to a CKG: the family may see who asked.
+        session.add(
+            AccessLogEntry(
+                referral_id=referral.id,
+                actor=current_actor(),
+                role="tenant_admin",
+                action="privacy_pointer",
+            )
+        )
+    holders: dict[uuid.UUID, dict] = {}
+    for key, referrals in (
+        ("referrals_about_the_family", about),
+        ("referrals_made_by_the_person", made),
+    ):
+        for referral in referrals:
+            holder = holders.get(referral.organisation_id) or _holder(session, referral)
+            holders[referral.organisation_id] = holder
+            holder[key].append(store.reference(referral))
+    return {
+        "plugin": "ckg",
+        "held_by": list(holders.values()),
+        "ask_the_ckg": _ask_the_ckg(", ".join(holder["ckg"] for holder in holders.values())),
+    }
+
+
+def _ask_the_ckg(names: str) -> str:
+    # The command line has no visitor's language: the export then speaks the default, Dutch.
+    with nullcontext() if has_request_context() else force_locale("nl"):
+        return _(
+            "The CKG keeps what these referrals say; the municipality does not see it. Ask "
+            "%(ckgs)s for it and quote the references.",
+            ckgs=names,
+        )
+
+
+def _holder(session, referral: Referral) -> dict:
+    organisation = session.get(Organisation, referral.organisation_id)
+    return {
+        "ckg": organisation.name if organisation else "",
+        "referrals_about_the_family": [],
+        "referrals_made_by_the_person": [],
+        "how_to_reach": [
+            {"name": antenna.name, "email": antenna.on_call_email, "phone": antenna.on_call_phone}
+            for antenna in store.antennas_of(session, {referral.organisation_id})
+        ],
     }
 
 

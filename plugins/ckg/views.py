@@ -233,7 +233,16 @@ def _submit(draft: Referral | None):
     else:
         referral = _submit_draft(session, draft, data, actor=actor, now=now)
     audit.record(
-        session, action="ckg.referral_submitted", object_type="ckg_referral", object_id=referral.id
+        session,
+        action="ckg.referral_submitted",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        # The referrer records the family's consent for it, unless the parent referred themselves.
+        # Only whether consent was recorded: the audit log is the tenant admin's, not the CKG's.
+        detail={"consent": referral.consent},
+        on_behalf_of=audit.person(
+            referral.family_user_id, object_type="ckg_referral", object_id=referral.id
+        ),
     )
     if referral.urgency == Urgency.CRISIS:
         store.alert_on_call(

@@ -18,6 +18,7 @@ from sqlmodel import select
 from core import audit
 from core.events import announce
 from core.identity.models import Organisation
+from plugins.loket import services
 from plugins.loket.models import ChildcareRequest
 
 REQUESTED = "loket.referral_to_ckg_requested"
@@ -90,6 +91,8 @@ def hand_to_ckg(
         object_type="loket_request",
         object_id=request.id,
         detail={"urgency": data.urgency},
+        # Staff record the parent's consent and hand the family on for them.
+        on_behalf_of=services.parent_of(request),
     )
 
 

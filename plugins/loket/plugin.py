@@ -59,6 +59,8 @@ def declare_permissions():
             "Een opvangvraag indienen en opvolgen",
             "Register and follow a childcare request",
             roles=("parent",),
+            # The parent acts for their own family (answers a proposal): no admin does that for them.
+            personal=True,
         ),
         Permission(
             "loket.manage",

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
+from core import audit
 from core.db import as_utc, utcnow
 from plugins.loket import allocation, areas
 from plugins.loket.models import (
@@ -158,6 +159,12 @@ def duplicate_of(data: RequestInput, others: Iterable[ChildcareRequest]) -> Chil
         if same_name and other.reference_birth_date == birth:
             return other
     return None
+
+
+def parent_of(request: ChildcareRequest) -> str:
+    """The parent of ``request`` as the audit log names the person staff acted for: their
+    account when the request is linked to one, else the request itself (never a name)."""
+    return audit.person(request.parent_user_id, object_type="loket_request", object_id=request.id)
 
 
 def save_request(

@@ -83,6 +83,16 @@ def _own_request(request_id: uuid.UUID) -> ChildcareRequest:
     return found
 
 
+def _parents_own_request(request_id: uuid.UUID) -> ChildcareRequest:
+    """The request, only if it is the signed-in parent's own: for what only the family decides
+    (answering a proposal, giving up other preferences). Staff and admins may open any request,
+    but they do not answer for the family."""
+    found = db_session().get(ChildcareRequest, request_id)
+    if found is None or found.parent_user_id != g.user.id:
+        abort(404)
+    return found
+
+
 def _provider_location_ids() -> set[uuid.UUID]:
     organisations = {organisation.id for organisation in acting_organisations("loket")}
     if not organisations:
@@ -236,6 +246,15 @@ def _save_request(row: ChildcareRequest | None):
         parent_user_id=None if staff else g.user.id,
         actor=current_actor(),
     )
+    audit.record(
+        session,
+        action="loket.request_submitted" if submit else "loket.request_draft_saved",
+        object_type="loket_request",
+        object_id=saved.id,
+        detail={"origin": saved.origin},
+        # Staff register and complete requests for parents who phone, write or call in.
+        on_behalf_of=services.parent_of(saved),
+    )
     if submit:
         notifications.request_received(session, saved)
     session.commit()
@@ -288,7 +307,7 @@ def _request_view(row: ChildcareRequest) -> dict:
 @blueprint.post("/aanvraag/<uuid:request_id>/andere-intrekken")
 @require_permission("loket.request")
 def withdraw_others(request_id: uuid.UUID):
-    row = _own_request(request_id)
+    row = _parents_own_request(request_id)
     try:
         services.withdraw_other_preferences(db_session(), row)
     except services.InvalidTransition:
@@ -313,7 +332,11 @@ def withdraw_request(request_id: uuid.UUID):
         flash(_("This request can no longer be withdrawn."))
         return redirect(_after_request_change(row))
     audit.record(
-        session, action="loket.request_withdrawn", object_type="loket_request", object_id=row.id
+        session,
+        action="loket.request_withdrawn",
+        object_type="loket_request",
+        object_id=row.id,
+        on_behalf_of=services.parent_of(row),
     )
     continuous.place_freed(session, g.tenant, freed, trigger="withdrawn")
     session.commit()
@@ -334,7 +357,7 @@ def answer_proposal(proposal_id: uuid.UUID):
     proposal = session.get(Proposal, proposal_id)
     if proposal is None:
         abort(404)
-    row = _own_request(proposal.request_id)
+    row = _parents_own_request(proposal.request_id)
     location = session.get(Location, proposal.location_id)
     accepted = request.form.get("answer") == "accept"
     try:
@@ -555,6 +578,7 @@ def emergency_place(request_id: uuid.UUID):
         object_type="loket_request",
         object_id=row.id,
         detail={"placement": str(placement.id), "location": str(free_place.location_id)},
+        on_behalf_of=services.parent_of(row),
     )
     session.commit()
     flash(_("The child was placed in an emergency place."))

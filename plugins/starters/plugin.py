@@ -81,6 +81,8 @@ def declare_permissions():
             "Ondersteuning aanvragen als starter in de kinderopvang",
             "Apply for support as a childcare starter",
             roles=("starter",),
+            # The starter's own application: reviewers and admins decide, they do not apply.
+            personal=True,
         ),
         Permission(
             "starters.review",

@@ -74,6 +74,8 @@ def declare_permissions():
             "De eigen inschrijvingen en het eigen traject volgen",
             "Follow one's own registrations and pathway",
             roles=("parent", "starter"),
+            # One's own pathway: an admin manages candidates, never follows as one.
+            personal=True,
         ),
     ]
 

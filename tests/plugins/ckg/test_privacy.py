@@ -10,7 +10,7 @@ from sqlmodel import select
 from core import subjects
 from core.db import utcnow
 from core.models import Tenant, TenantPlugin
-from core.plugin_types import DataSubject
+from core.plugin_types import DataSubject, SubjectRequester
 from plugins.ckg.models import CaseNote, FamilyMember, Referral
 from plugins.ckg.services import ReferralStatus
 from tests.plugins.ckg.conftest import users
@@ -97,7 +97,7 @@ def test_a_parent_exports_what_the_ckg_plugin_holds_about_their_family(world):
     subject = DataSubject(email="Sofie@Example.be".lower())
     tenant = _tenant(world)
     with _tenant_db(world, tenant) as db:
-        parts = subjects.export_subject(db, tenant, subject)
+        parts = subjects.export_subject(db, tenant, subject, requester=SubjectRequester.SELF)
     exported = next(part for part in parts if part.get("plugin") == "ckg")
     [referral] = exported["referrals_about_your_family"]
     assert referral["reference"] == f"CKG-{referral_id.hex[:8].upper()}"
