@@ -180,7 +180,7 @@ class Database:
         if self.is_postgres:
             event.listen(self.engine, "connect", self._check_rls_key)
         self._factory = sessionmaker(self.engine, class_=TenantSession, expire_on_commit=False)
-        self._platform_factory = None
+        self._platform_engine: sa.Engine | None = None
 
     def _create_engine(self, url: str) -> sa.Engine:
         options = dict(self._engine_options)
@@ -238,25 +238,16 @@ class Database:
     @property
     def platform_engine(self) -> sa.Engine:
         """The platform role's engine, connected on first use (most processes never cross)."""
-        return self._platform_sessions().kw["bind"]
-
-    def _platform_sessions(self) -> sessionmaker:
-        if self._platform_factory is None:
-            engine = (
-                self.engine
-                if self.platform_url == self.url
-                else self._create_engine(self.platform_url)
-            )
-            self._platform_factory = sessionmaker(
-                engine, class_=TenantSession, expire_on_commit=False
-            )
-        return self._platform_factory
+        if self._platform_engine is None:
+            same = self.platform_url == self.url
+            self._platform_engine = self.engine if same else self._create_engine(self.platform_url)
+        return self._platform_engine
 
     def dispose(self) -> None:
         """Close every pooled connection (of the platform engine too)."""
         self.engine.dispose()
-        if self._platform_factory is not None:
-            self._platform_factory.kw["bind"].dispose()
+        if self._platform_engine is not None:
+            self._platform_engine.dispose()
 
     @contextmanager
     def tenant_session(self, tenant_id: uuid.UUID | None) -> Iterator[TenantSession]:
@@ -274,11 +265,14 @@ class Database:
         """The audited escape hatch: a session that sees every tenant.
 
         Only platform-level code (tenant sync, platform admin tools) may use it; the reason and
-        the actor are written to the platform audit log before anything else happens.
+        the actor are written to the platform audit log before anything else happens. On
+        PostgreSQL it connects as the platform role, which row-level security admits to every
+        tenant's rows (core.rls).
         """
         from core.audit import record_platform_action
 
-        with self._prepared(self._platform_sessions()(), None) as session:
+        platform = TenantSession(self.platform_engine, expire_on_commit=False)
+        with self._prepared(platform, None) as session:
             session.info["cross_tenant"] = True
             try:
                 record_platform_action(

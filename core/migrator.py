@@ -216,6 +216,15 @@ def grant_application_role(
         ).scalars()
         for table in versions:
             connection.execute(sa.text(f"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {quoted}"))
+        # No temporary objects: they outlive the transaction on a pooled connection, and a
+        # temporary table named like a real one would catch the next request's rows, whatever
+        # tenant that request is bound to.
+        database = engine.dialect.identifier_preparer.quote(
+            connection.execute(sa.text("SELECT current_database()")).scalar()
+        )
+        connection.execute(
+            sa.text(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC, {quoted}")
+        )
         # In case default privileges granted anything there.
         connection.execute(
             sa.text(f"REVOKE ALL ON ALL TABLES IN SCHEMA {RLS_SCHEMA} FROM {quoted}")
