@@ -48,7 +48,12 @@ def create_app(
 
     app.extensions["opvangplein.settings"] = settings
     app.extensions["opvangplein.secret_box"] = box_from_settings(settings)
-    app.extensions["opvangplein.db"] = Database(settings.database_url, mailer=mailer_from(settings))
+    app.extensions["opvangplein.db"] = Database(
+        settings.database_url,
+        mailer=mailer_from(settings),
+        platform_url=settings.effective_platform_url,
+        rls_key=settings.rls_key_bytes,
+    )
     registry = registry or build_registry()
     app.extensions["opvangplein.plugins"] = registry
 

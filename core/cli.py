@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
-from core.migrator import upgrade_all
+from core.migrator import upgrade_database
 from core.models import Tenant
 from core.plugins import PluginRegistry
 from core.tenancy import enabled_plugins
@@ -35,12 +35,20 @@ def _registry() -> PluginRegistry:
 
 
 @db_cli.command("upgrade")
-def db_upgrade() -> None:
+@click.option(
+    "--replace-rls-key",
+    is_flag=True,
+    help="Store the configured row-level security key in place of the database's"
+    " (restart every process with it afterwards).",
+)
+def db_upgrade(replace_rls_key: bool) -> None:
     """Migrate the core, then every installed plugin (as the table owner)."""
-    settings = _settings()
-    upgrade_all(
-        settings.effective_migration_url, settings.database_url, _registry(), echo=click.echo
-    )
+    from core.config import ConfigurationError
+
+    try:
+        upgrade_database(_settings(), _registry(), echo=click.echo, replace_rls_key=replace_rls_key)
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error
     click.echo("database is up to date")
 
 

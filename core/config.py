@@ -33,6 +33,11 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     database_url: str = DEV_DATABASE_URL
     migration_database_url: str = ""
+    # Cross-tenant work (``Database.platform_session``) connects as its own role; see core.rls.
+    platform_database_url: str = ""
+    # Signs the tenant binding of each transaction for row-level security; empty: derived from
+    # ``secret_key``. Changing it needs ``db upgrade --replace-rls-key``.
+    rls_key: str = ""
     tenants_dir: Path = PROJECT_ROOT / "tenants"
     default_locale: str = "nl"
     log_level: str = "INFO"
@@ -66,6 +71,18 @@ class Settings:
     def effective_migration_url(self) -> str:
         return self.migration_database_url or self.database_url
 
+    @property
+    def effective_platform_url(self) -> str:
+        """Without its own URL the platform connects as the table owner (whose policy admits
+        every row only with ``app.cross_tenant``), else as the application itself (SQLite)."""
+        return self.platform_database_url or self.effective_migration_url
+
+    @property
+    def rls_key_bytes(self) -> bytes:
+        from core.rls import derive_rls_key
+
+        return derive_rls_key(self.rls_key or self.secret_key)
+
     @classmethod
     def from_environ(cls) -> Settings:
         env = _env("ENV", "development")
@@ -74,6 +91,8 @@ class Settings:
             secret_key=_env("SECRET_KEY", DEV_SECRET_KEY),
             database_url=_env("DATABASE_URL", DEV_DATABASE_URL),
             migration_database_url=_env("MIGRATION_DATABASE_URL", ""),
+            platform_database_url=_env("PLATFORM_DATABASE_URL", ""),
+            rls_key=_env("RLS_KEY", ""),
             tenants_dir=Path(_env("TENANTS_DIR", str(PROJECT_ROOT / "tenants"))),
             log_level=_env("LOG_LEVEL", "INFO"),
             secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
@@ -115,6 +134,12 @@ class Settings:
             problems.append("OPVANGPLEIN_SECRET_KEY is the development default or shorter than 32")
         if self.database_url == DEV_DATABASE_URL:
             problems.append("OPVANGPLEIN_DATABASE_URL is the development default")
+        if self.rls_key and len(self.rls_key) < 32:
+            problems.append("OPVANGPLEIN_RLS_KEY is shorter than 32")
+        if self.database_url.startswith("postgresql") and not self.platform_database_url:
+            problems.append(
+                "OPVANGPLEIN_PLATFORM_DATABASE_URL must name the platform's own role on PostgreSQL"
+            )
         if not self.secure_cookies:
             problems.append("OPVANGPLEIN_SECURE_COOKIES must be on in production")
         if not (self.secrets_keys or self.secrets_key_file):

@@ -6,11 +6,13 @@ Every tenant-owned model inherits :class:`TenantScoped`. A :class:`TenantSession
 * adds ``tenant_id = <tenant>`` to every ORM SELECT/UPDATE/DELETE, including ``session.get``,
   relationship and lazy loads (SQLAlchemy's ``with_loader_criteria`` recipe);
 * stamps the tenant on new rows and refuses rows of another tenant at flush;
-* on PostgreSQL sets ``app.tenant_id`` for each transaction so row-level security applies to
-  everything, raw ``text()`` SQL included.
+* on PostgreSQL binds each transaction to the tenant (``app.tenant_id`` with the proof only this
+  process can compute, see core.rls) so row-level security applies to everything, raw ``text()``
+  SQL included.
 
 A session without a tenant sees no tenant-owned rows at all. Crossing tenants is only possible
-through :func:`platform_session`, which writes a platform audit entry first.
+through :func:`platform_session`, which writes a platform audit entry first and, on PostgreSQL,
+connects as the platform role: no setting the application's role can change admits every row.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, sessionmaker, with_loader_criteria
 from sqlmodel import Field, Session, SQLModel
+
+from core.rls import BOUND_TENANT_FUNCTION, DEV_RLS_KEY, RLSKeyMismatch, tenant_proof
 
 
 class TenantViolation(RuntimeError):
@@ -126,49 +130,124 @@ def _guard_tenant_on_write(session: TenantSession, flush_context, instances) -> 
             raise TenantViolation(f"{type(obj).__name__} cannot leave or enter a tenant")
 
 
+_BIND_TENANT = sa.text(
+    "SELECT set_config('app.tenant_id', :tenant, true),"
+    " set_config('app.tenant_proof', :proof, true),"
+    " set_config('app.cross_tenant', :cross, true)"
+)
+
+
 @event.listens_for(TenantSession, "after_begin")
 def _set_postgres_tenant(session: TenantSession, transaction, connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     tenant_id = session.tenant_id
+    # ``app.cross_tenant`` is honoured only for the table owner (a one-role development set-up,
+    # migrations); the platform role sees every row without it and the application role never.
     connection.execute(
-        sa.text(
-            "SELECT set_config('app.tenant_id', :tenant, true),"
-            " set_config('app.cross_tenant', :cross, true)"
-        ),
+        _BIND_TENANT,
         {
             "tenant": str(tenant_id) if tenant_id else "",
+            "proof": tenant_proof(session.info["rls_key"], tenant_id) if tenant_id else "",
             "cross": "on" if session.crosses_tenants else "off",
         },
     )
 
 
 class Database:
-    """The application's engine and session factory."""
+    """The application's engine and session factory, and the platform's for crossing tenants.
 
-    def __init__(self, url: str, *, mailer=None, **engine_options) -> None:
+    ``platform_url`` is the platform role's connection (``OPVANGPLEIN_PLATFORM_DATABASE_URL``);
+    without one, platform sessions use ``url`` (SQLite, or PostgreSQL with one role for all).
+    ``rls_key`` signs tenant bindings (core.rls); the development key by default.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        mailer=None,
+        platform_url: str | None = None,
+        rls_key: bytes = DEV_RLS_KEY,
+        **engine_options,
+    ) -> None:
         self.url = url
+        self.platform_url = platform_url or url
         self.mailer = mailer
-        if url.startswith("sqlite"):
-            engine_options.setdefault("connect_args", {"check_same_thread": False})
-        else:
-            engine_options.setdefault("pool_pre_ping", True)
-        self.engine = sa.create_engine(url, **engine_options)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.rls_key = rls_key
+        self._engine_options = engine_options
+        self.engine = self._create_engine(url)
+        if self.is_postgres:
+            event.listen(self.engine, "connect", self._check_rls_key)
         self._factory = sessionmaker(self.engine, class_=TenantSession, expire_on_commit=False)
+        self._platform_engine: sa.Engine | None = None
+
+    def _create_engine(self, url: str) -> sa.Engine:
+        options = dict(self._engine_options)
+        if url.startswith("sqlite"):
+            options.setdefault("connect_args", {"check_same_thread": False})
+        else:
+            options.setdefault("pool_pre_ping", True)
+        engine = sa.create_engine(url, **options)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
 
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    def _check_rls_key(self, dbapi_connection, connection_record) -> None:
+        """On each new connection: does the database accept this process's tenant bindings?
+        With another key every tenant would look empty; say so instead."""
+        probe = str(uuid.UUID(int=0))
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT to_regprocedure(%s) IS NOT NULL,"
+                " set_config('app.tenant_id', %s, true), set_config('app.tenant_proof', %s, true)",
+                (f"public.{BOUND_TENANT_FUNCTION}()", probe, tenant_proof(self.rls_key, probe)),
+            )
+            installed = cursor.fetchone()[0]
+            if installed:  # else the schema predates it; `db upgrade` will install it
+                cursor.execute(f"SELECT public.{BOUND_TENANT_FUNCTION}() IS NOT NULL")
+                accepted = cursor.fetchone()[0]
+        finally:
+            cursor.close()
+            dbapi_connection.rollback()
+        if installed and not accepted:
+            raise RLSKeyMismatch(
+                "The database refuses this process's tenant bindings: it holds another"
+                " row-level security key (or none yet). Start every process with the key"
+                " `db upgrade` stored (OPVANGPLEIN_RLS_KEY, or derived from OPVANGPLEIN_SECRET_KEY"
+                " when that is empty), or store this one with"
+                " `flask --app core db upgrade --replace-rls-key`."
+            )
+
     def session(self, tenant_id: uuid.UUID | None = None) -> TenantSession:
-        session = self._factory()
+        return self._prepared(self._factory(), tenant_id)
+
+    def _prepared(self, session: TenantSession, tenant_id: uuid.UUID | None) -> TenantSession:
         session.info["tenant_id"] = tenant_id
+        session.info["rls_key"] = self.rls_key
         # The outbox sends a tenant's mail after commit through these (see core.mail).
         session.info["database"] = self
         session.info["mailer"] = self.mailer
         return session
+
+    @property
+    def platform_engine(self) -> sa.Engine:
+        """The platform role's engine, connected on first use (most processes never cross)."""
+        if self._platform_engine is None:
+            same = self.platform_url == self.url
+            self._platform_engine = self.engine if same else self._create_engine(self.platform_url)
+        return self._platform_engine
+
+    def dispose(self) -> None:
+        """Close every pooled connection (of the platform engine too)."""
+        self.engine.dispose()
+        if self._platform_engine is not None:
+            self._platform_engine.dispose()
 
     @contextmanager
     def tenant_session(self, tenant_id: uuid.UUID | None) -> Iterator[TenantSession]:
@@ -186,11 +265,14 @@ class Database:
         """The audited escape hatch: a session that sees every tenant.
 
         Only platform-level code (tenant sync, platform admin tools) may use it; the reason and
-        the actor are written to the platform audit log before anything else happens.
+        the actor are written to the platform audit log before anything else happens. On
+        PostgreSQL it connects as the platform role, which row-level security admits to every
+        tenant's rows (core.rls).
         """
         from core.audit import record_platform_action
 
-        with self.session() as session:
+        platform = TenantSession(self.platform_engine, expire_on_commit=False)
+        with self._prepared(platform, None) as session:
             session.info["cross_tenant"] = True
             try:
                 record_platform_action(

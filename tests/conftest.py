@@ -43,9 +43,15 @@ def database_settings(request, tmp_path) -> Settings:
 
 @pytest.fixture
 def postgres_settings(postgres_server, tmp_path) -> Settings:
-    """A fresh PostgreSQL database owned by a non-superuser; the app connects as another role."""
+    """A fresh PostgreSQL database owned by a non-superuser; the app connects as another role,
+    cross-tenant work as a third."""
     owner_url, app_url = postgres_server.create_database(f"opvangplein_t_{uuid.uuid4().hex[:10]}")
-    return Settings(database_url=app_url, migration_database_url=owner_url, tenants_dir=tmp_path)
+    return Settings(
+        database_url=app_url,
+        migration_database_url=owner_url,
+        platform_database_url=postgres_server.platform_url(app_url),
+        tenants_dir=tmp_path,
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from flask import Flask
 
 from core import create_app
 from core.config import Settings
-from core.migrator import upgrade_all
+from core.migrator import upgrade_database
 from core.plugins import build_registry
 from core.tenant_files import sync_directory
 
@@ -30,9 +30,7 @@ def probe_app(
     from tests.core import probe_plugin
 
     registry = build_registry([("probe", probe_plugin)])
-    upgrade_all(
-        settings.effective_migration_url, settings.database_url, registry, echo=lambda _: None
-    )
+    upgrade_database(settings, registry, echo=lambda _: None)
     write_tenant_files(settings.tenants_dir, tenants)
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, **(config or {})},

@@ -1,4 +1,5 @@
-"""The real PostgreSQL server for tests: a fresh database per test, an owner and an app role."""
+"""The real PostgreSQL server for tests: a fresh database per test, an owner, an app role and
+the platform role that cross-tenant work connects as."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 OWNER_ROLE = "opvangplein_owner"
 APP_ROLE = "opvangplein_app"
+PLATFORM_ROLE = "opvangplein_platform"
 
 
 class PostgresServer:
@@ -40,7 +42,7 @@ class PostgresServer:
     def create_database(self, name: str) -> tuple[str, str]:
         """Create database ``name`` owned by a non-superuser owner; return (owner URL, app URL)."""
         with self._admin_engine().connect() as connection:
-            for role in (OWNER_ROLE, APP_ROLE):
+            for role in (OWNER_ROLE, APP_ROLE, PLATFORM_ROLE):
                 exists = connection.execute(
                     sa.text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}
                 ).first()
@@ -54,6 +56,11 @@ class PostgresServer:
         with sa.create_engine(owner, poolclass=sa.pool.NullPool).begin() as connection:
             connection.execute(sa.text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
         return owner, app
+
+    @staticmethod
+    def platform_url(url: str) -> str:
+        """``url`` (the owner's or the app's) for the platform role."""
+        return make_url(url).set(username=PLATFORM_ROLE).render_as_string(hide_password=False)
 
     def drop_created_databases(self) -> None:
         with self._admin_engine().connect() as connection:

@@ -1,7 +1,7 @@
 """Which identity providers may say who works for a partner organisation (platform level).
 
 Revision ID: 0010_organisation_trust
-Revises: 0005_user_language
+Revises: 0006_rls_second_wall
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_organisation_trust"
-down_revision = "0005_user_language"
+down_revision = "0006_rls_second_wall"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from core import create_app
 from core.identity.models import Organisation, OrganisationGrant, OrganisationMember, User
-from core.migrator import upgrade_all
+from core.migrator import upgrade_database
 from core.plugins import build_registry
 from core.tenant_files import sync_directory
 from plugins.networks.models import Network, NetworkMember
@@ -30,9 +30,7 @@ def networks_app(settings, *, tenants=None, extra_plugins=(), config=None) -> Fl
     from tests.core import probe_plugin
 
     registry = build_registry([("probe", probe_plugin), *extra_plugins])
-    upgrade_all(
-        settings.effective_migration_url, settings.database_url, registry, echo=lambda _: None
-    )
+    upgrade_database(settings, registry, echo=lambda _: None)
     write_tenant_files(settings.tenants_dir, tenants or NETWORK_TENANTS)
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, **(config or {})},
