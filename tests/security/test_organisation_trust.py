@@ -142,9 +142,9 @@ def test_a_tenant_file_cannot_let_its_provider_assert_organisations(tmp_path):
 
 
 def test_a_change_to_a_ckgs_on_call_contact_is_audited_in_every_tenant_that_grants_it(
-    sqlite_settings,
+    database_settings,
 ):
-    world = build_world(probe_app(sqlite_settings, tenants=CKG_TENANTS))
+    world = build_world(probe_app(database_settings, tenants=CKG_TENANTS))
     app = world.app
     from tests.plugins.ckg.helpers import antenna_named
 
