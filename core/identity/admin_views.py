@@ -215,7 +215,7 @@ def provider_from_form(form) -> dict:
         "issuer": form.get("issuer", "").strip().rstrip("/"),
         "client_id": form.get("client_id", "").strip(),
         "token_endpoint_auth_method": form.get("token_endpoint_auth_method", "").strip(),
-        "scopes": form.get("scopes", "openid").split(),
+        "scopes": form.get("scopes", "").split() or ["openid", "profile", "email"],
         "roles_claim": form.get("roles_claim", "").strip(),
         "role_map": role_map,
         "default_roles": form.get("default_roles", "").split(),

@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ROLE_PATTERN = re.compile(r"^(tenant_admin|parent|starter|staff:[a-z0-9_-]+)$")
 SECRET_ENV_PREFIX = "OPVANGPLEIN_IDP_"
@@ -129,17 +131,21 @@ class ProviderConfig:
         key = str(data.get("key", ""))
         if not KEY_PATTERN.match(key):
             raise ProviderConfigError(
-                f"provider key {key!r}: use lower-case letters, digits and '-'"
+                _l("Key %(key)r: use lower-case letters, digits and '-'.", key=key)
             )
         issuer = str(data.get("issuer", "")).strip()
         problem = issuer_problem(issuer)
         if problem:
-            raise ProviderConfigError(f"provider {key}: {problem}")
+            raise ProviderConfigError(_l("Service %(key)s: %(problem)s", key=key, problem=problem))
         secret_env = str(data.get("client_secret_env", ""))
         if secret_env and not SECRET_ENV_PATTERN.match(secret_env):
             raise ProviderConfigError(
-                f"provider {key}: client_secret_env must name a variable starting with"
-                f" {SECRET_ENV_PREFIX} (upper-case letters, digits, '_')"
+                _l(
+                    "Service %(key)s: client_secret_env must name a variable starting with"
+                    " %(prefix)s (upper-case letters, digits, '_').",
+                    key=key,
+                    prefix=SECRET_ENV_PREFIX,
+                )
             )
         secret_sealed = str(data.get("client_secret_sealed", ""))
         auth_method = str(
@@ -148,16 +154,23 @@ class ProviderConfig:
         )
         if auth_method not in AUTH_METHODS:
             raise ProviderConfigError(
-                f"provider {key}: token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}"
+                _l(
+                    "Service %(key)s: the authentication method must be one of %(methods)s.",
+                    key=key,
+                    methods=", ".join(AUTH_METHODS),
+                )
             )
         roles_claim = str(data.get("roles_claim", "")).strip()
         if roles_claim and not CLAIM_PATH_PATTERN.match(roles_claim):
             raise ProviderConfigError(
-                f"provider {key}: roles_claim must be a claim name or a dotted path such as"
-                " realm_access.roles"
+                _l(
+                    "Service %(key)s: the roles claim must be a claim name or a dotted path such"
+                    " as realm_access.roles.",
+                    key=key,
+                )
             )
         if not data.get("client_id"):
-            raise ProviderConfigError(f"provider {key}: client_id is required")
+            raise ProviderConfigError(_l("Service %(key)s: the client id is required.", key=key))
         role_map = dict(data.get("role_map", {}))
         default_roles = tuple(data.get("default_roles", ()))
         bad_roles = [
@@ -166,10 +179,18 @@ class ProviderConfig:
             if not ROLE_PATTERN.match(str(role))
         ]
         if bad_roles:
-            raise ProviderConfigError(f"provider {key}: unknown roles {bad_roles}")
+            raise ProviderConfigError(
+                _l(
+                    "Service %(key)s: unknown roles %(roles)s.",
+                    key=key,
+                    roles=", ".join(map(str, bad_roles)),
+                )
+            )
         scopes = tuple(data.get("scopes", ("openid", "profile", "email")))
         if "openid" not in scopes:
-            raise ProviderConfigError(f"provider {key}: scopes must include openid")
+            raise ProviderConfigError(
+                _l("Service %(key)s: the scopes must include openid.", key=key)
+            )
         return cls(
             key=key,
             issuer=issuer.rstrip("/"),
@@ -231,33 +252,36 @@ def claim_at_path(claims: dict, path: str):
     return value
 
 
-def issuer_problem(issuer: str) -> str | None:
+def issuer_problem(issuer: str):
     """Why ``issuer`` is not an acceptable issuer URL, or ``None``.
 
     A prefix check let ``http://localhost@evil.example`` and ``http://127.0.0.1.nip.io`` through;
     the URL is parsed instead. Whether the address may be reached (production, private networks)
     is checked again on every request by ``core.identity.outbound``."""
     if not issuer or any(ch.isspace() or ord(ch) < 32 for ch in issuer) or len(issuer) > 500:
-        return "issuer must be a URL without spaces"
+        return _l("the issuer URL must be a web address without spaces")
     try:
         parts = urlsplit(issuer)
         port = parts.port
     except ValueError:
-        return "issuer is not a valid URL"
+        return _l("the issuer URL is not a valid web address")
     host = (parts.hostname or "").lower()
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        return "issuer must not contain a user name or password"
+        return _l("the issuer URL must not contain a user name or password")
     if not host:
-        return "issuer must name a host"
+        return _l("the issuer URL must name a host")
     if parts.query or parts.fragment:
-        return "issuer must not have a query or fragment"
+        return _l("the issuer URL must not have a query (?) or fragment (#)")
     if parts.scheme == "http":
         if host not in LOOPBACK_HOSTS:
-            return "issuer must be an https URL (plain http only for this machine, in development)"
+            return _l(
+                "the issuer URL must start with https:// (plain http only for this machine,"
+                " in development)"
+            )
     elif parts.scheme != "https":
-        return "issuer must be an https URL"
+        return _l("the issuer URL must start with https://")
     if port == 0:
-        return "issuer has an invalid port"
+        return _l("the issuer URL has an invalid port")
     return None
 
 
