@@ -64,14 +64,19 @@ def provider_form(issuer: str, **extra) -> dict:
     }
 
 
-def sign_in_at(app: Flask, key: str = "eigen") -> None:
-    """A visitor signs in through the service: the platform goes on to the token endpoint."""
+def sign_in_at(app: Flask, key: str = "eigen") -> bool:
+    """A visitor signs in through the service: the platform goes on to the token endpoint.
+    Returns whether the platform started the sign-in at all (it refuses a service that needs a
+    secret it does not have)."""
     client = app.test_client()
     authorize = client.get(f"/t/aalst/aanmelden/{key}")
-    assert authorize.status_code == 302, authorize.text
+    if authorize.status_code != 302:
+        assert 'data-reason="provider_misconfigured"' in authorize.text
+        return False
     callback = requests.get(authorize.headers["Location"], allow_redirects=False, timeout=10)
     parts = urlsplit(callback.headers["Location"])
     client.get(f"{parts.path}?{parts.query}")
+    return True
 
 
 def stored_providers(app: Flask) -> list[dict]:
@@ -98,6 +103,12 @@ def test_naming_an_environment_variable_in_the_form_sends_nothing_of_it(
     assert all(not entry.get("client_secret_env") for entry in stored_providers(app))
     if answer.status_code == 302:
         sign_in_at(app)
+    # And as a public client, so the platform certainly completes a sign-in with the provider.
+    public = provider_form(
+        rogue.issuer, client_secret_env=variable, token_endpoint_auth_method="none"
+    )
+    assert admin.post("/t/aalst/beheer/aanmelden", data=public).status_code == 302
+    assert sign_in_at(app)
     assert rogue.received, "the platform never talked to the provider: the test proves nothing"
     assert rogue.leaked_environment() == {}
     for value in (PLATFORM_SECRET, OWNER_URL, OTHER_TENANTS_SECRET):
@@ -192,8 +203,9 @@ def test_a_new_service_works_at_once_on_another_worker(app, admin, rogue, sqlite
 )
 def test_an_issuer_that_is_not_a_plain_provider_url_is_refused_with_a_message(admin, issuer):
     answer = admin.post("/t/aalst/beheer/aanmelden", data=provider_form(issuer))
-    assert answer.status_code == 422
-    assert "issuer" in answer.text.lower() and "Traceback" not in answer.text
+    assert answer.status_code == 422 and "Traceback" not in answer.text
+    summary = answer.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "issuer" in summary.lower()
 
 
 def test_internal_services_cannot_be_probed_through_the_issuer(app, admin):
@@ -279,7 +291,8 @@ def test_production_refuses_to_start_without_platform_secrets_keys():
     production = {
         "env": "production",
         "secret_key": "y" * 40,
-        "database_url": "postgresql://db/x",
+        "database_url": "postgresql://app@db/x",
+        "platform_database_url": "postgresql://platform@db/x",
         "secure_cookies": True,
     }
     with pytest.raises(ConfigurationError, match="SECRETS_KEYS"):
