@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+
 from plugins.training.models import Candidate
 from plugins.training.services import Stage
-from tests.plugins.training.conftest import World, world  # noqa: F401 (fixture)
+from tests.plugins.training.conftest import TRAINING_TENANTS, World, build_world
 from tests.plugins.training.helpers import (
     candidate_by_email,
     make_candidate,
@@ -21,9 +23,15 @@ from tests.plugins.training.helpers import (
     stored,
     token_of,
 )
+from tests.support.apps import probe_app
 from tests.support.auth import make_user
 
 VICTIM = "lotte.peeters@example.be"
+
+
+@pytest.fixture
+def world(sqlite_settings) -> World:
+    return build_world(probe_app(sqlite_settings, tenants=TRAINING_TENANTS))
 
 
 def victim_candidate(world: World):
@@ -104,7 +112,9 @@ def test_the_owner_of_the_address_confirms_by_the_mailed_link_once(world):
     assert client.get(confirmation).status_code == 200
     assert stored(world.app, lotte.id).phone == "0470 99 88 77"  # opening changes nothing
     confirmed = client.post(confirmation)
-    assert confirmed.status_code == 303 and "/opleiding/inschrijving/" in confirmed.headers["Location"]
+    assert (
+        confirmed.status_code == 303 and "/opleiding/inschrijving/" in confirmed.headers["Location"]
+    )
     assert stored(world.app, lotte.id).phone == "0470 1"
     assert client.post(confirmation).status_code == 404
 
