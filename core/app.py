@@ -12,6 +12,7 @@ from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
 from core.identity import admin_views as identity_admin
+from core.identity import email_views as identity_email
 from core.identity import views as identity_views
 from core.identity import web as identity_web
 from core.mail import Mailer
@@ -70,6 +71,7 @@ def create_app(
     app.register_blueprint(tenant_admin.blueprint)
     app.register_blueprint(identity_views.blueprint)
     app.register_blueprint(identity_admin.blueprint)
+    app.register_blueprint(identity_email.blueprint)
     app.register_blueprint(privacy.blueprint)
     app.register_blueprint(regional.blueprint)
     _register_plugin_blueprints(app, registry)

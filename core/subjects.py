@@ -16,7 +16,8 @@ def _hooks(session):
 
 def subject_for_email(session, email: str) -> DataSubject:
     """The person behind ``email`` at the session's tenant: with their account when a member has
-    that address, so modules that link rows to the account rather than the address find them."""
+    that address, so modules that link rows to the account rather than the address find them.
+    Only an account whose address is proven counts: anyone can claim an address unverified."""
     from sqlmodel import select
 
     from core.identity.models import Membership, User
@@ -24,7 +25,7 @@ def subject_for_email(session, email: str) -> DataSubject:
     user_id = session.exec(
         select(User.id)
         .join(Membership, Membership.user_id == User.id)
-        .where(User.email == email)
+        .where(User.email == email, User.email_verified_via != "")
         .limit(1)
     ).first()
     return DataSubject(user_id=user_id, email=email)

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from core import audit
-from core.identity import outbound
+from core.identity import invitations, outbound
 from core.identity.access import require_permission
+from core.identity.email_views import mail_invitation
 from core.identity.models import (
     Membership,
     Organisation,
@@ -43,7 +44,7 @@ def assignable_roles() -> list[str]:
 # -- members ---------------------------------------------------------------------------------
 
 
-def _members_page(errors: dict | None = None, status: int = 200):
+def _members_page(errors: dict | None = None, status: int = 200, invited: str = ""):
     db = db_session()
     rows = db.exec(
         select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
@@ -52,8 +53,10 @@ def _members_page(errors: dict | None = None, status: int = 200):
         render_template(
             "identity/admin_members.html",
             members=rows,
+            invitations=invitations.pending(db),
             roles=assignable_roles(),
             errors=errors or {},
+            invited=invited,
         ),
         status,
     )
@@ -68,35 +71,35 @@ def members():
 @blueprint.post("/leden")
 @require_permission("core.admin")
 def add_member():
+    """Invite by e-mail: a single-use link goes to the address, its opener gets the roles.
+
+    The address is not looked up: the answer is the same whether or not anyone on the platform
+    uses it, and an account that merely claims the address gets nothing.
+    """
     email = request.form.get("email", "").strip().lower()
     roles = [role for role in request.form.getlist("roles") if role in assignable_roles()]
-    db = db_session()
-    user = db.exec(select(User).where(func.lower(User.email) == email)).first() if email else None
-    if user is None:
-        return _members_page(
-            {
-                "new-email": _(
-                    "No one has signed in with this e-mail address yet. Ask them to sign in once, then add them."
-                )
-            },
-            422,
-        )
+    errors = {}
+    if not email or "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
+        errors["new-email"] = _("Enter the e-mail address to send the invitation to.")
     if not roles:
-        return _members_page({"new-roles": _("Choose at least one role.")}, 422)
-    membership = db.exec(select(Membership).where(Membership.user_id == user.id)).first()
-    before = list(membership.roles) if membership else []
-    membership = membership or Membership(user_id=user.id, roles=[], claim_roles=[])
-    membership.roles = sorted(set(membership.roles) | set(roles))
-    db.add(membership)
-    audit.record(
-        db,
-        action="member.roles_changed",
-        object_type="user",
-        object_id=user.id,
-        detail={"before": before, "after": membership.roles},
-    )
+        errors["new-roles"] = _("Choose at least one role.")
+    if errors:
+        return _members_page(errors, 422)
+    db = db_session()
+    _row, token = invitations.invite(db, email=email, roles=roles, invited_by=g.user.id)
+    mail_invitation(db, g.tenant, email, token, sorted(set(roles)))
     db.commit()
-    return redirect(url_for("identity_admin.members"))
+    return _members_page(invited=email)
+
+
+@blueprint.post("/leden/uitnodigingen/<uuid:invitation_id>/intrekken")
+@require_permission("core.admin")
+def withdraw_invitation(invitation_id: uuid.UUID):
+    db = db_session()
+    if invitations.withdraw(db, invitation_id) is None:
+        abort(404)
+    db.commit()
+    return redirect(url_for("identity_admin.members"), 303)
 
 
 @blueprint.post("/leden/<uuid:membership_id>")

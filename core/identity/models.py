@@ -30,6 +30,11 @@ class User(SQLModel, table=True):
     subject: str = Field(max_length=255)
     name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=320, index=True)
+    # How the address was proven to be the user's: "provider" (its ``email_verified`` claim) or
+    # "link" (they opened a single-use link mailed to it); empty when unproven. Nothing is
+    # linked, granted or exported on an unproven address. A changed address is unproven again.
+    email_verified_via: str = Field(default="", max_length=10)
+    email_verified_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     is_platform_admin: bool = False
     created_at: datetime = _timestamp()
     last_sign_in_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
@@ -113,3 +118,29 @@ class SignInSession(TenantScoped, table=True):
     created_at: datetime = _timestamp()
     last_seen_at: datetime = _timestamp()
     ended_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+# -- e-mail confirmations (after the models above; see core/identity/confirmations.py) ---------
+
+
+class EmailConfirmation(TenantScoped, table=True):
+    """A single-use link mailed to an address: only its hash is kept, it expires, it works once.
+
+    ``purpose`` says what opening it does (``address``: the requester's own address is proven;
+    ``invitation``: the opener receives the roles in ``payload``; plugins add their own, named
+    ``<plugin>.<what>``). ``requested_by`` is the signed-in user who asked for it, if any.
+    """
+
+    __tablename__ = "email_confirmation"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True}, index=True)
+    purpose: str = Field(max_length=50, index=True)
+    email: str = Field(max_length=320)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    requested_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    used_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    withdrawn_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

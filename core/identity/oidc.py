@@ -178,7 +178,8 @@ def wanted_claims(provider: ProviderConfig, extra: tuple[str, ...] = ()) -> tupl
     """The claims the platform reads at sign-in; when the ID token lacks one, userinfo is asked."""
     wanted = list(extra)
     if "email" in provider.scopes:
-        wanted.append("email")
+        # Without email_verified an address counts for nothing (core.identity.confirmations).
+        wanted += ["email", "email_verified"]
     if "profile" in provider.scopes:
         wanted.append("name")
     if provider.roles_claim:

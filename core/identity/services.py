@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from core.db import utcnow
+from core.identity.confirmations import apply_email_claims
 from core.identity.models import (
     Membership,
     Organisation,
@@ -44,7 +45,8 @@ def upsert_user(db, *, issuer: str, claims: dict) -> User:
     if user is None:
         user = User(issuer=issuer, subject=str(claims["sub"]))
     user.name = str(claims.get("name") or claims.get("preferred_username") or user.name or "")[:200]
-    user.email = str(claims.get("email") or user.email or "")[:320]
+    # Whether the address is proven travels with it: see core.identity.confirmations.
+    apply_email_claims(user, claims)
     user.last_sign_in_at = utcnow()
     db.add(user)
     db.flush()

@@ -35,7 +35,7 @@ from sqlmodel import select
 
 from core import audit
 from core.i18n import current_language
-from core.identity import oidc, signing_keys
+from core.identity import invitations, oidc, signing_keys
 from core.identity.models import OrganisationProvider
 from core.identity.providers import ProviderConfig, find_provider, tenant_providers
 from core.identity.services import NoMembership, admit
@@ -196,15 +196,12 @@ def callback(key: str):
     try:
         user = admit(db, provider=provider, claims=claims)
     except NoMembership as refusal:
-        audit.record(
-            db,
-            action="signin.refused",
-            object_type="user",
-            object_id=refusal.user.id,
-            detail={"provider": key, "reason": "no_membership", "email": refusal.user.email},
-        )
-        db.commit()
-        return render_template("identity/no_membership.html", user=refusal.user), 403
+        # (issue 12, verified e-mail) Someone without a role yet may finish signing in to
+        # accept a live invitation link; the link itself then grants the roles.
+        if invitations.live_invitation_in_path(db, pending.get("next")):
+            user = refusal.user
+        else:
+            return _no_membership(db, refusal, key)
     rotate_session()
     token = open_session(db, user_id=user.id, provider=key, id_token=id_token)
     audit.record(
@@ -218,6 +215,18 @@ def callback(key: str):
     db.commit()
     remember_token(g.tenant.id, token)
     return redirect(request.script_root + pending.get("next", "/"))
+
+
+def _no_membership(db, refusal: NoMembership, key: str):
+    audit.record(
+        db,
+        action="signin.refused",
+        object_type="user",
+        object_id=refusal.user.id,
+        detail={"provider": key, "reason": "no_membership", "email": refusal.user.email},
+    )
+    db.commit()
+    return render_template("identity/no_membership.html", user=refusal.user), 403
 
 
 def _refuse(reason: str, detail: str, provider: ProviderConfig):

@@ -17,8 +17,11 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from core.identity.access import require_permission
+from core.identity.confirmations import verified_email
+from core.identity.email_views import mail_address_confirmation
 from core.identity.models import Membership, User
 from core.plugin_types import DataSubject, PrivacyNotice, SubjectRequester
+from core.ratelimit import rate_limited
 from core.rendering import render
 from core.subjects import erase_subject, export_subject, subject_for_email
 from core.web import db_session, tenant_hooks, tenant_required
@@ -26,6 +29,8 @@ from core.web import db_session, tenant_hooks, tenant_required
 blueprint = Blueprint("privacy", __name__)
 blueprint.before_request(tenant_required)
 MAX_EMAIL_LENGTH = 320
+# A person asks for a confirmation mail now and then; more is someone mail-bombing an address.
+CONFIRMATIONS_PER_MINUTE = 3
 
 
 # -- what the municipality tells everyone -----------------------------------------------------
@@ -49,15 +54,40 @@ def notice():
 def my_data():
     if g.get("user") is None:
         abort(401)
-    return render("privacy/my_data.html", user=g.user)
+    return _my_data_page()
+
+
+def _my_data_page(*, confirmation_sent: bool = False):
+    return render(
+        "privacy/my_data.html",
+        user=g.user,
+        verified=bool(verified_email(g.user)),
+        confirmation_sent=confirmation_sent,
+    )
 
 
 @blueprint.get("/mijn-gegevens/download")
 def my_data_download():
     if g.get("user") is None:
         abort(401)
-    subject = DataSubject(user_id=g.user.id, email=(g.user.email or None))
+    # Rows are found by address only if the address is proven to be this person's: anyone can
+    # sign in somewhere with an unverified claim of someone else's address.
+    subject = DataSubject(user_id=g.user.id, email=(verified_email(g.user) or None))
     return _export_response(subject, filename="mijn-gegevens.json", requester=SubjectRequester.SELF)
+
+
+@blueprint.post("/mijn-gegevens/bevestigen")
+@rate_limited("core.confirm_address", per_minute=CONFIRMATIONS_PER_MINUTE)
+def my_data_confirm_address():
+    """Mail a single-use link to the signed-in person's address, to prove it is theirs."""
+    if g.get("user") is None:
+        abort(401)
+    if not g.user.email or "@" not in g.user.email or verified_email(g.user):
+        return _my_data_page()
+    session = db_session()
+    mail_address_confirmation(session, g.tenant, g.user)
+    session.commit()
+    return _my_data_page(confirmation_sent=True)
 
 
 # -- the tenant admin, on a person's request ------------------------------------------------

@@ -17,6 +17,7 @@ from functools import wraps
 from flask import abort, g
 
 from core.identity.access import acting_organisations, can
+from core.identity.confirmations import verified_email
 from plugins.ckg.models import AccessLogEntry, Referral
 
 CKG_KIND = "ckg"
@@ -62,9 +63,13 @@ def viewer_role(referral: Referral) -> str | None:
 
 
 def is_family(referral: Referral, user) -> bool:
+    """The parent who referred, or — once the family confirmed the address the referrer typed —
+    a user whose own address is proven to be that one (an e-mail claim alone proves nothing)."""
     if referral.family_user_id == user.id:
         return True
-    email = (user.email or "").strip().lower()
+    if referral.family_email_confirmed_at is None:
+        return False
+    email = verified_email(user)
     return bool(email) and email == referral.family_email.strip().lower()
 
 

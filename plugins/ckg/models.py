@@ -88,6 +88,8 @@ class Referral(TenantScoped, table=True):
     # The family's read-only view: the parent who referred, or a parent e-mail the referrer gave.
     family_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     family_email: str = Field(default="", max_length=320)
+    # A typed address grants nothing until its owner opens the link mailed to it (family.py).
+    family_email_confirmed_at: datetime | None = _optional_timestamp()
     # Filled along the workflow.
     intake_on: date | None = None
     accepted_offer: str = Field(default="", max_length=20)

@@ -12,11 +12,13 @@ from sqlmodel import select
 from core import audit
 from core.db import utcnow
 from core.identity.access import acting_organisations, require_permission
+from core.identity.confirmations import verified_email
 from core.identity.models import Organisation
 from core.plugin_types import DataSubject
+from core.ratelimit import rate_limited
 from core.rendering import render
 from core.web import database, db_session
-from plugins.ckg import store
+from plugins.ckg import family, store
 from plugins.ckg.access import (
     acting_ckg_ids,
     acting_ckgs,
@@ -51,6 +53,9 @@ from plugins.ckg.services import (
     queue_order,
     waiting_minutes,
 )
+
+# The family's confirmation link is a long random token; the limit makes guessing pointless.
+FAMILY_LINKS_PER_MINUTE = 30
 
 blueprint = Blueprint(
     "ckg",
@@ -107,7 +112,7 @@ def index():
             .order_by(Referral.created_at.desc())
         ).all()
         if "parent" in g.roles:
-            subject = DataSubject(user_id=user.id, email=(user.email or "").lower() or None)
+            subject = DataSubject(user_id=user.id, email=verified_email(user) or None)
             family = [
                 referral
                 for referral in referrals_about(session, subject)
@@ -244,6 +249,8 @@ def _submit(draft: Referral | None):
             referral.family_user_id, object_type="ckg_referral", object_id=referral.id
         ),
     )
+    session.flush()
+    family.ask_family_to_confirm(session, g.tenant, referral)
     if referral.urgency == Urgency.CRISIS:
         store.alert_on_call(
             session,
@@ -276,6 +283,30 @@ def _submit_draft(session, draft: Referral, data, *, actor: str, now) -> Referra
     session.add(move(draft, ReferralStatus.SUBMITTED, actor=actor, now=now))
     session.add(draft)
     return draft
+
+
+# -- the family confirms the address the referrer typed ----------------------------------------
+
+
+@blueprint.route("/gezin/bevestigen/<token>", methods=["GET", "POST"])
+@rate_limited("ckg.family_link", per_minute=FAMILY_LINKS_PER_MINUTE, methods=("GET", "POST"))
+def confirm_family_email(token: str):
+    """Opening shows a button (mail scanners open links); the button confirms, once."""
+    session = db_session()
+    if request.method == "GET":
+        live = family.is_live(session, token)
+        return render("ckg/family_confirm.html", live=live, done=False), 200 if live else 404
+    referral = family.confirm(session, token, g.get("user"))
+    if referral is None:
+        return render("ckg/family_confirm.html", live=False, done=False), 404
+    audit.record(
+        session,
+        action="ckg.family_email_confirmed",
+        object_type="ckg_referral",
+        object_id=referral.id,
+    )
+    session.commit()
+    return render("ckg/family_confirm.html", live=True, done=True)
 
 
 # -- one referral -----------------------------------------------------------------------------

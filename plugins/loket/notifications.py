@@ -158,6 +158,21 @@ def info_session_registered(session, info_session: InfoSession, registration) ->
     )
 
 
+def info_session_already_registered(session, info_session: InfoSession, email: str) -> None:
+    """Someone registered an address that already has a seat or a waiting-list place."""
+    queue_mail(
+        session,
+        to=email.strip(),
+        subject=_("You were already registered for %(title)s", title=info_session.title),
+        body=_(
+            "Someone registered this e-mail address again for %(title)s. Your registration"
+            " stays as it was; nothing changed.",
+            title=info_session.title,
+        ),
+        purpose="loket.info_session",
+    )
+
+
 def info_session_reminder(
     session, info_session: InfoSession, registration: InfoRegistration
 ) -> None:

@@ -935,20 +935,20 @@ def register_for_info_session(session_id: uuid.UUID):
         errors[f"email-{session_id}"] = _("Enter a valid e-mail address.")
     if errors:
         return _info_page(422, errors=errors, failed=session_id)
+    # The answer is the same whether or not the address is registered already: a typed address
+    # proves nothing, so what it holds goes only to its mailbox (issue 12, verified e-mail).
     try:
         registration = info_sessions.register(session, info_session, name=name, email=email)
     except info_sessions.AlreadyRegistered:
-        return _info_page(
-            422,
-            errors={f"email-{session_id}": _("This e-mail address is already registered.")},
-            failed=session_id,
-        )
-    notifications.info_session_registered(session, info_session, registration)
-    session.commit()
-    if registration.status == "waiting":
-        flash(_("The session is full: you are on the waiting list."))
+        notifications.info_session_already_registered(session, info_session, email)
     else:
-        flash(_("You are registered."))
+        notifications.info_session_registered(session, info_session, registration)
+    session.commit()
+    flash(
+        _(
+            "Thank you. We sent you an e-mail saying whether you have a seat or a waiting-list place."
+        )
+    )
     return redirect(url_for("loket.info_sessions_page"))
 
 

@@ -54,6 +54,25 @@ def registration_confirmed(
     )
 
 
+def confirm_registration(session, info_session: InfoSession, email: str, link: str) -> None:
+    """To an address a candidate already has: someone registered with it; the owner confirms."""
+    queue_mail(
+        session,
+        to=email,
+        subject=_("Confirm your registration for an info session"),
+        body=_(
+            "Someone registered with this e-mail address for the info session of %(when)s at"
+            " %(where)s. If that was you, confirm with this link (it works once, for 48 hours)."
+            " If it was not you, ignore this message: nothing changes.",
+            when=_when(info_session.starts_at),
+            where=info_session.location,
+        )
+        + "\n\n"
+        + _("Confirm my registration: %(link)s", link=link),
+        purpose="training.confirm_registration",
+    )
+
+
 def seat_freed(session, info_session: InfoSession, candidate: Candidate, link: str = "") -> None:
     queue_mail(
         session,

@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from core.db import as_utc, utcnow
+from core.identity import confirmations
 from core.identity.access import can, require_permission
+from core.identity.confirmations import verified_email
 from core.identity.models import Organisation, OrganisationGrant
 from core.ratelimit import rate_limited
 from core.rendering import is_htmx_fragment_request, render
@@ -88,6 +90,9 @@ ONE_CLICK = {Stage.INFO_SESSION_ATTENDED, Stage.ENROLLED, Stage.IN_TRAINING, Sta
 PUBLIC_FORMS_PER_MINUTE = 10
 # Secret links are long random tokens; the limit makes guessing them pointless on top.
 SECRET_LINKS_PER_MINUTE = 30
+# The single-use link (core.identity.confirmations) that lets an address's owner confirm a
+# registration sent with an address a candidate already has.
+REGISTRATION_CONFIRMATION = "training.registration"
 
 
 @blueprint.context_processor
@@ -179,7 +184,7 @@ def index():
     mine = []
     user = g.get("user")
     if user is not None and can("training.follow"):
-        mine = store.candidates_of_citizen(session, user.id, user.email or "")
+        mine = store.candidates_of_citizen(session, user.id, verified_email(user))
     return render(
         "training/index.html",
         sessions=[(s, _seats(s)) for s in sessions],
@@ -229,28 +234,128 @@ def register():
         reader.errors["info_session"] = _("This session is for the other kind; choose another.")
     if reader.errors:
         return _registration_page(sessions, reader.raw(), reader.errors, 422)
-    try:
-        registration = store.register_for_session(
+    info_session = by_id[chosen_id]
+    typed = person["email"].strip().lower()
+    if user is not None and verified_email(user) == typed:
+        # The signed-in person's own, proven address: register (and link) at once.
+        try:
+            registration = _register_and_mail(
+                session,
+                info_session,
+                store.Registrant(
+                    **person,
+                    phone=phone,
+                    interest=interest,
+                    contact_consent=consent,
+                    user_id=user.id,
+                ),
+            )
+        except store.AlreadyRegistered:
+            return _registration_page(
+                sessions,
+                reader.raw(),
+                {"email": _("This e-mail address is already registered for this session.")},
+                422,
+            )
+        session.commit()
+        return redirect(url_for("training.my_registration", token=registration.token), 303)
+    # A typed address proves nothing. A candidate with it may exist: then nothing of theirs is
+    # changed from here, the address's owner confirms by mail. The answer is the same either way.
+    if store.find_candidate(session, typed, info_session.organisation_id) is None:
+        _register_and_mail(
             session,
-            by_id[chosen_id],
-            store.Registrant(
-                **person,
-                phone=phone,
-                interest=interest,
-                contact_consent=consent,
-                user_id=user.id if user is not None else None,
-            ),
+            info_session,
+            store.Registrant(**person, phone=phone, interest=interest, contact_consent=consent),
         )
-    except store.AlreadyRegistered:
-        return _registration_page(
-            sessions,
-            reader.raw(),
-            {"email": _("This e-mail address is already registered for this session.")},
-            422,
+    else:
+        _mail_registration_confirmation(
+            session,
+            info_session,
+            typed,
+            {
+                "info_session_id": str(info_session.id),
+                "given_name": person["given_name"],
+                "family_name": person["family_name"],
+                "phone": phone,
+                "interest": interest,
+                "contact_consent": consent,
+            },
         )
+    session.commit()
+    return redirect(url_for("training.registration_mailed"), 303)
+
+
+def _register_and_mail(session, info_session: InfoSession, person: store.Registrant):
+    registration = store.register_for_session(session, info_session, person)
     candidate = session.get(Candidate, registration.candidate_id)
     link = url_for("training.my_registration", token=registration.token, _external=True)
-    notifications.registration_confirmed(session, by_id[chosen_id], registration, candidate, link)
+    notifications.registration_confirmed(session, info_session, registration, candidate, link)
+    return registration
+
+
+def _mail_registration_confirmation(session, info_session, email: str, payload: dict) -> None:
+    user = g.get("user")
+    _row, token = confirmations.issue(
+        session,
+        email=email,
+        purpose=REGISTRATION_CONFIRMATION,
+        payload=payload,
+        requested_by=user.id if user is not None else None,
+    )
+    link = url_for("training.confirm_registration", token=token, _external=True)
+    notifications.confirm_registration(session, info_session, email, link)
+
+
+@blueprint.get("/inschrijving/verstuurd")
+def registration_mailed():
+    return render("training/registration_mailed.html")
+
+
+@blueprint.route("/inschrijving/bevestigen/<token>", methods=["GET", "POST"])
+@rate_limited("training.secret_link", per_minute=SECRET_LINKS_PER_MINUTE, methods=("GET", "POST"))
+def confirm_registration(token: str):
+    """The owner of an address already known here confirms a registration sent with it.
+
+    Opening the link shows what will be registered; only the button does it (mail scanners
+    open links). A registration sent while signed in is confirmed by that same account only.
+    """
+    session = db_session()
+    row = confirmations.find_live(session, token, REGISTRATION_CONFIRMATION)
+    info_session = (
+        session.get(InfoSession, uuid.UUID(row.payload["info_session_id"])) if row else None
+    )
+    user = g.get("user")
+    if row is None or info_session is None:
+        return render("training/registration_link_unusable.html"), 404
+    if row.requested_by is not None and (user is None or user.id != row.requested_by):
+        return render("training/registration_link_unusable.html", needs_sign_in=True), 403
+    if request.method == "GET":
+        return render(
+            "training/confirm_registration.html",
+            payload=row.payload,
+            email=row.email,
+            info_session=info_session,
+        )
+    if confirmations.redeem(session, token, REGISTRATION_CONFIRMATION) is None:
+        return render("training/registration_link_unusable.html"), 404
+    linked_user = row.requested_by
+    if user is not None and linked_user == user.id:
+        confirmations.mark_proven_by_link(user, row.email)
+        session.add(user)
+    person = store.Registrant(
+        given_name=row.payload["given_name"],
+        family_name=row.payload["family_name"],
+        email=row.email,
+        phone=row.payload.get("phone", ""),
+        interest=row.payload.get("interest", ""),
+        contact_consent=bool(row.payload.get("contact_consent")),
+        user_id=linked_user,
+    )
+    try:
+        registration = _register_and_mail(session, info_session, person)
+    except store.AlreadyRegistered:
+        session.commit()
+        return render("training/registration_link_unusable.html", already=True), 409
     session.commit()
     return redirect(url_for("training.my_registration", token=registration.token), 303)
 
@@ -304,7 +409,7 @@ def _tell_promoted(info_session: InfoSession, promoted: InfoRegistration) -> Non
 def my_path():
     session = db_session()
     user = g.user
-    mine = store.candidates_of_citizen(session, user.id, user.email or "")
+    mine = store.candidates_of_citizen(session, user.id, verified_email(user))
     paths = []
     for candidate in mine:
         registrations = list(

@@ -22,14 +22,27 @@ from tests.support.apps import tenant_id
 
 
 def make_user(
-    app: Flask, subject: str, *, issuer: str = "https://idp.test", platform_admin: bool = False
+    app: Flask,
+    subject: str,
+    *,
+    issuer: str = "https://idp.test",
+    platform_admin: bool = False,
+    email: str | None = None,
+    email_verified: bool | None = None,
 ) -> User:
+    """A user ``<subject>@example.be`` (or ``email``); new users' addresses count as proven by
+    their provider unless ``email_verified=False``."""
     with app.extensions["opvangplein.db"].tenant_session(None) as db:
         user = db.exec(select(User).where(User.issuer == issuer, User.subject == subject)).first()
         if user is None:
             user = User(
                 issuer=issuer, subject=subject, name=subject.title(), email=f"{subject}@example.be"
             )
+            email_verified = True if email_verified is None else email_verified
+        if email is not None:
+            user.email = email
+        if email_verified is not None:
+            user.email_verified_via = "provider" if email_verified else ""
         user.is_platform_admin = platform_admin
         db.add(user)
     return user

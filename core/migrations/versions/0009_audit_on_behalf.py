@@ -2,7 +2,7 @@
 referrer records consent for), next to the actor who did it.
 
 Revision ID: 0009_audit_on_behalf
-Revises: 0007_tenant_signing_keys
+Revises: 0008_tenant_signing_keys
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_audit_on_behalf"
-down_revision = "0007_tenant_signing_keys"
+down_revision = "0008_tenant_signing_keys"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.plugins.ckg.conftest import users
-from tests.plugins.ckg.helpers import access_rows, antenna_named, step, submit
+from tests.plugins.ckg.helpers import access_rows, antenna_named, family_confirms, step, submit
 
 
 def _referral_with_a_note(world):
@@ -59,7 +59,8 @@ def test_another_school_cannot_see_the_referral(world):
 
 def test_the_family_reads_its_own_referral_without_the_notes(world):
     people, referral_id = _referral_with_a_note(world)
-    sofie = world.user("sofie", "aalst", ["parent"])  # signs in as sofie@example.be
+    family_confirms(world.app)  # the address the referrer typed is the family's own
+    sofie = world.user("sofie", "aalst", ["parent"])  # signs in as sofie@example.be (proven)
     client = world.client_for(sofie)
     assert str(referral_id) in client.get("/t/aalst/ckg/").get_data(as_text=True)
     page = client.get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
@@ -112,6 +113,7 @@ def test_every_read_leaves_an_access_log_row_with_who_and_in_which_role(world):
     before = len(access_rows(world.app, referral_id))
     world.client_for(people["karim"]).get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
     world.client_for(people["sara"]).get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
+    family_confirms(world.app)
     sofie = world.user("sofie", "aalst", ["parent"])
     world.client_for(sofie).get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
     rows = access_rows(world.app, referral_id)[before:]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import date
 
 from sqlmodel import select
 
+from core.mail import OutboxMessage
 from core.web import db_session
 from plugins.training import store
 from plugins.training.models import Candidate, TimelineEntry
@@ -17,14 +19,31 @@ from tests.support.apps import tenant_id
 
 
 def register(client, session_id, tenant: str = "aalst", **changes):
-    return client.post(
-        f"/t/{tenant}/opleiding/inschrijven", data=registration_form(session_id, **changes)
-    )
+    """Post the public form; a registration answered by mail carries the mailed link along."""
+    form = registration_form(session_id, **changes)
+    response = client.post(f"/t/{tenant}/opleiding/inschrijven", data=form)
+    if response.headers.get("Location", "").endswith("/opleiding/inschrijving/verstuurd"):
+        response.mailed_link = last_link_mailed_to(client.application, form["email"], tenant)
+    return response
+
+
+def last_link_mailed_to(app, address: str, tenant: str = "aalst") -> str:
+    with app.extensions["opvangplein.db"].session(tenant_id(app, tenant)) as db:
+        message = db.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == address)
+            .order_by(OutboxMessage.created_at.desc())
+        ).first()
+    assert message is not None, f"nothing was mailed to {address}"
+    return re.findall(r"https?://\S+", message.body)[-1]
 
 
 def token_of(response) -> str:
+    """The secret registration token: from the redirect, or from the mail the form sent."""
     assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"].rsplit("/", 1)[1]
+    location = getattr(response, "mailed_link", None) or response.headers["Location"]
+    assert "/inschrijving/bevestigen/" not in location, "a confirmation, not a registration"
+    return location.rsplit("/", 1)[1]
 
 
 def candidate_by_email(app, email: str, tenant: str = "aalst") -> Candidate:

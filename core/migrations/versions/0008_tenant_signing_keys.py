@@ -1,7 +1,7 @@
 """Each tenant's key pair for private_key_jwt client authentication (RFC 7523).
 
-Revision ID: 0007_tenant_signing_keys
-Revises: 0010_organisation_trust (main's head when this was written; the brief said 0005_user_language)
+Revision ID: 0008_tenant_signing_keys
+Revises: 0007_organisation_trust
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from core.rls import disable_tenant_rls, enable_tenant_rls
 
-revision = "0007_tenant_signing_keys"
-down_revision = "0010_organisation_trust"
+revision = "0008_tenant_signing_keys"
+down_revision = "0007_organisation_trust"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Which identity providers may say who works for a partner organisation (platform level).
 
-Revision ID: 0010_organisation_trust
+Revision ID: 0007_organisation_trust
 Revises: 0006_rls_second_wall
 Create Date: 2026-12-02
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-02
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_organisation_trust"
+revision = "0007_organisation_trust"
 down_revision = "0006_rls_second_wall"
 branch_labels = None
 depends_on = None
