@@ -272,7 +272,11 @@ def registration_counts(session, model, parent_column, parent_id) -> tuple[int, 
 
 
 class AlreadyRegistered(Exception):
-    """This person already has a seat or a waiting-list place here."""
+    """This person already has a seat or a waiting-list place here (``existing``, if known)."""
+
+    def __init__(self, email: str, existing=None) -> None:
+        super().__init__(email)
+        self.existing = existing
 
 
 @dataclass
@@ -437,7 +441,7 @@ def sign_up_for_course(session, course: Course, person: Registrant, employer: st
         )
     ).first()
     if existing is not None:
-        raise AlreadyRegistered(email)
+        raise AlreadyRegistered(email, existing)
     registered, _ = registration_counts(session, CourseSignup, CourseSignup.course_id, course.id)
     signup = CourseSignup(
         course_id=course.id,

@@ -1041,24 +1041,38 @@ def course_signup(course_id: uuid.UUID):
     )
     if reader.errors:
         return _course_signup_page(course, reader.raw(), reader.errors, 422)
+    registrant = store.Registrant(**person, user_id=user.id if user is not None else None)
+    own_address = user is not None and confirmations.normalise(
+        confirmations.verified_email(user)
+    ) == confirmations.normalise(person["email"])
     try:
-        signup = store.sign_up_for_course(
-            session,
-            course,
-            store.Registrant(**person, user_id=user.id if user is not None else None),
-            employer,
-        )
-    except store.AlreadyRegistered:
-        return _course_signup_page(
-            course,
-            reader.raw(),
-            {"email": _("This e-mail address is already signed up for this course.")},
-            422,
-        )
+        signup = store.sign_up_for_course(session, course, registrant, employer)
+    except store.AlreadyRegistered as already:
+        if own_address:
+            return _course_signup_page(
+                course,
+                reader.raw(),
+                {"email": _("This e-mail address is already signed up for this course.")},
+                422,
+            )
+        # A typed address proves nothing: whoever typed it learns nothing of the sign-up it
+        # already has; its owner gets the link to it again.
+        existing = already.existing
+        link = url_for("training.my_course_signup", token=existing.token, _external=True)
+        notifications.course_signup_confirmed(session, course, existing, link)
+        session.commit()
+        return redirect(url_for("training.course_signup_mailed"), 303)
     link = url_for("training.my_course_signup", token=signup.token, _external=True)
     notifications.course_signup_confirmed(session, course, signup, link)
     session.commit()
-    return redirect(url_for("training.my_course_signup", token=signup.token), 303)
+    if own_address:
+        return redirect(url_for("training.my_course_signup", token=signup.token), 303)
+    return redirect(url_for("training.course_signup_mailed"), 303)
+
+
+@blueprint.get("/vormingen/inschrijving/verstuurd")
+def course_signup_mailed():
+    return render("training/registration_mailed.html")
 
 
 def _course_signup_page(course: Course, raw: dict, errors: dict, status: int = 200):
