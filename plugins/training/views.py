@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, g, make_response, redirect, reques
 from flask_babel import gettext as _
 from sqlmodel import select
 
+from core import audit
 from core.db import as_utc, utcnow
 from core.identity import confirmations
 from core.identity.access import can, require_permission
@@ -589,6 +590,14 @@ def candidates():
                 organisation_id=organisation_id,
                 actor=actor(),
             )
+            audit.record(
+                session,
+                action="training.candidate_added",
+                object_type="training_candidate",
+                object_id=found.id,
+                detail={"contact_consent": found.contact_consent},
+                on_behalf_of=_candidate_as_person(found),
+            )
             session.commit()
             return redirect(url_for("training.candidate", candidate_id=found.id), 303)
         raw, errors, status = reader.raw(), reader.errors, 422
@@ -802,6 +811,10 @@ def assign_partner(candidate_id: uuid.UUID):
     return redirect(url_for("training.candidate", candidate_id=found.id), 303)
 
 
+def _candidate_as_person(candidate: Candidate) -> str:
+    return audit.person(candidate.user_id, object_type="training_candidate", object_id=candidate.id)
+
+
 @blueprint.route("/kandidaten/<uuid:candidate_id>/loket", methods=["GET", "POST"])
 @require_manager
 def loket_hand_off(candidate_id: uuid.UUID):
@@ -824,6 +837,15 @@ def loket_hand_off(candidate_id: uuid.UUID):
         if not reader.errors:
             try:
                 hand_off(session, found, data, actor=actor(), today=_today())
+                # Staff record the candidate's consent and ask the loket for them.
+                audit.record(
+                    session,
+                    action="training.handed_to_loket",
+                    object_type="training_candidate",
+                    object_id=found.id,
+                    detail={"consent": data.consent},
+                    on_behalf_of=_candidate_as_person(found),
+                )
                 session.commit()
                 return redirect(url_for("training.candidate", candidate_id=found.id), 303)
             except RuleError as refused:

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from core.events import announce
 from core.hookspecs import hookimpl
+from core.models import AuditEntry
 from core.web import db_session
 from plugins.training.handoff import HandOffInput, hand_off
 from plugins.training.models import LoketHandOff
@@ -188,6 +189,13 @@ def test_in_pages_the_consent_box_decides_and_the_loket_drafts_a_request(loket_w
         assert kinds[-2:] == ["handoff", "loket"]
         page = sara.get(f"/t/aalst/opleiding/kandidaten/{candidate}").get_data(as_text=True)
         assert "ontwerpaanvraag" in page
+        # The school acted for the candidate: the audit log says so, naming no one.
+        with world.db.session(tenant_id(world.app, "aalst")) as db:
+            entry = db.exec(
+                select(AuditEntry).where(AuditEntry.action == "training.handed_to_loket")
+            ).one()
+        assert entry.on_behalf_of == f"training_candidate:{candidate}"
+        assert entry.actor == f"user:{people(world)['sara'].id}"
     finally:
         registry.manager.unregister(name="test-listener")
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from sqlmodel import select
+
+from core.models import AuditEntry
 from plugins.training.services import Stage
 from tests.plugins.training.conftest import people
 from tests.plugins.training.helpers import make_candidate, step, stored, timeline
+from tests.support.apps import tenant_id
 
 HTMX = {"HX-Request": "true"}
 
@@ -270,6 +274,12 @@ def test_a_partner_adds_a_candidate_met_elsewhere_and_only_they_see_it(world):
         "partner",
     )
     assert found.organisation_id == world.organisation_id("school-de-linde")
+    with world.db.session(tenant_id(world.app, "aalst")) as db:
+        entry = db.exec(
+            select(AuditEntry).where(AuditEntry.action == "training.candidate_added")
+        ).one()
+    assert entry.on_behalf_of == f"training_candidate:{candidate_id}"
+    assert entry.detail == {"contact_consent": True}
     twice = tom.post("/t/aalst/opleiding/kandidaten", data=form)
     assert twice.status_code == 422 and "bestaat al" in twice.get_data(as_text=True)
     sara = world.client_for(people(world)["sara"])
