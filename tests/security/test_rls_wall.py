@@ -372,9 +372,22 @@ def test_every_tenant_table_gets_the_new_policy_also_after_upgrading_an_old_data
                 ).scalars()
             )
 
+    def tables_with_rls() -> set[str]:
+        with owner.connect() as connection:
+            return set(
+                connection.execute(
+                    sa.text(
+                        "SELECT relname FROM pg_class WHERE relrowsecurity"
+                        " AND relnamespace = 'public'::regnamespace"
+                    )
+                ).scalars()
+            )
+
     old = policies()
     assert all("app.cross_tenant" in policy for policy in old)
-    assert {policy.split(":")[0] for policy in old} == set(wall["tables"])
+    # Tables created by later core revisions are gone at 0005; every one left has the old policy.
+    assert {policy.split(":")[0] for policy in old} == tables_with_rls()
+    assert tables_with_rls() <= set(wall["tables"])
     upgrade_database(settings, build_probe_registry(), echo=lambda _: None)
     new = policies()
     isolation = {p for p in new if ":tenant_isolation:" in p}
@@ -396,6 +409,7 @@ def test_production_needs_the_platform_role_on_postgresql():
         secret_key="s" * 40,
         database_url="postgresql+psycopg://app@db/opvangplein",
         secure_cookies=True,
+        secrets_keys="k1:" + "A" * 43,
     )
     with pytest.raises(ConfigurationError, match="OPVANGPLEIN_PLATFORM_DATABASE_URL"):
         settings.check()
