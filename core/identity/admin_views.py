@@ -234,13 +234,8 @@ def _secret_problem(secret: str) -> str | None:
 
 
 def _issuer_reachability_problem(issuer: str) -> str | None:
-    settings = current_app.extensions["opvangplein.settings"]
     try:
-        outbound.check_url(
-            issuer,
-            production=settings.is_production,
-            allowed_private_hosts=settings.idp_allowed_private_hosts,
-        )
+        outbound.check_url_for_this_platform(issuer)
     except outbound.OutboundRefused as refusal:
         return _("The platform will not contact this issuer: %(why)s", why=str(refusal))
     return None

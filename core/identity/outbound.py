@@ -86,16 +86,21 @@ def check_url(url: str, *, production: bool, allowed_private_hosts: tuple[str, .
     )
 
 
+def check_url_for_this_platform(url: str) -> None:
+    """:func:`check_url` with the running platform's mode and allow-list."""
+    settings = _settings()
+    check_url(
+        url,
+        production=bool(settings and settings.is_production),
+        allowed_private_hosts=settings.idp_allowed_private_hosts if settings else (),
+    )
+
+
 class GuardedAdapter(HTTPAdapter):
     """Checks the address before each request and caps the answer's size."""
 
     def send(self, request, stream=False, timeout=None, **kwargs):
-        settings = _settings()
-        check_url(
-            request.url,
-            production=bool(settings and settings.is_production),
-            allowed_private_hosts=settings.idp_allowed_private_hosts if settings else (),
-        )
+        check_url_for_this_platform(request.url)
         response = super().send(request, stream=True, timeout=timeout or TIMEOUT_SECONDS, **kwargs)
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
