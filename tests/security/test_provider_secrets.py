@@ -298,3 +298,15 @@ def test_production_refuses_to_start_without_platform_secrets_keys():
     with pytest.raises(ConfigurationError, match="SECRETS_KEYS"):
         Settings(**production).check()
     Settings(**production, secrets_keys="k1:" + "A" * 43).check()
+
+
+def test_a_secret_with_a_nul_byte_or_too_long_is_refused_with_a_message_and_nothing_saved(
+    app, admin, rogue
+):
+    for secret in ("a\x00b", "x" * 1001):
+        answer = admin.post(
+            "/t/aalst/beheer/aanmelden", data=provider_form(rogue.issuer, client_secret=secret)
+        )
+        assert answer.status_code == 422 and 'id="error-summary"' in answer.text
+        assert "Traceback" not in answer.text
+    assert all(entry.get("key") != "eigen" for entry in stored_providers(app))
