@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core import cli, errors, i18n, ratelimit, security, web
 from core.config import Settings
@@ -74,7 +75,7 @@ def create_app(
     app.register_blueprint(identity_email.blueprint)
     app.register_blueprint(privacy.blueprint)
     app.register_blueprint(regional.blueprint)
-    _register_plugin_blueprints(app, registry)
+    _register_plugin_parts(app, registry)
     cli.init_app(app, registry)
 
     app.wsgi_app = TenantPathMiddleware(app.wsgi_app)
@@ -99,14 +100,22 @@ def mailer_from(settings: Settings) -> Mailer:
     )
 
 
-def _register_plugin_blueprints(app: Flask, registry: PluginRegistry) -> None:
+def _register_plugin_parts(app: Flask, registry: PluginRegistry) -> None:
+    """Blueprints, templates and static files each plugin declares in its manifest."""
     owners: dict[str, str] = {}
+    template_loaders = [app.jinja_loader]
     for name in registry.names:
-        caller = registry.for_plugins({name}).register_blueprints
-        for blueprints in caller():
-            for blueprint in blueprints or ():
-                app.register_blueprint(blueprint)
-                owners[blueprint.name] = name
+        templates = registry.part_path(name, "templates")
+        if templates is not None:
+            template_loaders.append(FileSystemLoader(templates))
+        static = registry.part_path(name, "static")
+        for blueprint in registry.imported_parts(name, "blueprints"):
+            if static is not None and blueprint.name == name:
+                blueprint.static_folder = str(static)
+                blueprint.static_url_path = "/static"
+            app.register_blueprint(blueprint)
+            owners[blueprint.name] = name
+    app.jinja_loader = ChoiceLoader(template_loaders)
     app.extensions["opvangplein.blueprint_owners"] = owners
 
 

@@ -297,4 +297,6 @@ def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(subjects_cli)
     app.cli.add_command(figures_cli)
-    registry.all.register_cli_commands(cli=app.cli)
+    for name in registry.names:
+        for command in registry.imported_parts(name, "cli"):
+            app.cli.add_command(command)

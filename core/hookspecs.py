@@ -14,9 +14,14 @@ Rules that hold for every hook:
 
 * The core calls hooks with keyword arguments only. An implementation may accept fewer
   arguments than the spec names, so a hook can gain a parameter later without breaking plugins.
-* Hooks that receive a ``tenant`` run only for plugins enabled for that tenant. Set-up hooks
-  (manifest, blueprints, migrations, CLI, permissions, settings schema) run for every installed
-  plugin, because they describe what *can* be enabled.
+* A plugin's parts — blueprints, migrations, translations, templates, static files, CLI
+  commands, settings, permissions, append-only tables — are declared once in its manifest
+  (:class:`~core.plugin_types.PluginManifest`) and registered by the core; ``plugin.py`` keeps
+  only hooks with behaviour.
+* Hooks that receive a ``tenant`` run only for plugins enabled for that tenant.
+* Every hook that reads or writes tenant data receives ``session``: a session scoped to that
+  tenant (the request's inside a request, a command's own outside one). Use it; never open
+  another.
 * The core never imports a plugin. Plugins talk to the core and to each other only through these
   hooks and through events (:func:`core.events.announce`).
 * A misspelled ``@hookimpl`` fails start-up (``check_pending``), it is never silently ignored.
@@ -43,64 +48,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 def plugin_manifest():
     """Return the plugin's :class:`~core.plugin_types.PluginManifest`.
 
-    Required for every plugin. ``name`` must equal the entry-point name; ``requires`` lists other
-    plugins that must be enabled for a tenant before this one can be. Called per plugin (the core
-    asks each plugin directly), so ``firstresult`` only matters if two implementations share a
-    module.
-    """
-
-
-@hookspec
-def register_blueprints():
-    """Return a list of Flask blueprints this plugin serves.
-
-    Blueprints are registered once at start-up for the whole application. For a tenant that has
-    the plugin disabled every route of these blueprints answers 404, and nothing of the plugin
-    shows in that tenant's navigation. Give each blueprint a ``url_prefix`` (``/loket``) and its
-    own ``template_folder``/``static_folder`` when it ships them.
-    """
-
-
-@hookspec
-def register_migrations():
-    """Return the path of this plugin's Alembic ``versions`` directory, or ``None``.
-
-    ``flask --app core db upgrade`` migrates the core first, then each installed plugin in its
-    own version table (``<plugin>_alembic_version``). Migrations never run implicitly.
-    """
-
-
-@hookspec
-def register_translations():
-    """Return the path of this plugin's gettext ``translations`` directory, or ``None``.
-
-    Write user-facing strings in English with ``flask_babel.gettext``; Dutch (nl-BE) is the
-    default language, so ship ``translations/nl/LC_MESSAGES/messages.po``. ``make extract``
-    refreshes each plugin's catalog, ``make translations`` compiles them; the core merges every
-    plugin's catalog with its own.
-    """
-
-
-@hookspec
-def register_cli_commands(cli):
-    """Add click commands or groups to ``cli`` (the ``flask --app core`` group)."""
-
-
-@hookspec
-def declare_permissions():
-    """Return a list of :class:`~core.plugin_types.Permission` this plugin checks.
-
-    Permission names are ``<plugin>.<verb>`` (``loket.allocate``). The identity layer offers them
-    to tenant admins when they assign roles; views check them through one helper.
-    """
-
-
-@hookspec
-def settings_schema():
-    """Return a list of :class:`~core.plugin_types.SettingField` with defaults.
-
-    A tenant admin edits these values at run time; :func:`core.tenancy.plugin_settings` returns
-    the defaults overlaid with the tenant's stored values, each converted to the field's type.
+    Required for every plugin, and called for every installed plugin, enabled or not, because it
+    describes what *can* be enabled. ``name`` must equal the entry-point name; ``requires`` lists
+    other plugins that must be enabled for a tenant before this one can be. The manifest declares
+    the plugin's parts (see :class:`~core.plugin_types.PluginManifest`); a declared directory
+    that does not exist, or a permission not named ``<plugin>.<verb>``, fails start-up. Called
+    per plugin (the core asks each plugin directly), so ``firstresult`` only matters if two
+    implementations share a module.
     """
 
 
@@ -133,7 +87,7 @@ def template_hook(name, context):
 
 
 @hookspec
-def privacy_notice(tenant):
+def privacy_notice(tenant, session):
     """Return a :class:`~core.plugin_types.PrivacyNotice`: what this module keeps about people,
     why, on which legal basis, for how long, who sees it and with whom it is shared.
 
@@ -169,12 +123,14 @@ def monitoring_figures(tenant, session):
 
 # ---------------------------------------------------------------------------------------------
 # Data one plugin owns and others read. The owner answers; the others must work without it
-# (the owner may be disabled for the tenant, then the call returns nothing).
+# (the owner may be disabled for the tenant, then the call returns nothing). ``session`` is the
+# caller's tenant session for ``tenant``: read through it, so the answer sees the caller's own
+# unflushed work and the same row-level security.
 # ---------------------------------------------------------------------------------------------
 
 
 @hookspec
-def childcare_locations(tenant):
+def childcare_locations(tenant, session):
     """Return the tenant's childcare locations as :class:`~core.plugin_types.LocationSummary`.
 
     Answered by the loket plugin, which owns locations. The training plugin uses them for
@@ -183,7 +139,7 @@ def childcare_locations(tenant):
 
 
 @hookspec
-def reserved_places(tenant):
+def reserved_places(tenant, session):
     """Return :class:`~core.plugin_types.ReservedPlaces` that allocation must keep out of reach.
 
     Answered by the starters plugin (companies that fund or host a facility in return for places
@@ -192,7 +148,7 @@ def reserved_places(tenant):
 
 
 @hookspec
-def planned_places(tenant):
+def planned_places(tenant, session):
     """Return :class:`~core.plugin_types.PlannedPlaces` for facilities that starters plan to open.
 
     Answered by the starters plugin from applications that are submitted or approved (drafts do
@@ -202,7 +158,7 @@ def planned_places(tenant):
 
 
 @hookspec(firstresult=True)
-def loket_participation(tenant, location_id):
+def loket_participation(tenant, session, location_id):
     """Return :class:`~core.plugin_types.LoketParticipation` for one location, or ``None``.
 
     Answered by the loket plugin: whether the location takes part in the local loket and how it
@@ -212,7 +168,7 @@ def loket_participation(tenant, location_id):
 
 
 @hookspec(firstresult=True)
-def consent_for_case(tenant, case_reference):
+def consent_for_case(tenant, session, case_reference):
     """Return the :class:`~core.plugin_types.ConsentRecord` for a family's case, or ``None``.
 
     Answered by the ckg plugin, which owns consent. The networks plugin asks before a case

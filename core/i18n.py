@@ -26,7 +26,10 @@ def current_language() -> str:
 
 def init_app(app: Flask, registry) -> None:
     translation_dirs = [str(Path(__file__).parent / "translations")]
-    translation_dirs += [str(path) for path in registry.all.register_translations() if path]
+    for name in registry.names:
+        path = registry.part_path(name, "translations")
+        if path is not None:
+            translation_dirs.append(str(path))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)

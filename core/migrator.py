@@ -40,9 +40,9 @@ def alembic_config(url: str, *, target: str, versions_dir: Path) -> Config:
 def migration_targets(registry: PluginRegistry) -> list[tuple[str, Path]]:
     targets = [("core", MIGRATIONS_DIR / "versions")]
     for name in registry.names:
-        for location in registry.for_plugins({name}).register_migrations():
-            if location:
-                targets.append((name, Path(location)))
+        location = registry.part_path(name, "migrations")
+        if location is not None:
+            targets.append((name, location))
     return targets
 
 

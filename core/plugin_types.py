@@ -6,21 +6,54 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
 @dataclass(frozen=True)
 class PluginManifest:
+    """What a plugin is and which parts it brings; the core registers every part declared here.
+
+    Paths (``migrations``, ``translations``, ``templates``, ``static``) are relative to the
+    plugin's folder: the directory of the module that implements ``plugin_manifest`` (or
+    ``root`` when the plugin is not a module). Leave a part out when the plugin has none.
+
+    * ``blueprints``: import paths ``"package.module:attribute"`` of Flask blueprints, imported
+      and registered at start-up. Give each a ``url_prefix``. A blueprint named like the plugin
+      serves ``static`` at ``<url_prefix>/static`` (``url_for("<name>.static", filename=...)``).
+    * ``migrations``: the Alembic ``versions`` directory. ``flask --app core db upgrade``
+      migrates the core first, then each plugin in its own version table
+      (``<plugin>_alembic_version``). Migrations never run implicitly.
+    * ``translations``: the gettext directory (``translations/nl/LC_MESSAGES/messages.po``).
+      Write strings in English with ``flask_babel.gettext``; Dutch (nl-BE) is the default
+      language. ``make extract`` refreshes the catalog, ``make translations`` compiles it.
+    * ``templates``: a template directory searched after the core's; put the plugin's templates
+      in a subfolder named after the plugin (``templates/loket/index.html``) so names never clash.
+    * ``cli``: import paths of click commands or groups added to ``flask --app core``.
+    * ``settings``: :class:`SettingField` values a tenant admin edits at run time;
+      :func:`core.tenancy.plugin_settings` returns them with the tenant's stored values.
+    * ``permissions``: :class:`Permission` values the plugin checks, ``<plugin>.<verb>``.
+    * ``append_only_tables``: tables whose rows are evidence (an access log): on PostgreSQL the
+      application role may insert and read them, never change or delete them. Mark the model
+      ``__append_only__ = True`` as well, so the ORM refuses the change before the database has to.
+    """
+
     name: str
     title_nl: str
     title_en: str
     description_nl: str = ""
     description_en: str = ""
     requires: tuple[str, ...] = ()
-    # Tables whose rows are evidence (an access log): on PostgreSQL the application role may
-    # insert and read them, never change or delete them. Mark the model ``__append_only__ = True``
-    # as well, so the ORM refuses the change before the database has to.
+    blueprints: tuple[str, ...] = ()
+    migrations: str | None = None
+    translations: str | None = None
+    templates: str | None = None
+    static: str | None = None
+    cli: tuple[str, ...] = ()
+    settings: tuple[SettingField, ...] = ()
+    permissions: tuple[Permission, ...] = ()
     append_only_tables: tuple[str, ...] = ()
+    root: Path | None = None
 
     def title(self, locale: str) -> str:
         return self.title_en if locale.startswith("en") else self.title_nl

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import pluggy
 
@@ -11,6 +14,7 @@ from core import hookspecs
 from core.plugin_types import PluginManifest
 
 ENTRY_POINT_GROUP = "opvangplein.plugins"
+PART_DIRECTORIES = ("migrations", "translations", "templates", "static")
 
 
 class PluginError(RuntimeError):
@@ -49,7 +53,20 @@ class PluginRegistry:
             unknown = set(manifest.requires) - set(self.manifests)
             if unknown:
                 raise PluginError(f"plugin {manifest.name!r} requires unknown {sorted(unknown)}")
+            self._check_parts(manifest)
         self._caller_for.cache_clear()
+
+    def _check_parts(self, manifest: PluginManifest) -> None:
+        for part in PART_DIRECTORIES:
+            path = self.part_path(manifest.name, part)
+            if path is not None and not path.is_dir():
+                raise PluginError(f"plugin {manifest.name!r} declares {part} at missing {path}")
+        for permission in manifest.permissions:
+            if not permission.name.startswith(f"{manifest.name}."):
+                raise PluginError(
+                    f"plugin {manifest.name!r} declares permission {permission.name!r}: "
+                    f"name it {manifest.name}.<verb>"
+                )
 
     def _all_but(self, keep: object) -> list[object]:
         return [p for _, p in self.manager.list_name_plugin() if p is not keep]
@@ -65,6 +82,31 @@ class PluginRegistry:
         if plugin is None:
             raise KeyError(name)
         return plugin
+
+    def root(self, name: str) -> Path:
+        """The plugin's folder: the manifest's ``root``, else its module's directory."""
+        manifest = self.manifests[name]
+        if manifest.root is not None:
+            return Path(manifest.root)
+        plugin = self.plugin(name)
+        module = plugin if hasattr(plugin, "__file__") else sys.modules[plugin.__module__]
+        return Path(module.__file__).parent
+
+    def part_path(self, name: str, part: str) -> Path | None:
+        """Where a declared directory part (``migrations``, ``templates``, ...) lives, or None."""
+        relative = getattr(self.manifests[name], part)
+        return None if relative is None else self.root(name) / relative
+
+    def imported_parts(self, name: str, part: str) -> list[object]:
+        """The objects a manifest names by import path (``blueprints``, ``cli``)."""
+        objects = []
+        for path in getattr(self.manifests[name], part):
+            module_name, _, attribute = path.partition(":")
+            try:
+                objects.append(getattr(importlib.import_module(module_name), attribute))
+            except (ImportError, AttributeError) as error:
+                raise PluginError(f"plugin {name!r} declares {part} {path!r}: {error}") from error
+        return objects
 
     def missing_requirements(self, name: str, enabled: Iterable[str]) -> list[str]:
         enabled = set(enabled)

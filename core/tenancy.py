@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import select
 
 from core.models import Tenant, TenantHost, TenantPlugin
-from core.plugin_types import SettingField
+from core.plugin_types import PluginManifest, SettingField
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _PATH_PREFIX = re.compile(r"^/t/([^/]+)(/.*)?$")
@@ -165,6 +165,15 @@ def effective_settings(schema: list[SettingField], stored: dict) -> dict[str, An
                 value = field.default
         values[field.key] = value
     return values
+
+
+def plugin_settings(session, manifest: PluginManifest) -> dict[str, Any]:
+    """The tenant's values of ``manifest.settings``: defaults overlaid with what its admin saved.
+
+    ``session`` is a tenant session; the row read is that tenant's plugin switch.
+    """
+    row = plugin_row(session, manifest.name)
+    return effective_settings(list(manifest.settings), row.settings if row else {})
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,7 @@ def declared_permissions(registry, enabled: Iterable[str]) -> list[tuple[str, Pe
     for name in sorted(enabled):
         if name not in registry.manifests:
             continue
-        for permissions in registry.for_plugins({name}).declare_permissions():
-            result.extend((name, permission) for permission in permissions or ())
+        result.extend((name, permission) for permission in registry.manifests[name].permissions)
     return result
 
 

@@ -41,7 +41,7 @@ def notice():
     """The privacy statement: the municipality as controller, then every enabled module."""
     notices = [
         item
-        for item in tenant_hooks().privacy_notice(tenant=g.tenant)
+        for item in tenant_hooks().privacy_notice(tenant=g.tenant, session=db_session())
         if isinstance(item, PrivacyNotice)
     ]
     return render("privacy/notice.html", notices=sorted(notices, key=lambda item: item.module))

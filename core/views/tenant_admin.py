@@ -38,11 +38,7 @@ def _plugin_rows() -> list[dict]:
 
 
 def _schema(name: str) -> list:
-    return [
-        field
-        for fields in registry().for_plugins({name}).settings_schema()
-        for field in fields or ()
-    ]
+    return list(registry().manifests[name].settings)
 
 
 def _page(status: int = 200, **context):

@@ -7,12 +7,8 @@ public services (partners granted ``ckg``), municipal staff and parents — refe
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
-
-HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="ckg",
@@ -21,41 +17,13 @@ MANIFEST = PluginManifest(
     description_nl="Gezinnen doorverwijzen naar een CKG: begeleiding thuis, dagbegeleiding, verblijf en crisisopvang.",
     description_en="Refer families to a CKG: home guidance, day guidance, stays and crisis care.",
     append_only_tables=("ckg_access_log",),
-)
-
-
-@hookimpl
-def plugin_manifest():
-    return MANIFEST
-
-
-@hookimpl
-def register_blueprints():
-    from plugins.ckg.views import blueprint
-
-    return [blueprint]
-
-
-@hookimpl
-def register_migrations():
-    return HERE / "migrations"
-
-
-@hookimpl
-def register_translations():
-    return HERE / "translations"
-
-
-@hookimpl
-def register_cli_commands(cli):
-    from plugins.ckg.cli import ckg_cli
-
-    cli.add_command(ckg_cli)
-
-
-@hookimpl
-def declare_permissions():
-    return [
+    blueprints=("plugins.ckg.views:blueprint",),
+    migrations="migrations",
+    translations="translations",
+    templates="templates",
+    static="static",
+    cli=("plugins.ckg.cli:ckg_cli",),
+    permissions=(
         # Partners granted `ckg` (schools, GPs, childcare, OCMW/CAW), municipal staff of the
         # module and parents refer. Loket staff (staff:loket) are admitted too, in access.py:
         # a permission can only name this module's staff.
@@ -78,12 +46,8 @@ def declare_permissions():
             "Read the access log of referrals",
             roles=("partner",),
         ),
-    ]
-
-
-@hookimpl
-def settings_schema():
-    return [
+    ),
+    settings=(
         SettingField(
             "crisis_alert_minutes",
             "Binnen hoeveel minuten een crisisaanmelding opgevolgd moet zijn",
@@ -102,7 +66,13 @@ def settings_schema():
             minimum=1,
             maximum=30,
         ),
-    ]
+    ),
+)
+
+
+@hookimpl
+def plugin_manifest():
+    return MANIFEST
 
 
 @hookimpl
@@ -150,11 +120,10 @@ def erase_subject_data(tenant, subject, session):
 
 
 @hookimpl
-def consent_for_case(tenant, case_reference):
-    from plugins.ckg.privacy import consent_record, tenant_session
+def consent_for_case(tenant, session, case_reference):
+    from plugins.ckg.privacy import consent_record
 
-    with tenant_session(tenant) as session:
-        return consent_record(session, case_reference)
+    return consent_record(session, case_reference)
 
 
 # -- events and figures -------------------------------------------------------------------------
@@ -176,13 +145,11 @@ def monitoring_figures(tenant, session):
 
 
 @hookimpl
-def privacy_notice(tenant):
+def privacy_notice(tenant, session):
     from plugins.ckg.privacy import privacy_notice as notice
-    from plugins.ckg.privacy import tenant_session
     from plugins.ckg.store import ckg_settings
 
-    with tenant_session(tenant) as session:
-        return notice(ckg_settings(session)["retention_years"])
+    return notice(ckg_settings(session)["retention_years"])
 
 
 @hookimpl

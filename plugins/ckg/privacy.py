@@ -9,11 +9,10 @@ export (:func:`export_subject`) holds what was passed on about it; an administra
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from flask import current_app, g, has_request_context
+from flask import has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import or_, select
@@ -27,19 +26,6 @@ from plugins.ckg.models import AccessLogEntry, Referral
 from plugins.ckg.services import Consent, ReferralStatus
 
 DAYS_PER_YEAR = 365.25
-
-
-@contextmanager
-def tenant_session(tenant) -> Iterator:
-    """For hooks that receive no session (``consent_for_case``, ``privacy_notice``): the
-    request's session when the hook runs in a request for ``tenant``, else a fresh one."""
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
-        from core.web import db_session
-
-        yield db_session()
-        return
-    with current_app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
-        yield session
 
 
 def referrals_about(session, subject: DataSubject) -> list[Referral]:

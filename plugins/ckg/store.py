@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from core.identity.models import Organisation, OrganisationGrant, User
 from core.mail import OutboxMessage, queue_mail
-from core.tenancy import effective_settings, plugin_row
+from core.tenancy import plugin_settings
 from plugins.ckg.access import CKG_KIND
 from plugins.ckg.models import (
     AccessLogEntry,
@@ -29,10 +29,9 @@ from plugins.ckg.services import ReferralInput, ReferralStatus
 
 
 def ckg_settings(session) -> dict:
-    from plugins.ckg.plugin import settings_schema
+    from plugins.ckg.plugin import MANIFEST
 
-    row = plugin_row(session, "ckg")
-    return effective_settings(settings_schema(), row.settings if row else {})
+    return plugin_settings(session, MANIFEST)
 
 
 def granted_ckgs(session) -> list[Organisation]:

@@ -61,9 +61,6 @@ blueprint = Blueprint(
     "ckg",
     __name__,
     url_prefix="/ckg",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
 )
 
 

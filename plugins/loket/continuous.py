@@ -31,7 +31,11 @@ TRIGGERS = ("free_places_reported", "declined", "expired", "withdrawn", "rejecte
 def reserved_places_for(session, tenant) -> list:
     """Company places (``reserved_places`` hook) of the plugins enabled for ``tenant``."""
     hooks = current_app.extensions["opvangplein.plugins"].for_plugins(enabled_plugins(session))
-    return [place for places in hooks.reserved_places(tenant=tenant) for place in places or ()]
+    return [
+        place
+        for places in hooks.reserved_places(tenant=tenant, session=session)
+        for place in places or ()
+    ]
 
 
 def latest_round_seed(session) -> int:

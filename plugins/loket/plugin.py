@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
@@ -23,37 +20,12 @@ MANIFEST = PluginManifest(
     title_en="Local childcare counter",
     description_nl="Ouders melden hun opvangvraag, opvanglocaties hun vrije plaatsen; het loket wijst eerlijk toe.",
     description_en="Parents register their childcare need, providers their free places; the counter allocates fairly.",
-)
-
-
-@hookimpl
-def plugin_manifest():
-    return MANIFEST
-
-
-HERE = Path(__file__).parent
-
-
-@hookimpl
-def register_migrations():
-    return HERE / "migrations"
-
-
-@hookimpl
-def register_translations():
-    return HERE / "translations"
-
-
-@hookimpl
-def register_blueprints():
-    from plugins.loket.views import blueprint
-
-    return [blueprint]
-
-
-@hookimpl
-def declare_permissions():
-    return [
+    blueprints=("plugins.loket.views:blueprint",),
+    migrations="migrations",
+    translations="translations",
+    templates="templates",
+    cli=("plugins.loket.cli:loket_cli",),
+    permissions=(
         Permission(
             "loket.request",
             "Een opvangvraag indienen en opvolgen",
@@ -74,12 +46,8 @@ def declare_permissions():
             "Report free places and answer proposals (own locations)",
             roles=("partner",),
         ),
-    ]
-
-
-@hookimpl
-def settings_schema():
-    return [
+    ),
+    settings=(
         SettingField(
             "max_preferences",
             "Maximum aantal voorkeurlocaties",
@@ -130,7 +98,13 @@ def settings_schema():
             minimum=0,
             maximum=2000,
         ),
-    ]
+    ),
+)
+
+
+@hookimpl
+def plugin_manifest():
+    return MANIFEST
 
 
 @hookimpl
@@ -153,21 +127,6 @@ def dashboard_cards(tenant, user):
             order=10,
         )
     ]
-
-
-@contextmanager
-def _session(tenant):
-    """The request's session when the hook runs inside a request of ``tenant``; otherwise a
-    read-only session of its own (the core passes no session to these hooks)."""
-    from flask import current_app, g, has_request_context
-
-    from core.web import db_session
-
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
-        yield db_session()
-        return
-    with current_app.extensions["opvangplein.db"].session(tenant.id) as session:
-        yield session
 
 
 @hookimpl
@@ -193,16 +152,15 @@ def monitoring_figures(tenant, session):
 
 
 @hookimpl
-def childcare_locations(tenant):
+def childcare_locations(tenant, session):
     from sqlmodel import select
 
     from plugins.loket.models import Location, LocationCapacity
 
-    with _session(tenant) as session:
-        capacity: dict = {}
-        for row in session.exec(select(LocationCapacity)):
-            capacity[row.location_id] = capacity.get(row.location_id, 0) + row.places
-        locations = list(session.exec(select(Location).order_by(Location.name)))
+    capacity: dict = {}
+    for row in session.exec(select(LocationCapacity)):
+        capacity[row.location_id] = capacity.get(row.location_id, 0) + row.places
+    locations = list(session.exec(select(Location).order_by(Location.name)))
     return [
         LocationSummary(
             id=location.id,
@@ -218,9 +176,8 @@ def childcare_locations(tenant):
 
 
 @hookimpl
-def loket_participation(tenant, location_id):
-    with _session(tenant) as session:
-        return _participation(session, location_id)
+def loket_participation(tenant, session, location_id):
+    return _participation(session, location_id)
 
 
 def _participation(session, location_id):
@@ -248,74 +205,6 @@ def _participation(session, location_id):
         requests_answered=int(answered),
         last_update=reported[1].date() if reported[1] else None,
     )
-
-
-@hookimpl
-def register_cli_commands(cli):
-    import click
-    from flask import current_app
-    from sqlmodel import select
-
-    from core.models import Tenant
-    from core.tenancy import enabled_plugins
-
-    @cli.group("loket")
-    def loket_cli():
-        """The local childcare counter."""
-
-    @loket_cli.command("remind")
-    def remind():
-        """Queue reminders for info sessions that start within two days (run from cron)."""
-        from plugins.loket.info_sessions import send_reminders
-
-        database = current_app.extensions["opvangplein.db"]
-        with database.session() as lookup:
-            tenants = list(lookup.exec(select(Tenant).where(Tenant.active)))
-        for tenant in tenants:
-            with database.tenant_session(tenant.id) as session:
-                if "loket" in enabled_plugins(session):
-                    click.echo(f"{tenant.slug}: {send_reminders(session)} reminders")
-
-    @loket_cli.command("expire-proposals")
-    def expire_proposals():
-        """Expire proposals past their parent deadline and tell the parents (run from cron).
-
-        In continuous allocation the freed places are offered to the next families at once.
-        Running it twice changes nothing the second time.
-        """
-        from plugins.loket.continuous import expire_overdue_proposals
-
-        database = current_app.extensions["opvangplein.db"]
-        with database.session() as lookup:
-            tenants = list(lookup.exec(select(Tenant).where(Tenant.active)))
-        for tenant in tenants:
-            with database.tenant_session(tenant.id) as session:
-                if "loket" not in enabled_plugins(session):
-                    continue
-                expired, offered = expire_overdue_proposals(session, tenant)
-                click.echo(
-                    f"{tenant.slug}: {len(expired)} proposals expired, "
-                    f"{len(offered)} places offered again"
-                )
-
-    @loket_cli.command("anonymise-closed")
-    def anonymise_closed_requests():
-        """Erase names and contacts of requests closed beyond the tenant's retention period
-        (run from cron, e.g. nightly); the figures keep counting them."""
-        from core.db import utcnow
-        from plugins.loket.privacy import anonymise_closed
-        from plugins.loket.tenant_settings import loket_settings
-
-        database = current_app.extensions["opvangplein.db"]
-        with database.session() as lookup:
-            tenants = list(lookup.exec(select(Tenant).where(Tenant.active)))
-        for tenant in tenants:
-            with database.tenant_session(tenant.id) as session:
-                if "loket" not in enabled_plugins(session):
-                    continue
-                years = loket_settings(session)["retention_years"]
-                count = anonymise_closed(session, retention_years=years, now=utcnow())
-                click.echo(f"{tenant.slug}: {count} closed requests anonymised ({years} years)")
 
 
 @hookimpl
@@ -353,19 +242,17 @@ def erase_subject_data(tenant, subject, session):
 
 
 @hookimpl
-def privacy_notice(tenant):
-    from core.web import db_session
+def privacy_notice(tenant, session):
     from plugins.loket.privacy import privacy_notice as notice
     from plugins.loket.tenant_settings import loket_settings
 
-    return notice(loket_settings(db_session())["retention_years"])
+    return notice(loket_settings(session)["retention_years"])
 
 
 @hookimpl
 def demo_data(tenant, session):
-    from core.tenancy import effective_settings, plugin_row
+    from core.tenancy import plugin_settings
     from plugins.loket.demo import load_demo_data
 
-    row = plugin_row(session, "loket")
-    values = effective_settings(settings_schema(), row.settings if row else {})
-    load_demo_data(tenant, session, requests=values["demo_requests"])
+    requests = plugin_settings(session, MANIFEST)["demo_requests"]
+    load_demo_data(tenant, session, requests=requests)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from core.tenancy import effective_settings, plugin_row
+from core.tenancy import plugin_settings
 
 
 def loket_settings(session) -> dict:
     """Defaults overlaid with what the tenant stored, for the session's tenant."""
-    from plugins.loket.plugin import settings_schema
+    from plugins.loket.plugin import MANIFEST
 
-    row = plugin_row(session, "loket")
-    return effective_settings(settings_schema(), row.settings if row else {})
+    return plugin_settings(session, MANIFEST)
 
 
 def continuous_allocation(session) -> bool:

@@ -53,7 +53,7 @@ from plugins.loket.models import (
     RequestStatus,
 )
 
-blueprint = Blueprint("loket", __name__, url_prefix="/loket", template_folder="templates")
+blueprint = Blueprint("loket", __name__, url_prefix="/loket")
 PAGE_SIZE = 25
 
 
@@ -593,7 +593,7 @@ def rounds():
         continuous.expire_overdue_proposals(session, g.tenant)
         reserved = [
             place
-            for places in tenant_hooks().reserved_places(tenant=g.tenant)
+            for places in tenant_hooks().reserved_places(tenant=g.tenant, session=db_session())
             for place in places or ()
         ]
         round_, proposals = services.run_round(
@@ -684,7 +684,7 @@ def simulate_round():
     other_rules = services.allocation.RulePack.from_rules({**pack.rules, **changed})
     reserved = [
         place
-        for places in tenant_hooks().reserved_places(tenant=g.tenant)
+        for places in tenant_hooks().reserved_places(tenant=g.tenant, session=db_session())
         for place in places or ()
     ]
     data = services.round_input(session, reserved=reserved, today=date.today())

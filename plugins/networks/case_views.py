@@ -40,7 +40,9 @@ def consent_owner_present() -> bool:
 
 
 def ask_consent_owner(case_reference: str):
-    return tenant_hooks().consent_for_case(tenant=g.tenant, case_reference=case_reference)
+    return tenant_hooks().consent_for_case(
+        tenant=g.tenant, session=db_session(), case_reference=case_reference
+    )
 
 
 def current_consent(case: CaseConsultation) -> ConsentCheck:

@@ -9,12 +9,8 @@ discuss families only under a pseudonymous case reference.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
-
-HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="networks",
@@ -22,34 +18,12 @@ MANIFEST = PluginManifest(
     title_en="Collaboration networks",
     description_nl="Huis van het Kind en overleg kinderarmoede: leden, overleg, acties en sociale kaart.",
     description_en="Huis van het Kind and child-poverty consultation: members, meetings, actions and social map.",
-)
-
-
-@hookimpl
-def plugin_manifest():
-    return MANIFEST
-
-
-@hookimpl
-def register_blueprints():
-    from plugins.networks.views import blueprint
-
-    return [blueprint]
-
-
-@hookimpl
-def register_migrations():
-    return HERE / "migrations"
-
-
-@hookimpl
-def register_translations():
-    return HERE / "translations"
-
-
-@hookimpl
-def declare_permissions():
-    return [
+    blueprints=("plugins.networks.views:blueprint",),
+    migrations="migrations",
+    translations="translations",
+    templates="templates",
+    static="static",
+    permissions=(
         # Partners see the networks their organisation is a member of (checked per network).
         Permission(
             "networks.view",
@@ -70,12 +44,8 @@ def declare_permissions():
             "Agree to a regional network across municipalities",
             roles=(),
         ),
-    ]
-
-
-@hookimpl
-def settings_schema():
-    return [
+    ),
+    settings=(
         SettingField(
             "directory_public",
             "Sociale kaart publiek tonen",
@@ -83,7 +53,13 @@ def settings_schema():
             kind="bool",
             default=True,
         ),
-    ]
+    ),
+)
+
+
+@hookimpl
+def plugin_manifest():
+    return MANIFEST
 
 
 def _directory_is_public(tenant) -> bool:

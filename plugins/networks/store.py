@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sqlmodel import select
 
 from core.identity.models import Organisation, OrganisationGrant
-from core.tenancy import effective_settings, plugin_row
+from core.tenancy import plugin_settings
 from plugins.networks.models import (
     AgendaItem,
     Attendance,
@@ -28,10 +28,9 @@ MODULE = "networks"
 
 
 def networks_settings(session) -> dict:
-    from plugins.networks.plugin import settings_schema
+    from plugins.networks.plugin import MANIFEST
 
-    row = plugin_row(session, MODULE)
-    return effective_settings(settings_schema(), row.settings if row else {})
+    return plugin_settings(session, MANIFEST)
 
 
 def granted_organisations(session) -> list[Organisation]:

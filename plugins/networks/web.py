@@ -21,9 +21,6 @@ blueprint = Blueprint(
     "networks",
     __name__,
     url_prefix="/netwerken",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
 )
 blueprint.before_request(tenant_required)
 

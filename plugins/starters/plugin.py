@@ -9,12 +9,6 @@ plugin can set the childcare workers it trains against the places about to open.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from flask import current_app, g, has_request_context
-
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
@@ -27,55 +21,17 @@ from core.plugin_types import (
     SettingField,
 )
 
-HERE = Path(__file__).parent
-
 MANIFEST = PluginManifest(
     name="starters",
     title_nl="Starters in de kinderopvang",
     title_en="Childcare starters",
     description_nl="Ondersteuning voor wie een kinderopvang opstart: maatregelen, aanvragen en panden.",
     description_en="Support for people starting a childcare facility: measures, applications and buildings.",
-)
-
-
-@contextmanager
-def _tenant_session(tenant) -> Iterator:
-    """The request's session when called in a request for ``tenant``, else a fresh tenant session
-    (the training plugin may ask for planned places from a command, outside any request)."""
-    if has_request_context() and g.get("tenant") is not None and g.tenant.id == tenant.id:
-        from core.web import db_session
-
-        yield db_session()
-        return
-    with current_app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
-        yield session
-
-
-@hookimpl
-def plugin_manifest():
-    return MANIFEST
-
-
-@hookimpl
-def register_blueprints():
-    from plugins.starters.views import blueprint
-
-    return [blueprint]
-
-
-@hookimpl
-def register_migrations():
-    return HERE / "migrations"
-
-
-@hookimpl
-def register_translations():
-    return HERE / "translations"
-
-
-@hookimpl
-def declare_permissions():
-    return [
+    blueprints=("plugins.starters.views:blueprint",),
+    migrations="migrations",
+    translations="translations",
+    templates="templates",
+    permissions=(
         Permission(
             "starters.apply",
             "Ondersteuning aanvragen als starter in de kinderopvang",
@@ -96,12 +52,8 @@ def declare_permissions():
             "Manage measures, buildings and company agreements",
             roles=("staff",),
         ),
-    ]
-
-
-@hookimpl
-def settings_schema():
-    return [
+    ),
+    settings=(
         SettingField(
             "contact_email",
             "E-mailadres van het aanspreekpunt",
@@ -109,7 +61,13 @@ def settings_schema():
             kind="str",
             default="",
         ),
-    ]
+    ),
+)
+
+
+@hookimpl
+def plugin_manifest():
+    return MANIFEST
 
 
 @hookimpl
@@ -135,40 +93,38 @@ def dashboard_cards(tenant, user):
 
 
 @hookimpl
-def reserved_places(tenant):
+def reserved_places(tenant, session):
     from sqlmodel import select
 
     from plugins.starters.models import CompanyAgreement
 
-    with _tenant_session(tenant) as session:
-        agreements = session.exec(select(CompanyAgreement).order_by(CompanyAgreement.starts_on))
-        return [
-            ReservedPlaces(
-                location_id=agreement.location_id,
-                facility_name=agreement.facility_name,
-                company=agreement.company,
-                places=agreement.places,
-                starts_on=agreement.starts_on,
-                ends_on=agreement.ends_on,
-            )
-            for agreement in agreements
-        ]
+    agreements = session.exec(select(CompanyAgreement).order_by(CompanyAgreement.starts_on))
+    return [
+        ReservedPlaces(
+            location_id=agreement.location_id,
+            facility_name=agreement.facility_name,
+            company=agreement.company,
+            places=agreement.places,
+            starts_on=agreement.starts_on,
+            ends_on=agreement.ends_on,
+        )
+        for agreement in agreements
+    ]
 
 
 @hookimpl
-def planned_places(tenant):
+def planned_places(tenant, session):
     from plugins.starters.services import planned_facilities
 
-    with _tenant_session(tenant) as session:
-        return [
-            PlannedPlaces(
-                facility_kind=planned.facility_kind,
-                places=planned.places,
-                opening_on=planned.opening_on,
-                status=planned.status,
-            )
-            for planned in planned_facilities(session)
-        ]
+    return [
+        PlannedPlaces(
+            facility_kind=planned.facility_kind,
+            places=planned.places,
+            opening_on=planned.opening_on,
+            status=planned.status,
+        )
+        for planned in planned_facilities(session)
+    ]
 
 
 @hookimpl

@@ -26,7 +26,7 @@ from core.identity.access import acting_organisations, can, require_permission
 from core.mail import queue_mail
 from core.rendering import render
 from core.richtext import render_rich_text
-from core.tenancy import effective_settings, plugin_row
+from core.tenancy import plugin_settings
 from core.web import db_session, tenant_hooks, tenant_required
 from plugins.starters import services, uploads
 from plugins.starters.access import (
@@ -78,7 +78,7 @@ from plugins.starters.services import (
     RuleError,
 )
 
-blueprint = Blueprint("starters", __name__, url_prefix="/starters", template_folder="templates")
+blueprint = Blueprint("starters", __name__, url_prefix="/starters")
 blueprint.before_request(tenant_required)
 # Upload directory and virus scanner are checked when the app starts, not on the first upload.
 blueprint.record_once(lambda state: uploads.configure(state.app))
@@ -113,10 +113,9 @@ def _no_store(response):
 
 
 def _settings() -> dict:
-    from plugins.starters.plugin import settings_schema
+    from plugins.starters.plugin import MANIFEST
 
-    row = plugin_row(db_session(), "starters")
-    return effective_settings(settings_schema(), row.settings if row else {})
+    return plugin_settings(db_session(), MANIFEST)
 
 
 def _contact_email() -> str:
@@ -479,12 +478,12 @@ def _compliance(application: Application, requested: list[tuple]) -> dict | None
     if application.location_id is None:
         locations = [
             location
-            for found in tenant_hooks().childcare_locations(tenant=g.tenant)
+            for found in tenant_hooks().childcare_locations(tenant=g.tenant, session=db_session())
             for location in found or ()
         ]
         return {"state": "no_location", "locations": locations}
     participation = tenant_hooks().loket_participation(
-        tenant=g.tenant, location_id=application.location_id
+        tenant=g.tenant, session=db_session(), location_id=application.location_id
     )
     if participation is None:
         return {"state": "unknown_location"}
@@ -738,7 +737,7 @@ def link_location(application_id: uuid.UUID):
     session = db_session()
     known = {
         str(location.id): location
-        for found in tenant_hooks().childcare_locations(tenant=g.tenant)
+        for found in tenant_hooks().childcare_locations(tenant=g.tenant, session=db_session())
         for location in found or ()
     }
     chosen = known.get(request.form.get("location_id", ""))
@@ -992,7 +991,7 @@ def _locations() -> list:
         return []
     return [
         location
-        for found in tenant_hooks().childcare_locations(tenant=g.tenant)
+        for found in tenant_hooks().childcare_locations(tenant=g.tenant, session=db_session())
         for location in found or ()
     ]
 

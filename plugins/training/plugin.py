@@ -8,12 +8,8 @@ onthaalouder (family childminder); the municipality's staff see the whole tenant
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
-
-HERE = Path(__file__).parent
 
 MANIFEST = PluginManifest(
     name="training",
@@ -21,41 +17,13 @@ MANIFEST = PluginManifest(
     title_en="Childcare worker training",
     description_nl="Trajecten van kandidaat tot gekwalificeerde kinderbegeleider.",
     description_en="Pathways from candidate to qualified childcare worker.",
-)
-
-
-@hookimpl
-def plugin_manifest():
-    return MANIFEST
-
-
-@hookimpl
-def register_blueprints():
-    from plugins.training.views import blueprint
-
-    return [blueprint]
-
-
-@hookimpl
-def register_migrations():
-    return HERE / "migrations"
-
-
-@hookimpl
-def register_translations():
-    return HERE / "translations"
-
-
-@hookimpl
-def register_cli_commands(cli):
-    from plugins.training.cli import training_cli
-
-    cli.add_command(training_cli)
-
-
-@hookimpl
-def declare_permissions():
-    return [
+    blueprints=("plugins.training.views:blueprint",),
+    migrations="migrations",
+    translations="translations",
+    templates="templates",
+    static="static",
+    cli=("plugins.training.cli:training_cli",),
+    permissions=(
         # Staff see the whole municipality; partners only their own organisation's rows.
         Permission(
             "training.manage",
@@ -77,12 +45,8 @@ def declare_permissions():
             # One's own pathway: an admin manages candidates, never follows as one.
             personal=True,
         ),
-    ]
-
-
-@hookimpl
-def settings_schema():
-    return [
+    ),
+    settings=(
         SettingField(
             "info_session_capacity",
             "Standaardcapaciteit van een infosessie",
@@ -92,7 +56,13 @@ def settings_schema():
             minimum=1,
             maximum=500,
         ),
-    ]
+    ),
+)
+
+
+@hookimpl
+def plugin_manifest():
+    return MANIFEST
 
 
 @hookimpl

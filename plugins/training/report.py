@@ -19,11 +19,11 @@ def funnel_for(session, visible, *, cohort_id: uuid.UUID | None = None, year: in
     return funnel(store.funnel_rows(session, visible, cohort_id=cohort_id, year=year))
 
 
-def planned_places(tenant, hooks) -> list[PlannedPlaces]:
+def planned_places(tenant, session, hooks) -> list[PlannedPlaces]:
     """Places starters plan to open (empty when the starters plugin is off for the tenant)."""
     return [
         plan
-        for answer in hooks.planned_places(tenant=tenant)
+        for answer in hooks.planned_places(tenant=tenant, session=session)
         for plan in answer or ()
         if isinstance(plan, PlannedPlaces)
     ]

@@ -78,9 +78,6 @@ blueprint = Blueprint(
     "training",
     __name__,
     url_prefix="/opleiding",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
 )
 blueprint.before_request(tenant_required)
 
@@ -682,7 +679,7 @@ def _childcare_locations() -> list:
     """The loket's locations when the loket is on for this tenant; otherwise none (free text)."""
     return [
         location
-        for answer in tenant_hooks().childcare_locations(tenant=g.tenant)
+        for answer in tenant_hooks().childcare_locations(tenant=g.tenant, session=db_session())
         for location in answer or ()
     ]
 
@@ -871,11 +868,10 @@ def loket_hand_off(candidate_id: uuid.UUID):
 
 
 def _setting(session, key: str):
-    from core.tenancy import effective_settings, plugin_row
-    from plugins.training.plugin import settings_schema
+    from core.tenancy import plugin_settings
+    from plugins.training.plugin import MANIFEST
 
-    row = plugin_row(session, "training")
-    return effective_settings(settings_schema(), row.settings if row else {})[key]
+    return plugin_settings(session, MANIFEST)[key]
 
 
 # -- info sessions (managers) --------------------------------------------------------------------
@@ -1176,7 +1172,7 @@ def figures():
     session = db_session()
     visible, cohorts, cohort, year = _figure_scope()
     result = report.funnel_for(session, visible, cohort_id=cohort.id if cohort else None, year=year)
-    planned = report.planned_places(g.tenant, tenant_hooks())
+    planned = report.planned_places(g.tenant, session, tenant_hooks())
     outlook = report.forecast_for(session, visible, planned, _today())
     return render(
         "training/figures.html",

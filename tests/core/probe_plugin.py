@@ -5,7 +5,6 @@ core is proven without relying on the real plugins.
 """
 
 import uuid
-from pathlib import Path
 from typing import Optional
 
 from flask import Blueprint, abort, g, request
@@ -17,7 +16,34 @@ from core.plugin_types import DashboardCard, MenuItem, PluginManifest, SettingFi
 from core.rendering import render
 from core.web import db_session
 
-MANIFEST = PluginManifest(name="probe", title_nl="Proefmodule", title_en="Probe module")
+MANIFEST = PluginManifest(
+    name="probe",
+    title_nl="Proefmodule",
+    title_en="Probe module",
+    blueprints=("tests.core.probe_plugin:blueprint",),
+    migrations="probe_migrations",
+    templates="templates",
+    settings=(
+        SettingField(
+            "max_children",
+            "Maximum kinderen",
+            "Maximum children",
+            kind="int",
+            default=4,
+            minimum=1,
+            maximum=9,
+        ),
+        SettingField(
+            "mode",
+            "Modus",
+            "Mode",
+            kind="choice",
+            default="calm",
+            choices=("calm", "busy"),
+            choice_labels=(("Rustig", "Calm"), ("Druk", "Busy")),
+        ),
+    ),
+)
 calls: list[tuple[str, str]] = []
 
 
@@ -38,9 +64,7 @@ class ProbeChild(TenantScoped, table=True):
     family: Optional["ProbeFamily"] = Relationship(back_populates="children")
 
 
-MIGRATIONS = Path(__file__).parent / "probe_migrations"
-
-blueprint = Blueprint("probe", __name__, url_prefix="/probe", template_folder="templates")
+blueprint = Blueprint("probe", __name__, url_prefix="/probe")
 
 
 @blueprint.get("/")
@@ -75,40 +99,6 @@ def search():
 @hookimpl
 def plugin_manifest():
     return MANIFEST
-
-
-@hookimpl
-def register_migrations():
-    return MIGRATIONS
-
-
-@hookimpl
-def register_blueprints():
-    return [blueprint]
-
-
-@hookimpl
-def settings_schema():
-    return [
-        SettingField(
-            "max_children",
-            "Maximum kinderen",
-            "Maximum children",
-            kind="int",
-            default=4,
-            minimum=1,
-            maximum=9,
-        ),
-        SettingField(
-            "mode",
-            "Modus",
-            "Mode",
-            kind="choice",
-            default="calm",
-            choices=("calm", "busy"),
-            choice_labels=(("Rustig", "Calm"), ("Druk", "Busy")),
-        ),
-    ]
 
 
 @hookimpl

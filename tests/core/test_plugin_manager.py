@@ -94,7 +94,7 @@ def test_requirements_and_dependants_are_reported():
 
 
 def test_settings_fall_back_to_defaults_and_ignore_values_that_no_longer_fit():
-    schema = probe_plugin.settings_schema()
+    schema = list(probe_plugin.MANIFEST.settings)
     assert effective_settings(schema, {}) == {"max_children": 4, "mode": "calm"}
     assert effective_settings(schema, {"max_children": "7"}) == {"max_children": 7, "mode": "calm"}
     assert effective_settings(schema, {"max_children": 99, "mode": "wild"}) == {

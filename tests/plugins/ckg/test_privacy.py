@@ -135,14 +135,19 @@ def test_consent_for_a_case_is_answered_by_id_and_by_short_reference(world):
     )
     tenant = _tenant(world)
     hooks = world.app.extensions["opvangplein.plugins"].for_plugins({"ckg"})
-    with world.app.app_context():
-        by_id = hooks.consent_for_case(tenant=tenant, case_reference=str(given))
+    brugge = _tenant(world, "brugge")
+    database = world.app.extensions["opvangplein.db"]
+    with world.app.app_context(), database.tenant_session(tenant.id) as session:
+        by_id = hooks.consent_for_case(tenant=tenant, session=session, case_reference=str(given))
         by_reference = hooks.consent_for_case(
-            tenant=tenant, case_reference=f"CKG-{overridden.hex[:8].upper()}"
+            tenant=tenant, session=session, case_reference=f"CKG-{overridden.hex[:8].upper()}"
         )
-        unknown = hooks.consent_for_case(tenant=tenant, case_reference="CKG-00000000")
+        unknown = hooks.consent_for_case(
+            tenant=tenant, session=session, case_reference="CKG-00000000"
+        )
+    with world.app.app_context(), database.tenant_session(brugge.id) as session:
         elsewhere = hooks.consent_for_case(
-            tenant=_tenant(world, "brugge"), case_reference=str(given)
+            tenant=brugge, session=session, case_reference=str(given)
         )
     assert (by_id.given, by_id.basis) == (True, "consent")
     assert (by_reference.given, by_reference.basis) == (False, "override:crisis")

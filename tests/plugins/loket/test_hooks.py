@@ -21,8 +21,8 @@ def test_childcare_locations_lists_the_tenants_own_locations_only(app):
     with tenant_db(app, "brugge") as db:
         make_location(db, "Het Brugse Nestje")
     caller, aalst = hooks(app, "aalst")
-    with app.app_context():
-        [locations] = caller.childcare_locations(tenant=aalst)
+    with app.app_context(), app.extensions["opvangplein.db"].tenant_session(aalst.id) as db:
+        [locations] = caller.childcare_locations(tenant=aalst, session=db)
     assert [(loc.name, loc.capacity) for loc in locations] == [("De Speelboom", 18)]
 
 
@@ -34,10 +34,16 @@ def test_loket_participation_reports_free_places_and_answered_proposals(app):
         [proposal] = services.run_round(db, reserved=(), seed=1, actor="t", today=TODAY)[1]
         services.confirm_proposal(db, proposal)
     caller, aalst = hooks(app, "aalst")
+    _, brugge = hooks(app, "brugge")
+    database = app.extensions["opvangplein.db"]
     with app.app_context():
-        participation = caller.loket_participation(tenant=aalst, location_id=location.id)
-        _, brugge = hooks(app, "brugge")
-        assert caller.loket_participation(tenant=brugge, location_id=location.id) is None
+        with database.tenant_session(aalst.id) as db:
+            participation = caller.loket_participation(
+                tenant=aalst, session=db, location_id=location.id
+            )
+        with database.tenant_session(brugge.id) as db:
+            answer = caller.loket_participation(tenant=brugge, session=db, location_id=location.id)
+            assert answer is None
     assert participation.joined and participation.free_places_reported == 2
     assert participation.requests_answered == 1 and participation.last_update == TODAY
 

@@ -3,6 +3,7 @@ asks for it, shown to the starter beforehand, and shown to staff beside each dec
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from core.migrator import alembic_config
+from plugins.starters import plugin as plugin_module
 from plugins.starters.eligibility import (
     Project,
     Unmet,
@@ -20,7 +22,7 @@ from plugins.starters.eligibility import (
     unmet_conditions,
 )
 from plugins.starters.models import RequestedMeasure, SupportMeasure
-from plugins.starters.plugin import HERE
+from plugins.starters.plugin import MANIFEST
 from tests.plugins.starters.conftest import (
     PDF,
     STARTERS_TENANTS,
@@ -273,7 +275,9 @@ def test_the_old_free_text_area_becomes_place_names(database, request, tmp_path)
     aalst = tenant_id(app, "aalst")
     app.extensions["opvangplein.db"].engine.dispose()
     config = alembic_config(
-        settings.effective_migration_url, target="starters", versions_dir=HERE / "migrations"
+        settings.effective_migration_url,
+        target="starters",
+        versions_dir=Path(plugin_module.__file__).parent / MANIFEST.migrations,
     )
     command.downgrade(config, "starters_0001")
     engine = sa.create_engine(settings.effective_migration_url)

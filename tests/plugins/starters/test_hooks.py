@@ -59,7 +59,7 @@ def test_reserved_places_come_from_company_agreements_of_this_tenant_only(app):
             CompanyAgreement(company="Ander", facility_name="Elders", places=9, starts_on=starts)
         )
     with at_tenant(app):
-        answers = tenant_hooks().reserved_places(tenant=g.tenant)
+        answers = tenant_hooks().reserved_places(tenant=g.tenant, session=db_session())
     places = [place for answer in answers for place in answer or ()]
     assert places == [
         ReservedPlaces(
@@ -94,7 +94,11 @@ def test_staff_record_an_agreement_with_checks_and_it_reaches_the_hook(app):
     )
     assert good.status_code == 303
     with at_tenant(app):
-        places = [p for answer in tenant_hooks().reserved_places(tenant=g.tenant) for p in answer]
+        places = [
+            p
+            for answer in tenant_hooks().reserved_places(tenant=g.tenant, session=db_session())
+            for p in answer
+        ]
     assert [(p.company, p.places) for p in places] == [("Garage Peeters", 3)]
 
 
@@ -173,7 +177,7 @@ def test_a_starter_exports_and_erases_their_data(app, upload_dir):
 
 def planned(app, slug: str = "aalst") -> list[PlannedPlaces]:
     with at_tenant(app, slug):
-        answers = tenant_hooks().planned_places(tenant=g.tenant)
+        answers = tenant_hooks().planned_places(tenant=g.tenant, session=db_session())
     return [place for answer in answers for place in answer or ()]
 
 
@@ -233,7 +237,7 @@ def test_planned_places_count_submitted_applications_not_drafts_and_follow_the_d
     )
 
 
-def test_planned_places_answer_outside_a_request_too(app):
+def test_planned_places_answer_outside_a_request_with_the_callers_tenant_session(app):
     """The training plugin may ask from a command line, where no request session exists."""
     from core.models import Tenant
 
@@ -244,7 +248,8 @@ def test_planned_places_answer_outside_a_request_too(app):
             tenant = db.exec(select(Tenant).where(Tenant.slug == "aalst")).one()
             db.expunge(tenant)
         hooks = app.extensions["opvangplein.plugins"].for_plugins({"starters"})
-        answers = hooks.planned_places(tenant=tenant)
+        with app.extensions["opvangplein.db"].tenant_session(tenant.id) as session:
+            answers = hooks.planned_places(tenant=tenant, session=session)
     assert [(p.facility_kind, p.places, p.status) for a in answers for p in a] == [
         ("groepsopvang", 14, "planned")
     ]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import g
 
 from core.db import TenantScoped
-from core.web import tenant_hooks
+from core.web import db_session, tenant_hooks
 from plugins.starters import models
 from plugins.starters.models import Building, BuildingInterest, CompanyAgreement, RequestedMeasure
 from tests.plugins.starters.conftest import (
@@ -68,8 +68,16 @@ def fill_every_table(app) -> None:
 def test_the_flow_and_the_hooks_work_on_postgresql(pg_app):
     fill_every_table(pg_app)
     with at_tenant(pg_app):
-        planned = [p for answer in tenant_hooks().planned_places(tenant=g.tenant) for p in answer]
-        reserved = [p for answer in tenant_hooks().reserved_places(tenant=g.tenant) for p in answer]
+        planned = [
+            p
+            for answer in tenant_hooks().planned_places(tenant=g.tenant, session=db_session())
+            for p in answer
+        ]
+        reserved = [
+            p
+            for answer in tenant_hooks().reserved_places(tenant=g.tenant, session=db_session())
+            for p in answer
+        ]
     assert [(p.places, p.status) for p in planned] == [(14, "approved")]
     assert [(p.company, p.places) for p in reserved] == [("Bakkerij", 2)]
     # The area lists survive the JSON round trip: a project elsewhere is refused with the reason.

@@ -139,7 +139,7 @@ class Starters:
     """A throw-away starters plugin answering planned_places."""
 
     @hookimpl
-    def planned_places(self, tenant):
+    def planned_places(self, tenant, session):
         return [
             PlannedPlaces("groepsopvang", 18, date(2027, 2, 1), "approved"),
             PlannedPlaces("gezinsopvang", 8, date(2027, 5, 1), "planned"),
@@ -150,7 +150,7 @@ class Starters:
 def test_the_forecast_uses_the_measured_completion_rate_and_the_planned_places(known):
     world, _ended, _running = known
     with world.session() as db:
-        outlook = report.forecast_for(db, None, Starters().planned_places(None), TODAY)
+        outlook = report.forecast_for(db, None, Starters().planned_places(None, None), TODAY)
     assert outlook.rate.measured
     assert (outlook.rate.enrolled, outlook.rate.graduated, outlook.rate.rate) == (6, 4, 0.667)
     rows = {
