@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import cli, errors, i18n, ratelimit, security, web
+from core import cli, errors, forms, i18n, ratelimit, security, web
 from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
@@ -62,6 +62,7 @@ def create_app(
     csrf.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app, registry)
+    forms.init_app(app)
     security.init_app(app)
     web.init_app(app)
     identity_web.init_app(app)

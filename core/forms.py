@@ -1,0 +1,506 @@
+"""Forms on flask-wtf: one base class and the field types every module shares.
+
+A plugin's ``forms.py`` declares its forms on :class:`PlatformForm` with these fields; a view
+only calls ``form.validate_on_submit()`` and hands ``form.data`` (or a value object built from
+it) to a service. ``core/templates/forms.html`` renders any of these fields in the Utrecht
+markup, with the error summary linking each message to its field::
+
+    class ContactForm(PlatformForm):
+        name = TextField(_l("Name"), required=True, max_length=120)
+        email = EmailField(_l("E-mail address"), required=True)
+        starts_on = DateField(_l("Start date"), earliest=date.today)
+        places = IntegerField(_l("Places"), minimum=1, maximum=500)
+
+Every message is an English ``lazy_gettext`` string translated in the core catalog, so a
+Dutch page never shows an English WTForms default. Only POST (and PUT, PATCH, DELETE) binds
+the submitted data: a GET or HEAD never reaches a view's submit branch.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField as _FlaskFileField
+from wtforms import fields, validators, widgets
+from wtforms.validators import StopValidation, ValidationError
+
+# C0 and C1 controls, DEL, and the Unicode line/paragraph separators: never part of a name or a
+# note, and a NUL byte is refused by PostgreSQL itself. Multi-line text keeps tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+# One address, in the shape mail systems agree on: no list (``a@x,b@y``), no display name, no
+# quotes or angle brackets (``"><svg…>@x``), an ASCII domain with a dot (IDN as punycode).
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+    r"@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]"
+    r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+)
+EMAIL_MAX = 254
+
+
+class PlatformForm(FlaskForm):
+    """The base of every form: CSRF is checked once for the whole app (``CSRFProtect``, htmx
+    sends the token in a header), so the form carries no token field of its own."""
+
+    class Meta:
+        csrf = False
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(field id, first message) per invalid field, in the form's order: the summary at
+        the top of the page links each message to its field."""
+        return [(field.id, str(field.errors[0])) for field in self if field.errors]
+
+    def errors_by_id(self) -> dict[str, str]:
+        return dict(self.error_summary())
+
+    def fail(self, field_name: str, message: str) -> None:
+        """Mark a field invalid after validation, for a rule only a service can check."""
+        getattr(self, field_name).errors = [*getattr(self, field_name).errors, message]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _required(required: bool, message) -> list:
+    return [validators.InputRequired(message=message)] if required else [validators.Optional()]
+
+
+class _RefuseControlCharacters:
+    def __init__(self, *, multiline: bool) -> None:
+        self.pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE
+
+    def __call__(self, form, field) -> None:
+        if field.data and self.pattern.search(field.data):
+            raise StopValidation(_l("Remove the invisible control characters from this field."))
+
+
+class _MaxLength:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, form, field) -> None:
+        if field.data and len(field.data) > self.limit:
+            raise ValidationError(_l("Use at most %(limit)d characters.", limit=self.limit))
+
+
+class TextField(fields.StringField):
+    """Text on one line, stripped; control characters and over-long text refused."""
+
+    def __init__(
+        self,
+        label=None,
+        *,
+        required: bool = False,
+        max_length: int = 200,
+        required_message=None,
+        **kwargs,
+    ) -> None:
+        self.max_length = max_length
+        checks = [
+            *_required(required, required_message or _l("Fill in this field.")),
+            _RefuseControlCharacters(multiline=False),
+            _MaxLength(max_length),
+        ]
+        super().__init__(
+            label,
+            validators=[*checks, *kwargs.pop("validators", ())],
+            filters=[_strip, *kwargs.pop("filters", ())],
+            **kwargs,
+        )
+
+    def _value(self) -> str:
+        return self.data if isinstance(self.data, str) else (self.raw_data or [""])[0]
+
+
+class TextAreaField(TextField):
+    """Text over several lines; newlines and tabs are kept, other control characters refused."""
+
+    widget = widgets.TextArea()
+
+    def __init__(self, label=None, *, max_length: int = 2000, rows: int = 4, **kwargs) -> None:
+        self.rows = rows
+        super().__init__(label, max_length=max_length, **kwargs)
+        self.validators = [
+            _RefuseControlCharacters(multiline=True)
+            if isinstance(v, _RefuseControlCharacters)
+            else v
+            for v in self.validators
+        ]
+
+
+class _SingleEmailAddress:
+    def __call__(self, form, field) -> None:
+        if field.data and (len(field.data) > EMAIL_MAX or not _EMAIL.match(field.data)):
+            raise StopValidation(_l("Fill in one e-mail address, like name@example.be."))
+
+
+class EmailField(TextField):
+    """Exactly one e-mail address; the domain is lower-cased so one address is one person."""
+
+    input_type = "email"
+
+    def __init__(self, label=None, **kwargs) -> None:
+        kwargs.setdefault("max_length", EMAIL_MAX)
+        kwargs.setdefault("required_message", _l("Fill in an e-mail address."))
+        super().__init__(
+            label,
+            validators=[_SingleEmailAddress(), *kwargs.pop("validators", ())],
+            filters=[_lower_domain, *kwargs.pop("filters", ())],
+            **kwargs,
+        )
+        self.widget = widgets.EmailInput()
+
+
+def _lower_domain(value):
+    if isinstance(value, str) and value.count("@") == 1:
+        local, domain = value.split("@")
+        return f"{local}@{domain.lower()}"
+    return value
+
+
+Bound = date | Callable[[], date] | None
+
+
+def _resolve(bound: Bound) -> date | None:
+    return bound() if callable(bound) else bound
+
+
+class DateField(fields.DateField):
+    """A date typed as YYYY-MM-DD (the browser's date picker sends that), within bounds.
+
+    ``earliest``/``latest`` are dates or callables (``date.today``) evaluated per submission.
+    """
+
+    widget = widgets.DateInput()
+
+    def __init__(
+        self,
+        label=None,
+        *,
+        required: bool = False,
+        earliest: Bound = None,
+        latest: Bound = None,
+        required_message=None,
+        **kwargs,
+    ) -> None:
+        self.earliest, self.latest = earliest, latest
+        super().__init__(
+            label,
+            format="%Y-%m-%d",
+            validators=[
+                *_required(required, required_message or _l("Fill in a date.")),
+                self._within_bounds,
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Fill in a date as YYYY-MM-DD.")) from None
+
+    def pre_validate(self, form) -> None:
+        # A value that did not parse keeps its own message; do not add "fill in a date".
+        if self.process_errors:
+            raise StopValidation()
+
+    @staticmethod
+    def _within_bounds(form, field) -> None:
+        earliest, latest = _resolve(field.earliest), _resolve(field.latest)
+        if field.data is None:
+            return
+        if earliest and field.data < earliest or latest and field.data > latest:
+            if earliest and latest:
+                message = _l(
+                    "Fill in a date from %(earliest)s to %(latest)s.",
+                    earliest=earliest.isoformat(),
+                    latest=latest.isoformat(),
+                )
+            elif earliest:
+                message = _l("Fill in a date on or after %(day)s.", day=earliest.isoformat())
+            else:
+                message = _l("Fill in a date on or before %(day)s.", day=latest.isoformat())
+            raise StopValidation(message)
+
+    def bounds(self) -> tuple[date | None, date | None]:
+        return _resolve(self.earliest), _resolve(self.latest)
+
+
+class IntegerField(fields.IntegerField):
+    """A whole number from ``minimum`` to ``maximum``."""
+
+    widget = widgets.NumberInput()
+
+    def __init__(
+        self,
+        label=None,
+        *,
+        required: bool = False,
+        minimum: int = 0,
+        maximum: int = 1_000_000,
+        required_message=None,
+        **kwargs,
+    ) -> None:
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(
+            label,
+            validators=[
+                *_required(required, required_message or _l("Fill in a number.")),
+                self._within_bounds,
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Fill in a whole number.")) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    @staticmethod
+    def _within_bounds(form, field) -> None:
+        if field.data is not None and not field.minimum <= field.data <= field.maximum:
+            raise StopValidation(
+                _l(
+                    "Fill in a number from %(minimum)d to %(maximum)d.",
+                    minimum=field.minimum,
+                    maximum=field.maximum,
+                )
+            )
+
+
+class _ChoiceMessages:
+    invalid = _l("Choose one of the options.")
+
+
+def _choice_checks(required: bool, message) -> list:
+    return [validators.InputRequired(message=message)] if required else [validators.Optional()]
+
+
+class SelectField(fields.SelectField):
+    """One of ``choices`` ((value, label) pairs); any other value is refused with a message.
+
+    Choices may be set per request (``form.location.choices = [...]``) before validation.
+    """
+
+    def __init__(
+        self, label=None, *, required: bool = True, required_message=None, **kwargs
+    ) -> None:
+        choices = kwargs.pop("choices", [])
+        super().__init__(
+            label,
+            choices=[],
+            validators=[
+                *_choice_checks(required, required_message or _l("Choose one of the options.")),
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+        # (value, label) pairs, or a callable returning them; kept as given (WTForms would
+        # convert tuples to its own choice objects).
+        self.choices = choices
+
+    def pre_validate(self, form) -> None:
+        if self.data in (None, "") and not self.flags.required:
+            return
+        if self.data not in {value for value, *_ in self.iter_choices()}:
+            raise StopValidation(_ChoiceMessages.invalid)
+
+    def process_formdata(self, valuelist) -> None:
+        raw = valuelist[0] if valuelist else None
+        if raw in (None, ""):
+            self.data = None
+            return
+        try:
+            self.data = self.coerce(raw)
+        except (ValueError, TypeError):
+            self.data = None
+            raise ValueError(_ChoiceMessages.invalid) from None
+
+    def iter_choices(self):
+        for value, label, *_ in self._choices_list():
+            yield (value, label, value == self.data, {})
+
+    def _choices_list(self) -> list[tuple]:
+        choices = self.choices() if callable(self.choices) else self.choices or []
+        return [
+            (self.coerce(c[0]), c[1]) if isinstance(c, (tuple, list)) else (c, c) for c in choices
+        ]
+
+
+class RadioField(SelectField):
+    """One of ``choices``, shown as radio buttons in a fieldset."""
+
+
+class MultiCheckboxField(fields.SelectMultipleField):
+    """Any subset of ``choices``, shown as checkboxes in a fieldset; unknown values refused."""
+
+    def __init__(
+        self, label=None, *, required: bool = False, required_message=None, **kwargs
+    ) -> None:
+        choices = kwargs.pop("choices", [])
+        checks = (
+            [validators.InputRequired(message=required_message or _l("Choose at least one."))]
+            if required
+            else []
+        )
+        super().__init__(
+            label, choices=[], validators=[*checks, *kwargs.pop("validators", ())], **kwargs
+        )
+        self.choices = choices
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            self.data = [self.coerce(value) for value in valuelist]
+        except (ValueError, TypeError):
+            self.data = []
+            raise ValueError(_ChoiceMessages.invalid) from None
+
+    def pre_validate(self, form) -> None:
+        known = {value for value, *_ in self.iter_choices()}
+        if any(value not in known for value in self.data or ()):
+            raise StopValidation(_ChoiceMessages.invalid)
+
+    def iter_choices(self):
+        choices = self.choices() if callable(self.choices) else self.choices or []
+        for choice in choices:
+            value, label = (
+                (choice[0], choice[1]) if isinstance(choice, (tuple, list)) else (choice, choice)
+            )
+            value = self.coerce(value)
+            yield (value, label, value in (self.data or ()), {})
+
+
+class BooleanField(fields.BooleanField):
+    """A single checkbox: ``True`` when ticked."""
+
+
+class UUIDField(fields.StringField):
+    """An id (of a row the view still has to look up in the tenant's session)."""
+
+    widget = widgets.HiddenInput()
+
+    def __init__(self, label=None, *, required: bool = True, **kwargs) -> None:
+        super().__init__(
+            label,
+            validators=[
+                *_required(required, _l("Choose one of the options.")),
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = uuid.UUID(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_ChoiceMessages.invalid) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    def _value(self) -> str:
+        return str(self.data) if self.data else ""
+
+
+class FileField(_FlaskFileField):
+    """One uploaded file, at most ``max_bytes``, with one of ``extensions`` (lower case, no
+    dot). The content itself (type sniffing, virus scan) is the plugin's upload service's job."""
+
+    def __init__(
+        self,
+        label=None,
+        *,
+        required: bool = False,
+        max_bytes: int = 10 * 1024 * 1024,
+        extensions: Iterable[str] = (),
+        **kwargs,
+    ) -> None:
+        self.max_bytes, self.extensions = max_bytes, tuple(extensions)
+        super().__init__(
+            label,
+            validators=[
+                *(
+                    [validators.InputRequired(message=_l("Choose a file."))]
+                    if required
+                    else [validators.Optional()]
+                ),
+                self._acceptable,
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    @staticmethod
+    def _acceptable(form, field) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        name = upload.filename.rsplit("/", 1)[-1]
+        if field.extensions and name.rsplit(".", 1)[-1].lower() not in field.extensions:
+            raise StopValidation(
+                _l("Choose a file of type %(types)s.", types=", ".join(field.extensions))
+            )
+        upload.stream.seek(0, 2)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
+        if size > field.max_bytes:
+            raise StopValidation(
+                _l("Choose a file of at most %(mb)d MB.", mb=max(1, field.max_bytes // 1_048_576))
+            )
+
+
+def field_kind(field) -> str:
+    """The macro ``forms.field`` uses to render ``field`` (see core/templates/forms.html)."""
+    for kind, classes in _KINDS:
+        if isinstance(field, classes):
+            return kind
+    return "text"
+
+
+_KINDS = (
+    ("textarea", TextAreaField),
+    ("email", EmailField),
+    ("radios", RadioField),
+    ("checkboxes", MultiCheckboxField),
+    ("select", (SelectField, fields.SelectField)),
+    ("date", (DateField, fields.DateField)),
+    ("number", (IntegerField, fields.IntegerField)),
+    ("checkbox", fields.BooleanField),
+    ("file", fields.FileField),
+    ("hidden", (UUIDField, fields.HiddenField)),
+)
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["form_field_kind"] = field_kind

@@ -1,0 +1,206 @@
+"""The core's form kit, from the side of someone typing into it (or crafting the request)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from flask import Flask, render_template_string
+from flask_babel import Babel
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from core import forms
+from core.forms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FileField,
+    IntegerField,
+    MultiCheckboxField,
+    PlatformForm,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    TextField,
+    UUIDField,
+)
+from core.i18n import select_locale
+
+CORE = __import__("core").__file__.rsplit("/", 1)[0]
+
+
+class SignUpForm(PlatformForm):
+    name = TextField("Name", required=True, max_length=20)
+    note = TextAreaField("Note", max_length=50)
+    email = EmailField("E-mail", required=True)
+    starts_on = DateField("Start", earliest=date(2026, 1, 1), latest=lambda: date(2026, 12, 31))
+    places = IntegerField("Places", minimum=1, maximum=9)
+    kind = SelectField("Kind", choices=[("day", "Day care"), ("after", "After school")])
+    urgency = RadioField("Urgency", choices=[("low", "Low"), ("high", "High")], required=False)
+    days = MultiCheckboxField("Days", choices=[("mon", "Monday"), ("tue", "Tuesday")])
+    consent = BooleanField("I agree")
+    location = UUIDField("Location", required=False)
+    attachment = FileField("Attachment", extensions=("pdf",), max_bytes=100)
+
+
+GOOD = {
+    "name": "  Noor  ",
+    "note": "line one\nline two",
+    "email": "Noor@Example.BE",
+    "starts_on": "2026-03-01",
+    "places": "2",
+    "kind": "day",
+    "days": ["mon", "tue"],
+}
+
+
+@pytest.fixture()
+def app():
+    app = Flask(__name__, template_folder=f"{CORE}/templates")
+    app.config.update(
+        SECRET_KEY="x",
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_TRANSLATION_DIRECTORIES=f"{CORE}/translations",
+    )
+    Babel(app, locale_selector=select_locale)
+    forms.init_app(app)
+    return app
+
+
+def submit(app, data: dict, *, method="POST", files=None):
+    body = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            body.add(key, item)
+    for key, value in (files or {}).items():
+        body.add(key, value)
+    context = app.test_request_context("/", method=method, data=body)
+    context.push()
+    form = SignUpForm()
+    return form, form.validate_on_submit(), context
+
+
+def errors_of(app, data, **kwargs) -> dict[str, str]:
+    form, valid, context = submit(app, data, **kwargs)
+    try:
+        return form.errors_by_id()
+    finally:
+        context.pop()
+
+
+def test_valid_input_is_cleaned_stripped_and_typed(app):
+    form, valid, context = submit(app, GOOD)
+    try:
+        assert valid, form.errors_by_id()
+        assert form.name.data == "Noor"
+        assert form.email.data == "Noor@example.be"
+        assert form.starts_on.data == date(2026, 3, 1)
+        assert form.places.data == 2
+        assert form.days.data == ["mon", "tue"]
+        assert form.note.data == "line one\nline two"
+    finally:
+        context.pop()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@x.be,b@y.be",
+        "a@x.be b@y.be",
+        '"><svg/onload=alert(1)>@x.be',
+        "Noor <noor@x.be>",
+        "noor@localhost",
+        "noor@x..be",
+        "no\x00or@x.be",
+        "a" * 65 + "@x.be",
+    ],
+)
+def test_an_email_field_takes_one_plain_address_only(app, address):
+    assert "email" in errors_of(app, {**GOOD, "email": address})
+
+
+@pytest.mark.parametrize("text", ["No\x00or", "No\x1bor", "line\nbreak", "No\u2028or"])
+def test_single_line_text_refuses_control_characters_and_line_breaks(app, text):
+    errors = errors_of(app, {**GOOD, "name": text})
+    assert errors["name"] == "Verwijder de onzichtbare stuurtekens uit dit veld."
+
+
+def test_multi_line_text_keeps_newlines_but_refuses_a_nul_byte(app):
+    assert "note" not in errors_of(app, {**GOOD, "note": "one\r\ntwo\tthree"})
+    assert "note" in errors_of(app, {**GOOD, "note": "one\x00two"})
+
+
+def test_every_message_is_dutch_and_names_the_limit(app):
+    errors = errors_of(
+        app,
+        {
+            **GOOD,
+            "name": "x" * 21,
+            "email": "",
+            "starts_on": "2027-01-05",
+            "places": "12",
+            "kind": "night",
+            "days": ["sun"],
+        },
+    )
+    assert errors == {
+        "name": "Gebruik hoogstens 20 tekens.",
+        "email": "Vul een e-mailadres in.",
+        "starts_on": "Vul een datum in van 2026-01-01 tot 2026-12-31.",
+        "places": "Vul een getal in van 1 tot 9.",
+        "kind": "Kies een van de mogelijkheden.",
+        "days": "Kies een van de mogelijkheden.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("starts_on", "01/03/2026", "Vul een datum in als JJJJ-MM-DD."),
+        ("starts_on", "2026-02-30", "Vul een datum in als JJJJ-MM-DD."),
+        ("places", "2.5", "Vul een geheel getal in."),
+        ("places", "1e9", "Vul een geheel getal in."),
+        ("location", "not-an-id", "Kies een van de mogelijkheden."),
+    ],
+)
+def test_input_that_does_not_parse_gets_one_clear_message(app, field, value, message):
+    assert errors_of(app, {**GOOD, field: value}) == {field: message}
+
+
+def test_a_file_of_the_wrong_type_or_too_large_is_refused(app):
+    wrong = FileStorage(io.BytesIO(b"MZ"), filename="virus.exe")
+    assert errors_of(app, GOOD, files={"attachment": wrong}) == {
+        "attachment": "Kies een bestand van het type pdf."
+    }
+    large = FileStorage(io.BytesIO(b"%PDF" + b"x" * 200), filename="plan.PDF")
+    assert errors_of(app, GOOD, files={"attachment": large}) == {
+        "attachment": "Kies een bestand van hoogstens 1 MB."
+    }
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_get_and_head_never_count_as_a_submission(app, method):
+    form, valid, context = submit(app, {}, method=method)
+    context.pop()
+    assert not valid
+
+
+def test_the_macros_link_each_error_to_its_field_and_describe_it(app):
+    form, valid, context = submit(app, {**GOOD, "email": "a@x.be,b@y.be"})
+    try:
+        html = render_template_string(
+            '{% import "forms.html" as forms %}{{ forms.error_summary(form) }}'
+            '{{ forms.field(form.email, hint="We write here") }}{{ forms.field(form.kind) }}'
+            "{{ forms.field(form.days) }}{{ forms.field(form.starts_on) }}",
+            form=form,
+        )
+    finally:
+        context.pop()
+    assert '<a class="utrecht-link" href="#email">' in html
+    assert 'aria-invalid="true" aria-describedby="email-hint email-error"' in html
+    assert 'id="email-error">Vul één e-mailadres in, zoals naam@voorbeeld.be.</p>' in html
+    assert 'value="a@x.be,b@y.be"' in html  # what was typed is shown again to correct
+    assert '<option value="day" selected>' in html
+    assert "utrecht-checkbox--html-input" in html and 'id="days-1"' in html
+    assert 'min="2026-01-01" max="2026-12-31"' in html
