@@ -67,6 +67,9 @@ def register_migrations():
 
     ``flask --app core db upgrade`` migrates the core first, then each installed plugin in its
     own version table (``<plugin>_alembic_version``). Migrations never run implicitly.
+    Create tenant-owned tables with :func:`core.migration_kit.create_tenant_table` (the
+    ``tenant_id`` and ``id`` columns and, on PostgreSQL, row-level security in one call);
+    ``tests/core/test_models_match_migrations.py`` checks the migrations against the models.
     """
 
 
