@@ -23,7 +23,10 @@ class PluginManifest:
       serves ``static`` at ``<url_prefix>/static`` (``url_for("<name>.static", filename=...)``).
     * ``migrations``: the Alembic ``versions`` directory. ``flask --app core db upgrade``
       migrates the core first, then each plugin in its own version table
-      (``<plugin>_alembic_version``). Migrations never run implicitly.
+      (``<plugin>_alembic_version``). Migrations never run implicitly. Create tenant-owned
+      tables with :func:`core.migration_kit.create_tenant_table` (``tenant_id``, ``id`` and, on
+      PostgreSQL, row-level security in one call); ``tests/core/test_models_match_migrations.py``
+      checks the migrations against the models.
     * ``translations``: the gettext directory (``translations/nl/LC_MESSAGES/messages.po``).
       Write strings in English with ``flask_babel.gettext``; Dutch (nl-BE) is the default
       language. ``make extract`` refreshes the catalog, ``make translations`` compiles it.
