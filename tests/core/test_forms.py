@@ -114,10 +114,19 @@ def test_valid_input_is_cleaned_stripped_and_typed(app):
         "noor@x..be",
         "no\x00or@x.be",
         "a" * 65 + "@x.be",
+        '"noor x"@x.be',
+        "noor@[127.0.0.1]",
+        "nóor@x.be",
     ],
 )
 def test_an_email_field_takes_one_plain_address_only(app, address):
     assert "email" in errors_of(app, {**GOOD, "email": address})
+
+
+def test_an_international_domain_is_kept_in_the_form_every_mail_server_takes(app):
+    form, valid, context = submit(app, {**GOOD, "email": "noor@Bücher.be"})
+    context.pop()
+    assert valid and form.email.data == "noor@xn--bcher-kva.be"
 
 
 @pytest.mark.parametrize("text", ["No\x00or", "No\x1bor", "line\nbreak", "No\u2028or"])
