@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from markupsafe import Markup
@@ -39,10 +39,30 @@ def tenant_hooks():
 
 
 def safe_local_path(target: str | None) -> str:
-    """``target`` if it is a path on this site, else ``/``: redirects never leave the site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+    """``target`` if it is a path on this site, else ``/``: redirects never leave the site.
+
+    Browsers drop tabs and line breaks from a URL and read ``\\`` as ``/``, so any white space,
+    control character or backslash, in the value or in its once-decoded form, makes it unsafe;
+    so does a lone surrogate (it cannot be sent in a header).
+    """
+    if not isinstance(target, str) or not _is_local_path(target):
+        return "/"
+    if not _is_local_path(unquote(target)):
+        return "/"
+    return target
+
+
+def _is_local_path(target: str) -> bool:
+    try:
+        target.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(character.isspace() or not character.isprintable() for character in target)
+    )
 
 
 def tenants_with_plugin(plugin: str) -> list:
