@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -36,6 +37,13 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("This page does not exist, or it is not available for this municipality."),
         ),
         405: (_("Not allowed"), _("This action is not possible on this page.")),
+        422: (
+            _("Not saved"),
+            _(
+                "What you sent holds a character that cannot be stored (an invisible NUL byte). "
+                "Remove it and try again."
+            ),
+        ),
         413: (_("File too large"), _("The file you sent is larger than allowed.")),
         429: (
             _("Too many attempts"),
@@ -50,7 +58,19 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+def _roll_back_the_request_session() -> None:
+    # A failed flush leaves the session unusable until rolled back; the error page reads the
+    # signed-in person and the tenant through it and would fail in turn.
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:
+            current_app.logger.exception("rolling back the failed request's session failed")
+
+
 def render_error(code: int, detail: str | None = None):
+    _roll_back_the_request_session()
     title, message = _messages().get(code, (_("Error"), _("Something went wrong.")))
     if detail:
         message = detail
@@ -68,6 +88,11 @@ def render_error(code: int, detail: str | None = None):
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _is_unstorable_text(error: Exception) -> bool:
+    """PostgreSQL's refusal of a NUL byte: the backstop behind the forms, which refuse it first."""
+    return isinstance(error, DataError) and "NUL" in str(error.orig)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
@@ -79,7 +104,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         code = error.code or 500
-        body, status, *headers = render_error(code)
+        user_message = getattr(error, "user_message", None)
+        body, status, *headers = render_error(code, user_message() if user_message else None)
         headers = dict(headers[0]) if headers else {}
         if getattr(error, "retry_after", None):
             headers["Retry-After"] = str(error.retry_after)
@@ -89,5 +115,8 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return _http(error)
+        if _is_unstorable_text(error):
+            current_app.logger.warning("refused text the database cannot store: %s", error)
+            return render_error(422)
         current_app.logger.exception("unhandled error")
         return render_error(InternalServerError.code)

@@ -38,6 +38,12 @@ _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 EMAIL_MAX = 254
 
 
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether ``text`` holds a character no person types (NUL, escape, a line separator...);
+    ``multiline`` text may hold tabs and line breaks."""
+    return bool((_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(text))
+
+
 class PlatformForm(FlaskForm):
     """The base of every form: CSRF is checked once for the whole app (``CSRFProtect``, htmx
     sends the token in a header), so the form carries no token field of its own."""

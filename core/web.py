@@ -5,8 +5,11 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.exceptions import BadRequest
 
+from core.forms import has_control_characters
 from core.plugins import PluginRegistry
 from core.tenancy import PATH_SLUG_KEY, TenantDirectory, Theme
 
@@ -109,6 +112,7 @@ def init_app(app: Flask) -> None:
         database=app.extensions["opvangplein.db"], ttl=settings.tenant_cache_seconds
     )
     app.before_request(_resolve_tenant)
+    app.before_request(_refuse_control_characters_in_the_address)
     app.teardown_request(_close_session)
     app.context_processor(_template_context)
 
@@ -131,6 +135,19 @@ def _resolve_tenant() -> None:
     owner = current_app.extensions["opvangplein.blueprint_owners"].get(request.blueprint or "")
     if owner is not None and owner not in g.enabled_plugins:
         abort(404)
+
+
+class UnreadableAddress(BadRequest):
+    """A query string with characters no person types: refused before any view reads it."""
+
+    def user_message(self) -> str:
+        return _("The address contains invisible control characters. Remove them and try again.")
+
+
+def _refuse_control_characters_in_the_address() -> None:
+    for key, value in request.args.items(multi=True):
+        if has_control_characters(key) or has_control_characters(value):
+            raise UnreadableAddress()
 
 
 def _is_platform_host(host: str) -> bool:
