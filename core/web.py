@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, request, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
@@ -123,6 +132,8 @@ def _resolve_tenant() -> None:
     if request.endpoint in PLATFORM_ENDPOINTS:
         return
     slug = request.environ.get(PATH_SLUG_KEY)
+    if slug is not None and not _is_platform_host(request.host):
+        _keep_one_origin_per_tenant(slug)
     resolved = tenant_directory().resolve(slug=slug, host=request.host)
     if resolved is None:
         if slug is not None or not _is_platform_host(request.host):
@@ -148,6 +159,19 @@ def _refuse_control_characters_in_the_address() -> None:
     for key, value in request.args.items(multi=True):
         if has_control_characters(key) or has_control_characters(value):
             raise UnreadableAddress()
+
+
+def _keep_one_origin_per_tenant(slug: str) -> None:
+    """``/t/<slug>/`` is the platform host's way to reach a municipality. A municipality's own
+    host serves that municipality only (its cookies and pages are its own origin): its own slug
+    goes to the plain address, any other slug is not found."""
+    own = tenant_directory().resolve(slug=None, host=request.host)
+    if own is None or own.tenant.slug != slug:
+        abort(404)
+    query = request.query_string.decode("latin-1")
+    target = request.host_url.rstrip("/") + request.path + (f"?{query}" if query else "")
+    # 308 keeps the method and body, so a form posted to the old address still arrives.
+    abort(redirect(target, code=308))
 
 
 def _is_platform_host(host: str) -> bool:

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from core.forms import has_control_characters
 from core.web import safe_local_path
 from tests.support.apps import probe_app
 
@@ -58,8 +59,31 @@ def client(sqlite_settings):
 def test_the_language_switch_stays_on_this_site_for_every_bypass(client, target):
     encoded = quote(target.encode("utf-8", "surrogatepass"), safe="")
     response = client.get(f"/t/aalst/taal/en?next={encoded}")
+    if has_control_characters(target):
+        # Refused before the view runs, with a message in the page.
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert location.netloc in ("", "localhost") and location.scheme in ("", "http")
     # Bytes that are no UTF-8 stay percent-encoded in a path of this site; all else goes home.
     assert location.path == "/t/aalst/" or location.path == "/t/aalst/%ED%A0%80"
+
+
+# -- one origin per municipality ---------------------------------------------------------------
+
+
+def test_a_tenant_host_never_serves_another_municipality_under_its_path(client):
+    response = client.get("/t/brugge/probe/", headers={"Host": "aalst.test"})
+    assert response.status_code == 404
+
+
+def test_a_tenant_host_sends_its_own_path_prefix_to_the_plain_address(client):
+    response = client.get("/t/aalst/probe/?q=x", headers={"Host": "aalst.test"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == "http://aalst.test/probe/?q=x"
+
+
+def test_the_platform_host_serves_every_municipality_under_its_path(client):
+    assert client.get("/t/brugge/probe/").status_code == 200
+    assert client.get("/t/aalst/probe/").status_code == 200
