@@ -8,13 +8,12 @@ municipalities, and some figures get no regional total at all.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from sqlmodel import select
 
 from core.models import Tenant
+from core.spreadsheet import csv_text
 from core.subjects import monitoring_figures
 
 
@@ -43,14 +42,17 @@ class RegionalTable:
     figures: list[RegionalFigure]
 
     def as_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["figure", "unit", *self.municipalities, "region", "region_rule"])
-        for figure in self.figures:
-            values = [figure.by_municipality.get(name, "") for name in self.municipalities]
-            total = "" if figure.total is None else figure.total
-            writer.writerow([figure.label, figure.unit, *values, total, figure.combine])
-        return out.getvalue()
+        rows = (
+            [
+                figure.label,
+                figure.unit,
+                *(figure.by_municipality.get(name, "") for name in self.municipalities),
+                "" if figure.total is None else figure.total,
+                figure.combine,
+            ]
+            for figure in self.figures
+        )
+        return csv_text(["figure", "unit", *self.municipalities, "region", "region_rule"], rows)
 
 
 def tenants_in_region(database, region: str) -> list[Tenant]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g
+from flask import Blueprint, g
 
 from core.identity.access import require_permission
 from core.regional import regional_table
 from core.rendering import render
+from core.spreadsheet import csv_response
 from core.web import database, tenant_required
 
 blueprint = Blueprint("regional", __name__, url_prefix="/beheer/regio")
@@ -25,8 +26,4 @@ def figures():
 def figures_csv():
     table = regional_table(database(), g.tenant.region)  # no region: an empty table
     filename = f"regio-{g.tenant.region or g.tenant.slug}.csv".replace(" ", "-").replace('"', "")
-    return Response(
-        table.as_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(table.as_csv(), filename)

@@ -92,3 +92,15 @@ def test_the_command_line_prints_a_region(app):
     assert result.exit_code == 0, result.output
     assert _rows(result.output)["Gezinnen"]["Brugge"] == "7"
     assert unknown.exit_code != 0 and "no active municipality" in unknown.output
+
+
+def test_a_figure_label_typed_as_a_formula_stays_text_in_the_export(app, monkeypatch):
+    from core import regional
+    from core.plugin_types import Figure
+
+    def figures(session, tenant):
+        return [Figure(key="x", label='=HYPERLINK("http://evil.test","Klik")', value=1)]
+
+    monkeypatch.setattr(regional, "monitoring_figures", figures)
+    text = _admin(app, "aalst").get("/t/aalst/beheer/regio/cijfers.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
