@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
 from core.forms import has_control_characters
@@ -25,6 +26,7 @@ from core.tenancy import PATH_SLUG_KEY, TenantDirectory, Theme
 # Endpoints that work without a tenant (the platform itself).
 PLATFORM_BLUEPRINTS = {"platform", "dev"}
 PLATFORM_ENDPOINTS = {"static"}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def database():
@@ -120,10 +122,20 @@ def init_app(app: Flask) -> None:
     app.extensions["opvangplein.tenants"] = TenantDirectory(
         database=app.extensions["opvangplein.db"], ttl=settings.tenant_cache_seconds
     )
+    app.before_request(_ignore_the_body_of_a_safe_request)
     app.before_request(_resolve_tenant)
     app.before_request(_refuse_control_characters_in_the_address)
     app.teardown_request(_close_session)
     app.context_processor(_template_context)
+
+
+def _ignore_the_body_of_a_safe_request() -> None:
+    """State changes only by POST (and PUT, PATCH, DELETE), which CSRF and the rate limits
+    guard. A GET or HEAD may carry a body; no view may read one, so a view that saves "unless it
+    is a GET" finds nothing to save on HEAD."""
+    if request.method in SAFE_METHODS:
+        request.__dict__["form"] = ImmutableMultiDict()
+        request.__dict__["files"] = ImmutableMultiDict()
 
 
 def _resolve_tenant() -> None:
