@@ -88,9 +88,13 @@ def too_many(bucket: str, per_minute: int) -> bool:
     return count > per_minute
 
 
-def rate_limited(bucket: str, *, per_minute: int, methods: tuple[str, ...] = ("POST",)):
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def rate_limited(bucket: str, *, per_minute: int, methods: tuple[str, ...] = UNSAFE_METHODS):
     """Answer 429 (with ``Retry-After``) once a client used the view more than ``per_minute``
-    times in a minute; only requests with one of ``methods`` count."""
+    times in a minute; only requests with one of ``methods`` count: every method that may
+    change state (GET and HEAD never do, see ``core.web``)."""
 
     def decorator(view):
         @wraps(view)
