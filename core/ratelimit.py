@@ -99,7 +99,10 @@ def rate_limited(bucket: str, *, per_minute: int, methods: tuple[str, ...] = UNS
     def decorator(view):
         @wraps(view)
         def limited(*args, **kwargs):
-            if request.method in methods and too_many(bucket, per_minute):
+            # HEAD is the GET without its body: it answers the same question (does this link
+            # exist?), so it counts where GET counts.
+            method = "GET" if request.method == "HEAD" else request.method
+            if method in methods and too_many(bucket, per_minute):
                 current_app.logger.info("rate limit %s reached", bucket)
                 raise TooManyRequests(retry_after=WINDOW_SECONDS)
             return view(*args, **kwargs)

@@ -122,3 +122,21 @@ def test_the_memory_counter_starts_again_when_the_window_ends():
     assert counter.hit("k", 60) == 4
     now[0] += 0.2
     assert counter.hit("k", 60) == 1
+
+
+def test_head_counts_as_the_get_it_mirrors_so_a_limited_link_cannot_be_guessed_by_head(
+    sqlite_settings,
+):
+    app = probe_app(sqlite_settings, tenants=TENANTS)
+    links = Blueprint("secret_link", __name__)
+    links.before_request(tenant_required)
+
+    @links.get("/link/<token>")
+    @rate_limited("test.link", per_minute=PER_MINUTE, methods=("GET", "POST"))
+    def link(token):
+        return "gevonden"
+
+    app.register_blueprint(links)
+    client = app.test_client()
+    statuses = [client.head(f"/t/aalst/link/{n}").status_code for n in range(PER_MINUTE + 1)]
+    assert statuses[-1] == 429 and client.get("/t/aalst/link/x").status_code == 429
