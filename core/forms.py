@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -62,6 +62,24 @@ class PlatformForm(FlaskForm):
     def fail(self, field_name: str, message: str) -> None:
         """Mark a field invalid after validation, for a rule only a service can check."""
         getattr(self, field_name).errors = [*getattr(self, field_name).errors, message]
+
+
+class QueryForm(PlatformForm):
+    """Filters, search terms and page numbers read from the query string (a GET form).
+
+    Bound to ``request.args`` on every method. A value that does not fit is not an error page:
+    call ``form.validate()`` and read ``form.value(name, default)``, which falls back to the
+    default for an invalid field (the page shows the message next to the filter)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        from flask import request
+
+        kwargs.setdefault("formdata", request.args)
+        super().__init__(*args, **kwargs)
+
+    def value(self, name: str, default=None):
+        field = getattr(self, name)
+        return default if field.errors or field.data in (None, "", []) else field.data
 
 
 def _strip(value):
@@ -176,6 +194,14 @@ class EmailField(TextField):
 
 
 Bound = date | Callable[[], date] | None
+# No person means year 1 or 10000; outside these a date is a typo (or a probe for a crash).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
+# ASCII digits only: ``int()`` also takes "٣" and "³" would not parse; both are refused politely.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 def _resolve(bound: Bound) -> date | None:
@@ -200,7 +226,8 @@ class DateField(fields.DateField):
         required_message=None,
         **kwargs,
     ) -> None:
-        self.earliest, self.latest = earliest, latest
+        self.earliest = EARLIEST_DATE if earliest is None else earliest
+        self.latest = LATEST_DATE if latest is None else latest
         super().__init__(
             label,
             format="%Y-%m-%d",
@@ -218,6 +245,8 @@ class DateField(fields.DateField):
             self.data = None
             return
         try:
+            if not _ISO_DATE.fullmatch(raw):
+                raise ValueError(raw)
             self.data = date.fromisoformat(raw)
         except ValueError:
             self.data = None
@@ -281,11 +310,10 @@ class IntegerField(fields.IntegerField):
         if not raw:
             self.data = None
             return
-        try:
-            self.data = int(raw)
-        except ValueError:
+        if not _WHOLE_NUMBER.fullmatch(raw):
             self.data = None
-            raise ValueError(_l("Fill in a whole number.")) from None
+            raise ValueError(_l("Fill in a whole number."))
+        self.data = int(raw)
 
     def pre_validate(self, form) -> None:
         if self.process_errors:
@@ -299,6 +327,105 @@ class IntegerField(fields.IntegerField):
                     "Fill in a number from %(minimum)d to %(maximum)d.",
                     minimum=field.minimum,
                     maximum=field.maximum,
+                )
+            )
+
+
+class MonthField(fields.StringField):
+    """A month typed as YYYY-MM (``<input type="month">``), in the same range as a date.
+
+    ``data`` is the first day of that month."""
+
+    widget = widgets.MonthInput()
+
+    def __init__(self, label=None, *, required: bool = False, **kwargs) -> None:
+        super().__init__(
+            label,
+            validators=[
+                *_required(required, _l("Fill in a month.")),
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        try:
+            if not _ISO_MONTH.fullmatch(raw):
+                raise ValueError(raw)
+            first = date.fromisoformat(f"{raw}-01")
+            if not EARLIEST_DATE <= first <= LATEST_DATE:
+                raise ValueError(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Fill in a month as YYYY-MM.")) from None
+        self.data = first
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    def _value(self) -> str:
+        if isinstance(self.data, date):
+            return self.data.strftime("%Y-%m")
+        return (self.raw_data or [""])[0]
+
+
+class DateTimeField(fields.DateTimeLocalField):
+    """A moment typed as YYYY-MM-DDTHH:MM (``<input type="datetime-local">``), local time,
+    with its date in the range of :class:`DateField`; ``data`` is a naive ``datetime``."""
+
+    def __init__(
+        self,
+        label=None,
+        *,
+        required: bool = False,
+        earliest: Bound = None,
+        latest: Bound = None,
+        **kwargs,
+    ) -> None:
+        self.earliest = EARLIEST_DATE if earliest is None else earliest
+        self.latest = LATEST_DATE if latest is None else latest
+        super().__init__(
+            label,
+            format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+            validators=[
+                *_required(required, _l("Fill in a date and time.")),
+                self._within_bounds,
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        try:
+            if not _ISO_DATETIME.fullmatch(raw):
+                raise ValueError(raw)
+            self.data = datetime.fromisoformat(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Fill in a date and time as YYYY-MM-DD HH:MM.")) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    @staticmethod
+    def _within_bounds(form, field) -> None:
+        earliest, latest = _resolve(field.earliest), _resolve(field.latest)
+        if field.data is not None and not earliest <= field.data.date() <= latest:
+            raise StopValidation(
+                _l(
+                    "Fill in a date from %(earliest)s to %(latest)s.",
+                    earliest=earliest.isoformat(),
+                    latest=latest.isoformat(),
                 )
             )
 
@@ -500,6 +627,8 @@ def field_kind(field) -> str:
 
 _KINDS = (
     ("textarea", TextAreaField),
+    ("month", MonthField),
+    ("datetime", fields.DateTimeLocalField),
     ("email", EmailField),
     ("radios", RadioField),
     ("checkboxes", MultiCheckboxField),

@@ -14,11 +14,14 @@ from core import forms
 from core.forms import (
     BooleanField,
     DateField,
+    DateTimeField,
     EmailField,
     FileField,
     IntegerField,
+    MonthField,
     MultiCheckboxField,
     PlatformForm,
+    QueryForm,
     RadioField,
     SelectField,
     TextAreaField,
@@ -171,6 +174,12 @@ def test_every_message_is_dutch_and_names_the_limit(app):
         ("places", "2.5", "Vul een geheel getal in."),
         ("places", "1e9", "Vul een geheel getal in."),
         ("location", "not-an-id", "Kies een van de mogelijkheden."),
+        ("places", "٣", "Vul een geheel getal in."),
+        ("places", "²", "Vul een geheel getal in."),
+        ("places", "9" * 19, "Vul een geheel getal in."),
+        ("places", "99999999999999999", "Vul een getal in van 1 tot 9."),
+        ("starts_on", "２０２６-03-01", "Vul een datum in als JJJJ-MM-DD."),
+        ("starts_on", "20260301", "Vul een datum in als JJJJ-MM-DD."),
     ],
 )
 def test_input_that_does_not_parse_gets_one_clear_message(app, field, value, message):
@@ -213,3 +222,56 @@ def test_the_macros_link_each_error_to_its_field_and_describe_it(app):
     assert '<option value="day" selected>' in html
     assert "utrecht-checkbox--html-input" in html and 'id="days-1"' in html
     assert 'min="2026-01-01" max="2026-12-31"' in html
+
+
+class EdgesForm(PlatformForm):
+    born_on = DateField("Born")
+    month = MonthField("Month")
+    starts_at = DateTimeField("Starts")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("born_on", "0001-01-01", "Vul een datum in van 1900-01-01 tot 2199-12-31."),
+        ("born_on", "9999-12-31", "Vul een datum in van 1900-01-01 tot 2199-12-31."),
+        ("month", "9999-12", "Vul een maand in als JJJJ-MM."),
+        ("month", "2026-13", "Vul een maand in als JJJJ-MM."),
+        ("starts_at", "0001-01-01T00:00", "Vul een datum in van 1900-01-01 tot 2199-12-31."),
+        ("starts_at", "2026-02-30T10:00", "Vul een datum en uur in als JJJJ-MM-DD UU:MM."),
+    ],
+)
+def test_no_date_field_takes_a_year_no_person_means(app, field, value, message):
+    with app.test_request_context("/", method="POST", data={field: value}):
+        form = EdgesForm()
+        assert not form.validate_on_submit()
+        assert form.errors_by_id() == {field: message}
+
+
+def test_a_month_and_a_moment_parse_to_their_types(app):
+    data = {"month": "2026-05", "starts_at": "2026-05-04T09:30"}
+    with app.test_request_context("/", method="POST", data=data):
+        form = EdgesForm()
+        assert form.validate_on_submit()
+        assert form.month.data == date(2026, 5, 1) and form.month._value() == "2026-05"
+        assert form.starts_at.data.isoformat() == "2026-05-04T09:30:00"
+
+
+class ListFilters(QueryForm):
+    page = IntegerField("Page", minimum=1, maximum=10_000)
+    month = MonthField("Month")
+
+
+@pytest.mark.parametrize("query", ["page=" + "9" * 18, "page=-1", "page=", "page=x&month=9999-12"])
+def test_a_query_form_falls_back_to_the_default_for_a_value_that_does_not_fit(app, query):
+    with app.test_request_context(f"/?{query}"):
+        filters = ListFilters()
+        filters.validate()
+        assert filters.value("page", 1) == 1 and filters.value("month") is None
+
+
+def test_a_query_form_reads_good_values_on_a_get(app):
+    with app.test_request_context("/?page=3&month=2026-04"):
+        filters = ListFilters()
+        assert filters.validate()
+        assert filters.value("page", 1) == 3 and filters.value("month") == date(2026, 4, 1)
