@@ -145,6 +145,47 @@ def test_a_refused_toggle_shows_the_servers_explanation_in_place(admin_page: Pag
     assert browser_log.page_errors == []
 
 
+@pytest.mark.parametrize("status", [403, 429, 500])
+def test_a_failed_htmx_request_shows_the_servers_explanation_in_the_page(
+    admin_page: Page, live_server, status
+):
+    """htmx swaps nothing on a 403, 429 or 500: the error page's title and message show in the
+    page's alert (a live region) instead."""
+    from core.errors import render_error
+
+    with live_server.app.test_request_context("/"):
+        body, _ = render_error(status)
+        title, message = _error_texts(body)
+    admin_page.goto(ADMIN)
+    problem = admin_page.locator("#request-problem")
+    expect(problem).to_be_hidden()
+    admin_page.route(
+        "**/beheer/modules/probe",
+        lambda route: route.fulfill(status=status, content_type="text/html", body=body),
+    )
+
+    assert toggle_probe(admin_page).status == status
+
+    expect(problem).to_be_visible()
+    expect(problem).to_have_text(f"{title}: {message}")
+    assert problem.get_attribute("role") == "alert"
+
+
+def _error_texts(page_html: str) -> tuple[str, str]:
+    import re
+
+    title = re.search(r'<h1 class="utrecht-heading-1">(.*?)</h1>', page_html).group(1)
+    message = re.search(r'<p class="utrecht-paragraph">(.*?)</p>', page_html).group(1)
+    return title, message
+
+
+def test_a_lost_connection_during_an_htmx_request_says_so(admin_page: Page):
+    admin_page.goto(ADMIN)
+    admin_page.route("**/beheer/modules/probe", lambda route: route.abort("connectionfailed"))
+    admin_page.locator(f"{PROBE_ROW} button").click()
+    expect(admin_page.locator("#request-problem")).to_contain_text("Geen verbinding met de server")
+
+
 def test_the_browser_log_notices_csp_violations_and_script_errors(page: Page, browser_log):
     """Guards the checks on the browser log: a log that hears nothing would pass every page."""
     page.goto(HOME)

@@ -3,3 +3,41 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 });
+
+// htmx swaps nothing when a request fails (403, 404, 429, 500, or no connection): without this
+// the person clicks and nothing happens. The server's error page says why; show its title and
+// message in the page's alert (a live region), or the page's own words when there is no answer.
+function showRequestProblem(text) {
+  const alert = document.getElementById("request-problem");
+  if (!alert) return;
+  alert.textContent = text;
+  alert.hidden = false;
+  alert.scrollIntoView({ block: "nearest" });
+}
+
+function explanationFrom(xhr) {
+  try {
+    const answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    const parts = [answer.querySelector("main h1"), answer.querySelector("main p")]
+      .map((node) => (node ? node.textContent.trim() : ""))
+      .filter(Boolean);
+    return parts.join(": ");
+  } catch (error) {
+    return "";
+  }
+}
+
+document.addEventListener("htmx:responseError", (event) => {
+  const alert = document.getElementById("request-problem");
+  showRequestProblem(explanationFrom(event.detail.xhr) || (alert && alert.dataset.failed) || "");
+});
+
+document.addEventListener("htmx:sendError", () => {
+  const alert = document.getElementById("request-problem");
+  showRequestProblem((alert && alert.dataset.offline) || "");
+});
+
+document.addEventListener("htmx:beforeRequest", () => {
+  const alert = document.getElementById("request-problem");
+  if (alert) alert.hidden = true;
+});
