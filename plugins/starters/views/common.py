@@ -67,6 +67,14 @@ def get_or_404(model, object_id: uuid.UUID):
     return row
 
 
+def row_of_application(model, row_id: uuid.UUID, application: Application):
+    """A row that belongs to ``application`` (a document, a question, a requested measure)."""
+    row = db_session().get(model, row_id)
+    if row is None or row.application_id != application.id:
+        abort(404)
+    return row
+
+
 def reasons(measure: SupportMeasure, application: Application) -> list[str]:
     """Why the project does not meet the measure, one sentence per unmet condition."""
     return [

@@ -18,7 +18,7 @@ from plugins.starters.messages import upload_message
 from plugins.starters.models import ApplicationDocument
 from plugins.starters.services import ApplicationStatus
 from plugins.starters.views.applications import step_page
-from plugins.starters.views.common import blueprint, get_or_404
+from plugins.starters.views.common import blueprint, get_or_404, row_of_application
 from plugins.starters.views.review import detail_page
 
 
@@ -89,9 +89,7 @@ def upload_document(application_id: uuid.UUID):
 def delete_document(application_id: uuid.UUID, document_id: uuid.UUID):
     application = own_application(application_id)
     session = db_session()
-    document = session.get(ApplicationDocument, document_id)
-    if document is None or document.application_id != application.id:
-        abort(404)
+    document = row_of_application(ApplicationDocument, document_id, application)
     if application.status != ApplicationStatus.DRAFT:
         abort(409)  # a submitted document is part of the file staff review
     uploads.remove(uploads.upload_root(), g.tenant.id, application.id, document.stored_name)

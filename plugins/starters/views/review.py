@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, flash, g, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -42,7 +42,12 @@ from plugins.starters.models import (
     SupportMeasure,
 )
 from plugins.starters.services import ApplicationStatus, Decision, RuleError
-from plugins.starters.views.common import blueprint, loket_locations, reasons
+from plugins.starters.views.common import (
+    blueprint,
+    loket_locations,
+    reasons,
+    row_of_application,
+)
 
 
 def _compliance(application: Application, requested: list[tuple]) -> dict | None:
@@ -212,9 +217,7 @@ def ask_information(application_id: uuid.UUID):
 def answer_information(application_id: uuid.UUID, question_id: uuid.UUID):
     application = own_application(application_id)
     session = db_session()
-    asked = session.get(InformationRequest, question_id)
-    if asked is None or asked.application_id != application.id:
-        abort(404)
+    asked = row_of_application(InformationRequest, question_id, application)
     form = AnswerForm().for_question(asked.id)
     if form.validate_on_submit():
         try:
@@ -235,9 +238,7 @@ def answer_information(application_id: uuid.UUID, question_id: uuid.UUID):
 def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
     application = visible_application(application_id)
     session = db_session()
-    requested = session.get(RequestedMeasure, requested_id)
-    if requested is None or requested.application_id != application.id:
-        abort(404)
+    requested = row_of_application(RequestedMeasure, requested_id, application)
     form = DecisionForm().for_row(requested.id)
     if form.validate_on_submit():
         try:
