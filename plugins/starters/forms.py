@@ -1,217 +1,470 @@
-"""Reading the starters' forms: values kept as typed, plus a message per field that is wrong."""
+"""The starters' forms, on the core's field types (core/forms.py).
+
+Each class is one HTML form; a view calls ``form.validate_on_submit()`` and hands the clean values
+to a service. Rules that need the domain (a Belgian postcode, places per kind of childcare, a
+premium needs an amount) are validators here; rules that need the database stay in services.py
+and reach the page through ``form.fail``.
+"""
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import StopValidation, ValidationError
 
+from core.forms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FileField,
+    IntegerField,
+    MultiCheckboxField,
+    PlatformForm,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    TextField,
+    UUIDField,
+)
 from plugins.starters import services
 from plugins.starters.eligibility import is_postcode, split_list
+from plugins.starters.labels import (
+    APPLICANT_KINDS,
+    DECISIONS,
+    DOCUMENT_KINDS,
+    FACILITY_TYPES,
+    INTEREST_OUTCOMES,
+    LICENCE_STEPS,
+    MEASURE_KINDS,
+)
 from plugins.starters.models import ADDRESS_MAX, NAME_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
-from plugins.starters.services import DocumentKind, FacilityType, MeasureKind
+from plugins.starters.services import FacilityType, MeasureKind
+from plugins.starters.uploads import ALLOWED_TYPES, MAX_BYTES
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass
-class Parsed:
-    """What a form yielded: clean values, the raw input to show again, messages per field."""
-
-    raw: dict
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def text(self, key: str, limit: int, *, required: bool = False, message: str = "") -> str:
-        value = str(self.raw.get(key, "")).strip()
-        if required and not value:
-            self.errors[key] = message or _("Fill in this field.")
-        elif len(value) > limit:
-            self.errors[key] = _("Use at most %(limit)d characters.", limit=limit)
-        self.values[key] = value
-        return value
-
-    def integer(
-        self, key: str, *, required: bool = False, minimum: int = 0, maximum: int = 10_000_000
-    ) -> int | None:
-        value = str(self.raw.get(key, "")).strip()
-        if not value:
-            if required:
-                self.errors[key] = _("Fill in a number.")
-            self.values[key] = None
-            return None
-        try:
-            number = int(value)
-        except ValueError:
-            self.errors[key] = _("Fill in a whole number.")
-            return None
-        if not minimum <= number <= maximum:
-            self.errors[key] = _(
-                "Fill in a number from %(minimum)d to %(maximum)d.",
-                minimum=minimum,
-                maximum=maximum,
-            )
-            return None
-        self.values[key] = number
-        return number
-
-    def day(self, key: str, *, required: bool = False) -> date | None:
-        value = str(self.raw.get(key, "")).strip()
-        if not value:
-            if required:
-                self.errors[key] = _("Fill in a date.")
-            self.values[key] = None
-            return None
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            self.errors[key] = _("Fill in a date as YYYY-MM-DD.")
-            return None
-        self.values[key] = parsed
-        return parsed
-
-    def choice(self, key: str, choices, *, required: bool = True, message: str = "") -> str:
-        value = str(self.raw.get(key, "")).strip()
-        if value not in {str(choice) for choice in choices}:
-            if value or required:
-                self.errors[key] = message or _("Choose one of the options.")
-            value = ""
-        self.values[key] = value
-        return value
+# File name endings the upload form offers; the upload service still sniffs the content.
+DOCUMENT_EXTENSIONS = tuple(
+    ending.lstrip(".") for _magic, endings in ALLOWED_TYPES.values() for ending in endings
+)
 
 
-def raw_form(form) -> dict:
-    """The submitted form as a dict; fields that may repeat stay lists."""
-    raw = {key: form.get(key, "") for key in form}
-    for key in ("facility_types", "required_documents", "measures", "done"):
-        raw[key] = form.getlist(key)
-    return raw
+class KnownChoicesField(MultiCheckboxField):
+    """Checkboxes that drop a value no longer among the options instead of refusing the form.
+
+    An edit page may still carry an option removed since it was opened; the other answers count.
+    """
+
+    def pre_validate(self, form) -> None:
+        known = {value for value, *_ in self.iter_choices()}
+        self.data = [value for value in self.data or () if value in known]
 
 
-def parse_project(raw: dict, today: date, *, partial: bool = False) -> Parsed:
-    """The project step. ``partial`` (saving a draft) forgives what is missing, not what is wrong."""
-    parsed = Parsed(raw)
-    required = not partial
-    kind = parsed.choice("applicant_kind", ("person", "organisation"), required=required)
-    parsed.text(
-        "organisation_name",
-        NAME_MAX,
-        required=required and kind == "organisation",
-        message=_("Fill in the name of the organisation."),
-    )
-    parsed.text("applicant_name", NAME_MAX, required=required, message=_("Fill in your name."))
-    email = parsed.text(
-        "applicant_email", 320, required=required, message=_("Fill in your e-mail address.")
-    )
-    if email and not _EMAIL.match(email):
-        parsed.errors["applicant_email"] = _("Fill in an e-mail address like name@example.be.")
-    facility = parsed.choice(
-        "facility_type",
-        list(FacilityType),
-        required=required,
-        message=_("Choose the kind of childcare."),
-    )
-    places = parsed.integer("planned_places", required=required, minimum=1, maximum=500)
-    if facility and places:
-        low, high = services.PLACES_BY_TYPE[FacilityType(facility)]
-        if not low <= places <= high:
-            parsed.errors["planned_places"] = _(
-                "This kind of childcare has from %(low)d to %(high)d places.", low=low, high=high
-            )
-    opening = parsed.day("target_opening", required=required)
-    if opening and opening < today:
-        parsed.errors["target_opening"] = _("The opening date cannot be in the past.")
-    postcode = parsed.text(
-        "postcode", 4, required=required, message=_("Fill in the postcode of the facility.")
-    )
-    if postcode and not is_postcode(postcode):
-        parsed.errors["postcode"] = _("Fill in a Belgian postcode of four digits, like 3550.")
-    parsed.text("area", NAME_MAX)
-    parsed.text("address", ADDRESS_MAX)
-    return parsed
+def _belgian_postcode(form, field) -> None:
+    if field.data and not is_postcode(field.data):
+        raise StopValidation(_l("Fill in a Belgian postcode of four digits, like 3550."))
 
 
-def parse_measure_ids(raw: dict) -> list[uuid.UUID]:
-    ids = []
-    for value in raw.get("measures", []):
-        try:
-            ids.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
-    return ids
+def _not_in_the_past(form, field) -> None:
+    if field.data and field.data < date.today():
+        raise StopValidation(_l("The opening date cannot be in the past."))
 
 
-def parse_measure(raw: dict) -> Parsed:
-    """The catalogue form."""
-    parsed = Parsed(raw)
-    parsed.text("title", TITLE_MAX, required=True, message=_("Fill in a title."))
-    parsed.text("description", TEXT_MAX, required=True, message=_("Describe the measure."))
-    kind = parsed.choice("kind", list(MeasureKind), message=_("Choose the kind of measure."))
-    amount = parsed.integer("amount_eur", minimum=1, maximum=1_000_000)
-    if kind == MeasureKind.PREMIUM and amount is None and "amount_eur" not in parsed.errors:
-        parsed.errors["amount_eur"] = _("A premium needs an amount.")
-    parsed.text("conditions", TEXT_MAX)
-    parsed.values["requires_loket_participation"] = bool(raw.get("requires_loket_participation"))
-    types = [value for value in raw.get("facility_types", []) if value in set(FacilityType)]
-    parsed.values["facility_types"] = types
-    documents = [value for value in raw.get("required_documents", []) if value in set(DocumentKind)]
-    parsed.values["required_documents"] = documents
-    low = parsed.integer("min_places", minimum=0, maximum=500)
-    high = parsed.integer("max_places", minimum=0, maximum=500)
-    if low is not None and high is not None and low > high:
-        parsed.errors["max_places"] = _("The maximum cannot be below the minimum.")
-    _area(parsed)
-    opens = parsed.day("opens_on")
-    closes = parsed.day("closes_on")
-    if opens and closes and closes < opens:
-        parsed.errors["closes_on"] = _("The closing date cannot be before the opening date.")
-    parsed.values["published"] = bool(raw.get("published"))
-    return parsed
-
-
-def _area(parsed: Parsed) -> None:
-    """Postcodes and place names, each typed as a list separated by commas."""
-    postcodes = split_list(str(parsed.raw.get("area_postcodes", "")))
-    wrong = [code for code in postcodes if not is_postcode(code)]
+def _postcode_list(form, field) -> None:
+    wrong = [code for code in split_list(field.data or "") if not is_postcode(code)]
     if wrong:
-        parsed.errors["area_postcodes"] = _(
-            "Not a Belgian postcode of four digits: %(codes)s.", codes=", ".join(wrong)
+        raise ValidationError(
+            _l("Not a Belgian postcode of four digits: %(codes)s.", codes=", ".join(wrong))
         )
-    parsed.values["area_postcodes"] = postcodes
-    typed = str(parsed.raw.get("area_places", ""))
-    places = split_list(typed)
-    if len(typed) > TEXT_MAX or any(len(place) > NAME_MAX for place in places):
-        parsed.errors["area_places"] = _("Use at most %(limit)d characters.", limit=NAME_MAX)
-    parsed.values["area_places"] = places
 
 
-def parse_building(raw: dict) -> Parsed:
-    parsed = Parsed(raw)
-    parsed.text("address", ADDRESS_MAX, required=True, message=_("Fill in the address."))
-    parsed.integer("area_m2", required=True, minimum=1, maximum=100_000)
-    parsed.integer("suitable_places", required=True, minimum=1, maximum=500)
-    parsed.text("rent_and_conditions", REASON_MAX)
-    parsed.text("accessibility", REASON_MAX)
-    parsed.day("available_from")
-    return parsed
+def _place_list(form, field) -> None:
+    if any(len(place) > NAME_MAX for place in split_list(field.data or "")):
+        raise ValidationError(_l("Use at most %(limit)d characters.", limit=NAME_MAX))
 
 
-def parse_agreement(raw: dict, location_ids: set[str]) -> Parsed:
-    parsed = Parsed(raw)
-    parsed.text("company", NAME_MAX, required=True, message=_("Fill in the company."))
-    parsed.text("facility_name", NAME_MAX, required=True, message=_("Fill in the facility."))
-    location = str(raw.get("location_id", "")).strip()
-    if location and location not in location_ids:
-        parsed.errors["location_id"] = _("Choose one of the locations.")
-    parsed.values["location_id"] = uuid.UUID(location) if location in location_ids else None
-    parsed.integer("places", required=True, minimum=1, maximum=500)
-    starts = parsed.day("starts_on", required=True)
-    ends = parsed.day("ends_on")
-    if starts and ends and ends < starts:
-        parsed.errors["ends_on"] = _("The end date cannot be before the start date.")
-    parsed.text("note", REASON_MAX)
-    return parsed
+class StartersForm(PlatformForm):
+    """A field left out of the submission reads as empty text or no choices, as stored."""
+
+    def process(self, *args, **kwargs) -> None:
+        super().process(*args, **kwargs)
+        for field in self:
+            if isinstance(field, TextField) and field.data is None:
+                field.data = ""
+            elif isinstance(field, MultiCheckboxField) and field.data is None:
+                field.data = []
+
+
+# -- the application steps --------------------------------------------------------------------
+
+
+class StepForm(StartersForm):
+    """One step of the application; ``action`` is the button pressed ("save" keeps a draft)."""
+
+    action = TextField(max_length=20)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Problems that belong to another part of the page (a step in the indicator).
+        self.problems: list[tuple[str, str]] = []
+
+    @property
+    def saving_draft(self) -> bool:
+        return self.action.data == "save"
+
+    def add_problem(self, target_id: str, message: str) -> None:
+        self.problems.append((target_id, message))
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        return [*super().error_summary(), *self.problems]
+
+
+class ProjectForm(StepForm):
+    """Step 1. Saving a draft forgives what is missing, never what is wrong."""
+
+    applicant_kind = RadioField(
+        _l("Who applies?"), required=False, choices=list(APPLICANT_KINDS.items())
+    )
+    organisation_name = TextField(
+        _l("Name of the organisation (when an organisation applies)"), max_length=NAME_MAX
+    )
+    applicant_name = TextField(
+        _l("Your name (or the contact person of the organisation)"), max_length=NAME_MAX
+    )
+    applicant_email = EmailField(_l("Your e-mail address for this application"))
+    facility_type = RadioField(
+        _l("Kind of childcare"), required=False, choices=list(FACILITY_TYPES.items())
+    )
+    planned_places = IntegerField(_l("Planned number of places"), minimum=1, maximum=500)
+    target_opening = DateField(_l("Planned opening date"), validators=[_not_in_the_past])
+    postcode = TextField(
+        _l("Postcode of the facility"), max_length=4, validators=[_belgian_postcode]
+    )
+    area = TextField(_l("Deelgemeente or village"), max_length=NAME_MAX)
+    address = TextField(_l("Address of the facility, if you know it"), max_length=ADDRESS_MAX)
+
+    PROJECT_FIELDS = (
+        "applicant_kind",
+        "organisation_name",
+        "applicant_name",
+        "applicant_email",
+        "facility_type",
+        "planned_places",
+        "target_opening",
+        "postcode",
+        "area",
+        "address",
+    )
+    REQUIRED = {
+        "applicant_kind": _l("Choose one of the options."),
+        "applicant_name": _l("Fill in your name."),
+        "applicant_email": _l("Fill in your e-mail address."),
+        "facility_type": _l("Choose the kind of childcare."),
+        "planned_places": _l("Fill in a number."),
+        "target_opening": _l("Fill in a date."),
+        "postcode": _l("Fill in the postcode of the facility."),
+    }
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if not self.saving_draft:
+            required = dict(self.REQUIRED)
+            if self.applicant_kind.data == "organisation":
+                required["organisation_name"] = _l("Fill in the name of the organisation.")
+            for name, message in required.items():
+                field = self[name]
+                if field.data in (None, "") and not field.errors:
+                    field.errors = [*field.errors, message]
+        kind, places = self.facility_type.data, self.planned_places.data
+        if kind and places and not self.planned_places.errors:
+            low, high = services.PLACES_BY_TYPE[FacilityType(kind)]
+            if not low <= places <= high:
+                self.fail(
+                    "planned_places",
+                    _l(
+                        "This kind of childcare has from %(low)d to %(high)d places.",
+                        low=low,
+                        high=high,
+                    ),
+                )
+        return not any(field.errors for field in self)
+
+    def valid_values(self) -> dict:
+        """The project's values to keep: what is right, and (for a draft) what was filled in."""
+        return {
+            name: self[name].data
+            for name in self.PROJECT_FIELDS
+            if not self[name].errors
+            and (self[name].data not in ("", None) or not self.saving_draft)
+        }
+
+
+class MeasuresForm(StepForm):
+    """Step 2. The options are the open measures; the service checks each fits the project."""
+
+    measures = MultiCheckboxField(_l("Which support do you ask for?"), coerce=uuid.UUID)
+
+
+class DeclarationForm(StepForm):
+    """Step 4."""
+
+    declaration = BooleanField(
+        _l(
+            "I declare that this information is true and complete, and I agree that the "
+            "municipality checks it."
+        )
+    )
+
+
+class DocumentForm(StartersForm):
+    """One document for an application: the field checks its name and size; the upload service
+    sniffs the content and runs the virus scan."""
+
+    kind = SelectField(
+        _l("Kind of document"),
+        id="document-kind",
+        choices=list(DOCUMENT_KINDS.items()),
+        required_message=_l("Choose what kind of document this is."),
+    )
+    document = FileField(
+        _l("File"),
+        id="document-file",
+        required=True,
+        extensions=DOCUMENT_EXTENSIONS,
+        max_bytes=MAX_BYTES,
+    )
+
+
+# -- review -----------------------------------------------------------------------------------
+
+
+class QuestionForm(StartersForm):
+    question = TextAreaField(_l("Ask the starter for more information"), max_length=REASON_MAX)
+
+
+class AnswerForm(StartersForm):
+    answer = TextAreaField(_l("Your answer"), max_length=TEXT_MAX)
+
+    def for_question(self, question_id: uuid.UUID) -> AnswerForm:
+        """Every open question has its own form on the page: ids name the question."""
+        self.answer.id = f"answer-{question_id}"
+        return self
+
+
+class DecisionForm(StartersForm):
+    """The decision on one requested measure; the service checks the rules of a decision."""
+
+    decision = RadioField(
+        _l("Decision"),
+        required=False,
+        choices=[(code, DECISIONS[code]) for code in ("approved", "refused")],
+    )
+    amount = IntegerField(_l("Amount granted in euro"), minimum=0, maximum=1_000_000)
+    reason = TextAreaField(_l("Reason"), max_length=REASON_MAX, rows=3)
+
+    def for_row(self, requested_id: uuid.UUID) -> DecisionForm:
+        """Several measures are decided on one page: ids carry the requested measure's id."""
+        prefix = f"decision-{requested_id}"
+        for field in self:
+            field.id = f"{prefix}-{field.name}"
+        return self
+
+
+class LicenceForm(StartersForm):
+    done = KnownChoicesField(_l("Licence checklist"), choices=list(LICENCE_STEPS.items()))
+
+
+class OpeningForm(StartersForm):
+    opened_on = DateField(_l("The facility opened on"), required=True)
+
+
+class LocationForm(StartersForm):
+    """The loket location of the new facility; the choices are the loket's locations."""
+
+    location_id = SelectField(
+        _l("Location of the facility in the loket"),
+        required_message=_l("Choose one of the locations."),
+    )
+
+
+# -- the catalogue, buildings and agreements --------------------------------------------------
+
+
+class MeasureForm(StartersForm):
+    title = TextField(
+        _l("Title"), required=True, max_length=TITLE_MAX, required_message=_l("Fill in a title.")
+    )
+    kind = RadioField(
+        _l("Kind of measure"),
+        choices=list(MEASURE_KINDS.items()),
+        required_message=_l("Choose the kind of measure."),
+    )
+    description = TextAreaField(
+        _l("Description"),
+        required=True,
+        max_length=TEXT_MAX,
+        rows=8,
+        required_message=_l("Describe the measure."),
+    )
+    amount_eur = IntegerField(_l("Amount in euro (for a premium)"), minimum=1, maximum=1_000_000)
+    conditions = TextAreaField(_l("Conditions"), max_length=TEXT_MAX)
+    requires_loket_participation = BooleanField(
+        _l("The facility must take part in the local loket")
+    )
+    facility_types = KnownChoicesField(
+        _l("For which kinds of childcare? (none chosen: every kind)"),
+        choices=list(FACILITY_TYPES.items()),
+    )
+    min_places = IntegerField(_l("At least this many places"), minimum=0, maximum=500)
+    max_places = IntegerField(_l("At most this many places"), minimum=0, maximum=500)
+    area_places = TextField(
+        _l("Only in these deelgemeenten or villages"),
+        max_length=TEXT_MAX,
+        validators=[_place_list],
+    )
+    area_postcodes = TextField(
+        _l("Or only with these postcodes"), max_length=TEXT_MAX, validators=[_postcode_list]
+    )
+    required_documents = KnownChoicesField(
+        _l("Documents the starter must add"), choices=list(DOCUMENT_KINDS.items())
+    )
+    opens_on = DateField(_l("Open from"))
+    closes_on = DateField(_l("Open until"))
+    published = BooleanField(_l("Published in the public catalogue"))
+
+    @classmethod
+    def for_measure(cls, measure) -> MeasureForm:
+        """The form as an edit page shows it before a submit: the stored measure, or a new one."""
+        if measure is None:
+            return cls(data={"published": True})
+        data = {name: getattr(measure, name) for name in cls.MODEL_FIELDS}
+        data["area_postcodes"] = ", ".join(measure.area_postcodes)
+        data["area_places"] = ", ".join(measure.area_places)
+        return cls(data=data)
+
+    MODEL_FIELDS = (
+        "title",
+        "kind",
+        "description",
+        "amount_eur",
+        "conditions",
+        "requires_loket_participation",
+        "facility_types",
+        "min_places",
+        "max_places",
+        "required_documents",
+        "opens_on",
+        "closes_on",
+        "published",
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        premium = self.kind.data == MeasureKind.PREMIUM
+        if premium and self.amount_eur.data is None and not self.amount_eur.errors:
+            self.fail("amount_eur", _l("A premium needs an amount."))
+        low, high = self.min_places.data, self.max_places.data
+        if low is not None and high is not None and low > high:
+            self.fail("max_places", _l("The maximum cannot be below the minimum."))
+        opens, closes = self.opens_on.data, self.closes_on.data
+        if opens and closes and closes < opens:
+            self.fail("closes_on", _l("The closing date cannot be before the opening date."))
+        return not any(field.errors for field in self)
+
+    def values(self) -> dict:
+        """The measure's columns, the area typed as lists turned into lists."""
+        values = {name: self[name].data for name in self.MODEL_FIELDS}
+        values["conditions"] = values["conditions"] or ""
+        values["area_postcodes"] = split_list(self.area_postcodes.data or "")
+        values["area_places"] = split_list(self.area_places.data or "")
+        if values["kind"] != MeasureKind.PREMIUM:
+            values["amount_eur"] = None
+        return values
+
+
+class BuildingForm(StartersForm):
+    address = TextField(
+        _l("Address"),
+        required=True,
+        max_length=ADDRESS_MAX,
+        required_message=_l("Fill in the address."),
+    )
+    area_m2 = IntegerField(_l("Floor area in m²"), required=True, minimum=1, maximum=100_000)
+    suitable_places = IntegerField(
+        _l("Suitable number of places"), required=True, minimum=1, maximum=500
+    )
+    rent_and_conditions = TextAreaField(_l("Rent and conditions"), max_length=REASON_MAX, rows=2)
+    accessibility = TextAreaField(_l("Accessibility"), max_length=REASON_MAX, rows=2)
+    available_from = DateField(_l("Available from"))
+
+    def values(self) -> dict:
+        values = dict(self.data)
+        for name in ("rent_and_conditions", "accessibility"):
+            values[name] = values[name] or ""
+        return values
+
+
+class InterestForm(StartersForm):
+    """A starter's interest in a building, for one of their applications."""
+
+    application_id = UUIDField()
+    message = TextAreaField(
+        _l("Message to the municipality (optional)"), max_length=REASON_MAX, rows=2
+    )
+
+    def for_building(self, building_id: uuid.UUID) -> InterestForm:
+        self.message.id = f"message-{building_id}"
+        return self
+
+
+class MatchForm(StartersForm):
+    """Staff record whether a starter's interest in a building became a match."""
+
+    outcome = RadioField(
+        _l("Outcome of the match"),
+        choices=[(code, INTEREST_OUTCOMES[code]) for code in ("matched", "not_matched")],
+        required_message=_l("Choose matched or not matched."),
+    )
+    note = TextAreaField(_l("Note"), max_length=REASON_MAX, rows=2)
+
+    def for_interest(self, interest_id: uuid.UUID) -> MatchForm:
+        self.outcome.id = f"outcome-{interest_id}"
+        self.note.id = f"note-{interest_id}"
+        return self
+
+
+class AgreementForm(StartersForm):
+    """A company agreement; the location choices are the loket's locations (if any)."""
+
+    company = TextField(
+        _l("Company"),
+        required=True,
+        max_length=NAME_MAX,
+        required_message=_l("Fill in the company."),
+    )
+    facility_name = TextField(
+        _l("Facility"),
+        required=True,
+        max_length=NAME_MAX,
+        required_message=_l("Fill in the facility."),
+    )
+    location_id = SelectField(
+        _l("Location in the loket (when the facility is known there)"), required=False
+    )
+    places = IntegerField(_l("Reserved places"), required=True, minimum=1, maximum=500)
+    starts_on = DateField(_l("From"), required=True)
+    ends_on = DateField(_l("Until (optional)"))
+    note = TextAreaField(_l("Note"), max_length=REASON_MAX, rows=2)
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        starts, ends = self.starts_on.data, self.ends_on.data
+        if starts and ends and ends < starts:
+            self.fail("ends_on", _l("The end date cannot be before the start date."))
+        return not any(field.errors for field in self)
+
+    def values(self) -> dict:
+        values = dict(self.data)
+        values["location_id"] = uuid.UUID(values["location_id"]) if values["location_id"] else None
+        values["note"] = values["note"] or ""
+        return values

@@ -56,7 +56,7 @@ def test_refused_uploads_say_why_in_the_page_and_store_nothing(app, upload_dir):
     application_id = draft_with_project(app, client)
     cases = [
         (b"%PDF-" + b"0" * (10 * 1024 * 1024), "groot.pdf", "hoogstens 10 MB"),
-        (b"<html></html>", "pagina.html", "Alleen pdf-, png- en jpeg-bestanden"),
+        (b"<html></html>", "pagina.html", "Kies een bestand van het type pdf, png, jpg, jpeg."),
         (b"MZ\x90\x00binary", "vermomd.pdf", 'id="document-file-error"'),
         (PDF, "../../../etc/cron.d/x.pdf", 'id="document-file-error"'),
     ]

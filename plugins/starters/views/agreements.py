@@ -1,0 +1,51 @@
+"""Company agreements: places a company reserves in a facility for its employees."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import audit
+from core.identity.access import require_permission
+from core.rendering import render
+from core.web import db_session
+from plugins.starters.access import MANAGE_CATALOGUE
+from plugins.starters.forms import AgreementForm
+from plugins.starters.models import CompanyAgreement
+from plugins.starters.views.common import blueprint, loket_locations
+
+
+@blueprint.route("/bedrijven", methods=["GET", "POST"])
+@require_permission(MANAGE_CATALOGUE)
+def agreements():
+    session = db_session()
+    locations = loket_locations()
+    form = AgreementForm()
+    form.location_id.choices = [(str(location.id), location.name) for location in locations]
+    if form.validate_on_submit():
+        agreement = CompanyAgreement(**form.values())
+        session.add(agreement)
+        session.flush()
+        audit.record(
+            session,
+            action="starters.agreement_saved",
+            object_type="starters_company_agreement",
+            object_id=agreement.id,
+        )
+        session.commit()
+        flash(_("The agreement was saved."))
+        return redirect(url_for("starters.agreements"), 303)
+    rows = session.exec(select(CompanyAgreement).order_by(CompanyAgreement.starts_on))
+    return (
+        render(
+            "starters/agreements.html",
+            agreements=list(rows),
+            location_names={location.id: location.name for location in locations},
+            form=form,
+            today=date.today(),
+        ),
+        422 if form.is_submitted() else 200,
+    )

@@ -1,0 +1,362 @@
+"""One application: its page, the questions and answers, the decisions, licence and opening."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import flash, g, redirect, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import audit
+from core.identity.access import require_permission
+from core.mail import queue_mail
+from core.rendering import render
+from core.web import db_session, tenant_hooks
+from plugins.starters import services
+from plugins.starters.access import (
+    APPLY,
+    REVIEW,
+    actor_name,
+    is_applicant,
+    is_reviewer,
+    own_application,
+    visible_application,
+)
+from plugins.starters.forms import (
+    AnswerForm,
+    DecisionForm,
+    DocumentForm,
+    LicenceForm,
+    LocationForm,
+    OpeningForm,
+    QuestionForm,
+)
+from plugins.starters.messages import rule_message
+from plugins.starters.models import (
+    Application,
+    InformationRequest,
+    RequestedMeasure,
+    SupportMeasure,
+)
+from plugins.starters.services import ApplicationStatus, Decision, RuleError
+from plugins.starters.views.common import (
+    blueprint,
+    loket_locations,
+    reasons,
+    row_of_application,
+)
+
+
+def _compliance(application: Application, requested: list[tuple]) -> dict | None:
+    """Loket participation for premiums that depend on it; ``None`` when no measure does."""
+    if not any(measure and measure.requires_loket_participation for _, measure in requested):
+        return None
+    if "loket" not in g.enabled_plugins:
+        return {"state": "not_available"}
+    if application.location_id is None:
+        return {"state": "no_location", "locations": loket_locations()}
+    participation = tenant_hooks().loket_participation(
+        tenant=g.tenant, session=db_session(), location_id=application.location_id
+    )
+    if participation is None:
+        return {"state": "unknown_location"}
+    return {"state": "known", "participation": participation}
+
+
+def _location_choices(locations) -> list[tuple[str, str]]:
+    return [(str(location.id), f"{location.name} ({location.address})") for location in locations]
+
+
+def _page_forms(application, requested, compliance, failed, failed_for) -> dict:
+    """Every form the page shows: the one that was just refused, the others empty."""
+
+    def fresh(form_class, **data):
+        if isinstance(failed, form_class) and failed_for is None:
+            return failed
+        return form_class(formdata=None, data=data)
+
+    def per_row(form_class, row_id, **data):
+        if isinstance(failed, form_class) and failed_for == row_id:
+            return failed
+        return form_class(formdata=None, data=data)
+
+    location = fresh(LocationForm)
+    location.location_id.choices = _location_choices((compliance or {}).get("locations", []))
+    return {
+        "question": fresh(QuestionForm),
+        "answers": {
+            asked.id: per_row(AnswerForm, asked.id).for_question(asked.id)
+            for asked in services.open_questions(db_session(), application)
+        },
+        "decisions": {
+            row.id: per_row(
+                DecisionForm, row.id, amount=measure.amount_eur if measure else None
+            ).for_row(row.id)
+            for row, measure in requested
+            if row.decision == Decision.PENDING
+        },
+        "document": fresh(DocumentForm),
+        "licence": fresh(LicenceForm),
+        "opening": fresh(OpeningForm),
+        "location": location,
+    }
+
+
+def detail_page(
+    application: Application, *, failed=None, failed_for: uuid.UUID | None = None, status=200
+):
+    """The application's page; ``failed`` is a refused form (of row ``failed_for``) to show."""
+    session = db_session()
+    requested = [
+        (row, session.get(SupportMeasure, row.measure_id))
+        for row in services.requested_measures(session, application)
+    ]
+    # The eligibility check staff see beside each decision (and the starter beside each measure).
+    unmet = {
+        row.id: reasons(measure, application) for row, measure in requested if measure is not None
+    }
+    timeline = session.exec(
+        select(services.TimelineEntry)
+        .where(services.TimelineEntry.application_id == application.id)
+        .order_by(services.TimelineEntry.at)
+    ).all()
+    steps = services.licence_steps(session, application)
+    compliance = _compliance(application, requested) if is_reviewer() else None
+    return (
+        render(
+            "starters/application.html",
+            application=application,
+            requested=requested,
+            unmet=unmet,
+            documents=services.documents_of(session, application),
+            questions=services.questions_of(session, application),
+            timeline=timeline,
+            licence_steps=steps,
+            licence_done=sum(1 for row in steps if row.done_on),
+            compliance=compliance,
+            is_applicant=is_applicant(application),
+            is_reviewer=is_reviewer(),
+            under_review=application.status in services.UNDER_REVIEW,
+            failed=failed,
+            page_forms=_page_forms(application, requested, compliance, failed, failed_for),
+        ),
+        status,
+    )
+
+
+def _to_detail(application: Application):
+    return redirect(url_for("starters.application_detail", application_id=application.id), 303)
+
+
+@blueprint.get("/aanvragen/<uuid:application_id>")
+def application_detail(application_id: uuid.UUID):
+    application = visible_application(application_id)
+    if application.status == ApplicationStatus.DRAFT:
+        return redirect(url_for("starters.step", application_id=application.id, step="project"))
+    return detail_page(application)
+
+
+def _notify_applicant(application: Application, subject: str, body: str, purpose: str) -> None:
+    if not application.applicant_email:
+        return
+    queue_mail(
+        db_session(),
+        to=application.applicant_email,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        language="nl",
+    )
+    # The address stays off the timeline: it is erased with the starter, the timeline is kept.
+    services.add_timeline(db_session(), application, "starter_notified", actor_name(), subject)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/vragen")
+@require_permission(REVIEW)
+def ask_information(application_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        return detail_page(application, failed=form, status=422)
+    question = form.question.data
+    try:
+        services.request_information(session, application, question, actor=actor_name())
+    except RuleError as error:
+        form.fail("question", rule_message(error.code))
+        return detail_page(application, failed=form, status=422)
+    link = url_for("starters.application_detail", application_id=application.id, _external=True)
+    # The starter reads Dutch by default; the mail does not follow the staff member's language.
+    with force_locale("nl"):
+        _notify_applicant(
+            application,
+            _("%(tenant)s asks for more information about your application", tenant=g.tenant.name),
+            _(
+                "The municipality asks:\n\n%(question)s\n\nAnswer on %(link)s",
+                question=question,
+                link=link,
+            ),
+            "starters.information_requested",
+        )
+    audit.record(
+        session,
+        action="starters.information_requested",
+        object_type="starters_application",
+        object_id=application.id,
+    )
+    session.commit()
+    flash(_("The question was sent to the starter."))
+    return _to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/vragen/<uuid:question_id>/antwoord")
+@require_permission(APPLY)
+def answer_information(application_id: uuid.UUID, question_id: uuid.UUID):
+    application = own_application(application_id)
+    session = db_session()
+    asked = row_of_application(InformationRequest, question_id, application)
+    form = AnswerForm().for_question(asked.id)
+    if form.validate_on_submit():
+        try:
+            services.answer_information(
+                session, application, asked, form.answer.data, actor=actor_name()
+            )
+        except RuleError as error:
+            form.fail("answer", rule_message(error.code))
+    if form.errors:
+        return detail_page(application, failed=form, failed_for=asked.id, status=422)
+    session.commit()
+    flash(_("Thank you: your answer was sent to the municipality."))
+    return _to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/beslissing")
+@require_permission(REVIEW)
+def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = DecisionForm().for_row(requested.id)
+    if form.validate_on_submit():
+        try:
+            services.decide(
+                session,
+                application,
+                requested,
+                decision=form.decision.data or "",
+                reason=form.reason.data,
+                amount=form.amount.data,
+                actor=actor_name(),
+            )
+        except RuleError as error:
+            form.fail(error.field or "decision", rule_message(error.code))
+    if form.errors:
+        session.rollback()
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    audit.record(
+        session,
+        action=f"starters.measure_{requested.decision}",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+        detail={"amount": requested.amount_granted_eur},
+    )
+    if application.status == ApplicationStatus.DECIDED:
+        link = url_for("starters.application_detail", application_id=application.id, _external=True)
+        with force_locale("nl"):
+            _notify_applicant(
+                application,
+                _("%(tenant)s decided on your application", tenant=g.tenant.name),
+                _(
+                    "Every measure you asked for was decided. Read the decision on %(link)s",
+                    link=link,
+                ),
+                "starters.decided",
+            )
+    session.commit()
+    flash(_("The decision was recorded."))
+    return _to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/vergunning")
+@require_permission(REVIEW)
+def licence_checklist(application_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    form = LicenceForm()
+    if not form.validate_on_submit():
+        return detail_page(application, failed=form, status=422)
+    done = set(form.done.data)
+    services.update_licence_steps(session, application, done, date.today(), actor=actor_name())
+    session.commit()
+    flash(_("The licence checklist was saved."))
+    return _to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/opening")
+@require_permission(REVIEW)
+def record_opening(application_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    form = OpeningForm()
+    if not form.validate_on_submit():
+        return detail_page(application, failed=form, status=422)
+    try:
+        services.record_opening(
+            session, application, form.opened_on.data, date.today(), actor=actor_name()
+        )
+    except RuleError as error:
+        form.fail("opened_on", rule_message(error.code))
+        return detail_page(application, failed=form, status=422)
+    audit.record(
+        session,
+        action="starters.facility_opened",
+        object_type="starters_application",
+        object_id=application.id,
+    )
+    session.commit()
+    flash(_("The opening was recorded."))
+    return _to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/locatie")
+@require_permission(REVIEW)
+def link_location(application_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    known = {
+        str(location.id): location
+        for found in tenant_hooks().childcare_locations(tenant=g.tenant, session=db_session())
+        for location in found or ()
+    }
+    form = LocationForm()
+    form.location_id.choices = _location_choices(known.values())
+    if not form.validate_on_submit():
+        return detail_page(application, failed=form, status=422)
+    chosen = known[form.location_id.data]
+    application.location_id = chosen.id
+    session.add(application)
+    services.add_timeline(session, application, "location_linked", actor_name(), chosen.name)
+    session.commit()
+    return _to_detail(application)
+
+
+@blueprint.get("/behandelen")
+@require_permission(REVIEW)
+def work_list():
+    session = db_session()
+    applications = list(
+        session.exec(
+            select(Application)
+            .where(Application.status != ApplicationStatus.DRAFT)
+            .order_by(Application.submitted_at)
+        )
+    )
+    return render(
+        "starters/work_list.html",
+        applications=applications,
+        licence_progress=services.licence_progress(session),
+        licence_total=len(services.LICENCE_STEPS),
+    )
