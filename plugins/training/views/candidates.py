@@ -8,7 +8,6 @@ import uuid
 from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from core import audit
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session
 from plugins.training import store
@@ -26,11 +25,11 @@ from plugins.training.models import Candidate, Cohort
 from plugins.training.services import PIPELINE, RuleError, Stage, Step
 from plugins.training.views.common import (
     blueprint,
-    candidate_as_person,
     childcare_locations,
     load,
     offer_organisations,
     organisation_names,
+    record_for_candidate,
     today,
     training_partners,
 )
@@ -60,13 +59,11 @@ def candidates():
                 organisation_id=organisation_id,
                 actor=actor(),
             )
-            audit.record(
+            record_for_candidate(
                 session,
-                action="training.candidate_added",
-                object_type="training_candidate",
-                object_id=found.id,
-                detail={"contact_consent": found.contact_consent},
-                on_behalf_of=candidate_as_person(found),
+                found,
+                "training.candidate_added",
+                {"contact_consent": found.contact_consent},
             )
             session.commit()
             return redirect(url_for("training.candidate", candidate_id=found.id), 303)
@@ -290,13 +287,8 @@ def loket_hand_off(candidate_id: uuid.UUID):
         try:
             hand_off(session, found, data, actor=actor(), today=today())
             # Staff record the candidate's consent and ask the loket for them.
-            audit.record(
-                session,
-                action="training.handed_to_loket",
-                object_type="training_candidate",
-                object_id=found.id,
-                detail={"consent": data.consent},
-                on_behalf_of=candidate_as_person(found),
+            record_for_candidate(
+                session, found, "training.handed_to_loket", {"consent": data.consent}
             )
             session.commit()
             return redirect(url_for("training.candidate", candidate_id=found.id), 303)

@@ -140,8 +140,18 @@ def childcare_locations() -> list:
     ]
 
 
-def candidate_as_person(candidate: Candidate) -> str:
-    return audit.person(candidate.user_id, object_type="training_candidate", object_id=candidate.id)
+def record_for_candidate(session, candidate: Candidate, action: str, detail: dict) -> None:
+    """Audit what a manager did on a candidate's behalf (the candidate is the data subject)."""
+    audit.record(
+        session,
+        action=action,
+        object_type="training_candidate",
+        object_id=candidate.id,
+        detail=detail,
+        on_behalf_of=audit.person(
+            candidate.user_id, object_type="training_candidate", object_id=candidate.id
+        ),
+    )
 
 
 def prefill_from_user(user) -> dict:
