@@ -1,122 +1,395 @@
-"""Reading form input: every problem becomes a message beside its field, never an exception."""
+"""The training plugin's forms, one per HTML form, on the core's shared field types.
+
+A view binds a form, sets the choices that depend on the request (the sessions still open, the
+organisations the person may act for), calls ``validate_on_submit()`` and hands the values to
+the store. Rules only the store can check come back as ``RuleError`` and are put on the fields
+with :func:`show_rule_errors`, so every message stands beside its field and in the summary.
+
+Two field types here are generic and may move to the core: :class:`ChoiceField` (a select or
+radio group whose "nothing chosen" message names the domain) and :class:`LocalDateTimeField`
+(a ``datetime-local`` input read as Belgian time).
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
+from wtforms import fields, widgets
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
-from plugins.training.models import EMAIL_MAX, NAME_MAX, PHONE_MAX
+from core.db import utcnow
+from core.forms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    MultiCheckboxField,
+    PlatformForm,
+    SelectField,
+    TextAreaField,
+    TextField,
+    UUIDField,
+)
+from plugins.training.labels import (
+    DROPOUT_LABELS,
+    INTAKE_LABELS,
+    LANGUAGE_NAMES,
+    QUALIFICATION_LABELS,
+    SCHEDULE_LABELS,
+    STAGE_LABELS,
+)
+from plugins.training.models import NAME_MAX, PHONE_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from plugins.training.services import Stage
+
+# -- field types ---------------------------------------------------------------------------------
 
 
-class FormReader:
-    """Collects values and errors from one submitted form."""
+class ChoiceField(SelectField):
+    """One of ``choices``; nothing chosen gets ``required_message`` (the core's SelectField
+    answers a missing choice with its generic "choose one of the options")."""
 
-    def __init__(self, form) -> None:
-        self.form = form
-        self.errors: dict[str, str] = {}
+    def pre_validate(self, form) -> None:
+        if self.data in (None, ""):
+            return  # InputRequired (required) or Optional (not required) decides.
+        super().pre_validate(form)
 
-    def raw(self) -> dict:
-        return {key: self.form.get(key, "") for key in self.form}
 
-    def text(self, name: str, limit: int, *, required: str | None = None) -> str:
-        value = " ".join(str(self.form.get(name, "")).split())
-        if required and not value:
-            self.errors[name] = required
-        elif len(value) > limit:
-            self.errors[name] = _l("Keep this under %(max)s characters.", max=limit)
-        return value[:limit]
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    """(code, label) pairs from one of the plugin's label tables (lazy: read per language)."""
+    return [(str(code), text) for code, text in labels.items()]
 
-    def long_text(self, name: str, limit: int) -> str:
-        value = str(self.form.get(name, "")).strip()
-        if len(value) > limit:
-            self.errors[name] = _l("Keep this under %(max)s characters.", max=limit)
-        return value[:limit]
 
-    def number(self, name: str, *, minimum: int, maximum: int, default: int | None = None) -> int:
-        raw = str(self.form.get(name, "")).strip()
-        if not raw and default is not None:
-            return default
+class OrganisationField(ChoiceField):
+    """Who runs what a manager publishes: one of their organisations, or (staff) the
+    municipality itself, the empty value. With a single choice the field is not shown and
+    that choice is taken."""
+
+    def __init__(self, label=None, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(label, **kwargs)
+
+    def offer(self, organisations: dict) -> None:
+        """``organisations`` maps ids (``None`` for the municipality) to names."""
+        self.choices = [
+            ("" if key is None else str(key), name) for key, name in organisations.items()
+        ]
+
+    def pre_validate(self, form) -> None:
+        values = [value for value, _name in self.choices]
+        if self.data in (None, ""):
+            if "" in values:
+                self.data = None
+            elif len(values) == 1:
+                self.data = values[0]
+            else:
+                raise StopValidation(_l("Choose who runs it."))
+        elif self.data not in values:
+            raise StopValidation(_l("Choose who runs it."))
+
+    @property
+    def organisation_id(self) -> uuid.UUID | None:
+        return uuid.UUID(self.data) if self.data else None
+
+
+class LocalDateTimeField(fields.DateTimeField):
+    """A date and time from a ``datetime-local`` input, in Belgian time; ``data`` is UTC."""
+
+    widget = widgets.DateTimeLocalInput()
+
+    def __init__(self, label=None, *, required_message=None, **kwargs) -> None:
+        super().__init__(
+            label,
+            validators=[
+                InputRequired(message=required_message or _l("Enter a date and time.")),
+                *kwargs.pop("validators", ()),
+            ],
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        self.raw_text = (valuelist or [""])[0].strip() if valuelist else ""
+        if not self.raw_text:
+            self.data = None
+            return
         try:
-            value = int(raw)
+            local = datetime.fromisoformat(self.raw_text)
         except ValueError:
-            self.errors[name] = _l("Enter a whole number.")
-            return minimum
-        if not minimum <= value <= maximum:
-            self.errors[name] = _l(
-                "Enter a number from %(minimum)s to %(maximum)s.", minimum=minimum, maximum=maximum
-            )
-        return value
-
-    def day(self, name: str, *, required: bool = True) -> date | None:
-        raw = str(self.form.get(name, "")).strip()
-        if not raw:
-            if required:
-                self.errors[name] = _l("Enter a date.")
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.errors[name] = _l("Enter a date as YYYY-MM-DD.")
-            return None
-
-    def moment(self, name: str) -> datetime | None:
-        """A local date and time (Belgian time) from a datetime-local field, as UTC."""
-        raw = str(self.form.get(name, "")).strip()
-        try:
-            local = datetime.fromisoformat(raw)
-        except ValueError:
-            self.errors[name] = _l("Enter a date and time.")
-            return None
+            self.data = None
+            raise ValueError(_l("Enter a date and time.")) from None
         if local.tzinfo is not None:
-            return local.astimezone(UTC)
-        return to_utc(local).replace(tzinfo=UTC)
+            self.data = local.astimezone(UTC)
+        else:
+            self.data = to_utc(local).replace(tzinfo=UTC)
 
-    def choice(self, name: str, allowed, message) -> str:
-        value = str(self.form.get(name, ""))
-        if value not in {str(item) for item in allowed}:
-            self.errors[name] = message
-            return ""
-        return value
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
 
-    def identifier(self, name: str, allowed: dict, message, *, required: bool = True):
-        """A UUID that must be one of ``allowed`` (ids the user may choose from)."""
-        raw = str(self.form.get(name, "")).strip()
-        if not raw:
-            if required:
-                self.errors[name] = message
-            return None
-        try:
-            value = uuid.UUID(raw)
-        except ValueError:
-            value = None
-        if value not in allowed:
-            self.errors[name] = message
-            return None
-        return value
+    def _value(self) -> str:
+        # Show what was typed; a stored value is not shown (these forms only create).
+        return getattr(self, "raw_text", "") or ""
 
-    def flag(self, name: str) -> bool:
-        return str(self.form.get(name, "")) in ("1", "on", "yes", "true")
+
+class _InTheFuture:
+    def __init__(self, message) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and field.data <= utcnow():
+            raise ValidationError(self.message)
+
+
+class _PhoneCharacters:
+    def __call__(self, form, field) -> None:
+        if field.data and not all(ch.isdigit() or ch in " +-/()." for ch in field.data):
+            raise ValidationError(_l("Enter a phone number with digits only."))
+
+
+def _single_spaces(value):
+    # Names are compared and shown on one line: runs of spaces (a pasted tab) become one.
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _lower(value):
+    # One address, one person: the store looks addresses up in lower case.
+    return value.lower() if isinstance(value, str) else value
+
+
+def _name(label, required_message, max_length: int = NAME_MAX) -> TextField:
+    return TextField(
+        label,
+        required=True,
+        required_message=required_message,
+        max_length=max_length,
+        filters=[_single_spaces],
+    )
+
+
+def _email() -> EmailField:
+    return EmailField(
+        _l("E-mail address"),
+        required=True,
+        required_message=_l("Enter your e-mail address."),
+        filters=[_lower],
+    )
+
+
+def _location() -> TextField:
+    return _name(_l("Location"), _l("Give the location."), TITLE_MAX)
+
+
+def _capacity() -> IntegerField:
+    return IntegerField(_l("Seats"), required=True, minimum=1, maximum=500)
+
+
+def show_rule_errors(form: PlatformForm, errors: dict, *, aliases: dict | None = None) -> None:
+    """Put a store's ``RuleError`` messages on the fields they name (``aliases`` maps a rule's
+    key to the field that shows it)."""
+    aliases = aliases or {}
+    for key, message in errors.items():
+        form.fail(aliases.get(key, key), message)
+
+
+# -- public: info sessions and courses -----------------------------------------------------------
+
+
+class RegistrationForm(PlatformForm):
+    """Registering for an info session; ``info_session`` choices are the sessions still open."""
+
+    interest = ChoiceField(
+        _l("Which info session?"),
+        choices=_choices(QUALIFICATION_LABELS),
+        required_message=_l("Choose the kind of info session."),
+    )
+    info_session = ChoiceField(_l("Date and place"), required_message=_l("Choose an info session."))
+    given_name = _name(_l("First name"), _l("Enter your first name."))
+    family_name = _name(_l("Last name"), _l("Enter your last name."))
+    email = _email()
+    phone = TextField(_l("Phone (optional)"), max_length=PHONE_MAX, validators=[_PhoneCharacters()])
+    contact_consent = BooleanField()
+
+    def offer_sessions(self, sessions) -> None:
+        """The info sessions still open are the choices (their ids)."""
+        self.kinds = {str(s.id): s.kind for s in sessions}
+        self.info_session.choices = [(key, key) for key in self.kinds]
+
+    def validate_info_session(self, field) -> None:
+        interest = self.interest.data
+        if interest and not self.interest.errors and self.kinds[field.data] != interest:
+            raise ValidationError(_l("This session is for the other kind; choose another."))
 
     def person(self) -> dict:
         return {
-            "given_name": self.text("given_name", NAME_MAX, required=_l("Enter your first name.")),
-            "family_name": self.text("family_name", NAME_MAX, required=_l("Enter your last name.")),
-            "email": self.email("email"),
+            "given_name": self.given_name.data,
+            "family_name": self.family_name.data,
+            "email": self.email.data,
         }
 
-    def email(self, name: str) -> str:
-        value = self.text(name, EMAIL_MAX, required=_l("Enter your e-mail address."))
-        if value and (
-            "@" not in value or " " in value or value.startswith("@") or value.endswith("@")
-        ):
-            self.errors[name] = _l("Enter an e-mail address like name@example.be.")
-        return value.lower()
 
-    def phone(self, name: str) -> str:
-        value = self.text(name, PHONE_MAX)
-        if value and not all(ch.isdigit() or ch in " +-/()." for ch in value):
-            self.errors[name] = _l("Enter a phone number with digits only.")
-        return value
+class CourseSignupForm(PlatformForm):
+    given_name = _name(_l("First name"), _l("Enter your first name."))
+    family_name = _name(_l("Last name"), _l("Enter your last name."))
+    email = _email()
+    employer = _name(
+        _l("Childcare provider you work for"),
+        _l("Name the childcare provider you work for."),
+        TITLE_MAX,
+    )
+
+    person = RegistrationForm.person
+
+
+# -- managers: programmes, cohorts, info sessions, courses ---------------------------------------
+
+
+class ProgrammeForm(PlatformForm):
+    organisation = OrganisationField(_l("Run by"))
+    name = _name(_l("Name"), _l("Give the programme a name."), TITLE_MAX)
+    qualification = ChoiceField(
+        _l("Qualification"),
+        choices=_choices(QUALIFICATION_LABELS),
+        required_message=_l("Choose the qualification."),
+    )
+    description = TextAreaField(_l("Description"), max_length=TEXT_MAX, rows=3)
+
+
+class CohortForm(PlatformForm):
+    name = _name(_l("Name"), _l("Give the cohort a name."), TITLE_MAX)
+    starts_on = DateField(_l("Start date"), required=True)
+    ends_on = DateField(_l("Expected end date"), required=True)
+    location = _location()
+    capacity = _capacity()
+    required_internship_hours = IntegerField(
+        _l("Required internship hours"), required=True, minimum=0, maximum=2000
+    )
+    modules_total = IntegerField(_l("Number of modules"), minimum=0, maximum=50)
+    schedule = ChoiceField(
+        _l("Schedule"),
+        choices=_choices(SCHEDULE_LABELS),
+        required_message=_l("Choose the schedule."),
+    )
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data <= self.starts_on.data:
+            raise ValidationError(_l("The end date comes after the start date."))
+
+
+class InfoSessionForm(PlatformForm):
+    organisation = OrganisationField(_l("Run by"))
+    kind = ChoiceField(
+        _l("For"),
+        choices=_choices(QUALIFICATION_LABELS),
+        required_message=_l("Choose the kind of info session."),
+    )
+    starts_at = LocalDateTimeField(
+        _l("Date and time"),
+        validators=[_InTheFuture(_l("An info session is planned in the future."))],
+    )
+    location = _location()
+    capacity = _capacity()
+
+
+class CourseForm(PlatformForm):
+    organisation = OrganisationField(_l("Run by"))
+    title = _name(_l("Title"), _l("Give the course a title."), TITLE_MAX)
+    starts_at = LocalDateTimeField(
+        _l("Date and time"), validators=[_InTheFuture(_l("A course is planned in the future."))]
+    )
+    location = _location()
+    capacity = _capacity()
+    description = TextAreaField(_l("Description"), max_length=TEXT_MAX, rows=3)
+
+
+class _TickedRows(MultiCheckboxField):
+    """Ticked rows of a list; a value that is no row of it (cancelled meanwhile, or crafted)
+    counts as not ticked rather than refusing the whole list."""
+
+    def pre_validate(self, form) -> None:
+        known = {value for value, *_ in self.iter_choices()}
+        self.data = [value for value in self.data or () if value in known]
+
+
+class AttendanceForm(PlatformForm):
+    """Who came: ``attended`` choices are the ids of the registrations or sign-ups."""
+
+    attended = _TickedRows(_l("Came"))
+
+    def offer(self, rows) -> None:
+        self.attended.choices = [(str(row.id), str(row.id)) for row in rows]
+
+    def attended_ids(self) -> set[uuid.UUID]:
+        return {uuid.UUID(value) for value in self.attended.data or ()}
+
+
+# -- managers: a candidate's path ----------------------------------------------------------------
+
+
+class CandidateForm(PlatformForm):
+    organisation = OrganisationField(_l("Run by"))
+    given_name = _name(_l("First name"), _l("Enter your first name."))
+    family_name = _name(_l("Last name"), _l("Enter your last name."))
+    email = _email()
+    phone = TextField(_l("Phone (optional)"), max_length=PHONE_MAX, validators=[_PhoneCharacters()])
+    interest = ChoiceField(
+        _l("Qualification"),
+        choices=_choices(QUALIFICATION_LABELS),
+        required_message=_l("Choose the qualification."),
+    )
+    contact_consent = BooleanField()
+
+    person = RegistrationForm.person
+
+
+COHORT_STAGES = (Stage.INTAKE, Stage.ENROLLED, Stage.IN_TRAINING)
+
+
+class StepForm(PlatformForm):
+    """The step form of the candidate page; the board's buttons post ``target`` (and
+    ``from_board``) only."""
+
+    target = ChoiceField(
+        _l("Move to"),
+        choices=_choices(STAGE_LABELS),
+        required_message=_l("Choose the stage to move to."),
+    )
+    reason = TextAreaField(max_length=REASON_MAX, rows=2)
+    intake_outcome = ChoiceField(choices=_choices(INTAKE_LABELS), required=False)
+    intake_reasons = TextAreaField(max_length=REASON_MAX, rows=2)
+    needs_childcare = BooleanField()
+    cohort = UUIDField(required=False)
+    placement_location = UUIDField(required=False)
+    placement_name = TextField(max_length=TITLE_MAX)
+    employer = TextField(max_length=TITLE_MAX)
+    employed_in_region = BooleanField()
+    dropout_reason = ChoiceField(choices=_choices(DROPOUT_LABELS), required=False)
+    dropout_note = TextAreaField(max_length=REASON_MAX, rows=2)
+    from_board = BooleanField()
+
+    def cohort_id(self) -> uuid.UUID | None:
+        """The cohort matters only for the stages that name one."""
+        return self.cohort.data if self.target.data in COHORT_STAGES else None
+
+
+class ProgressForm(PlatformForm):
+    hours = IntegerField(_l("Internship hours to add"), minimum=0, maximum=400)
+    modules = IntegerField(_l("Modules passed to add"), minimum=0, maximum=50)
+
+
+class PartnerForm(PlatformForm):
+    """Staff hand a candidate to a training partner; choices are the tenant's partners."""
+
+    partner = ChoiceField(_l("Training partner"), required_message=_l("Choose a training partner."))
+
+
+class HandOffForm(PlatformForm):
+    child_name = TextField(_l("Child's first name"), max_length=NAME_MAX)
+    child_birth_date = DateField(_l("Date of birth (or expected date)"))
+    desired_start = DateField(_l("Childcare needed from"))
+    language = ChoiceField(
+        _l("Language for contact"), choices=_choices(LANGUAGE_NAMES), required=False, default="nl"
+    )
+    note = TextAreaField(_l("Note for the loket (optional)"), max_length=REASON_MAX, rows=3)
+    consent = BooleanField()

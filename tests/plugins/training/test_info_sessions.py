@@ -214,7 +214,7 @@ def test_a_signed_in_citizen_sees_their_own_registrations_and_path_only(world):
 
 
 def test_one_connection_cannot_flood_the_public_registration(world):
-    from plugins.training.views import PUBLIC_FORMS_PER_MINUTE
+    from plugins.training.views.common import PUBLIC_FORMS_PER_MINUTE
 
     client = world.app.test_client()
     statuses = [
