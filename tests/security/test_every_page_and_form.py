@@ -13,7 +13,6 @@ import pytest
 
 from tests.support.municipality_walk import (
     ROLES,
-    build_municipality,
     client_as,
     reachable_forms,
     reachable_pages,
@@ -40,21 +39,9 @@ def hostile_bodies(body: dict[str, list[str]]) -> list[dict[str, list[str]]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def municipality(tmp_path_factory):
-    return build_municipality(tmp_path_factory.mktemp("every-page"))
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def municipality_on_each_database(request, tmp_path_factory):
-    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
-    return build_municipality(tmp_path_factory.mktemp("every-form"), server)
-
-
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_renders_as_a_page_and_as_an_htmx_fragment(municipality, role):
+def test_every_page_renders_as_a_page_and_as_an_htmx_fragment(walked_sqlite_municipality, role):
+    municipality = walked_sqlite_municipality
     client = client_as(municipality, role)
     problems = []
     for endpoint, path in reachable_pages(municipality):
@@ -66,12 +53,10 @@ def test_every_page_renders_as_a_page_and_as_an_htmx_fragment(municipality, role
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_hostile_values_in_every_form_are_refused_without_a_500(
-    municipality_on_each_database, role
-):
-    municipality = municipality_on_each_database
+def test_hostile_values_in_every_form_are_refused_without_a_500(walked_municipality, role):
+    municipality = walked_municipality
     client = client_as(municipality, role)
-    forms = reachable_forms(municipality, client)
+    forms = reachable_forms(municipality, client, role)
     problems = []
     for action, body in sorted(forms.items()):
         for number, hostile in enumerate(hostile_bodies(body)):
