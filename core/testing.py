@@ -83,7 +83,7 @@ def tenant_id(app: Flask, slug: str) -> uuid.UUID:
 
 
 def sign_in(client, app: Flask, slug: str, *, roles: list[str], subject: str = "tester"):
-    """Sign ``client`` in at tenant ``slug`` as a new user holding ``roles`` there
+    """Sign ``client`` in at tenant ``slug`` as the user ``subject``, holding ``roles`` there
     (``["staff:<plugin>"]``, ``["tenant_admin"]``, ``["parent"]``); returns the user.
 
     It skips the identity provider: sign-in itself is the core's to test."""
@@ -93,9 +93,12 @@ def sign_in(client, app: Flask, slug: str, *, roles: list[str], subject: str = "
 
     database = app.extensions["opvangplein.db"]
     tenant = tenant_id(app, slug)
+    issuer = "https://idp.test"
     with database.tenant_session(None) as session:
-        user = User(
-            issuer="https://idp.test",
+        user = session.exec(
+            select(User).where(User.issuer == issuer, User.subject == subject)
+        ).first() or User(
+            issuer=issuer,
             subject=subject,
             name=subject.title(),
             email=f"{subject}@example.be",
@@ -103,7 +106,10 @@ def sign_in(client, app: Flask, slug: str, *, roles: list[str], subject: str = "
         )
         session.add(user)
     with database.tenant_session(tenant) as session:
-        session.add(Membership(user_id=user.id, roles=list(roles), claim_roles=[]))
+        membership = session.exec(select(Membership).where(Membership.user_id == user.id)).first()
+        membership = membership or Membership(user_id=user.id, claim_roles=[])
+        membership.roles = list(roles)
+        session.add(membership)
         token = open_session(session, user_id=user.id, provider="test", id_token="")
     with client.session_transaction() as cookie:
         cookie[AUTH_KEY] = {**cookie.get(AUTH_KEY, {}), str(tenant): token}
