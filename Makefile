@@ -17,7 +17,7 @@ $(VENV): pyproject.toml
 
 # Compiles the core's and every plugin's catalogs.
 translations:
-	@for dir in core/translations plugins/*/translations; do \
+	@for dir in core/translations plugins/*/translations tests/example_plugin/*/translations; do \
 	  if [ -d $$dir/nl ]; then $(BIN)/pybabel compile --use-fuzzy -d $$dir -f >/dev/null 2>&1 || exit 1; fi; \
 	done
 
@@ -38,8 +38,15 @@ browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
 
+# The example plugin (tests/example_plugin, see docs/plugins.md) is a distribution of its own,
+# found through its entry point like a third party's; the tests install it, `make run` does not.
+EXAMPLE_PLUGIN := $(VENV)/.example-plugin
+$(EXAMPLE_PLUGIN): tests/example_plugin/pyproject.toml | $(VENV)
+	$(BIN)/pip install --quiet -e tests/example_plugin
+	touch $@
+
 # Runs the whole suite; with CI=true nothing may skip (PostgreSQL and browser tests included).
-test: $(VENV) browser-deps translations
+test: $(VENV) $(EXAMPLE_PLUGIN) browser-deps translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks print `name: value unit`; `make bench NAME=tenant_page` runs one.

@@ -297,6 +297,7 @@ def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(subjects_cli)
     app.cli.add_command(figures_cli)
+    app.cli.add_command(__import__("core.scaffold").scaffold.plugins_cli)
     for name in registry.names:
         for command in registry.imported_parts(name, "cli"):
             app.cli.add_command(command)

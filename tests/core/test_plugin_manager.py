@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 import types
+from pathlib import Path
 
 import pytest
+from flask import Blueprint, render_template
 
+from core import create_app
 from core.hookspecs import hookimpl
-from core.plugin_types import PluginManifest
+from core.plugin_types import Permission, PluginManifest
 from core.plugins import PluginError, build_registry
 from core.tenancy import effective_settings
 from tests.core import probe_plugin
@@ -101,3 +105,96 @@ def test_settings_fall_back_to_defaults_and_ignore_values_that_no_longer_fit():
         "max_children": 4,
         "mode": "calm",
     }
+
+
+# -- the parts a manifest declares ------------------------------------------------------------
+
+
+def part_plugin(root: Path, name: str = "parts", **parts) -> types.ModuleType:
+    """A throw-away plugin whose folder is ``root`` and whose manifest declares ``parts``."""
+    plugin = types.ModuleType(f"throwaway_{name}")
+
+    @hookimpl
+    def plugin_manifest():
+        return PluginManifest(name=name, title_nl=name, title_en=name, root=root, **parts)
+
+    plugin.plugin_manifest = plugin_manifest
+    return plugin
+
+
+@pytest.mark.parametrize("part", ["migrations", "translations", "templates", "static"])
+def test_a_declared_directory_that_does_not_exist_fails_start_up(tmp_path, part):
+    plugin = part_plugin(tmp_path, **{part: "nowhere"})
+    with pytest.raises(PluginError, match=f"'parts' declares {part} at missing"):
+        build_registry([("parts", plugin)], load_entry_points=False)
+
+
+def test_a_permission_not_named_after_the_plugin_fails_start_up(tmp_path):
+    plugin = part_plugin(tmp_path, permissions=(Permission("other.view", "Bekijken"),))
+    with pytest.raises(PluginError, match=r"permission 'other.view': name it parts.<verb>"):
+        build_registry([("parts", plugin)], load_entry_points=False)
+    bare = part_plugin(tmp_path, permissions=(Permission("view", "Bekijken"),))
+    with pytest.raises(PluginError, match="name it parts.<verb>"):
+        build_registry([("parts", bare)], load_entry_points=False)
+
+
+@pytest.mark.parametrize(
+    "path", ["tests.core.no_such_module:blueprint", "tests.core.probe_plugin:no_such_blueprint"]
+)
+def test_a_blueprint_that_does_not_import_fails_start_up_naming_the_plugin(
+    tmp_path, sqlite_settings, path
+):
+    plugin = part_plugin(tmp_path, blueprints=(path,))
+    registry = build_registry([("parts", plugin)], load_entry_points=False)
+    with pytest.raises(PluginError, match=f"plugin 'parts' declares blueprints '{path}'"):
+        create_app({"TESTING": True}, settings=sqlite_settings, registry=registry)
+
+
+def test_static_files_and_templates_of_the_manifest_are_served(tmp_path, sqlite_settings):
+    root = tmp_path / "parts_plugin"
+    (root / "static").mkdir(parents=True)
+    (root / "static" / "parts.css").write_text("main { color: #123456; }\n")
+    (root / "templates" / "parts").mkdir(parents=True)
+    (root / "templates" / "parts" / "page.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p id="parts-page">Onderdelen</p>'
+        "<link href=\"{{ url_for('parts.static', filename='parts.css') }}\">{% endblock %}"
+    )
+    module = types.ModuleType("throwaway_parts_views")
+    module.blueprint = Blueprint("parts", __name__, url_prefix="/onderdelen")
+    module.blueprint.add_url_rule("/", "page", lambda: render_template("parts/page.html"))
+    sys.modules[module.__name__] = module
+    try:
+        plugin = part_plugin(
+            root,
+            blueprints=("throwaway_parts_views:blueprint",),
+            static="static",
+            templates="templates",
+        )
+        registry = build_registry([("parts", plugin)], load_entry_points=False)
+        assert registry.part_path("parts", "templates") == root / "templates"
+        tenants = {"aalst": 'name = "Aalst"\nplugins = ["parts"]\n'}
+        app = _app_with_tenants(sqlite_settings, registry, tenants)
+        client = app.test_client()
+
+        page = client.get("/t/aalst/onderdelen/")
+        assert page.status_code == 200
+        assert 'id="parts-page"' in page.text
+        assert 'href="/t/aalst/onderdelen/static/parts.css"' in page.text
+        css = client.get("/t/aalst/onderdelen/static/parts.css")
+        assert css.status_code == 200
+        assert b"#123456" in css.data
+        assert client.get("/t/aalst/onderdelen/static/missing.css").status_code == 404
+    finally:
+        del sys.modules[module.__name__]
+
+
+def _app_with_tenants(settings, registry, tenants):
+    from core.migrator import upgrade_database
+    from core.tenant_files import sync_directory
+    from tests.support.apps import write_tenant_files
+
+    upgrade_database(settings, registry, echo=lambda _: None)
+    write_tenant_files(settings.tenants_dir, tenants)
+    app = create_app({"TESTING": True}, settings=settings, registry=registry)
+    sync_directory(app.extensions["opvangplein.db"], settings.tenants_dir, registry)
+    return app
