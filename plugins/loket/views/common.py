@@ -15,7 +15,7 @@ from sqlmodel import select
 from core.identity.access import acting_organisations, can
 from core.rendering import render
 from core.web import db_session, tenant_hooks
-from plugins.loket import forms, services
+from plugins.loket import services, words
 from plugins.loket.models import ChildcareRequest, Location, Proposal
 
 blueprint = Blueprint("loket", __name__, url_prefix="/loket")
@@ -28,7 +28,7 @@ def settings() -> dict:
 
 
 def _context(**context) -> dict:
-    context.setdefault("labels", forms.labels())
+    context.setdefault("labels", words.labels())
     context.setdefault("errors", {})
     return context
 

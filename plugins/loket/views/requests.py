@@ -15,7 +15,7 @@ from core.identity.access import can, require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import areas, continuous, forms, notifications, services
+from plugins.loket import areas, continuous, forms, notifications, services, words
 from plugins.loket.models import (
     CARE_NEEDS,
     LOCATION_KINDS,
@@ -154,7 +154,7 @@ def _save_request(row: ChildcareRequest | None):
             other_requests=others,
             area_kinds=areas.known_areas(locations),
         )
-        for key, message in forms.error_messages(codes, limit).items():
+        for key, message in words.error_messages(codes, limit).items():
             if key in errors:
                 continue
             errors[key] = message

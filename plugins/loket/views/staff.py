@@ -15,7 +15,7 @@ from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session
-from plugins.loket import areas, ckg_hand_off, forms, notifications, services
+from plugins.loket import areas, ckg_hand_off, forms, notifications, services, words
 from plugins.loket.models import (
     CARE_NEEDS,
     ORIGINS,
@@ -171,7 +171,7 @@ def hand_to_ckg(request_id: uuid.UUID):
     form = forms.CkgHandOffForm()
     if form.validate_on_submit():
         data = form.hand_off_input()
-        for key, message in forms.error_messages(ckg_hand_off.validate(data)).items():
+        for key, message in words.error_messages(ckg_hand_off.validate(data)).items():
             form.fail(key, message)
     if not form.errors:
         try:
