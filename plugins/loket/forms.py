@@ -1,253 +1,436 @@
-"""Reading the loket's HTML forms into service inputs, and wording error codes for people."""
+"""The loket's HTML forms, one class per form, on the core's field types.
+
+A view builds the form, sets the choices that depend on the municipality (its locations,
+areas, registrations), calls ``validate_on_submit()`` and hands the typed values to a
+service. The rules only a service can check (dates against the birth, locations against
+the child's age) come back from the service as codes; ``words.error_messages`` words them.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
+from flask_babel import lazy_gettext as _l
+from wtforms import validators
+from wtforms.validators import StopValidation
 
+from core.forms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FileField,
+    IntegerField,
+    MultiCheckboxField,
+    PlatformForm,
+    SelectField,
+    TextAreaField,
+    TextField,
+    UUIDField,
+)
+from plugins.loket.allocation import TIE_BREAKS
+from plugins.loket.ckg_hand_off import SUMMARY_MAX, URGENCIES, HandOffInput
+from plugins.loket.locations import MAX_CAPACITY, LocationInput
 from plugins.loket.models import (
+    AGE_GROUPS,
     CARE_NEEDS,
     DAY_PARTS,
     LANGUAGES,
     LOCATION_KINDS,
+    REJECTION_REASONS,
     SITUATION_FLAGS,
+    STAFF_ORIGINS,
+    TARIFFS,
     WEEKDAYS,
 )
 from plugins.loket.services import RequestInput
 
 DAY_CHOICES = tuple(f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS)
+MAX_PREFERENCE_FIELDS = 10  # the highest ``max_preferences`` setting
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def parse_date(raw: str) -> date | None | str:
-    """A date, ``None`` when empty, or the error code ``"date_invalid"``."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return "date_invalid"
+def _pairs(values: Iterable[str]) -> list[tuple[str, str]]:
+    return [(value, value) for value in values]
 
 
-def parse_uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID((raw or "").strip())
-    except ValueError:
-        return None
+def _single_spaced(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def request_input(form: MultiDict, max_preferences: int) -> tuple[RequestInput, dict[str, str]]:
-    """Read the request form; return the input and parse errors (field id → code)."""
-    errors: dict[str, str] = {}
-    dates = {}
-    for name in ("birth_date", "expected_birth_date", "desired_start"):
-        value = parse_date(form.get(name, ""))
-        if value == "date_invalid":
-            errors[name] = "date_invalid"
-            value = None
-        dates[name] = value
-    preferences = []
-    # One more select than allowed is never shown, but a crafted form may send more.
-    for rank in range(1, 11):
-        location = parse_uuid(form.get(f"preference_{rank}", ""))
-        if location is not None:
-            preferences.append(location)
-    language = form.get("language", "nl")
-    area_kind = form.get("area_kind", "")
-    data = RequestInput(
-        child_first_name=form.get("child_first_name", "")[:100],
-        child_last_name=form.get("child_last_name", "")[:100],
-        days=[d for d in form.getlist("days") if d in DAY_CHOICES],
-        preferences=preferences,
-        language=language if language in LANGUAGES else "nl",
-        care_needs=[n for n in form.getlist("care_needs") if n in CARE_NEEDS],
-        situation=[s for s in form.getlist("situation") if s in SITUATION_FLAGS and s != "sibling"],
-        sibling_location_id=parse_uuid(form.get("sibling_location_id", "")),
-        parent_name=form.get("parent_name", "")[:200],
-        parent_email=form.get("parent_email", "").strip()[:320],
-        parent_phone=form.get("parent_phone", "")[:40],
-        area=" ".join(form.get("area", "").split())[:100],
-        area_kind=area_kind if area_kind in LOCATION_KINDS else "",
-        **dates,
+# -- field types the kit lacks (candidates for core/forms.py) --------------------------------
+
+
+class _OneMessage:
+    """Every refusal of the field is one sentence that names the domain ("Choose a tariff."),
+    instead of the kit's general message: the person learns what the field is about."""
+
+    def __init__(self, *args, message, **kwargs) -> None:
+        self.message = message
+        super().__init__(*args, **kwargs)
+
+    def post_validate(self, form, validation_stopped) -> None:
+        if self.errors:
+            self.errors = [self.message]
+
+
+class ChoiceField(_OneMessage, SelectField):
+    """A select whose every refusal (nothing chosen, an unknown value) says ``message``."""
+
+    def __init__(self, label=None, *, message, required: bool = True, **kwargs) -> None:
+        super().__init__(label, message=message, required=required, **kwargs)
+
+
+class CountField(_OneMessage, IntegerField):
+    """A whole number in bounds whose every refusal says ``message``."""
+
+
+class DateTimeLocalField(TextField):
+    """A date and time as the browser's ``datetime-local`` input sends it (YYYY-MM-DDTHH:MM),
+    read as UTC."""
+
+    def __init__(self, label=None, *, message, **kwargs) -> None:
+        self.message = message
+        super().__init__(label, required=True, max_length=40, required_message=message, **kwargs)
+
+    def post_validate(self, form, validation_stopped) -> None:
+        self.moment = None
+        if self.errors or not self.data:
+            return
+        try:
+            self.moment = datetime.fromisoformat(self.data).replace(tzinfo=UTC)
+        except ValueError:
+            self.errors = [self.message]
+
+
+class MonthField(TextField):
+    """A month as YYYY-MM (the browser's ``month`` input); ``first_day`` is its first date."""
+
+    def post_validate(self, form, validation_stopped) -> None:
+        self.first_day = None
+        if self.errors or not self.data:
+            return
+        try:
+            year, month = (int(part) for part in self.data.split("-"))
+            self.first_day = date(year, month, 1)
+        except ValueError:
+            self.errors = [_l("Fill in a month as YYYY-MM.")]
+
+
+class KnownChoicesField(MultiCheckboxField):
+    """Checkboxes that keep only the values offered and drop the rest without a message: a
+    crafted day like ``sun-morning`` is simply not a day the page offers."""
+
+    def pre_validate(self, form) -> None:
+        known = {value for value, *_ in self.iter_choices()}
+        self.data = [value for value in self.data or () if value in known]
+        if not self.data and self.flags.required:
+            required = next(v for v in self.validators if isinstance(v, validators.InputRequired))
+            raise StopValidation(required.message)
+
+
+class _Numbered:
+    """Forms repeated on one page (one per location, per session) give their fields the ids
+    ``<name>-<suffix>``, so labels, messages and the summary point at the right one."""
+
+    def number(self, suffix) -> _Numbered:
+        for field in self:
+            field.id = f"{field.name}-{suffix}"
+        return self
+
+
+# -- parents' requests ------------------------------------------------------------------------
+
+
+def _valid(field):
+    """The field's value, or ``None`` when it was refused (a choice that is not offered)."""
+    return None if field.errors else field.data
+
+
+def _preference(rank: int) -> SelectField:
+    return SelectField(_l("Choice %(rank)d", rank=rank), required=False, coerce=str)
+
+
+class RequestForm(PlatformForm):
+    """A childcare request, by the parent or by staff on the parent's behalf. Every field is
+    optional here: a draft may be incomplete; :func:`services.validate_request` checks a
+    request that is sent."""
+
+    child_first_name = TextField(_l("First name"), max_length=100)
+    child_last_name = TextField(_l("Last name"), max_length=100)
+    birth_date = DateField(_l("Birth date"))
+    expected_birth_date = DateField(_l("Expected birth date (not born yet)"))
+    desired_start = DateField(_l("Desired start date"))
+    days = KnownChoicesField(_l("Days and day parts"), choices=_pairs(DAY_CHOICES))
+    preference_1 = _preference(1)
+    preference_2 = _preference(2)
+    preference_3 = _preference(3)
+    preference_4 = _preference(4)
+    preference_5 = _preference(5)
+    preference_6 = _preference(6)
+    preference_7 = _preference(7)
+    preference_8 = _preference(8)
+    preference_9 = _preference(9)
+    preference_10 = _preference(10)
+    area = TextField(_l("Area"), max_length=100, filters=[_single_spaced])
+    area_kind = SelectField(
+        _l("Type of care (optional)"), required=False, choices=_pairs(LOCATION_KINDS)
     )
-    return data, errors
+    situation = KnownChoicesField(
+        _l("Family situation (determines priority)"),
+        choices=_pairs(flag for flag in SITUATION_FLAGS if flag != "sibling"),
+    )
+    sibling_location_id = SelectField(
+        _l("A brother or sister already goes to"), required=False, coerce=str
+    )
+    care_needs = KnownChoicesField(_l("Specific care needs"), choices=_pairs(CARE_NEEDS))
+    language = SelectField(_l("Language"), required=False, choices=_pairs(LANGUAGES))
+    parent_name = TextField(_l("Parent's name"), max_length=200)
+    parent_email = EmailField(_l("E-mail address"))
+    parent_phone = TextField(_l("Phone"), max_length=40)
+    origin = SelectField(_l("Registered"), required=False, choices=_pairs(STAFF_ORIGINS))
+    action = TextField(max_length=20)  # the button pressed: "submit" or "draft"
+
+    def offer(self, location_ids: Iterable[uuid.UUID]) -> RequestForm:
+        """The municipality's locations are the only choices of a preference or a sibling's
+        location."""
+        choices = [(str(location_id), str(location_id)) for location_id in location_ids]
+        for rank in range(1, MAX_PREFERENCE_FIELDS + 1):
+            self[f"preference_{rank}"].choices = choices
+        self.sibling_location_id.choices = choices
+        return self
+
+    @property
+    def is_draft(self) -> bool:
+        return self.action.data == "draft"
+
+    def chosen_preferences(self) -> list[str]:
+        """The chosen locations in the order of the selects (an empty select is skipped)."""
+        ranks = range(1, MAX_PREFERENCE_FIELDS + 1)
+        return [_valid(self[f"preference_{r}"]) for r in ranks if _valid(self[f"preference_{r}"])]
+
+    def request_input(self) -> RequestInput:
+        """The typed values for the services (a field that did not validate is empty)."""
+        sibling = _valid(self.sibling_location_id)
+        return RequestInput(
+            child_first_name=self.child_first_name.data or "",
+            child_last_name=self.child_last_name.data or "",
+            birth_date=self.birth_date.data,
+            expected_birth_date=self.expected_birth_date.data,
+            desired_start=self.desired_start.data,
+            days=list(self.days.data or ()),
+            preferences=[uuid.UUID(p) for p in self.chosen_preferences()],
+            language=_valid(self.language) or "nl",
+            care_needs=list(self.care_needs.data or ()),
+            situation=list(self.situation.data or ()),
+            sibling_location_id=uuid.UUID(sibling) if sibling else None,
+            parent_name=self.parent_name.data or "",
+            parent_email=self.parent_email.data or "",
+            parent_phone=self.parent_phone.data or "",
+            area=self.area.data or "",
+            area_kind=_valid(self.area_kind) or "",
+        )
 
 
-def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[str, str]:
-    """Field id → a sentence that says what is wrong and what to do."""
-    words = {
-        "required": _("Fill in this field."),
-        "date_invalid": _("Enter a date as day, month and year."),
-        "birth_date_required": _("Enter the birth date, or the expected birth date."),
-        "birth_date_in_future": _("The birth date lies in the future: use the expected date."),
-        "expected_birth_date_past": _("The expected birth date has passed: enter the birth date."),
-        "expected_birth_date_too_far": _("You can register at most nine months before birth."),
-        "start_in_past": _("The desired start date lies in the past."),
-        "start_before_birth": _("The desired start date lies before the (expected) birth."),
-        "days_required": _("Choose at least one day part."),
-        "preferences_required": _("Choose at least one location."),
-        "preferences_or_area_required": _("Choose at least one location, or an area."),
-        "locations_or_area": _("Choose either locations or an area, not both."),
-        "unknown_area": _("Choose an area from the list."),
-        "area_without_kind": _("This area has no location of the chosen type of care."),
-        "area_required_for_kind": _("Choose an area for this type of care."),
-        "area_without_fitting_location": _(
-            "This area has no location for a child of this age at the desired start."
-        ),
-        "too_many_preferences": _(
-            "Choose at most %(count)d locations.", count=max_preferences or 1
-        ),
-        "duplicate_preferences": _("Each location may be chosen only once."),
-        "unknown_location": _("Choose locations from the list."),
-        "child_too_old_for_location": _(
-            "The child is too old for a baby and toddler location at the desired start."
-        ),
-        "child_too_young_for_location": _(
-            "The child is too young for out-of-school care at the desired start."
-        ),
-        "email_invalid": _("Enter a valid e-mail address."),
-        "duplicate_request": _("There is already a request for this child."),
-        "places_invalid": _("Enter a number of places from 1 to 99."),
-        "age_group_invalid": _("Choose an age group."),
-        "reason_invalid": _("Choose a reason."),
-        "tariff_invalid": _("Choose a tariff."),
-        "consent_required": _("Hand a family on only with the parent's consent: tick the box."),
-        "summary_too_long": _("Keep the summary under 2000 characters."),
-        "urgency_invalid": _("Choose how urgent it is."),
-        "opening_days_required": _("Choose at least one opening day."),
-        "day_parts_required": _("Choose at least one day part."),
-        "area_too_long": _("Keep the area under 100 characters."),
-        "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
-    }
-    return {field: words.get(code, code) for field, code in codes.items()}
+class AnswerForm(PlatformForm):
+    """The parent's answer to a proposed place: one of two buttons."""
+
+    answer = SelectField(choices=[("accept", "accept"), ("decline", "decline")])
 
 
-def form_values(data: RequestInput) -> dict:
-    """The submitted values, so the form comes back filled in."""
-    return {
-        "child_first_name": data.child_first_name,
-        "child_last_name": data.child_last_name,
-        "birth_date": data.birth_date.isoformat() if data.birth_date else "",
-        "expected_birth_date": (
-            data.expected_birth_date.isoformat() if data.expected_birth_date else ""
-        ),
-        "desired_start": data.desired_start.isoformat() if data.desired_start else "",
-        "days": data.days,
-        "preferences": [str(p) for p in data.preferences],
-        "language": data.language,
-        "care_needs": data.care_needs,
-        "situation": data.situation,
-        "sibling_location_id": str(data.sibling_location_id or ""),
-        "parent_name": data.parent_name,
-        "parent_email": data.parent_email,
-        "parent_phone": data.parent_phone,
-        "area": data.area,
-        "area_kind": data.area_kind,
-    }
+# -- staff ------------------------------------------------------------------------------------
 
 
-def labels() -> dict[str, dict[str, str]]:
-    """Words for the codes stored in the database, in the visitor's language."""
-    return {
-        "kind": {
-            "groepsopvang": _("Group childcare"),
-            "gezinsopvang": _("Childminder"),
-            "buitenschoolse_opvang": _("Out-of-school care"),
-        },
-        "tariff": {
-            "income_related": _("Income-related price"),
-            "free_price": _("Free price"),
-        },
-        "age_group": {
-            "baby": _("Baby (under 18 months)"),
-            "toddler": _("Toddler (18 months to 3 years)"),
-            "schoolchild": _("School child"),
-        },
-        "day": {
-            "mon": _("Monday"),
-            "tue": _("Tuesday"),
-            "wed": _("Wednesday"),
-            "thu": _("Thursday"),
-            "fri": _("Friday"),
-        },
-        "part": {"morning": _("morning"), "afternoon": _("afternoon")},
-        "care_need": {
-            "medical": _("Medical care"),
-            "developmental_delay": _("Developmental delay"),
-            "physical_disability": _("Physical disability"),
-            "behavioural": _("Behavioural support"),
-            "dietary": _("Special diet"),
-        },
-        "situation": {
-            "work_or_training": _("Parents work or follow training"),
-            "single_parent": _("Single parent"),
-            "low_income": _("Low income"),
-            "foster_child": _("Foster child"),
-            "urgency": _("Social or pedagogical urgency"),
-        },
-        "status": {
-            "draft": _("Draft"),
-            "open": _("Waiting for a place"),
-            "proposed": _("Place proposed"),
-            "placed": _("Placed"),
-            "withdrawn": _("Withdrawn"),
-            "waiting": _("Still in the running"),
-            "refused": _("Refused by the provider"),
-            "declined": _("Declined"),
-            "awaiting_provider": _("Waiting for the provider"),
-            "awaiting_parent": _("Waiting for the parent"),
-            "accepted": _("Accepted"),
-            "rejected": _("Rejected"),
-            "expired": _("Expired"),
-            "lapsed": _("Place taken by another family"),
-        },
-        "origin": {
-            "parent": _("Parent online"),
-            "phone": _("By phone"),
-            "paper": _("On paper"),
-            "referral": _("Referral"),
-            "training": _("Training programme"),
-        },
-        "reason": {
-            "no_free_place": _("no free place for this age group"),
-            "days_not_offered": _("the requested days are not offered"),
-            "care_needs_not_supported": _("the care needs cannot be supported"),
-            "outranked": _("all places went to families with a higher priority"),
-            "not_reached": _("not needed: a higher choice took the family"),
-            "no_longer_free": _("The place is no longer free"),
-            "care_need_not_supported": _("The care need cannot be supported"),
-            "days_not_possible": _("The days are not possible"),
-            "other": _("Another reason"),
-        },
-        "urgency": {
-            "regular": _("Regular"),
-            "soon": _("Soon"),
-            "crisis": _("Crisis"),
-        },
-        "trigger": {
-            "free_places_reported": _("free places were reported"),
-            "declined": _("another family declined the place"),
-            "expired": _("another family let the answer deadline pass"),
-            "withdrawn": _("another family withdrew its request"),
-            "rejected": _("the provider did not take another family"),
-        },
-        "registration": {
-            "registered": _("registered"),
-            "waiting": _("on the waiting list"),
-            "cancelled": _("cancelled"),
-        },
-        "language": {
-            "nl": "Nederlands",
-            "fr": "Français",
-            "en": "English",
-            "ar": "العربية",
-            "tr": "Türkçe",
-            "pl": "Polski",
-            "ro": "Română",
-            "other": _("Other language"),
-        },
-    }
+class WorkListFilters(PlatformForm):
+    """The work list's filters, read from the query string (``formdata=request.args``); a
+    filter that does not parse is left out, as a search box should."""
+
+    location = UUIDField(required=False)
+    month = MonthField(max_length=7)
+    page = IntegerField(minimum=1)
+
+
+class ProofForm(PlatformForm):
+    proof_checked = BooleanField(false_values=("", "no", "false"))
+
+
+class CkgHandOffForm(PlatformForm):
+    ckg_consent = BooleanField(
+        _l("The parent consented to share these details with the CKG"),
+        false_values=("", "no", "false"),
+    )
+    concern_summary = TextAreaField(_l("Why the family needs support"), max_length=SUMMARY_MAX)
+    urgency = ChoiceField(
+        _l("Urgency"), choices=_pairs(URGENCIES), message=_l("Choose how urgent it is.")
+    )
+    ckg_organisation_id = UUIDField(_l("CKG"), required=False)
+
+    def hand_off_input(self) -> HandOffInput:
+        return HandOffInput(
+            consent=bool(self.ckg_consent.data),
+            concern_summary=self.concern_summary.data or "",
+            urgency=self.urgency.data or "",
+            ckg_organisation_id=self.ckg_organisation_id.data,
+        )
+
+
+class EmergencyPlaceForm(PlatformForm):
+    free_place_id = UUIDField(_l("Held-back place"))
+
+
+class RulesForm(PlatformForm):
+    """The priority rules, and for a simulation also extra places at one location."""
+
+    tie_break = ChoiceField(
+        _l("Tie-break"), choices=_pairs(TIE_BREAKS), message=_l("Choose a tie-break.")
+    )
+    vulnerable_share_percent = CountField(
+        _l("Target share for vulnerable families, in percent"),
+        required=True,
+        minimum=0,
+        maximum=100,
+        message=_l("Enter a percentage from 0 to 100."),
+    )
+    location_id = UUIDField(_l("Extra places at"), required=False)
+    extra_places = CountField(
+        _l("Number of extra places per age group"),
+        minimum=0,
+        maximum=50,
+        message=_l("Enter a number of places from 0 to 50."),
+    )
+
+    def rules(self) -> dict:
+        return {
+            "tie_break": self.tie_break.data,
+            "vulnerable_share_percent": self.vulnerable_share_percent.data,
+        }
+
+
+# -- providers --------------------------------------------------------------------------------
+
+
+class FreePlaceForm(_Numbered, PlatformForm):
+    places = CountField(
+        _l("Number of free places"),
+        required=True,
+        minimum=1,
+        maximum=99,
+        message=_l("Enter a number of places from 1 to 99."),
+    )
+    available_from = DateField(_l("Free from"), required=True)
+    age_group = ChoiceField(
+        _l("Age group"), choices=_pairs(AGE_GROUPS), message=_l("Choose an age group.")
+    )
+    days = KnownChoicesField(
+        _l("Days and day parts (none chosen: every day)"), choices=_pairs(DAY_CHOICES)
+    )
+
+
+class ProviderDecisionForm(_Numbered, PlatformForm):
+    decision = TextField(max_length=20)  # the button pressed: "confirm" or "reject"
+    reason = ChoiceField(
+        _l("Reason for rejecting"),
+        required=False,
+        choices=_pairs(REJECTION_REASONS),
+        message=_l("Choose a reason."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.decision.data != "confirm" and not self.reason.data:
+            self.fail("reason", _("Choose a reason."))
+            return False
+        return valid
+
+
+def _capacity(group: str) -> CountField:
+    return CountField(
+        name=f"capacity-{group}",
+        minimum=0,
+        maximum=MAX_CAPACITY,
+        message=_l("The capacity must be a number from 0 to 1000."),
+    )
+
+
+class LocationForm(PlatformForm):
+    """What a location offers; loket staff and the location's own provider fill it in."""
+
+    tariff = ChoiceField(_l("Tariff"), choices=_pairs(TARIFFS), message=_l("Choose a tariff."))
+    care_needs = KnownChoicesField(
+        _l("Specific care needs this location can support"), choices=_pairs(CARE_NEEDS)
+    )
+    opening_days = KnownChoicesField(
+        _l("Opening days"),
+        required=True,
+        choices=_pairs(WEEKDAYS),
+        required_message=_l("Choose at least one opening day."),
+    )
+    day_parts = KnownChoicesField(
+        _l("Day parts"),
+        required=True,
+        choices=_pairs(DAY_PARTS),
+        required_message=_l("Choose at least one day part."),
+    )
+    capacity_baby = _capacity("baby")
+    capacity_toddler = _capacity("toddler")
+    capacity_schoolchild = _capacity("schoolchild")
+    area = TextField(max_length=100, filters=[_single_spaced])
+    participates = BooleanField(
+        _l("Takes part in the local childcare counter"), false_values=("", "no", "false")
+    )
+
+    def capacity_fields(self) -> dict:
+        return {group: self[f"capacity_{group}"] for group in AGE_GROUPS}
+
+    def location_input(self) -> LocationInput:
+        return LocationInput(
+            tariff=self.tariff.data,
+            care_needs=list(self.care_needs.data or ()),
+            opening_days=list(self.opening_days.data or ()),
+            day_parts=list(self.day_parts.data or ()),
+            area=self.area.data or "",
+            participates=bool(self.participates.data),
+            capacity={
+                group: field.data
+                for group, field in self.capacity_fields().items()
+                if field.data is not None
+            },
+        )
+
+
+class LocationImportForm(PlatformForm):
+    csv_file = FileField(
+        _l("CSV file"), required=True, extensions=("csv",), max_bytes=MAX_IMPORT_BYTES
+    )
+
+
+# -- info sessions ----------------------------------------------------------------------------
+
+
+class InfoSessionForm(PlatformForm):
+    title = TextField(_l("Title"), required=True, max_length=200)
+    starts_at = DateTimeLocalField(_l("Date and time"), message=_l("Enter a date and time."))
+    place = TextField(_l("Place (empty: online)"), max_length=300)
+    capacity = CountField(
+        _l("Seats"),
+        required=True,
+        minimum=1,
+        maximum=500,
+        default=20,
+        message=_l("Enter a number of seats from 1 to 500."),
+    )
+    language = SelectField(_l("Language"), required=False, choices=_pairs(LANGUAGES))
+    online = BooleanField(false_values=("", "no", "false"))
+
+
+class InfoRegistrationForm(_Numbered, PlatformForm):
+    name = TextField(_l("Your name"), required=True, max_length=200)
+    email = EmailField(_l("Your e-mail address"), required=True)
+
+
+class AttendanceForm(PlatformForm):
+    """The registrations that attended; choices are the session's registrations."""
+
+    attended = MultiCheckboxField(coerce=uuid.UUID)

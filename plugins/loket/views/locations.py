@@ -26,7 +26,7 @@ from plugins.loket.models import (
     Location,
     LocationImport,
 )
-from plugins.loket.views import _context, _locations, _provider_location_ids, blueprint
+from plugins.loket.views.common import _context, _locations, _provider_location_ids, blueprint
 
 
 def _editable_location(location_id: uuid.UUID) -> Location:
@@ -43,27 +43,25 @@ def _editable_location(location_id: uuid.UUID) -> Location:
     return location
 
 
-def _page(location: Location, *, status: int = 200, values: dict | None = None, errors=None):
-    session = db_session()
-    if values is None:
-        values = {
+def _page(location: Location, form: forms.LocationForm | None = None, *, status: int = 200):
+    if form is None:
+        stored = {
             "tariff": location.tariff,
             "care_needs": location.care_needs,
             "opening_days": location.opening_days,
             "day_parts": location.day_parts,
             "area": location.area,
             "participates": location.participates,
-            "capacity": {
-                group: str(places)
-                for group, places in location_details.capacities_of(session, location).items()
-            },
         }
+        capacities = location_details.capacities_of(db_session(), location)
+        form = forms.LocationForm(formdata=None, data=stored)
+        for group, field in form.capacity_fields().items():
+            field.data = capacities.get(group)
     return render(
         "loket/location_edit.html",
         **_context(
             location=location,
-            values=values,
-            errors=errors or {},
+            form=form,
             derived_area=areas.derived_area(location.postcode, location.municipality),
             tariffs=TARIFFS,
             care_needs=CARE_NEEDS,
@@ -84,22 +82,17 @@ def edit_location(location_id: uuid.UUID):
 def save_location(location_id: uuid.UUID):
     session = db_session()
     location = _editable_location(location_id)
-    data = location_details.read_location_form(request.form)
-    capacity, errors = location_details.validate_location(data)
-    if errors:
-        return _page(
-            location,
-            status=422,
-            values=vars(data),
-            errors=forms.error_messages(errors),
-        )
-    location_details.update_location(session, location, data, capacity)
+    form = forms.LocationForm()
+    if not form.validate_on_submit():
+        return _page(location, form, status=422)
+    data = form.location_input()
+    location_details.update_location(session, location, data)
     audit.record(
         session,
         action="loket.location_updated",
         object_type="loket_location",
         object_id=location.id,
-        detail={"care_needs": location.care_needs, "capacity": capacity},
+        detail={"care_needs": location.care_needs, "capacity": data.capacity},
     )
     session.commit()
     flash(_("The location was saved."))
@@ -107,8 +100,6 @@ def save_location(location_id: uuid.UUID):
 
 
 # -- the CSV import --------------------------------------------------------------------------
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @blueprint.route("/locaties", methods=["GET", "POST"])
@@ -118,27 +109,22 @@ def locations():
     session = db_session()
     context: dict = {"report": None, "import_errors": [], "pending_import": None}
     status = 200
-    if request.method == "POST":
-        text = request.form.get("csv_text", "")
-        upload = request.files.get("csv_file")
-        file_name = ""
-        if upload is not None and upload.filename:
-            file_name = upload.filename
-            raw = upload.read(MAX_IMPORT_BYTES + 1)
-            if len(raw) > MAX_IMPORT_BYTES:
-                context["import_errors"].append(_("The file is larger than 5 MB."))
-                raw = b""
-            text = _decode(raw)
-        report = location_import.read_locations(session, text)
+    form = forms.LocationImportForm()
+    if form.validate_on_submit():
+        upload = form.csv_file.data
+        report = location_import.read_locations(session, _decode(upload.read()))
         context["report"] = report
         if report.file_errors:
-            context["import_errors"] += [_import_message(code) for code in report.file_errors]
+            context["import_errors"] += [_import_message(c) for c in report.file_errors]
             status = 422
         elif report.valid_rows:
             context["pending_import"] = location_import.start_import(
-                session, report, file_name=file_name, actor=current_actor()
+                session, report, file_name=upload.filename, actor=current_actor()
             )
             session.commit()
+    elif form.is_submitted():
+        context["import_errors"] += [message for _id, message in form.error_summary()]
+        status = 422
     return render(
         "loket/locations.html",
         **_context(

@@ -1,0 +1,99 @@
+"""The loket's blueprint and what its resource modules share.
+
+Who sees what: parents (``loket.request``) their own requests; loket staff (``loket.manage``)
+everything of the municipality; provider members (``loket.places``) only the locations of the
+organisations they act for.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, g
+from sqlmodel import select
+
+from core.identity.access import acting_organisations, can
+from core.rendering import render
+from core.web import db_session, tenant_hooks
+from plugins.loket import services, words
+from plugins.loket.models import ChildcareRequest, Location, Proposal
+
+blueprint = Blueprint("loket", __name__, url_prefix="/loket")
+
+
+def settings() -> dict:
+    from plugins.loket.tenant_settings import loket_settings
+
+    return loket_settings(db_session())
+
+
+def _context(**context) -> dict:
+    context.setdefault("labels", words.labels())
+    context.setdefault("errors", {})
+    return context
+
+
+def _locations() -> list[Location]:
+    return list(db_session().exec(select(Location).order_by(Location.name)))
+
+
+def _own_request(request_id: uuid.UUID) -> ChildcareRequest:
+    """The request, if the signed-in parent owns it (staff may open any)."""
+    found = db_session().get(ChildcareRequest, request_id)
+    if found is None:
+        abort(404)
+    if not can("loket.manage") and found.parent_user_id != g.user.id:
+        abort(404)
+    return found
+
+
+def _parents_own_request(request_id: uuid.UUID) -> ChildcareRequest:
+    """The request, only if it is the signed-in parent's own: for what only the family decides
+    (answering a proposal, giving up other preferences). Staff and admins may open any request,
+    but they do not answer for the family."""
+    found = db_session().get(ChildcareRequest, request_id)
+    if found is None or found.parent_user_id != g.user.id:
+        abort(404)
+    return found
+
+
+def _provider_location_ids() -> set[uuid.UUID]:
+    organisations = {organisation.id for organisation in acting_organisations("loket")}
+    if not organisations:
+        return set()
+    rows = db_session().exec(
+        select(Location.id).where(Location.provider_organisation_id.in_(organisations))
+    )
+    return set(rows)
+
+
+def _request_view(row: ChildcareRequest) -> dict:
+    session = db_session()
+    locations = {location.id: location for location in _locations()}
+    proposals = list(
+        session.exec(
+            select(Proposal).where(Proposal.request_id == row.id).order_by(Proposal.created_at)
+        )
+    )
+    return {
+        "row": row,
+        "preferences": [
+            (p, locations.get(p.location_id)) for p in services.preferences_of(session, row.id)
+        ],
+        "proposals": [(p, locations.get(p.location_id)) for p in proposals],
+        "locations": locations,
+    }
+
+
+def reserved_places() -> list:
+    """Places other plugins hold for their own families (company places, a CKG's)."""
+    return [
+        place
+        for places in tenant_hooks().reserved_places(tenant=g.tenant, session=db_session())
+        for place in places or ()
+    ]
+
+
+@blueprint.get("/")
+def index():
+    return render("loket/index.html", **_context())

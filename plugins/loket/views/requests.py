@@ -1,0 +1,296 @@
+"""Childcare requests: a parent registers, saves a draft, withdraws, answers a proposal; staff
+register on a parent's behalf (by phone, on paper) and complete drafts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import audit
+from core.identity.access import can, require_permission
+from core.rendering import render
+from core.request_context import current_actor
+from core.web import db_session
+from plugins.loket import areas, continuous, forms, notifications, services, words
+from plugins.loket.models import (
+    CARE_NEEDS,
+    LOCATION_KINDS,
+    SITUATION_FLAGS,
+    STAFF_ORIGINS,
+    ChildcareRequest,
+    Location,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+)
+from plugins.loket.views.common import (
+    _context,
+    _locations,
+    _own_request,
+    _parents_own_request,
+    _request_view,
+    blueprint,
+    settings,
+)
+
+
+def _request_page(
+    form: forms.RequestForm, row: ChildcareRequest | None, *, status: int = 200, errors=None
+):
+    return render(
+        "loket/request_form.html",
+        **_context(
+            form=form,
+            errors=errors or {},
+            request_row=row,
+            locations=_locations(),
+            areas=areas.known_areas(_locations()),
+            location_kinds=LOCATION_KINDS,
+            max_preferences=settings()["max_preferences"],
+            day_choices=forms.DAY_CHOICES,
+            care_needs=CARE_NEEDS,
+            situations=[flag for flag in SITUATION_FLAGS if flag != "sibling"],
+            origins=STAFF_ORIGINS,
+            staff=can("loket.manage"),
+        ),
+    ), status
+
+
+def _stored_values(row: ChildcareRequest) -> dict:
+    """A stored request as form data: a draft opens with what was saved."""
+    preferences = services.preferences_of(db_session(), row.id)
+    siblings = services.sibling_locations(row)
+    values = {
+        "child_first_name": row.child_first_name,
+        "child_last_name": row.child_last_name,
+        "birth_date": row.birth_date,
+        "expected_birth_date": row.expected_birth_date,
+        "desired_start": row.desired_start,
+        "days": row.days,
+        "language": row.language,
+        "care_needs": row.care_needs,
+        "situation": [flag for flag in row.situation if ":" not in flag],
+        "sibling_location_id": str(next(iter(siblings))) if siblings else None,
+        "parent_name": row.parent_name,
+        "parent_email": row.parent_email,
+        "parent_phone": row.parent_phone,
+        "area": row.area,
+        "area_kind": row.area_kind or None,
+        "origin": row.origin,
+    }
+    for rank, preference in enumerate(preferences, start=1):
+        values[f"preference_{rank}"] = str(preference.location_id)
+    return values
+
+
+def _new_form(row: ChildcareRequest | None) -> forms.RequestForm:
+    data = _stored_values(row) if row else {"language": "nl"}
+    return forms.RequestForm(data=data).offer(location.id for location in _locations())
+
+
+def _can_register() -> bool:
+    return can("loket.request") or can("loket.manage")
+
+
+def _may_register() -> None:
+    if g.get("user") is None:
+        abort(401)
+    if not _can_register():
+        abort(403)
+
+
+@blueprint.get("/aanvraag/nieuw")
+def new_request():
+    _may_register()
+    return _request_page(_new_form(None), None)
+
+
+@blueprint.post("/aanvraag/nieuw")
+def create_request():
+    _may_register()
+    return _save_request(None)
+
+
+@blueprint.route("/aanvraag/<uuid:request_id>/bewerken", methods=["GET", "POST"])
+def edit_request(request_id: uuid.UUID):
+    """A parent completes their draft; staff complete drafts made by phone or handed over."""
+    _may_register()
+    row = _own_request(request_id)
+    if row.status != RequestStatus.DRAFT:
+        abort(404)
+    if request.method in ("GET", "HEAD"):
+        return _request_page(_new_form(row), row)
+    return _save_request(row)
+
+
+def _save_request(row: ChildcareRequest | None):
+    session = db_session()
+    limit = settings()["max_preferences"]
+    locations = _locations()
+    form = forms.RequestForm().offer(location.id for location in locations)
+    form.validate_on_submit()  # field errors first; the service's rules follow
+    data = form.request_input()
+    staff = can("loket.manage")
+    origin = (form.origin.data or "phone") if staff else "parent"
+    if row is not None:
+        origin = row.origin  # completing a draft never changes where it came from
+    if not staff:
+        data.parent_name = data.parent_name or g.user.name
+        data.parent_email = data.parent_email or g.user.email
+    submit = not form.is_draft
+    errors = form.errors_by_id()
+    if submit:
+        kinds = {location.id: location.kind for location in locations}
+        others = session.exec(select(ChildcareRequest).where(ChildcareRequest.id != _id(row)))
+        codes = services.validate_request(
+            data,
+            today=date.today(),
+            max_preferences=limit,
+            location_kinds=kinds,
+            other_requests=others,
+            area_kinds=areas.known_areas(locations),
+        )
+        for key, message in words.error_messages(codes, limit).items():
+            if key in errors:
+                continue
+            errors[key] = message
+            if key in form:
+                form.fail(key, message)
+    else:
+        data.preferences = data.preferences[:limit]
+        if data.area not in areas.known_areas(locations):
+            data.area = data.area_kind = ""
+    if errors:
+        return _request_page(form, row, status=422, errors=errors)
+    saved = services.save_request(
+        session,
+        data,
+        request=row,
+        submit=submit,
+        origin=origin,
+        parent_user_id=None if staff else g.user.id,
+        actor=current_actor(),
+    )
+    audit.record(
+        session,
+        action="loket.request_submitted" if submit else "loket.request_draft_saved",
+        object_type="loket_request",
+        object_id=saved.id,
+        detail={"origin": saved.origin},
+        # Staff register and complete requests for parents who phone, write or call in.
+        on_behalf_of=services.parent_of(saved),
+    )
+    if submit:
+        notifications.request_received(session, saved)
+    session.commit()
+    if staff:
+        flash(_("The request was saved."))
+        return redirect(url_for("loket.request_detail", request_id=saved.id))
+    flash(_("Your request was sent.") if submit else _("Your draft was saved."))
+    return redirect(url_for("loket.my_requests"))
+
+
+def _id(row):
+    return row.id if row else uuid.UUID(int=0)
+
+
+@blueprint.get("/mijn-aanvragen")
+@require_permission("loket.request")
+def my_requests():
+    session = db_session()
+    rows = list(
+        session.exec(
+            select(ChildcareRequest)
+            .where(ChildcareRequest.parent_user_id == g.user.id)
+            .order_by(ChildcareRequest.created_at.desc())
+        )
+    )
+    return render(
+        "loket/my_requests.html",
+        **_context(requests=[_request_view(row) for row in rows]),
+    )
+
+
+@blueprint.post("/aanvraag/<uuid:request_id>/andere-intrekken")
+@require_permission("loket.request")
+def withdraw_others(request_id: uuid.UUID):
+    row = _parents_own_request(request_id)
+    try:
+        services.withdraw_other_preferences(db_session(), row)
+    except services.InvalidTransition:
+        abort(409)
+    db_session().commit()
+    flash(_("Your other preferences were withdrawn."))
+    return redirect(url_for("loket.my_requests"))
+
+
+@blueprint.post("/aanvraag/<uuid:request_id>/intrekken")
+def withdraw_request(request_id: uuid.UUID):
+    """The family no longer needs a place; a place proposed to it moves on."""
+    _may_register()
+    session = db_session()
+    row = _own_request(request_id)
+    try:
+        freed = services.withdraw_request(session, row)
+    except services.InvalidTransition:
+        flash(_("This request can no longer be withdrawn."))
+        return redirect(_after_request_change(row))
+    audit.record(
+        session,
+        action="loket.request_withdrawn",
+        object_type="loket_request",
+        object_id=row.id,
+        on_behalf_of=services.parent_of(row),
+    )
+    continuous.place_freed(session, g.tenant, freed, trigger="withdrawn")
+    session.commit()
+    flash(_("The request was withdrawn."))
+    return redirect(_after_request_change(row))
+
+
+def _after_request_change(row: ChildcareRequest) -> str:
+    if can("loket.manage"):
+        return url_for("loket.request_detail", request_id=row.id)
+    return url_for("loket.my_requests")
+
+
+@blueprint.post("/voorstel/<uuid:proposal_id>/antwoord")
+@require_permission("loket.request")
+def answer_proposal(proposal_id: uuid.UUID):
+    session = db_session()
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    row = _parents_own_request(proposal.request_id)
+    form = forms.AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)  # the page offers two buttons; anything else is not a person's answer
+    location = session.get(Location, proposal.location_id)
+    accepted = form.answer.data == "accept"
+    try:
+        if accepted:
+            services.accept_proposal(session, proposal)
+        else:
+            services.decline_proposal(session, proposal)
+    except services.PlaceUnavailable:
+        session.rollback()
+        proposal = session.get(Proposal, proposal_id)
+        proposal.status = ProposalStatus.LAPSED
+        session.add(proposal)
+        services._reopen(session, proposal, "declined")
+        session.commit()
+        flash(_("Sorry: another family accepted this place first. Your request stays open."))
+        return redirect(url_for("loket.my_requests"))
+    except services.InvalidTransition:
+        flash(_("This proposal can no longer be answered."))
+        return redirect(url_for("loket.my_requests"))
+    notifications.proposal_answered(session, row, location, accepted=accepted)
+    if not accepted:
+        continuous.place_freed(session, g.tenant, [proposal.location_id], trigger="declined")
+    session.commit()
+    flash(_("You accepted the place.") if accepted else _("You declined the place."))
+    return redirect(url_for("loket.my_requests"))

@@ -1,0 +1,238 @@
+"""Loket staff: the work list of requests and one request's page — proof, a hand-off to a CKG,
+an emergency placement."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core import audit
+from core.identity.access import require_permission
+from core.rendering import render
+from core.web import db_session
+from plugins.loket import areas, ckg_hand_off, forms, notifications, services, words
+from plugins.loket.models import (
+    CARE_NEEDS,
+    ORIGINS,
+    SITUATION_FLAGS,
+    ChildcareRequest,
+    FreePlace,
+    Location,
+    Preference,
+    RequestStatus,
+)
+from plugins.loket.views.common import (
+    _context,
+    _locations,
+    _own_request,
+    _request_view,
+    blueprint,
+)
+
+PAGE_SIZE = 25
+
+
+@blueprint.get("/werklijst")
+@require_permission("loket.manage")
+def work_list():
+    session = db_session()
+    args = request.args
+    filters = forms.WorkListFilters(formdata=args)
+    filters.validate()  # a filter that does not parse is left out
+    statement = select(ChildcareRequest)
+    if args.get("status") in RequestStatus.ALL:
+        statement = statement.where(ChildcareRequest.status == args["status"])
+    if args.get("origin") in ORIGINS:
+        statement = statement.where(ChildcareRequest.origin == args["origin"])
+    if args.get("area"):
+        statement = statement.where(ChildcareRequest.area == args["area"])
+    if args.get("proof") in ("yes", "no"):
+        statement = statement.where(ChildcareRequest.proof_checked == (args["proof"] == "yes"))
+    if filters.location.data is not None:
+        statement = statement.where(
+            ChildcareRequest.id.in_(
+                select(Preference.request_id).where(Preference.location_id == filters.location.data)
+            )
+        )
+    first = filters.month.first_day
+    if first is not None:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        statement = statement.where(
+            ChildcareRequest.desired_start >= first, ChildcareRequest.desired_start < following
+        )
+    term = args.get("q", "").strip()
+    if term:
+        pattern = f"%{term.lower()}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(ChildcareRequest.child_first_name).like(pattern),
+                sa.func.lower(ChildcareRequest.child_last_name).like(pattern),
+                sa.func.lower(ChildcareRequest.parent_name).like(pattern),
+            )
+        )
+    rows = list(session.exec(statement.order_by(ChildcareRequest.created_at)))
+    # Priority basis and care needs live in JSON lists: filter them here, portably.
+    if args.get("basis") in SITUATION_FLAGS:
+        rows = [r for r in rows if args["basis"] in r.situation]
+    if args.get("care_need") in CARE_NEEDS:
+        rows = [r for r in rows if args["care_need"] in r.care_needs]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(filters.page.data if not filters.page.errors and filters.page.data else 1, pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    query = {key: value for key, value in args.items() if key != "page" and value}
+    return render(
+        "loket/work_list.html",
+        block="results",
+        **_context(
+            rows=shown,
+            total=len(rows),
+            page=page,
+            pages=pages,
+            query=query,
+            filters=args,
+            locations=_locations(),
+            statuses=RequestStatus.ALL,
+            origins=ORIGINS,
+            areas=list(areas.known_areas(_locations())),
+            situations=[f for f in SITUATION_FLAGS if f != "sibling"],
+            care_needs=CARE_NEEDS,
+        ),
+    )
+
+
+@blueprint.get("/aanvragen/<uuid:request_id>")
+@require_permission("loket.manage")
+def request_detail(request_id: uuid.UUID):
+    return _request_detail_page(_own_request(request_id))
+
+
+def _request_detail_page(
+    row: ChildcareRequest,
+    status: int = 200,
+    form: forms.CkgHandOffForm | None = None,
+    errors: dict | None = None,
+):
+    ckg_enabled = "ckg" in g.get("enabled_plugins", frozenset())
+    emergency_places = [
+        (place, location)
+        for place, location in db_session().exec(
+            select(FreePlace, Location).join(Location, Location.id == FreePlace.location_id)
+        )
+        if place.emergency_taken < place.held_back
+    ]
+    return render(
+        "loket/request_detail.html",
+        **_context(
+            view=_request_view(row),
+            emergency_places=emergency_places,
+            ckg_enabled=ckg_enabled,
+            ckgs=ckg_hand_off.ckg_organisations(db_session()) if ckg_enabled else [],
+            urgencies=ckg_hand_off.URGENCIES,
+            ckg_form=form or forms.CkgHandOffForm(formdata=None),
+            errors=errors or {},
+        ),
+    ), status
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/bewijs")
+@require_permission("loket.manage")
+def mark_proof_checked(request_id: uuid.UUID):
+    row = _own_request(request_id)
+    form = forms.ProofForm()
+    if not form.validate_on_submit():
+        abort(400)
+    row.proof_checked = form.proof_checked.data
+    db_session().add(row)
+    audit.record(
+        db_session(),
+        action="loket.proof_checked",
+        object_type="loket_request",
+        object_id=row.id,
+        detail={"proof_checked": row.proof_checked},
+    )
+    db_session().commit()
+    flash(_("The proof check was saved."))
+    return redirect(url_for("loket.request_detail", request_id=row.id))
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/ckg")
+@require_permission("loket.manage")
+def hand_to_ckg(request_id: uuid.UUID):
+    """With the parent's consent, hand the family on to a CKG as a draft referral."""
+    session = db_session()
+    row = _own_request(request_id)
+    if "ckg" not in g.get("enabled_plugins", frozenset()):
+        abort(404)
+    form = forms.CkgHandOffForm()
+    if form.validate_on_submit():
+        data = form.hand_off_input()
+        for key, message in words.error_messages(ckg_hand_off.validate(data)).items():
+            form.fail(key, message)
+    if not form.errors:
+        try:
+            ckg_hand_off.hand_to_ckg(session, row, data, referrer=g.user.id)
+        except ValueError as refusal:
+            session.rollback()
+            form.fail(
+                "ckg_organisation_id",
+                _("The CKG could not take the family on: %(reason)s", reason=str(refusal)),
+            )
+    if form.errors:
+        return _request_detail_page(
+            _own_request(request_id), 422, form=form, errors=form.errors_by_id()
+        )
+    session.commit()
+    flash(_("The family was handed on to the CKG as a draft referral."))
+    return redirect(url_for("loket.request_detail", request_id=row.id))
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/bewijs-vragen")
+@require_permission("loket.manage")
+def ask_for_proof(request_id: uuid.UUID):
+    """The parent declared the family situation; staff ask for the proof by e-mail."""
+    session = db_session()
+    row = _own_request(request_id)
+    if not row.parent_email:
+        flash(_("There is no e-mail address to ask for proof: call the parent."))
+        return redirect(url_for("loket.request_detail", request_id=row.id))
+    notifications.proof_requested(session, row)
+    audit.record(
+        session, action="loket.proof_requested", object_type="loket_request", object_id=row.id
+    )
+    session.commit()
+    flash(_("The parent was asked for proof by e-mail."))
+    return redirect(url_for("loket.request_detail", request_id=row.id))
+
+
+@blueprint.post("/aanvragen/<uuid:request_id>/noodopvang")
+@require_permission("loket.manage")
+def emergency_place(request_id: uuid.UUID):
+    session = db_session()
+    row = _own_request(request_id)
+    form = forms.EmergencyPlaceForm()
+    valid = form.validate_on_submit()
+    free_place = session.get(FreePlace, form.free_place_id.data) if valid else None
+    if free_place is None:
+        abort(404)
+    try:
+        placement = services.emergency_placement(session, row, free_place)
+    except (services.PlaceUnavailable, services.InvalidTransition):
+        session.rollback()
+        flash(_("No emergency place is left there, or the child already has a place."))
+        return redirect(url_for("loket.request_detail", request_id=request_id))
+    audit.record(
+        session,
+        action="loket.emergency_placement",
+        object_type="loket_request",
+        object_id=row.id,
+        detail={"placement": str(placement.id), "location": str(free_place.location_id)},
+        on_behalf_of=services.parent_of(row),
+    )
+    session.commit()
+    flash(_("The child was placed in an emergency place."))
+    return redirect(url_for("loket.request_detail", request_id=request_id))
