@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -36,6 +37,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 EMAIL_MAX = 254
+
+
+def _without_control_characters(text: str, *, multiline: bool) -> str:
+    return (_CONTROL if multiline else _CONTROL_SINGLE_LINE).sub("", text or "")
 
 
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
@@ -134,7 +139,9 @@ class TextField(fields.StringField):
         )
 
     def _value(self) -> str:
-        return self.data if isinstance(self.data, str) else (self.raw_data or [""])[0]
+        # What was typed is shown again to correct, without the characters that were refused.
+        shown = self.data if isinstance(self.data, str) else (self.raw_data or [""])[0]
+        return _without_control_characters(shown, multiline=isinstance(self, TextAreaField))
 
 
 class TextAreaField(TextField):
@@ -375,8 +382,11 @@ class MonthField(fields.StringField):
 
 
 class DateTimeField(fields.DateTimeLocalField):
-    """A moment typed as YYYY-MM-DDTHH:MM (``<input type="datetime-local">``), local time,
-    with its date in the range of :class:`DateField`; ``data`` is a naive ``datetime``."""
+    """A moment typed as YYYY-MM-DDTHH:MM (``<input type="datetime-local">``), with its date in
+    the range of :class:`DateField`.
+
+    ``zone`` says where the person's clock hangs: ``None`` gives a naive ``datetime``; a zone
+    name (``"Europe/Brussels"``, ``"UTC"``) reads the typed time there and gives it in UTC."""
 
     def __init__(
         self,
@@ -385,15 +395,18 @@ class DateTimeField(fields.DateTimeLocalField):
         required: bool = False,
         earliest: Bound = None,
         latest: Bound = None,
+        zone: str | None = None,
+        required_message=None,
         **kwargs,
     ) -> None:
         self.earliest = EARLIEST_DATE if earliest is None else earliest
         self.latest = LATEST_DATE if latest is None else latest
+        self.zone = ZoneInfo(zone) if zone else None
         super().__init__(
             label,
             format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
             validators=[
-                *_required(required, _l("Fill in a date and time.")),
+                *_required(required, required_message or _l("Fill in a date and time.")),
                 self._within_bounds,
                 *kwargs.pop("validators", ()),
             ],
@@ -408,10 +421,21 @@ class DateTimeField(fields.DateTimeLocalField):
         try:
             if not _ISO_DATETIME.fullmatch(raw):
                 raise ValueError(raw)
-            self.data = datetime.fromisoformat(raw)
+            typed = datetime.fromisoformat(raw)
         except ValueError:
             self.data = None
             raise ValueError(_l("Fill in a date and time as YYYY-MM-DD HH:MM.")) from None
+        self.data = typed
+        if self.zone is not None and EARLIEST_DATE <= typed.date() <= LATEST_DATE:
+            self.data = typed.replace(tzinfo=self.zone).astimezone(UTC)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return _without_control_characters(self.raw_data[0], multiline=False)
+        if isinstance(self.data, datetime):
+            shown = self.data.astimezone(self.zone) if self.zone else self.data
+            return shown.strftime("%Y-%m-%dT%H:%M")
+        return ""
 
     def pre_validate(self, form) -> None:
         if self.process_errors:
@@ -462,8 +486,8 @@ class SelectField(fields.SelectField):
         self.choices = choices
 
     def pre_validate(self, form) -> None:
-        if self.data in (None, "") and not self.flags.required:
-            return
+        if self.data in (None, ""):
+            return  # InputRequired (with its required_message) or Optional decides.
         if self.data not in {value for value, *_ in self.iter_choices()}:
             raise StopValidation(_ChoiceMessages.invalid)
 
@@ -530,6 +554,20 @@ class MultiCheckboxField(fields.SelectMultipleField):
             )
             value = self.coerce(value)
             yield (value, label, value in (self.data or ()), {})
+
+
+class KnownChoicesField(MultiCheckboxField):
+    """Checkboxes that keep only the values offered and drop the rest without a message.
+
+    An edit page may still carry an option removed since it was opened (or a crafted value
+    like ``sun-morning``): the other answers count, the unknown one is simply not an answer."""
+
+    def pre_validate(self, form) -> None:
+        known = {value for value, *_ in self.iter_choices()}
+        self.data = [value for value in self.data or () if value in known]
+        if not self.data and self.flags.required:
+            required = next(v for v in self.validators if isinstance(v, validators.InputRequired))
+            raise StopValidation(required.message)
 
 
 class BooleanField(fields.BooleanField):

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import validators
-from wtforms.validators import StopValidation
 
 from core.forms import (
     BooleanField,
     DateField,
+    DateTimeField,
     EmailField,
     FileField,
     IntegerField,
+    KnownChoicesField,
+    MonthField,
     MultiCheckboxField,
     PlatformForm,
+    QueryForm,
     SelectField,
     TextAreaField,
     TextField,
@@ -85,50 +86,6 @@ class ChoiceField(_OneMessage, SelectField):
 
 class CountField(_OneMessage, IntegerField):
     """A whole number in bounds whose every refusal says ``message``."""
-
-
-class DateTimeLocalField(TextField):
-    """A date and time as the browser's ``datetime-local`` input sends it (YYYY-MM-DDTHH:MM),
-    read as UTC."""
-
-    def __init__(self, label=None, *, message, **kwargs) -> None:
-        self.message = message
-        super().__init__(label, required=True, max_length=40, required_message=message, **kwargs)
-
-    def post_validate(self, form, validation_stopped) -> None:
-        self.moment = None
-        if self.errors or not self.data:
-            return
-        try:
-            self.moment = datetime.fromisoformat(self.data).replace(tzinfo=UTC)
-        except ValueError:
-            self.errors = [self.message]
-
-
-class MonthField(TextField):
-    """A month as YYYY-MM (the browser's ``month`` input); ``first_day`` is its first date."""
-
-    def post_validate(self, form, validation_stopped) -> None:
-        self.first_day = None
-        if self.errors or not self.data:
-            return
-        try:
-            year, month = (int(part) for part in self.data.split("-"))
-            self.first_day = date(year, month, 1)
-        except ValueError:
-            self.errors = [_l("Fill in a month as YYYY-MM.")]
-
-
-class KnownChoicesField(MultiCheckboxField):
-    """Checkboxes that keep only the values offered and drop the rest without a message: a
-    crafted day like ``sun-morning`` is simply not a day the page offers."""
-
-    def pre_validate(self, form) -> None:
-        known = {value for value, *_ in self.iter_choices()}
-        self.data = [value for value in self.data or () if value in known]
-        if not self.data and self.flags.required:
-            required = next(v for v in self.validators if isinstance(v, validators.InputRequired))
-            raise StopValidation(required.message)
 
 
 class _Numbered:
@@ -243,12 +200,12 @@ class AnswerForm(PlatformForm):
 # -- staff ------------------------------------------------------------------------------------
 
 
-class WorkListFilters(PlatformForm):
+class WorkListFilters(QueryForm):
     """The work list's filters, read from the query string (``formdata=request.args``); a
     filter that does not parse is left out, as a search box should."""
 
     location = UUIDField(required=False)
-    month = MonthField(max_length=7)
+    month = MonthField()
     page = IntegerField(minimum=1)
 
 
@@ -411,7 +368,12 @@ class LocationImportForm(PlatformForm):
 
 class InfoSessionForm(PlatformForm):
     title = TextField(_l("Title"), required=True, max_length=200)
-    starts_at = DateTimeLocalField(_l("Date and time"), message=_l("Enter a date and time."))
+    starts_at = DateTimeField(
+        _l("Date and time"),
+        required=True,
+        zone="UTC",
+        required_message=_l("Enter a date and time."),
+    )
     place = TextField(_l("Place (empty: online)"), max_length=300)
     capacity = CountField(
         _l("Seats"),

@@ -20,6 +20,7 @@ from core.forms import (
     EmailField,
     FileField,
     IntegerField,
+    KnownChoicesField,
     MultiCheckboxField,
     PlatformForm,
     RadioField,
@@ -47,17 +48,6 @@ from plugins.starters.uploads import ALLOWED_TYPES, MAX_BYTES
 DOCUMENT_EXTENSIONS = tuple(
     ending.lstrip(".") for _magic, endings in ALLOWED_TYPES.values() for ending in endings
 )
-
-
-class KnownChoicesField(MultiCheckboxField):
-    """Checkboxes that drop a value no longer among the options instead of refusing the form.
-
-    An edit page may still carry an option removed since it was opened; the other answers count.
-    """
-
-    def pre_validate(self, form) -> None:
-        known = {value for value, *_ in self.iter_choices()}
-        self.data = [value for value in self.data or () if value in known]
 
 
 def _belgian_postcode(form, field) -> None:

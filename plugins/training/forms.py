@@ -5,25 +5,22 @@ organisations the person may act for), calls ``validate_on_submit()`` and hands 
 the store. Rules only the store can check come back as ``RuleError`` and are put on the fields
 with :func:`show_rule_errors`, so every message stands beside its field and in the summary.
 
-Two field types here are generic and may move to the core: :class:`ChoiceField` (a select or
-radio group whose "nothing chosen" message names the domain) and :class:`LocalDateTimeField`
-(a ``datetime-local`` input read as Belgian time).
+Dates and times of info sessions and courses are typed in Belgian time and stored in UTC
+(``DateTimeField(zone="Europe/Brussels")``).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_utc
-from wtforms import fields, widgets
-from wtforms.validators import InputRequired, StopValidation, ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from core.db import utcnow
 from core.forms import (
     BooleanField,
     DateField,
+    DateTimeField,
     EmailField,
     IntegerField,
     MultiCheckboxField,
@@ -47,22 +44,12 @@ from plugins.training.services import Stage
 # -- field types ---------------------------------------------------------------------------------
 
 
-class ChoiceField(SelectField):
-    """One of ``choices``; nothing chosen gets ``required_message`` (the core's SelectField
-    answers a missing choice with its generic "choose one of the options")."""
-
-    def pre_validate(self, form) -> None:
-        if self.data in (None, ""):
-            return  # InputRequired (required) or Optional (not required) decides.
-        super().pre_validate(form)
-
-
 def _choices(labels: dict) -> list[tuple[str, str]]:
     """(code, label) pairs from one of the plugin's label tables (lazy: read per language)."""
     return [(str(code), text) for code, text in labels.items()]
 
 
-class OrganisationField(ChoiceField):
+class OrganisationField(SelectField):
     """Who runs what a manager publishes: one of their organisations, or (staff) the
     municipality itself, the empty value. With a single choice the field is not shown and
     that choice is taken."""
@@ -92,45 +79,6 @@ class OrganisationField(ChoiceField):
     @property
     def organisation_id(self) -> uuid.UUID | None:
         return uuid.UUID(self.data) if self.data else None
-
-
-class LocalDateTimeField(fields.DateTimeField):
-    """A date and time from a ``datetime-local`` input, in Belgian time; ``data`` is UTC."""
-
-    widget = widgets.DateTimeLocalInput()
-
-    def __init__(self, label=None, *, required_message=None, **kwargs) -> None:
-        super().__init__(
-            label,
-            validators=[
-                InputRequired(message=required_message or _l("Enter a date and time.")),
-                *kwargs.pop("validators", ()),
-            ],
-            **kwargs,
-        )
-
-    def process_formdata(self, valuelist) -> None:
-        self.raw_text = (valuelist or [""])[0].strip() if valuelist else ""
-        if not self.raw_text:
-            self.data = None
-            return
-        try:
-            local = datetime.fromisoformat(self.raw_text)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a date and time.")) from None
-        if local.tzinfo is not None:
-            self.data = local.astimezone(UTC)
-        else:
-            self.data = to_utc(local).replace(tzinfo=UTC)
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()
-
-    def _value(self) -> str:
-        # Show what was typed; a stored value is not shown (these forms only create).
-        return getattr(self, "raw_text", "") or ""
 
 
 class _InTheFuture:
@@ -199,12 +147,12 @@ def show_rule_errors(form: PlatformForm, errors: dict, *, aliases: dict | None =
 class RegistrationForm(PlatformForm):
     """Registering for an info session; ``info_session`` choices are the sessions still open."""
 
-    interest = ChoiceField(
+    interest = SelectField(
         _l("Which info session?"),
         choices=_choices(QUALIFICATION_LABELS),
         required_message=_l("Choose the kind of info session."),
     )
-    info_session = ChoiceField(_l("Date and place"), required_message=_l("Choose an info session."))
+    info_session = SelectField(_l("Date and place"), required_message=_l("Choose an info session."))
     given_name = _name(_l("First name"), _l("Enter your first name."))
     family_name = _name(_l("Last name"), _l("Enter your last name."))
     email = _email()
@@ -248,7 +196,7 @@ class CourseSignupForm(PlatformForm):
 class ProgrammeForm(PlatformForm):
     organisation = OrganisationField(_l("Run by"))
     name = _name(_l("Name"), _l("Give the programme a name."), TITLE_MAX)
-    qualification = ChoiceField(
+    qualification = SelectField(
         _l("Qualification"),
         choices=_choices(QUALIFICATION_LABELS),
         required_message=_l("Choose the qualification."),
@@ -266,7 +214,7 @@ class CohortForm(PlatformForm):
         _l("Required internship hours"), required=True, minimum=0, maximum=2000
     )
     modules_total = IntegerField(_l("Number of modules"), minimum=0, maximum=50)
-    schedule = ChoiceField(
+    schedule = SelectField(
         _l("Schedule"),
         choices=_choices(SCHEDULE_LABELS),
         required_message=_l("Choose the schedule."),
@@ -279,13 +227,16 @@ class CohortForm(PlatformForm):
 
 class InfoSessionForm(PlatformForm):
     organisation = OrganisationField(_l("Run by"))
-    kind = ChoiceField(
+    kind = SelectField(
         _l("For"),
         choices=_choices(QUALIFICATION_LABELS),
         required_message=_l("Choose the kind of info session."),
     )
-    starts_at = LocalDateTimeField(
+    starts_at = DateTimeField(
         _l("Date and time"),
+        required=True,
+        zone="Europe/Brussels",
+        required_message=_l("Enter a date and time."),
         validators=[_InTheFuture(_l("An info session is planned in the future."))],
     )
     location = _location()
@@ -295,8 +246,12 @@ class InfoSessionForm(PlatformForm):
 class CourseForm(PlatformForm):
     organisation = OrganisationField(_l("Run by"))
     title = _name(_l("Title"), _l("Give the course a title."), TITLE_MAX)
-    starts_at = LocalDateTimeField(
-        _l("Date and time"), validators=[_InTheFuture(_l("A course is planned in the future."))]
+    starts_at = DateTimeField(
+        _l("Date and time"),
+        required=True,
+        zone="Europe/Brussels",
+        required_message=_l("Enter a date and time."),
+        validators=[_InTheFuture(_l("A course is planned in the future."))],
     )
     location = _location()
     capacity = _capacity()
@@ -333,7 +288,7 @@ class CandidateForm(PlatformForm):
     family_name = _name(_l("Last name"), _l("Enter your last name."))
     email = _email()
     phone = TextField(_l("Phone (optional)"), max_length=PHONE_MAX, validators=[_PhoneCharacters()])
-    interest = ChoiceField(
+    interest = SelectField(
         _l("Qualification"),
         choices=_choices(QUALIFICATION_LABELS),
         required_message=_l("Choose the qualification."),
@@ -350,13 +305,13 @@ class StepForm(PlatformForm):
     """The step form of the candidate page; the board's buttons post ``target`` (and
     ``from_board``) only."""
 
-    target = ChoiceField(
+    target = SelectField(
         _l("Move to"),
         choices=_choices(STAGE_LABELS),
         required_message=_l("Choose the stage to move to."),
     )
     reason = TextAreaField(max_length=REASON_MAX, rows=2)
-    intake_outcome = ChoiceField(choices=_choices(INTAKE_LABELS), required=False)
+    intake_outcome = SelectField(choices=_choices(INTAKE_LABELS), required=False)
     intake_reasons = TextAreaField(max_length=REASON_MAX, rows=2)
     needs_childcare = BooleanField()
     cohort = UUIDField(required=False)
@@ -364,7 +319,7 @@ class StepForm(PlatformForm):
     placement_name = TextField(max_length=TITLE_MAX)
     employer = TextField(max_length=TITLE_MAX)
     employed_in_region = BooleanField()
-    dropout_reason = ChoiceField(choices=_choices(DROPOUT_LABELS), required=False)
+    dropout_reason = SelectField(choices=_choices(DROPOUT_LABELS), required=False)
     dropout_note = TextAreaField(max_length=REASON_MAX, rows=2)
     from_board = BooleanField()
 
@@ -381,14 +336,14 @@ class ProgressForm(PlatformForm):
 class PartnerForm(PlatformForm):
     """Staff hand a candidate to a training partner; choices are the tenant's partners."""
 
-    partner = ChoiceField(_l("Training partner"), required_message=_l("Choose a training partner."))
+    partner = SelectField(_l("Training partner"), required_message=_l("Choose a training partner."))
 
 
 class HandOffForm(PlatformForm):
     child_name = TextField(_l("Child's first name"), max_length=NAME_MAX)
     child_birth_date = DateField(_l("Date of birth (or expected date)"))
     desired_start = DateField(_l("Childcare needed from"))
-    language = ChoiceField(
+    language = SelectField(
         _l("Language for contact"), choices=_choices(LANGUAGE_NAMES), required=False, default="nl"
     )
     note = TextAreaField(_l("Note for the loket (optional)"), max_length=REASON_MAX, rows=3)

@@ -61,7 +61,7 @@ def create_info_session():
     db_session().add(
         InfoSession(
             title=form.title.data,
-            starts_at=form.starts_at.moment,
+            starts_at=form.starts_at.data,
             place=form.place.data or "",
             online=bool(form.online.data),
             language=form.language.data or "nl",

@@ -59,7 +59,7 @@ def work_list():
                 select(Preference.request_id).where(Preference.location_id == filters.location.data)
             )
         )
-    first = filters.month.first_day
+    first = filters.value("month")
     if first is not None:
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         statement = statement.where(
