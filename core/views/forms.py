@@ -45,31 +45,21 @@ def _colour(form, field) -> None:
         raise StopValidation(_COLOUR_MESSAGE)
 
 
+def _colour_field(label, key: str) -> TextField:
+    return TextField(
+        label,
+        id=f"theme-{key}",
+        required=True,
+        required_message=_COLOUR_MESSAGE,
+        max_length=7,
+        validators=[_colour],
+    )
+
+
 class ThemeForm(PlatformForm):
-    primary = TextField(
-        _l("Main colour"),
-        id="theme-primary",
-        required=True,
-        required_message=_COLOUR_MESSAGE,
-        max_length=7,
-        validators=[_colour],
-    )
-    primary_text = TextField(
-        _l("Text colour on the main colour"),
-        id="theme-primary_text",
-        required=True,
-        required_message=_COLOUR_MESSAGE,
-        max_length=7,
-        validators=[_colour],
-    )
-    accent = TextField(
-        _l("Accent colour"),
-        id="theme-accent",
-        required=True,
-        required_message=_COLOUR_MESSAGE,
-        max_length=7,
-        validators=[_colour],
-    )
+    primary = _colour_field(_l("Main colour"), "primary")
+    primary_text = _colour_field(_l("Text colour on the main colour"), "primary_text")
+    accent = _colour_field(_l("Accent colour"), "accent")
 
     def colours(self) -> dict[str, str]:
         return {key: getattr(self, key).data for key in ("primary", "primary_text", "accent")}
@@ -147,27 +137,23 @@ def settings_form(
 
 # -- privacy requests -------------------------------------------------------------------------
 
-_PERSON_EMAIL = _l("Enter the person's e-mail address.")
+
+def _person_email(element_id: str) -> EmailField:
+    return EmailField(
+        _l("E-mail address"),
+        id=element_id,
+        required=True,
+        required_message=_l("Enter the person's e-mail address."),
+        filters=[_lower],
+    )
 
 
 class ExportForm(PlatformForm):
-    email = EmailField(
-        _l("E-mail address"),
-        id="email",
-        required=True,
-        required_message=_PERSON_EMAIL,
-        filters=[_lower],
-    )
+    email = _person_email("email")
 
 
 class ErasureForm(PlatformForm):
-    email = EmailField(
-        _l("E-mail address"),
-        id="erase-email",
-        required=True,
-        required_message=_PERSON_EMAIL,
-        filters=[_lower],
-    )
+    email = _person_email("erase-email")
     confirm_email = TextField(
         _l("Type the e-mail address again to confirm"),
         id="confirm_email",
