@@ -12,6 +12,15 @@ from core import audit
 from core.identity import invitations, outbound
 from core.identity.access import require_permission
 from core.identity.email_views import mail_invitation
+from core.identity.forms import (
+    AuditFilterForm,
+    InvitationForm,
+    MemberRolesForm,
+    OrganisationGrantForm,
+    ProviderForm,
+    stored_provider_form,
+    with_role_choices,
+)
 from core.identity.models import (
     Membership,
     Organisation,
@@ -20,7 +29,6 @@ from core.identity.models import (
     User,
 )
 from core.identity.providers import (
-    AUTH_METHODS,
     ProviderConfig,
     ProviderConfigError,
     secret_context,
@@ -44,7 +52,12 @@ def assignable_roles() -> list[str]:
 # -- members ---------------------------------------------------------------------------------
 
 
-def _members_page(errors: dict | None = None, status: int = 200, invited: str = ""):
+def _members_page(
+    form: InvitationForm | None = None,
+    status: int = 200,
+    invited: str = "",
+    errors: dict | None = None,
+):
     db = db_session()
     rows = db.exec(
         select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
@@ -55,11 +68,16 @@ def _members_page(errors: dict | None = None, status: int = 200, invited: str = 
             members=rows,
             invitations=invitations.pending(db),
             roles=assignable_roles(),
+            form=form or _invitation_form(),
             errors=errors or {},
             invited=invited,
         ),
         status,
     )
+
+
+def _invitation_form() -> InvitationForm:
+    return with_role_choices(InvitationForm(), assignable_roles())
 
 
 @blueprint.get("/leden")
@@ -76,15 +94,10 @@ def add_member():
     The address is not looked up: the answer is the same whether or not anyone on the platform
     uses it, and an account that merely claims the address gets nothing.
     """
-    email = request.form.get("email", "").strip().lower()
-    roles = [role for role in request.form.getlist("roles") if role in assignable_roles()]
-    errors = {}
-    if not email or "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
-        errors["new-email"] = _("Enter the e-mail address to send the invitation to.")
-    if not roles:
-        errors["new-roles"] = _("Choose at least one role.")
-    if errors:
-        return _members_page(errors, 422)
+    form = _invitation_form()
+    if not form.validate_on_submit():
+        return _members_page(form, 422)
+    email, roles = form.email.data, form.roles.data
     db = db_session()
     _row, token = invitations.invite(db, email=email, roles=roles, invited_by=g.user.id)
     mail_invitation(db, g.tenant, email, token, sorted(set(roles)))
@@ -109,14 +122,19 @@ def update_member(membership_id: uuid.UUID):
     membership = db.get(Membership, membership_id)
     if membership is None:
         abort(404)
-    roles = sorted(role for role in request.form.getlist("roles") if role in assignable_roles())
+    form = with_role_choices(MemberRolesForm(), assignable_roles())
+    form.validate()  # values outside the offered roles are dropped, never refused
+    roles = sorted(form.roles.data)
     if (
         membership.user_id == g.user.id
         and "tenant_admin" not in roles
         and "tenant_admin" in membership.roles
     ):
         return _members_page(
-            {f"member-{membership.id}": _("You cannot take away your own administrator role.")}, 422
+            status=422,
+            errors={
+                f"member-{membership.id}": _("You cannot take away your own administrator role.")
+            },
         )
     before = list(membership.roles)
     membership.roles = roles
@@ -164,9 +182,10 @@ def grant_organisation(organisation_id: uuid.UUID):
     organisation = db.get(Organisation, organisation_id)
     if organisation is None:
         abort(404)
-    modules = sorted(
-        module for module in request.form.getlist("modules") if module in g.enabled_plugins
-    )
+    form = OrganisationGrantForm()
+    form.modules.choices = [(module, module) for module in sorted(g.enabled_plugins)]
+    form.validate()  # modules not enabled here are dropped, never granted
+    modules = sorted(form.modules.data)
     grant = db.exec(
         select(OrganisationGrant).where(OrganisationGrant.organisation_id == organisation.id)
     ).first()
@@ -190,8 +209,6 @@ def grant_organisation(organisation_id: uuid.UUID):
 
 # -- identity providers ----------------------------------------------------------------------
 
-SECRET_MAX_LENGTH = 1000
-
 
 def provider_form(config: ProviderConfig) -> dict:
     data = config.public_dict()
@@ -203,36 +220,6 @@ def provider_form(config: ProviderConfig) -> dict:
     }
 
 
-def provider_from_form(form) -> dict:
-    """The settings a tenant admin may set; a variable name for the secret is not one of them."""
-    role_map = {}
-    for line in form.get("role_map", "").splitlines():
-        if "=" in line:
-            claim, role = (part.strip() for part in line.split("=", 1))
-            if claim:
-                role_map[claim] = role
-    return {
-        "key": form.get("key", "").strip(),
-        "label_nl": form.get("label_nl", "").strip() or "Aanmelden",
-        "label_en": form.get("label_en", "").strip() or "Sign in",
-        "issuer": form.get("issuer", "").strip().rstrip("/"),
-        "client_id": form.get("client_id", "").strip(),
-        "token_endpoint_auth_method": form.get("token_endpoint_auth_method", "").strip(),
-        "scopes": form.get("scopes", "").split() or ["openid", "profile", "email"],
-        "roles_claim": form.get("roles_claim", "").strip(),
-        "role_map": role_map,
-        "default_roles": form.get("default_roles", "").split(),
-    }
-
-
-def _secret_problem(secret: str) -> str | None:
-    if len(secret) > SECRET_MAX_LENGTH:
-        return _("The client secret is longer than %(max)s characters.", max=SECRET_MAX_LENGTH)
-    if any(ord(character) < 32 or ord(character) == 127 for character in secret):
-        return _("The client secret contains a control character (a tab, a new line…).")
-    return None
-
-
 def _issuer_reachability_problem(issuer: str) -> str | None:
     try:
         outbound.check_url_for_this_platform(issuer)
@@ -241,13 +228,13 @@ def _issuer_reachability_problem(issuer: str) -> str | None:
     return None
 
 
-def _with_secret(data: dict, existing: dict | None, form) -> tuple[dict, bool]:
+def _with_secret(data: dict, existing: dict | None, form: ProviderForm) -> tuple[dict, bool]:
     """``data`` with the secret it may use, and whether the secret changed.
 
     A typed secret is sealed for this tenant, key and issuer. Without one, the stored secret
     (or the operator's variable) stays only while the issuer stays the same: a secret is never
     sent to an issuer it was not entered for."""
-    typed = form.get("client_secret", "")
+    typed = form.client_secret.data or ""
     if typed:
         box = current_app.extensions["opvangplein.secret_box"]
         context = secret_context(str(g.tenant.id), data["key"], data["issuer"])
@@ -255,7 +242,7 @@ def _with_secret(data: dict, existing: dict | None, form) -> tuple[dict, bool]:
     keeps = (
         existing is not None
         and existing.get("issuer", "").rstrip("/") == data["issuer"]
-        and not form.get("clear_client_secret")
+        and not form.clear_client_secret.data
     )
     if not keeps:
         had_secret = bool(
@@ -270,23 +257,22 @@ def _with_secret(data: dict, existing: dict | None, form) -> tuple[dict, bool]:
     return {**data, **kept}, False
 
 
-def _providers_page(error: str | None = None, form: dict | None = None, status: int = 200):
+def _providers_page(form: ProviderForm | None = None, status: int = 200):
     configured = []
-    for data in g.tenant.identity_providers or []:
+    for index, data in enumerate(g.tenant.identity_providers or [], start=1):
         try:
             config = ProviderConfig.from_dict(data, tenant_id=str(g.tenant.id))
-            configured.append((provider_form(config), None))
-        except ProviderConfigError as problem:
-            shown = {k: v for k, v in data.items() if k != "client_secret_sealed"}
-            configured.append((shown, str(problem)))
+            values, problem = provider_form(config), None
+        except ProviderConfigError as invalid:
+            values = {k: v for k, v in data.items() if k != "client_secret_sealed"}
+            problem = str(invalid)
+        configured.append((stored_provider_form(values, f"provider-{index}"), values, problem))
     return (
         render_template(
             "identity/admin_providers.html",
             providers=configured,
-            error=error,
-            form={k: v for k, v in (form or {}).items() if k != "client_secret"},
+            form=form or ProviderForm(formdata=None).with_ids("new"),
             roles_hint=assignable_roles(),
-            auth_methods=AUTH_METHODS,
             registration=lambda key: client_registration(g.tenant, key),
         ),
         status,
@@ -302,21 +288,25 @@ def providers():
 @blueprint.post("/aanmelden")
 @require_permission("core.admin")
 def save_provider():
-    data = provider_from_form(request.form)
-    problem = _secret_problem(request.form.get("client_secret", ""))
+    form = ProviderForm().with_ids("new")
+    if not form.validate_on_submit():
+        return _providers_page(form, 422)
+    data = form.provider_data()
     try:
         ProviderConfig.from_dict(data, tenant_id=str(g.tenant.id))
     except ProviderConfigError as invalid:
-        problem = problem or str(invalid)
-    problem = problem or _issuer_reachability_problem(data["issuer"])
+        form.fail(invalid.field_name or "key", str(invalid))
+        return _providers_page(form, 422)
+    problem = _issuer_reachability_problem(data["issuer"])
     if problem:
-        return _providers_page(problem, request.form.to_dict(), 422)
+        form.fail("issuer", problem)
+        return _providers_page(form, 422)
     db = db_session()
     tenant = db.get(Tenant, g.tenant.id)
     existing = next(
         (entry for entry in tenant.identity_providers if entry.get("key") == data["key"]), None
     )
-    data, secret_changed = _with_secret(data, existing, request.form)
+    data, secret_changed = _with_secret(data, existing, form)
     config = ProviderConfig.from_dict(data, tenant_id=str(g.tenant.id))
     others = [entry for entry in tenant.identity_providers if entry.get("key") != config.key]
     tenant.identity_providers = [*others, config.to_dict()]
@@ -364,11 +354,11 @@ AUDIT_FILTERS = {
 @require_permission("core.audit")
 def audit_log():
     db = db_session()
-    chosen = request.args.get("soort", "")
-    try:
-        page = max(1, int(request.args.get("pagina", "1")))
-    except ValueError:
-        page = 1
+    # A GET form: the filter is read from the query string; a bad value shows everything.
+    form = AuditFilterForm(request.args)
+    form.soort.choices = [(key, key) for key in AUDIT_FILTERS]
+    form.validate()
+    chosen, page = form.chosen(), form.page()
     statement = select(AuditEntry)
     if chosen in AUDIT_FILTERS:
         statement = statement.where(AuditEntry.action.startswith(AUDIT_FILTERS[chosen]))

@@ -1,16 +1,17 @@
 """The pages behind single-use e-mail links: proving one's own address, accepting an invitation.
 
-Opening a link (GET) only shows what it will do, with a button: mail scanners and link previews
-fetch links, and must not use them up. The button (POST) does it, once.
+Opening a link (GET, or HEAD) only shows what it will do, with a button: mail scanners and link
+previews fetch links, and must not use them up. The button (POST) does it, once.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template
 from flask_babel import gettext as _
 
 from core.i18n import current_language
 from core.identity import confirmations, invitations
+from core.identity.forms import LinkActionForm
 from core.identity.providers import tenant_providers
 from core.mail import queue_mail
 from core.ratelimit import rate_limited
@@ -97,7 +98,7 @@ def confirm_address(token: str):
         or confirmations.normalise(g.user.email) != row.email
     ):
         return _unusable()
-    if request.method == "GET":
+    if not LinkActionForm().validate_on_submit():  # a GET or HEAD only shows the button
         return render_template("identity/confirm_address.html", email=row.email, done=False)
     if confirmations.redeem(db, token, ADDRESS_PURPOSE, used_by=g.user.id) is None:
         return _unusable()
@@ -126,7 +127,7 @@ def invitation(token: str):
             next=invitations.INVITATION_PATH + token,
             accepted=False,
         )
-    if request.method == "GET":
+    if not LinkActionForm().validate_on_submit():  # a GET or HEAD only shows the button
         return render_template("identity/invitation.html", roles=roles, accepted=False)
     if invitations.accept(db, token, g.user) is None:
         return _unusable()

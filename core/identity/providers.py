@@ -45,7 +45,11 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class ProviderConfigError(ValueError):
-    pass
+    """A service's settings are invalid; ``field_name`` says which setting, for the form."""
+
+    def __init__(self, message, field_name: str = "") -> None:
+        super().__init__(message)
+        self.field_name = field_name
 
 
 @dataclass(frozen=True)
@@ -131,12 +135,14 @@ class ProviderConfig:
         key = str(data.get("key", ""))
         if not KEY_PATTERN.match(key):
             raise ProviderConfigError(
-                _l("Key %(key)r: use lower-case letters, digits and '-'.", key=key)
+                _l("Key %(key)r: use lower-case letters, digits and '-'.", key=key), "key"
             )
         issuer = str(data.get("issuer", "")).strip()
         problem = issuer_problem(issuer)
         if problem:
-            raise ProviderConfigError(_l("Service %(key)s: %(problem)s", key=key, problem=problem))
+            raise ProviderConfigError(
+                _l("Service %(key)s: %(problem)s", key=key, problem=problem), "issuer"
+            )
         secret_env = str(data.get("client_secret_env", ""))
         if secret_env and not SECRET_ENV_PATTERN.match(secret_env):
             raise ProviderConfigError(
@@ -158,7 +164,8 @@ class ProviderConfig:
                     "Service %(key)s: the authentication method must be one of %(methods)s.",
                     key=key,
                     methods=", ".join(AUTH_METHODS),
-                )
+                ),
+                "token_endpoint_auth_method",
             )
         roles_claim = str(data.get("roles_claim", "")).strip()
         if roles_claim and not CLAIM_PATH_PATTERN.match(roles_claim):
@@ -167,10 +174,13 @@ class ProviderConfig:
                     "Service %(key)s: the roles claim must be a claim name or a dotted path such"
                     " as realm_access.roles.",
                     key=key,
-                )
+                ),
+                "roles_claim",
             )
         if not data.get("client_id"):
-            raise ProviderConfigError(_l("Service %(key)s: the client id is required.", key=key))
+            raise ProviderConfigError(
+                _l("Service %(key)s: the client id is required.", key=key), "client_id"
+            )
         role_map = dict(data.get("role_map", {}))
         default_roles = tuple(data.get("default_roles", ()))
         bad_roles = [
@@ -184,12 +194,13 @@ class ProviderConfig:
                     "Service %(key)s: unknown roles %(roles)s.",
                     key=key,
                     roles=", ".join(map(str, bad_roles)),
-                )
+                ),
+                "default_roles" if set(bad_roles) <= set(map(str, default_roles)) else "role_map",
             )
         scopes = tuple(data.get("scopes", ("openid", "profile", "email")))
         if "openid" not in scopes:
             raise ProviderConfigError(
-                _l("Service %(key)s: the scopes must include openid.", key=key)
+                _l("Service %(key)s: the scopes must include openid.", key=key), "scopes"
             )
         return cls(
             key=key,

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, g, request
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, g
 from sqlmodel import select
 
 from core.identity.access import require_permission
@@ -24,11 +23,11 @@ from core.plugin_types import DataSubject, PrivacyNotice, SubjectRequester
 from core.ratelimit import rate_limited
 from core.rendering import render
 from core.subjects import erase_subject, export_subject, subject_for_email
+from core.views.forms import ErasureForm, ExportForm
 from core.web import db_session, tenant_hooks, tenant_required
 
 blueprint = Blueprint("privacy", __name__)
 blueprint.before_request(tenant_required)
-MAX_EMAIL_LENGTH = 320
 # A person asks for a confirmation mail now and then; more is someone mail-bombing an address.
 CONFIRMATIONS_PER_MINUTE = 3
 
@@ -102,9 +101,10 @@ def requests_page():
 @blueprint.post("/beheer/privacy/export")
 @require_permission("core.admin")
 def export_for_person():
-    subject, errors = _subject_from_form()
-    if errors:
-        return _admin_page(errors=errors, status=422)
+    form = ExportForm()
+    if not form.validate_on_submit():
+        return _admin_page(export_form=form, status=422)
+    subject = subject_for_email(db_session(), form.email.data)
     return _export_response(
         subject, filename="gegevens-betrokkene.json", requester=SubjectRequester.TENANT_ADMIN
     )
@@ -113,30 +113,26 @@ def export_for_person():
 @blueprint.post("/beheer/privacy/wissen")
 @require_permission("core.admin")
 def erase_for_person():
-    subject, errors = _subject_from_form()
-    confirmation = request.form.get("confirm_email", "").strip().lower()
-    if not errors and confirmation != (subject.email or ""):
-        errors["confirm_email"] = _(
-            "Type the e-mail address again to confirm: erasure cannot be undone."
-        )
-    if errors:
-        return _admin_page(errors=errors, status=422)
+    form = ErasureForm()
+    if not form.validate_on_submit():
+        return _admin_page(erase_form=form, status=422)
     session = db_session()
+    subject = subject_for_email(session, form.email.data)
     rows = erase_subject(session, g.tenant, subject)
     session.commit()
     return _admin_page(erased={"email": subject.email, "rows": rows})
 
 
-def _admin_page(*, errors: dict | None = None, status: int = 200, **context):
-    form = {key: request.form.get(key, "") for key in ("email", "confirm_email")}
-    return render("privacy/requests.html", errors=errors or {}, form=form, **context), status
-
-
-def _subject_from_form() -> tuple[DataSubject, dict]:
-    email = request.form.get("email", "").strip().lower()
-    if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH or " " in email:
-        return DataSubject(), {"email": _("Enter the person's e-mail address.")}
-    return subject_for_email(db_session(), email), {}
+def _admin_page(*, status: int = 200, export_form=None, erase_form=None, **context):
+    # Both forms show the address typed in either (they share the field name); only the one
+    # submitted carries messages.
+    return render(
+        "privacy/requests.html",
+        export_form=export_form or ExportForm(),
+        erase_form=erase_form or ErasureForm(),
+        failed=export_form or erase_form,
+        **context,
+    ), status
 
 
 def _export_response(

@@ -9,7 +9,8 @@ from core import audit
 from core.identity.access import require_permission
 from core.models import TenantPlugin
 from core.rendering import render
-from core.tenancy import SettingError, Theme, coerce_setting, effective_settings, plugin_row
+from core.tenancy import effective_settings, plugin_row
+from core.views.forms import PluginToggleForm, ThemeForm, settings_form
 from core.web import db_session, registry, tenant_directory, tenant_required
 
 blueprint = Blueprint("tenant_admin", __name__, url_prefix="/beheer")
@@ -19,19 +20,27 @@ TEMPLATE = "admin/index.html"
 blueprint.before_request(tenant_required)
 
 
-def _plugin_rows() -> list[dict]:
+def _plugin_rows(submitted_settings=None) -> list[dict]:
+    """Each module with its settings form; ``submitted_settings`` is ``(name, form)`` of the
+    form that was posted and refused, shown with what was typed."""
     session = db_session()
     rows = []
     for name in registry().names:
         row = plugin_row(session, name)
         schema = _schema(name)
+        settings = effective_settings(schema, row.settings if row else {})
+        if submitted_settings and submitted_settings[0] == name:
+            form = submitted_settings[1]
+        else:
+            form = settings_form(name, schema, settings)
         rows.append(
             {
                 "name": name,
                 "manifest": registry().manifests[name],
                 "enabled": bool(row and row.enabled),
                 "schema": schema,
-                "settings": effective_settings(schema, row.settings if row else {}),
+                "settings": settings,
+                "settings_form": form,
             }
         )
     return rows
@@ -41,11 +50,13 @@ def _schema(name: str) -> list:
     return list(registry().manifests[name].settings)
 
 
-def _page(status: int = 200, **context):
+def _page(status: int = 200, *, submitted_settings=None, **context):
     context.setdefault("errors", {})
-    context.setdefault("theme_form", g.tenant.theme)
+    context.setdefault("form", None)  # the refused form, for the error summary
+    context.setdefault("theme_form", ThemeForm(formdata=None, data=g.tenant.theme))
+    plugins = _plugin_rows(submitted_settings)
     return render(
-        TEMPLATE, block=context.pop("block", "content"), plugins=_plugin_rows(), **context
+        TEMPLATE, block=context.pop("block", "content"), plugins=plugins, **context
     ), status
 
 
@@ -60,7 +71,7 @@ def index():
 def toggle_plugin(name: str):
     if name not in registry().manifests:
         abort(404)
-    enable = request.form.get("enabled") == "1"
+    enable = PluginToggleForm().enable()
     session = db_session()
     enabled_now = {row["name"] for row in _plugin_rows() if row["enabled"]}
     message = None
@@ -96,15 +107,10 @@ def toggle_plugin(name: str):
 @blueprint.post("/thema")
 @require_permission("core.admin")
 def update_theme():
-    submitted = {
-        key: request.form.get(key, "").strip() for key in ("primary", "primary_text", "accent")
-    }
-    errors = {
-        f"theme-{key}": _("Enter a colour as # followed by six hexadecimal digits, e.g. #1d4f91.")
-        for key in Theme.validation_errors(submitted)
-    }
-    if errors:
-        return _page(422, errors=errors, theme_form=submitted)
+    form = ThemeForm()
+    if not form.validate_on_submit():
+        return _page(422, form=form, theme_form=form)
+    submitted = form.colours()
     session = db_session()
     tenant = session.merge(g.tenant)
     tenant.theme = {**tenant.theme, **submitted}
@@ -126,16 +132,10 @@ def update_theme():
 def update_settings(name: str):
     if name not in registry().manifests:
         abort(404)
-    schema = _schema(name)
-    values, errors = {}, {}
-    for field in schema:
-        raw = request.form.get(field.key, "false" if field.kind == "bool" else "")
-        try:
-            values[field.key] = coerce_setting(field, raw)
-        except SettingError as error:
-            errors[f"setting-{name}-{field.key}"] = _setting_message(error)
-    if errors:
-        return _page(422, errors=errors)
+    form = settings_form(name, _schema(name), {}, submitted=True)
+    if not form.validate_on_submit():
+        return _page(422, form=form, submitted_settings=(name, form))
+    values = form.values()
     session = db_session()
     row = plugin_row(session, name) or TenantPlugin(plugin=name)
     row.settings = values
@@ -149,15 +149,3 @@ def update_settings(name: str):
     )
     session.commit()
     return redirect(url_for("tenant_admin.index"))
-
-
-def _setting_message(error: SettingError) -> str:
-    field = error.field
-    messages = {
-        "not_a_number": _("Enter a whole number."),
-        "too_small": _("Enter %(minimum)s or more.", minimum=field.minimum),
-        "too_large": _("Enter %(maximum)s or less.", maximum=field.maximum),
-        "not_a_choice": _("Choose one of the options."),
-        "too_long": _("Use at most 500 characters."),
-    }
-    return messages.get(str(error), _("This value is not valid."))

@@ -1,0 +1,173 @@
+"""Forms of the tenant admin's modules, theme and settings page and of the privacy requests page.
+
+Field names and element ids are those the pages have always used: tests post by name, and the
+error summary links to the ids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import fields
+from wtforms.validators import StopValidation
+
+from core.forms import EmailField, PlatformForm, TextField
+from core.plugin_types import SettingField
+from core.tenancy import SettingError, Theme, coerce_setting
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _lower(value):
+    # One address is one person: rows are found and erasures confirmed in lower case.
+    return value.lower() if isinstance(value, str) else value
+
+
+# -- modules, theme, settings -----------------------------------------------------------------
+
+
+class PluginToggleForm(PlatformForm):
+    """The module list's button: ``enabled=1`` switches the module on, anything else off."""
+
+    enabled = fields.HiddenField()
+
+    def enable(self) -> bool:
+        return self.enabled.data == "1"
+
+
+_COLOUR_MESSAGE = _l("Enter a colour as # followed by six hexadecimal digits, e.g. #1d4f91.")
+
+
+def _colour(form, field) -> None:
+    if not Theme.COLOUR.match(field.data or ""):
+        raise StopValidation(_COLOUR_MESSAGE)
+
+
+def _colour_field(label, key: str) -> TextField:
+    return TextField(
+        label,
+        id=f"theme-{key}",
+        required=True,
+        required_message=_COLOUR_MESSAGE,
+        max_length=7,
+        validators=[_colour],
+    )
+
+
+class ThemeForm(PlatformForm):
+    primary = _colour_field(_l("Main colour"), "primary")
+    primary_text = _colour_field(_l("Text colour on the main colour"), "primary_text")
+    accent = _colour_field(_l("Accent colour"), "accent")
+
+    def colours(self) -> dict[str, str]:
+        return {key: getattr(self, key).data for key in ("primary", "primary_text", "accent")}
+
+
+class SettingValueField(fields.Field):
+    """One of a plugin's settings (``manifest.settings``), converted and checked by
+    :func:`core.tenancy.coerce_setting` exactly as a stored value is; text may hold no control
+    characters. ``data`` is the converted value, ``_value()`` what was typed."""
+
+    def __init__(self, setting: SettingField, **kwargs) -> None:
+        self.setting = setting
+        super().__init__(setting.label_nl, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        # An unticked checkbox sends nothing: that is "off".
+        self.raw = valuelist[0] if valuelist else ("false" if self.setting.kind == "bool" else "")
+
+    def pre_validate(self, form) -> None:
+        raw = getattr(self, "raw", None)
+        if raw is None:
+            return
+        if self.setting.kind == "str" and _CONTROL.search(raw):
+            raise StopValidation(_("Remove the invisible control characters from this field."))
+        try:
+            self.data = coerce_setting(self.setting, raw)
+        except SettingError as error:
+            raise StopValidation(setting_message(error)) from None
+
+    def _value(self) -> str:
+        raw = getattr(self, "raw", None)
+        return raw if raw is not None else ("" if self.data is None else str(self.data))
+
+
+def setting_message(error: SettingError) -> str:
+    field = error.field
+    messages = {
+        "not_a_number": _("Enter a whole number."),
+        "too_small": _("Enter %(minimum)s or more.", minimum=field.minimum),
+        "too_large": _("Enter %(maximum)s or less.", maximum=field.maximum),
+        "not_a_choice": _("Choose one of the options."),
+        "too_long": _("Use at most 500 characters."),
+    }
+    return messages.get(str(error), _("This value is not valid."))
+
+
+def settings_form(
+    plugin: str, schema: list[SettingField], values: dict, *, submitted: bool = False
+) -> PlatformForm:
+    """A form built from the plugin's settings schema, one field per :class:`SettingField`
+    (name: its key; id: ``setting-<plugin>-<key>``), showing ``values``; ``submitted`` reads the
+    request's form (only the plugin whose form was posted)."""
+
+    class SettingsForm(PlatformForm):
+        def values(self) -> dict:
+            return {field.setting.key: field.data for field in self}
+
+        def field_for(self, key: str) -> SettingValueField:
+            return next(field for field in self if field.setting.key == key)
+
+    # Attribute names of our own, so a setting called ``data`` or ``meta`` is still just a field.
+    for index, setting in enumerate(schema):
+        setattr(
+            SettingsForm,
+            f"setting_{index}",
+            SettingValueField(
+                setting,
+                name=setting.key,
+                id=f"setting-{plugin}-{setting.key}",
+                default=values.get(setting.key),
+            ),
+        )
+    return SettingsForm() if submitted else SettingsForm(formdata=None)
+
+
+# -- privacy requests -------------------------------------------------------------------------
+
+
+def _person_email(element_id: str) -> EmailField:
+    return EmailField(
+        _l("E-mail address"),
+        id=element_id,
+        required=True,
+        required_message=_l("Enter the person's e-mail address."),
+        filters=[_lower],
+    )
+
+
+class ExportForm(PlatformForm):
+    email = _person_email("email")
+
+
+class ErasureForm(PlatformForm):
+    email = _person_email("erase-email")
+    confirm_email = TextField(
+        _l("Type the e-mail address again to confirm"),
+        id="confirm_email",
+        max_length=254,
+        filters=[_lower],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if (self.confirm_email.data or "") != self.email.data:
+            self.fail(
+                "confirm_email",
+                _("Type the e-mail address again to confirm: erasure cannot be undone."),
+            )
+            return False
+        return True
