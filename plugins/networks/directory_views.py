@@ -17,7 +17,7 @@ from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
 from plugins.networks import access, store
-from plugins.networks.forms import read_directory_query, read_service
+from plugins.networks.forms import ServiceForm, read_directory_query
 from plugins.networks.models import DirectoryService, NetworkMember
 from plugins.networks.services import RuleError, check_service, search_services
 from plugins.networks.web import blueprint, messages
@@ -106,13 +106,17 @@ def _service_form(service: DirectoryService | None):
         abort(404)
     if not editable:
         abort(403)
-    if request.method == "GET":
+    form = ServiceForm()
+    if not form.is_submitted():  # GET, and HEAD, never save
         return _form_page(service, editable, _raw_from(service, editable), {})
-    data, raw = read_service(request.form)
+    errors = {} if form.validate() else form.problems(prefix="service-")
+    data = form.to_input()
     try:
         check_service(data, editable_ids)
     except RuleError as error:
-        return _form_page(service, editable, raw, messages(error.errors), 422)
+        errors = {**messages(error.errors), **errors}
+    if errors:
+        return _form_page(service, editable, form.raw(), errors, 422)
     service = service or DirectoryService(member_id=data.member_id, name=data.name)
     for key in (
         "member_id",
