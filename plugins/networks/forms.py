@@ -91,25 +91,27 @@ class CounterpartForm(NetworksForm):
 
 
 class ServiceForm(NetworksForm):
-    """A service on the social map; errors are shown under ``service-<name>`` ids."""
+    """A service on the social map; its elements have ``service-<name>`` ids."""
 
-    member = UUIDField(required=False)
-    name = TextField(max_length=NAME_MAX)
-    description = TextAreaField(max_length=TEXT_MAX)
-    category = TextField(max_length=60)
-    target_group = TextField(max_length=SHORT_MAX)
-    how_to_reach = TextField(max_length=SHORT_MAX)
-    cost = TextField(max_length=30)
-    cost_note = TextField(max_length=SHORT_MAX)
-    contact = TextField(max_length=SHORT_MAX)
-    languages = MultiCheckboxField(choices=list(LANGUAGES))
-    public = BooleanField()
+    member = UUIDField(_l("Offered by"), id="service-member", required=False)
+    name = TextField(_l("Name of the service"), id="service-name", max_length=NAME_MAX)
+    description = TextAreaField(
+        _l("What the service offers"), id="service-description", max_length=TEXT_MAX
+    )
+    category = TextField(_l("Kind of help"), id="service-category", max_length=60)
+    target_group = TextField(_l("For whom"), id="service-target_group", max_length=SHORT_MAX)
+    how_to_reach = TextField(_l("How to reach"), id="service-how_to_reach", max_length=SHORT_MAX)
+    cost = TextField(_l("Cost"), id="service-cost", max_length=30)
+    cost_note = TextField(_l("About the cost"), id="service-cost_note", max_length=SHORT_MAX)
+    contact = TextField(_l("Contact"), id="service-contact", max_length=SHORT_MAX)
+    languages = MultiCheckboxField(_l("Languages"), id="service-languages", choices=list(LANGUAGES))
+    public = BooleanField(id="service-public")
 
-    def raw(self, prefix: str = "") -> dict:
-        values = super().raw(prefix)
-        values[prefix + "member"] = str(self.member.data) if self.member.data else ""
-        values[prefix + "languages"] = list(self.languages.data or ())
-        return values
+    def apply_rules(self, errors: dict) -> None:
+        """The service's rule messages (by element id) on fields without a message yet."""
+        for field in self:
+            if field.id in errors and not field.errors:
+                field.errors = [str(errors[field.id])]
 
     def to_input(self) -> ServiceInput:
         chosen = set(self.languages.data or ())

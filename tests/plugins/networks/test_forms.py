@@ -45,3 +45,22 @@ def test_a_bad_meeting_date_fragment_shows_the_form_with_its_message(world):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<html" not in html and "dag/maand/jaar" in html and 'value="31 februari"' in html
+
+
+def test_a_nul_byte_in_a_service_is_refused_in_the_fragment_and_nothing_is_saved(world):
+    from plugins.networks.models import DirectoryService
+    from tests.plugins.networks.test_directory import _service
+
+    client = world.client("sara")
+    response = _service(world, client, name="Huiswerkklas\x00")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'href="#service-name"' in html and "onzichtbare stuurtekens" in html
+    fragment = client.post(
+        "/t/aalst/netwerken/sociale-kaart/nieuw",
+        data={"name": "\x00"},
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 422 and "<html" not in fragment.get_data(as_text=True)
+    with world.db() as db:
+        assert db.exec(select(DirectoryService)).all() == []
