@@ -1,126 +1,295 @@
-"""Reading the plugin's HTML forms: raw values kept for re-display, dates parsed with messages."""
+"""The plugin's HTML forms on the core's field types (core/forms.py).
+
+Field names are the ones the pages have always posted (``parent-1-name``, ``child-2-birth_date``,
+``target``…); the domain rules a form cannot see (the CKG's mandate, consent, the workflow) stay
+in services.py and come back as messages on these fields through :meth:`CkgForm.apply_rules`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
 
+from core.forms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    MultiCheckboxField,
+    PlatformForm,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    TextField,
+    UUIDField,
+)
+from plugins.ckg.models import MESSAGE_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SUMMARY_MAX
 from plugins.ckg.services import (
+    CAPACITY_COLUMNS,
+    DOMAINS,
     MAX_CHILDREN,
     MAX_PARENTS,
     ChildInput,
+    Offer,
+    OverrideReason,
     ParentInput,
     ReferralInput,
     StepDetails,
+    Urgency,
 )
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
-REFERRAL_TEXT_FIELDS = (
-    "organisation",
-    "concern_summary",
-    "requested_offer",
-    "urgency",
-    "route",
-    "access_gate_reference",
-    "consent",
-    "consent_override_reason",
-    "consent_explanation",
-    "family_email",
-)
+CAPACITY_FIELDS = tuple(column for pair in CAPACITY_COLUMNS.values() for column in pair)
 
 
-def parse_date(raw: str) -> date | None:
-    """``None`` for an empty value; ``ValueError`` for one that is not a date."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    for layout in DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, layout).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
+def as_uuid(value) -> uuid.UUID:
+    """The coercion of an id choice: the posted text, or the stored id itself."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _date_field(form: MultiDict, key: str, errors: dict) -> date | None:
-    try:
-        return parse_date(form.get(key, ""))
-    except ValueError:
-        errors[key] = _l("Enter the date as day/month/year, e.g. 31/01/2024.")
-        return None
+class DayMonthYearDateField(DateField):
+    """A date typed as the browser's YYYY-MM-DD or as Flemish day/month/year (31/01/2024).
+
+    Generic: a candidate for core/forms.py. People without a date picker type dates the way
+    they write them, so the CKG's forms have always accepted both.
+    """
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        self.data = None
+        if not raw:
+            return
+        for layout in DATE_FORMATS:
+            try:
+                self.data = datetime.strptime(raw, layout).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Enter the date as day/month/year, e.g. 31/01/2024."))
 
 
-def _uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        return None
+class CkgForm(PlatformForm):
+    def field_by_id(self, field_id: str):
+        return next((field for field in self if field.id == field_id), None)
+
+    def apply_rules(self, errors: dict) -> None:
+        """Show a service's rule messages (keyed by field id) next to their fields; a field
+        that already has a message of its own keeps only that one."""
+        for field_id, message in errors.items():
+            field = self.field_by_id(field_id)
+            if field is not None and not field.errors:
+                field.errors = [*field.errors, str(message)]
 
 
-def read_referral(form: MultiDict) -> tuple[ReferralInput, dict, dict[str, str]]:
-    """(parsed input, raw values to re-display, date errors) from the referral form."""
-    errors: dict[str, str] = {}
-    raw = {key: form.get(key, "").strip() for key in REFERRAL_TEXT_FIELDS}
-    raw["domains"] = form.getlist("domains")
-    raw["groeipakket_notice_given"] = form.get("groeipakket_notice_given") == "1"
-    parents = []
-    for number in range(1, MAX_PARENTS + 1):
-        name = form.get(f"parent-{number}-name", "").strip()
-        relation = form.get(f"parent-{number}-relation", "").strip()[:30]
-        raw[f"parent-{number}-name"], raw[f"parent-{number}-relation"] = name, relation
-        parents.append(ParentInput(name=name, relation=relation))
-    children = []
-    for number in range(1, MAX_CHILDREN + 1):
-        key = f"child-{number}"
-        raw[f"{key}-name"] = form.get(f"{key}-name", "").strip()
-        raw[f"{key}-birth_date"] = form.get(f"{key}-birth_date", "").strip()
-        raw[f"{key}-expected_birth"] = form.get(f"{key}-expected_birth", "").strip()
-        children.append(
-            ChildInput(
-                name=raw[f"{key}-name"],
-                birth_date=_date_field(form, f"{key}-birth_date", errors),
-                expected_birth=_date_field(form, f"{key}-expected_birth", errors),
+def _text(value) -> str:
+    return value or ""
+
+
+class ReferralForm(CkgForm):
+    """The referral form; ``organisation.choices`` are the CKGs the municipality granted."""
+
+    organisation = SelectField(_l("CKG"), required=False, coerce=as_uuid)
+    domains = MultiCheckboxField(_l("Domains of concern"), choices=list(DOMAINS))
+    concern_summary = TextAreaField(
+        _l("What worries you? (at most 1000 characters)"), max_length=SUMMARY_MAX, rows=5
+    )
+    requested_offer = RadioField(
+        _l("What is asked of the CKG"), required=False, choices=[str(o) for o in Offer]
+    )
+    groeipakket_notice_given = BooleanField()
+    route = RadioField(_l("Route"), required=False, choices=["direct", "indirect"])
+    access_gate_reference = TextField(
+        _l("Reference of the mandated service or the access gate"), max_length=NAME_MAX
+    )
+    urgency = RadioField(_l("Urgency"), required=False, choices=[str(u) for u in Urgency])
+    consent = RadioField(
+        _l("The parents' consent"), required=False, choices=["given", "refused", "overridden"]
+    )
+    consent_override_reason = RadioField(
+        _l("Reason to go ahead without consent"),
+        required=False,
+        choices=[str(r) for r in OverrideReason],
+    )
+    consent_explanation = TextAreaField(
+        _l("Why without consent? (at most 500 characters)"), max_length=REASON_MAX, rows=3
+    )
+    family_email = EmailField(_l("E-mail address of a parent (optional)"), max_length=320)
+
+    def parent(self, number: int, part: str):
+        return self[f"parent_{number}_{part}"]
+
+    def child(self, number: int, part: str):
+        return self[f"child_{number}_{part}"]
+
+    def to_input(self) -> ReferralInput:
+        parents = [
+            ParentInput(
+                name=_text(self.parent(n, "name").data),
+                relation=_text(self.parent(n, "relation").data),
             )
+            for n in range(1, MAX_PARENTS + 1)
+        ]
+        children = [
+            ChildInput(
+                name=_text(self.child(n, "name").data),
+                birth_date=self.child(n, "birth_date").data,
+                expected_birth=self.child(n, "expected_birth").data,
+            )
+            for n in range(1, MAX_CHILDREN + 1)
+        ]
+        return ReferralInput(
+            organisation_id=self.organisation.data,
+            parents=parents,
+            children=children,
+            domains=list(self.domains.data or ()),
+            concern_summary=_text(self.concern_summary.data),
+            requested_offer=_text(self.requested_offer.data),
+            urgency=_text(self.urgency.data),
+            route=self.route.data or "direct",
+            access_gate_reference=_text(self.access_gate_reference.data),
+            groeipakket_notice_given=bool(self.groeipakket_notice_given.data),
+            consent=_text(self.consent.data),
+            consent_override_reason=_text(self.consent_override_reason.data),
+            consent_explanation=_text(self.consent_explanation.data),
+            family_email=_text(self.family_email.data).lower(),
         )
-    data = ReferralInput(
-        organisation_id=_uuid(raw["organisation"]),
-        parents=parents,
-        children=children,
-        domains=raw["domains"],
-        concern_summary=raw["concern_summary"],
-        requested_offer=raw["requested_offer"],
-        urgency=raw["urgency"],
-        route=raw["route"] or "direct",
-        access_gate_reference=raw["access_gate_reference"],
-        groeipakket_notice_given=raw["groeipakket_notice_given"],
-        consent=raw["consent"],
-        consent_override_reason=raw["consent_override_reason"],
-        consent_explanation=raw["consent_explanation"],
-        family_email=raw["family_email"].lower(),
-    )
-    return data, raw, errors
 
 
-def read_step(form: MultiDict, antennas: dict) -> tuple[StepDetails, dict, dict[str, str]]:
-    """(details, raw values, date errors) from a workflow step form; ``antennas`` by id."""
-    errors: dict[str, str] = {}
-    raw = {
-        key: form.get(key, "").strip()
-        for key in ("target", "reason", "offer", "antenna", "redirected_to", "outcome")
-    }
-    raw["intake_on"] = form.get("intake_on", "").strip()
-    raw["starts_on"] = form.get("starts_on", "").strip()
-    antenna_id = _uuid(raw["antenna"])
-    details = StepDetails(
-        reason=raw["reason"],
-        intake_on=_date_field(form, "intake_on", errors),
-        offer=raw["offer"],
-        antenna=antennas.get(antenna_id) if antenna_id else None,
-        starts_on=_date_field(form, "starts_on", errors),
-        redirected_to=raw["redirected_to"],
-        outcome=raw["outcome"],
+for _number in range(1, MAX_PARENTS + 1):
+    setattr(
+        ReferralForm,
+        f"parent_{_number}_name",
+        TextField(
+            _l("Name of parent or guardian %(number)d", number=_number),
+            name=f"parent-{_number}-name",
+            max_length=NAME_MAX,
+        ),
     )
-    return details, raw, errors
+    setattr(
+        ReferralForm,
+        f"parent_{_number}_relation",
+        TextField(
+            _l("Relation to the children (mother, father, guardian…)"),
+            name=f"parent-{_number}-relation",
+            max_length=30,
+        ),
+    )
+for _number in range(1, MAX_CHILDREN + 1):
+    setattr(
+        ReferralForm,
+        f"child_{_number}_name",
+        TextField(_l("First name"), name=f"child-{_number}-name", max_length=NAME_MAX),
+    )
+    setattr(
+        ReferralForm,
+        f"child_{_number}_birth_date",
+        DayMonthYearDateField(_l("Birth date"), name=f"child-{_number}-birth_date"),
+    )
+    setattr(
+        ReferralForm,
+        f"child_{_number}_expected_birth",
+        DayMonthYearDateField(
+            _l("Expected birth date (unborn child)"), name=f"child-{_number}-expected_birth"
+        ),
+    )
+
+
+class StepForm(CkgForm):
+    """A workflow step; which target may follow which is the workflow's rule (services.move)."""
+
+    # The radio group's fieldset has the id "status": the workflow's message names it.
+    target = TextField(_l("New status"), id="status", max_length=30)
+    intake_on = DayMonthYearDateField(_l("Intake date (for “intake planned”)"))
+    offer = TextField(_l("Offer"), max_length=30)
+    antenna = UUIDField(_l("Antenna"), required=False)
+    starts_on = DayMonthYearDateField(_l("Start date"))
+    redirected_to = TextField(
+        _l("Service the family is redirected to (for “redirected”)"), max_length=NAME_MAX
+    )
+    outcome = TextField(_l("Outcome (for “closed”)"), max_length=40)
+    reason = TextAreaField(
+        _l("Reason (at most 500 characters; required to waitlist or redirect)"),
+        max_length=REASON_MAX,
+        rows=2,
+    )
+
+    def to_details(self, antennas: dict) -> StepDetails:
+        """The step's details; ``antennas`` by id (the referral's CKG's own)."""
+        return StepDetails(
+            reason=_text(self.reason.data),
+            intake_on=self.intake_on.data,
+            offer=_text(self.offer.data),
+            antenna=antennas.get(self.antenna.data) if self.antenna.data else None,
+            starts_on=self.starts_on.data,
+            redirected_to=_text(self.redirected_to.data),
+            outcome=_text(self.outcome.data),
+        )
+
+
+class NoteForm(CkgForm):
+    body = TextAreaField(
+        _l("New note (at most %(max)d characters)", max=NOTE_MAX),
+        id="note-body",
+        required=True,
+        required_message=_l("Write the note before saving it."),
+        max_length=NOTE_MAX,
+        rows=3,
+    )
+
+
+class MessageForm(CkgForm):
+    message = TextAreaField(
+        _l("Message (at most %(max)d characters)", max=MESSAGE_MAX),
+        max_length=MESSAGE_MAX,
+        rows=3,
+    )
+
+
+CAPACITY_LABELS = {
+    "home_guidance_slots": _l("Home-guidance slots"),
+    "home_guidance_occupied": _l("Home-guidance slots in use"),
+    "day_guidance_places": _l("Day-guidance places"),
+    "day_guidance_occupied": _l("Day-guidance places in use"),
+    "short_stay_beds": _l("Short-stay beds"),
+    "short_stay_occupied": _l("Short-stay beds in use"),
+    "long_stay_beds": _l("Long-stay beds"),
+    "long_stay_occupied": _l("Long-stay beds in use"),
+}
+
+
+class AntennaForm(CkgForm):
+    """One antenna's capacity and on-call contact; ``antenna_id`` empty adds an antenna.
+
+    The page shows one such form per antenna: :meth:`for_antenna` gives each its own element
+    ids (``antenna-<id>-short_stay_beds``, ``new-name``) while the names stay the same.
+    """
+
+    antenna_id = UUIDField(required=False)
+    # Only a new antenna names its CKG and its name (the view checks both).
+    organisation_id = SelectField(_l("CKG"), required=False, coerce=as_uuid)
+    name = TextField(_l("Name of the antenna"), max_length=100)
+    on_call_email = EmailField(_l("On-call e-mail (24/7, receives crisis alerts)"), max_length=320)
+    on_call_phone = TextField(_l("On-call phone (24/7)"), max_length=40)
+
+    def for_antenna(self, antenna) -> AntennaForm:
+        prefix = f"antenna-{antenna.id}" if antenna is not None else "new"
+        for field in self:
+            field.id = f"{prefix}-{field.name}"
+        return self
+
+    def capacity_fields(self) -> list:
+        return [self[column] for column in CAPACITY_FIELDS]
+
+    def capacity_values(self) -> dict[str, int]:
+        # An empty box means no places (the page always posts every box).
+        return {column: self[column].data or 0 for column in CAPACITY_FIELDS}
+
+
+for _column in CAPACITY_FIELDS:
+    setattr(
+        AntennaForm,
+        _column,
+        IntegerField(CAPACITY_LABELS[_column], minimum=0, maximum=999),
+    )

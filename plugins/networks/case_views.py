@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, redirect, url_for
 from flask_babel import lazy_gettext as _l
 
 from core import audit
@@ -19,7 +19,7 @@ from core.db import utcnow
 from core.rendering import render
 from core.web import db_session, tenant_hooks
 from plugins.networks import access, store
-from plugins.networks.forms import parse_uuid, text
+from plugins.networks.forms import CaseForm, ConsentForm, FamilyDetailsForm
 from plugins.networks.models import CaseConsultation
 from plugins.networks.services import (
     ConsentCheck,
@@ -68,9 +68,13 @@ def create_case(network_id: uuid.UUID):
     members = store.members_of(session, network.id)
     if not (access.may_coordinate(members) or access.my_members(members)):
         abort(403)
-    purpose = text(request.form, "purpose")
-    chosen = {parse_uuid(raw) for raw in request.form.getlist("participants")} - {None}
+    form = CaseForm()
+    form.participants.choices = [str(member.id) for member in members]
+    purpose = form.value("purpose")
+    chosen = set(form.participants.data or ())
     try:
+        if not form.validate_on_submit():
+            raise RuleError(form.problems(prefix="case-"))
         check_case(purpose, chosen, {m.id for m in members})
         own = {m.id for m in access.my_members(members)}
         if not access.is_manager() and not chosen & own:
@@ -137,9 +141,18 @@ def _case_page(case_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
 def record_consent(case_id: uuid.UUID):
     session = db_session()
     case, _network, _members = _readable_case(session, case_id)
-    form = request.form
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        raw = {"consent_case_reference": form.raw()["consent_case_reference"]}
+        raw["consent-basis"] = form.raw()["consent_basis"]
+        problems = form.problems()
+        errors = {
+            "consent-basis" if key == "consent_basis" else key: message
+            for key, message in problems.items()
+        }
+        return _case_page(case_id, raw, errors, 422)
     if consent_owner_present():
-        reference = text(form, "consent_case_reference")[:64]
+        reference = form.value("consent_case_reference")
         check = consent_from_hook(ask_consent_owner(reference)) if reference else None
         if check is None or not check.allowed:
             message = _l(
@@ -154,8 +167,8 @@ def record_consent(case_id: uuid.UUID):
         case.consent_source, case.consent_case_reference = "hook", reference
         case.consent_basis = check.basis
     else:
-        basis = text(form, "consent_basis")
-        confirmed = form.get("consent_confirmed") == "1"
+        basis = form.value("consent_basis")
+        confirmed = bool(form.consent_confirmed.data)
         try:
             check_local_consent(basis, confirmed)
         except RuleError as error:
@@ -180,8 +193,11 @@ def record_consent(case_id: uuid.UUID):
 def family_details(case_id: uuid.UUID):
     session = db_session()
     case, _network, _members = _readable_case(session, case_id)
-    details = request.form.get("family_details", "").replace("\r\n", "\n").strip()
+    form = FamilyDetailsForm()
+    details = form.value("family_details").replace("\r\n", "\n")
     try:
+        if not form.validate_on_submit():
+            raise RuleError(form.problems())
         check_family_details(details, current_consent(case))
     except RuleError as error:
         return _case_page(case_id, {"family_details": details}, messages(error.errors), 422)

@@ -17,10 +17,10 @@ from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
 from plugins.networks import access, store
-from plugins.networks.forms import read_directory_query, read_service
+from plugins.networks.forms import ServiceForm, read_directory_query
 from plugins.networks.models import DirectoryService, NetworkMember
 from plugins.networks.services import RuleError, check_service, search_services
-from plugins.networks.web import blueprint, messages
+from plugins.networks.web import blueprint
 
 
 def _visible_services(session) -> list[DirectoryService]:
@@ -106,13 +106,19 @@ def _service_form(service: DirectoryService | None):
         abort(404)
     if not editable:
         abort(403)
-    if request.method == "GET":
-        return _form_page(service, editable, _raw_from(service, editable), {})
-    data, raw = read_service(request.form)
+    form = ServiceForm()
+    if not form.is_submitted():  # GET, and HEAD, never save
+        form = ServiceForm(formdata=None, data=_stored_values(service, editable))
+        return _form_page(service, editable, form)
+    valid = form.validate()
+    data = form.to_input()
     try:
         check_service(data, editable_ids)
     except RuleError as error:
-        return _form_page(service, editable, raw, messages(error.errors), 422)
+        form.apply_rules(error.errors)
+        valid = False
+    if not valid:
+        return _form_page(service, editable, form, 422)
     service = service or DirectoryService(member_id=data.member_id, name=data.name)
     for key in (
         "member_id",
@@ -141,12 +147,13 @@ def _service_form(service: DirectoryService | None):
     return redirect(url_for("networks.directory", q=service.name), code=303)
 
 
-def _raw_from(service: DirectoryService | None, editable: list[NetworkMember]) -> dict:
+def _stored_values(service: DirectoryService | None, editable: list[NetworkMember]) -> dict:
+    """What the form shows before a submit: the stored service, or a new one's defaults."""
     if service is None:
         mine = access.acting_organisation_ids()
         own = [m for m in editable if m.organisation_id in mine]
-        return {"member": str(own[0].id) if own else "", "languages": ["nl"], "cost": "free"}
-    raw = {
+        return {"member": own[0].id if own else None, "languages": ["nl"], "cost": "free"}
+    values = {
         key: getattr(service, key)
         for key in (
             "name",
@@ -160,19 +167,13 @@ def _raw_from(service: DirectoryService | None, editable: list[NetworkMember]) -
             "public",
         )
     }
-    raw["member"] = str(service.member_id)
-    raw["languages"] = list(service.languages)
-    return raw
+    values["member"] = service.member_id
+    values["languages"] = list(service.languages)
+    return values
 
 
-def _form_page(service, editable, raw: dict, errors: dict, status: int = 200):
+def _form_page(service, editable, form: ServiceForm, status: int = 200):
     return (
-        render(
-            "networks/service_form.html",
-            service=service,
-            editable=editable,
-            raw=raw,
-            errors=errors,
-        ),
+        render("networks/service_form.html", service=service, editable=editable, form=form),
         status,
     )

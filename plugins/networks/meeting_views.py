@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, url_for
 from flask_babel import gettext as _
 
 from core import audit
@@ -13,7 +13,13 @@ from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
 from plugins.networks import access, store
-from plugins.networks.forms import date_field, parse_uuid, text
+from plugins.networks.forms import (
+    ActionForm,
+    ActionStatusForm,
+    MeetingForm,
+    MinutesForm,
+    attendance_form,
+)
 from plugins.networks.models import AgendaItem, Attendance, Meeting, NetworkAction
 from plugins.networks.services import (
     ActionStatus,
@@ -39,22 +45,22 @@ def new_meeting(network_id: uuid.UUID):
     network = access.visible_network(session, network_id)
     if not access.may_coordinate(store.members_of(session, network.id)):
         abort(403)
-    if request.method == "GET":
-        return _meeting_form(network, {}, {})
-    errors: dict = {}
-    raw = {key: text(request.form, key) for key in ("held_on", "place", "agenda")}
-    held_on = date_field(request.form, "held_on", errors)
-    agenda = agenda_lines(raw["agenda"])
-    if not errors:
+    form = MeetingForm()
+    if not form.is_submitted():  # GET, and HEAD, never plan a meeting
+        return _meeting_form(network, form)
+    valid = form.validate()
+    held_on, place = form.held_on.data, form.value("place")
+    agenda = agenda_lines(form.value("agenda"))
+    if valid:
         try:
-            check_meeting(held_on, raw["place"], agenda)
+            check_meeting(held_on, place, agenda)
         except RuleError as error:
-            errors = error.errors
-    if errors:
-        return _meeting_form(network, raw, messages(errors), 422)
-    meeting = Meeting(
-        network_id=network.id, held_on=held_on, place=raw["place"], created_by=actor()
-    )
+            for key, message in error.errors.items():
+                form.fail(key, str(message))
+            valid = False
+    if not valid:
+        return _meeting_form(network, form, 422)
+    meeting = Meeting(network_id=network.id, held_on=held_on, place=place, created_by=actor())
     session.add(meeting)
     session.flush()  # the agenda items refer to it; no ORM relationship orders the inserts
     for position, title in enumerate(agenda, start=1):
@@ -69,11 +75,8 @@ def new_meeting(network_id: uuid.UUID):
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
-def _meeting_form(network, raw: dict, errors: dict, status: int = 200):
-    return (
-        render("networks/meeting_form.html", network=network, raw=raw, errors=errors),
-        status,
-    )
+def _meeting_form(network, form: MeetingForm, status: int = 200):
+    return render("networks/meeting_form.html", network=network, form=form), status
 
 
 def _visible_meeting(session, meeting_id: uuid.UUID):
@@ -129,26 +132,22 @@ def attendance(meeting_id: uuid.UUID):
     if not access.may_coordinate(members):
         abort(403)
     existing = store.attendance_of(session, meeting.id)
-    errors: dict = {}
-    raw: dict = {}
+    form = attendance_form(members)
+    errors = {} if form.validate_on_submit() else form.problems()
     for member in members:
-        status = text(request.form, f"presence-{member.id}")
-        person = text(request.form, f"person-{member.id}")
-        raw[f"presence-{member.id}"], raw[f"person-{member.id}"] = status, person
-        if not status:
+        status = form.value(f"presence_{member.id.hex}")
+        person = form.value(f"person_{member.id.hex}")
+        if errors or not status:
             continue
         if status not in set(Presence):
             errors[f"presence-{member.id}"] = _("Choose present, excused or absent.")
-            continue
-        if len(person) > 150:
-            errors[f"person-{member.id}"] = _("Keep this under %(max)d characters.", max=150)
             continue
         row = existing.get(member.id) or Attendance(meeting_id=meeting.id, member_id=member.id)
         row.status, row.person = status, person
         session.add(row)
     if errors:
         session.rollback()
-        return _meeting_page(meeting_id, raw, errors, 422)
+        return _meeting_page(meeting_id, form.raw(), errors, 422)
     session.commit()
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#attendance", code=303)
 
@@ -161,8 +160,11 @@ def minutes(meeting_id: uuid.UUID):
     meeting, network = _visible_meeting(session, meeting_id)
     if not access.may_coordinate(store.members_of(session, network.id)):
         abort(403)
-    body = request.form.get("minutes", "").replace("\r\n", "\n").strip()
+    form = MinutesForm()
+    body = form.value("minutes").replace("\r\n", "\n")
     try:
+        if not form.validate_on_submit():
+            raise RuleError(form.problems())
         check_minutes(body)
     except RuleError as error:
         return _meeting_page(meeting_id, {"minutes-text": body}, messages(error.errors), 422)
@@ -187,26 +189,21 @@ def add_action(meeting_id: uuid.UUID):
     members = store.members_of(session, network.id)
     if not (access.may_coordinate(members) or access.my_members(members)):
         abort(403)
-    errors: dict = {}
-    raw = {
-        "action-title": text(request.form, "title"),
-        "action-due_on": text(request.form, "due_on"),
-        "action-owner": text(request.form, "owner"),
-    }
-    due_on = date_field(request.form, "due_on", errors, "action-due_on")
-    owner_id = parse_uuid(raw["action-owner"])
+    form = ActionForm()
+    errors = {} if form.validate_on_submit() else form.problems(prefix="action-")
+    due_on, owner_id, title = form.due_on.data, form.owner.data, form.value("title")
     if not errors:
         try:
-            check_action(raw["action-title"], due_on, owner_id, {m.id for m in members})
+            check_action(title, due_on, owner_id, {m.id for m in members})
         except RuleError as error:
-            errors = error.errors
+            errors = messages(error.errors)
     if errors:
-        return _meeting_page(meeting_id, raw, messages(errors), 422)
+        return _meeting_page(meeting_id, form.raw(prefix="action-"), errors, 422)
     action = NetworkAction(
         network_id=network.id,
         meeting_id=meeting.id,
         owner_member_id=owner_id,
-        title=raw["action-title"],
+        title=title,
         due_on=due_on,
         status=ActionStatus.OPEN,
         created_by=actor(),
@@ -230,7 +227,10 @@ def action_status(action_id: uuid.UUID):
     if not (access.may_coordinate(members) or action.owner_member_id in mine):
         abort(403)
     try:
-        action.status = check_status(text(request.form, "status"))
+        form = ActionStatusForm()
+        if not form.validate_on_submit():
+            raise RuleError(form.problems())
+        action.status = check_status(form.value("status"))
     except RuleError as error:
         return _meeting_page(action.meeting_id, {}, messages(error.errors), 422)
     action.updated_at = utcnow()

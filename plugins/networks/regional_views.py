@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, url_for
 
 from core.db import utcnow
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session, tenants_with_plugin
 from plugins.networks import access, regional, store
-from plugins.networks.forms import parse_uuid, text
+from plugins.networks.forms import CounterpartForm, InvitationForm
 from plugins.networks.models import Network
 from plugins.networks.services import NetworkKind, RuleError
 from plugins.networks.views import _network_page
@@ -24,20 +24,21 @@ def invite(network_id: uuid.UUID):
     """The owner's admin invites another municipality: this is the owner's agreement."""
     session = db_session()
     network = access.visible_network(session, network_id)
-    invitation = text(request.form, "invitation")
+    form = InvitationForm()
     try:
+        if not form.validate_on_submit():
+            raise RuleError(form.problems())
         regional.invite(
             session,
             network=network,
-            partner_tenant_id=parse_uuid(request.form.get("partner_tenant")),
-            invitation=invitation,
+            partner_tenant_id=form.partner_tenant.data,
+            invitation=form.value("invitation"),
             actor=actor(),
             now=utcnow(),
             invitable_tenant_ids={tenant.id for tenant in tenants_with_plugin("networks")},
         )
     except RuleError as error:
-        raw = {"invitation": invitation, "partner_tenant": text(request.form, "partner_tenant")}
-        return _network_page(network.id, raw, messages(error.errors), 422)
+        return _network_page(network.id, form.raw(), messages(error.errors), 422)
     session.commit()
     return redirect(url_for("networks.network", network_id=network.id) + "#regional", code=303)
 
@@ -87,7 +88,7 @@ def accept(partnership_id: uuid.UUID):
     partnership = _partnership(session, partnership_id)
     if partnership.partner_tenant_id != g.tenant.id:
         abort(404)
-    own_id = parse_uuid(request.form.get("counterpart"))
+    own_id = CounterpartForm().counterpart.data
     own = session.get(Network, own_id) if own_id else None
     try:
         regional.accept(

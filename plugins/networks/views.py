@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, redirect, url_for
 
 from core import audit
 from core.db import utcnow
@@ -16,7 +16,7 @@ from core.rendering import render
 from core.web import db_session, tenants_with_plugin
 from plugins.networks import access, regional, store
 from plugins.networks.figures import figures_from_other_plugins
-from plugins.networks.forms import parse_uuid, text
+from plugins.networks.forms import ContactForm, CoordinatorForm, MemberForm, NetworkForm
 from plugins.networks.models import ContactPerson, Network, NetworkMember
 from plugins.networks.services import (
     UNFINISHED,
@@ -62,13 +62,14 @@ def _index_page(raw: dict, errors: dict, status: int = 200):
 def create_network():
     if not access.is_manager():
         abort(403)
-    raw = {key: text(request.form, key) for key in ("name", "purpose", "kind")}
-    try:
-        check_network(raw["name"], raw["purpose"], raw["kind"])
-    except RuleError as error:
-        return _index_page(raw, messages(error.errors), 422)
+    form = NetworkForm()
+    errors = _network_problems(form)
+    if errors:
+        return _index_page(form.raw(), errors, 422)
     session = db_session()
-    network = Network(name=raw["name"], purpose=raw["purpose"], kind=raw["kind"])
+    network = Network(
+        name=form.value("name"), purpose=form.value("purpose"), kind=form.value("kind")
+    )
     session.add(network)
     audit.record(
         session,
@@ -78,6 +79,16 @@ def create_network():
     )
     session.commit()
     return redirect(url_for("networks.network", network_id=network.id), code=303)
+
+
+def _network_problems(form: NetworkForm) -> dict[str, str]:
+    """The form's own messages, then the rules' for fields without one (by field name)."""
+    errors = {} if form.validate_on_submit() else form.problems()
+    try:
+        check_network(form.value("name"), form.value("purpose"), form.value("kind"))
+    except RuleError as error:
+        errors = {**messages(error.errors), **errors}
+    return errors
 
 
 # -- one network ----------------------------------------------------------------------------
@@ -145,32 +156,30 @@ def add_member(network_id: uuid.UUID):
     network = access.visible_network(session, network_id)
     if not access.is_manager():
         abort(403)
-    form = request.form
-    raw = {key: text(form, key) for key in ("organisation", "member-name", "sector")}
-    raw["coordinates"] = form.get("coordinates") == "1"
-    organisation_id = None
-    if raw["organisation"]:
-        # Not an id from the list: checked like any organisation that was not granted.
-        organisation_id = parse_uuid(raw["organisation"]) or uuid.UUID(int=0)
+    form = MemberForm()
+    errors = {} if form.validate_on_submit() else form.problems()
+    organisation_id = form.organisation.data
     granted = {o.id: o for o in store.granted_organisations(session)}
     members = store.members_of(session, network.id)
     try:
         check_member(
             organisation_id=organisation_id,
-            name=raw["member-name"],
-            sector=raw["sector"],
+            name=form.value("member_name"),
+            sector=form.value("sector"),
             granted=set(granted),
             already={m.organisation_id for m in members if m.organisation_id},
         )
     except RuleError as error:
-        return _network_page(network.id, raw, messages(error.errors), 422)
-    name = granted[organisation_id].name if organisation_id else raw["member-name"]
+        errors = {**messages(error.errors), **errors}
+    if errors:
+        return _network_page(network.id, form.raw(), errors, 422)
+    name = granted[organisation_id].name if organisation_id else form.value("member_name")
     member = NetworkMember(
         network_id=network.id,
         organisation_id=organisation_id,
         name=name,
-        sector=raw["sector"],
-        coordinates=raw["coordinates"],
+        sector=form.value("sector"),
+        coordinates=bool(form.coordinates.data),
     )
     session.add(member)
     audit.record(
@@ -195,20 +204,19 @@ def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
         abort(404)
     if not (access.is_manager() or access.my_members([member])):
         abort(403)
-    form = request.form
-    prefix = f"contact-{member.id}"
-    raw = {
-        f"{prefix}-{key}": text(form, f"contact-{key}")
-        for key in ("name", "function", "email", "phone")
-    }
-    values = {key: text(form, f"contact-{key}") for key in ("name", "function", "email", "phone")}
+    form = ContactForm()
+    errors = {} if form.validate_on_submit() else form.problems()
+    values = {key: form.value(f"contact_{key}") for key in ("name", "function", "email", "phone")}
     try:
         check_contact(values["name"], values["function"], values["email"], values["phone"])
     except RuleError as error:
-        errors = {
-            key.replace("contact-", f"{prefix}-", 1): msg for key, msg in error.errors.items()
-        }
-        return _network_page(network.id, raw, messages(errors), 422)
+        errors = {**messages(error.errors), **errors}
+    if errors:
+        # One form per member on the page: its fields' ids carry the member's id.
+        prefix = f"contact-{member.id}-"
+        raw = {key.replace("contact-", prefix, 1): value for key, value in form.raw().items()}
+        errors = {key.replace("contact-", prefix, 1): msg for key, msg in errors.items()}
+        return _network_page(network.id, raw, errors, 422)
     session.add(
         ContactPerson(
             member_id=member.id,
@@ -230,15 +238,13 @@ def edit_network(network_id: uuid.UUID):
     network = access.visible_network(session, network_id)
     if not access.is_manager():
         abort(403)
-    raw = {key: text(request.form, key) for key in ("name", "purpose", "kind")}
-    try:
-        check_network(raw["name"], raw["purpose"], raw["kind"])
-    except RuleError as error:
-        errors = {f"edit-{key}": message for key, message in error.errors.items()}
-        return _network_page(
-            network.id, {f"edit-{k}": v for k, v in raw.items()}, messages(errors), 422
-        )
-    network.name, network.purpose, network.kind = raw["name"], raw["purpose"], raw["kind"]
+    form = NetworkForm()
+    errors = _network_problems(form)
+    if errors:
+        errors = {f"edit-{key}": message for key, message in errors.items()}
+        return _network_page(network.id, form.raw(prefix="edit-"), errors, 422)
+    network.name, network.purpose = form.value("name"), form.value("purpose")
+    network.kind = form.value("kind")
     session.add(network)
     audit.record(
         session,
@@ -261,7 +267,7 @@ def set_coordinator(network_id: uuid.UUID, member_id: uuid.UUID):
         abort(404)
     if not access.is_manager():
         abort(403)
-    member.coordinates = request.form.get("coordinates") == "1"
+    member.coordinates = bool(CoordinatorForm().coordinates.data)
     session.add(member)
     audit.record(
         session,

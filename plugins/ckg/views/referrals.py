@@ -1,0 +1,180 @@
+"""One referral: its page for each reader, the CKG's workflow steps, notes and message, and
+the access log."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, g, redirect, request, url_for
+from sqlmodel import select
+
+from core.db import utcnow
+from core.identity.access import require_permission
+from core.identity.models import Organisation
+from core.rendering import render
+from core.web import db_session
+from plugins.ckg import store
+from plugins.ckg.access import (
+    is_tenant_admin,
+    log_access,
+    may_read_access_log,
+    require_signed_in,
+    viewer_role,
+)
+from plugins.ckg.forms import CkgForm, MessageForm, NoteForm, StepForm
+from plugins.ckg.models import Antenna, CaseNote, Referral
+from plugins.ckg.services import ReferralStatus, RuleError, move, next_states
+from plugins.ckg.views.common import blueprint, ckg_referral, load_referral
+
+
+@blueprint.get("/doorverwijzingen/<uuid:referral_id>")
+@require_signed_in
+def referral(referral_id: uuid.UUID):
+    referral = load_referral(referral_id)
+    role = viewer_role(referral)
+    if role is None:
+        if may_read_access_log(referral):
+            return redirect(url_for("ckg.access_log", referral_id=referral.id))
+        abort(404)
+    return _referral_page(referral, role)
+
+
+def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = None, status=200):
+    """The page for ``role``; ``failed`` is the CKG's form that was just refused (shown with
+    what was typed and its messages), the other forms start empty."""
+    session = db_session()
+    log_access(session, referral, role)
+    session.commit()
+    context = {
+        "referral": referral,
+        "role": role,
+        "organisation": session.get(Organisation, referral.organisation_id),
+        "antenna": session.get(Antenna, referral.antenna_id) if referral.antenna_id else None,
+        "just_submitted": request.args.get("submitted") == "1",
+    }
+    if role == "referrer":
+        return render("ckg/referral_referrer.html", **context), status
+    context["family"] = store.family_of(session, referral.id)
+    if role == "family":
+        return render("ckg/referral_family.html", **context), status
+    forms = {
+        "step_form": StepForm(formdata=None),
+        "note_form": NoteForm(formdata=None),
+        "message_form": MessageForm(formdata=None, message=referral.message_to_referrer),
+    }
+    for key, form in forms.items():
+        if failed is not None and isinstance(failed, type(form)):
+            forms[key] = failed
+    history = store.history_of(session, referral.id)
+    context.update(
+        forms,
+        failed=failed,
+        history=history,
+        names=store.people_named(session, {change.actor for change in history}),
+        notes=store.notes_of(session, referral.id),
+        next_states=next_states(referral.status),
+        antennas=store.antennas_of(session, {referral.organisation_id}),
+        may_read_log=may_read_access_log(referral),
+    )
+    return render("ckg/referral_ckg.html", **context), status
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/status")
+@require_permission("ckg.work")
+def change_status(referral_id: uuid.UUID):
+    referral = ckg_referral(referral_id)
+    session = db_session()
+    form = StepForm()
+    target = form.target.data or ""
+    takes_or_frees_a_place = target in (ReferralStatus.ACCEPTED, ReferralStatus.CLOSED)
+    antennas = {
+        a.id: a
+        for a in store.antennas_of(
+            session, {referral.organisation_id}, for_update=takes_or_frees_a_place
+        )
+    }
+    details = form.to_details(antennas)
+    if referral.antenna_id in antennas and target == ReferralStatus.CLOSED:
+        details.antenna = antennas[referral.antenna_id]
+    change = None
+    if form.validate_on_submit():
+        try:
+            change = move(
+                referral,
+                target,
+                actor=f"user:{g.user.id}",
+                now=utcnow(),
+                details=details,
+                organisation_antennas=set(antennas),
+            )
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if change is None:
+        session.rollback()
+        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
+    session.add(change)
+    session.add(referral)
+    if details.antenna is not None:
+        session.add(details.antenna)
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/notities")
+@require_permission("ckg.work")
+def add_note(referral_id: uuid.UUID):
+    referral = ckg_referral(referral_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _referral_page(referral, "ckg", failed=form, status=422)
+    session = db_session()
+    session.add(CaseNote(referral_id=referral.id, author=f"user:{g.user.id}", body=form.body.data))
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#notes", code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/bericht")
+@require_permission("ckg.work")
+def message_referrer(referral_id: uuid.UUID):
+    referral = ckg_referral(referral_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _referral_page(referral, "ckg", failed=form, status=422)
+    session = db_session()
+    referral.message_to_referrer = form.message.data or ""
+    referral.message_updated_at = utcnow()
+    session.add(referral)
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+
+
+# -- access log -------------------------------------------------------------------------------
+
+
+@blueprint.get("/doorverwijzingen/<uuid:referral_id>/toegangslog")
+@require_signed_in
+def access_log(referral_id: uuid.UUID):
+    referral = load_referral(referral_id)
+    if not may_read_access_log(referral):
+        abort(404)
+    session = db_session()
+    entries = store.access_log_of(session, referral.id)
+    names = store.people_named(session, {entry.actor for entry in entries})
+    return render(
+        "ckg/access_log.html",
+        referral=referral,
+        entries=[(entry, names.get(entry.actor, entry.actor)) for entry in entries],
+        organisation=session.get(Organisation, referral.organisation_id),
+    )
+
+
+@blueprint.get("/toegangslog")
+@require_signed_in
+def access_overview():
+    """The tenant admin's way in: referrals without any family detail, each with its log."""
+    if not is_tenant_admin():
+        abort(403)
+    session = db_session()
+    referrals = session.exec(select(Referral).order_by(Referral.created_at.desc())).all()
+    organisations = {o.id: o for o in session.exec(select(Organisation)).all()}
+    return render("ckg/access_overview.html", referrals=referrals, organisations=organisations)
