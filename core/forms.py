@@ -201,6 +201,8 @@ class EmailField(TextField):
 
 
 Bound = date | Callable[[], date] | None
+# What the browser's date picker sends, and how people in Flanders write a date without one.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 # No person means year 1 or 10000; outside these a date is a typo (or a probe for a crash).
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
@@ -215,8 +217,27 @@ def _resolve(bound: Bound) -> date | None:
     return bound() if callable(bound) else bound
 
 
+def _typed_date(raw: str) -> date | None:
+    """YYYY-MM-DD or day/month/year (31/01/2027, 31-1-2027, 31.01.2027), ASCII digits only."""
+    try:
+        if _ISO_DATE.fullmatch(raw):
+            return date.fromisoformat(raw)
+        if match := _DAY_FIRST.fullmatch(raw):
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def coerce_uuid(value) -> uuid.UUID:
+    """The ``coerce`` of a choice of ids: the posted text, or the stored id itself."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 class DateField(fields.DateField):
-    """A date typed as YYYY-MM-DD (the browser's date picker sends that), within bounds.
+    """A date as the browser's date picker sends it (YYYY-MM-DD) or as a person types it without
+    one (31/01/2027), within bounds.
 
     ``earliest``/``latest`` are dates or callables (``date.today``) evaluated per submission.
     """
@@ -251,13 +272,9 @@ class DateField(fields.DateField):
         if not raw:
             self.data = None
             return
-        try:
-            if not _ISO_DATE.fullmatch(raw):
-                raise ValueError(raw)
-            self.data = date.fromisoformat(raw)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Fill in a date as YYYY-MM-DD.")) from None
+        self.data = _typed_date(raw)
+        if self.data is None:
+            raise ValueError(_l("Fill in the date as day/month/year, like 31/01/2027."))
 
     def pre_validate(self, form) -> None:
         # A value that did not parse keeps its own message; do not add "fill in a date".
@@ -563,8 +580,9 @@ class KnownChoicesField(MultiCheckboxField):
     like ``sun-morning``): the other answers count, the unknown one is simply not an answer."""
 
     def pre_validate(self, form) -> None:
-        known = {value for value, *_ in self.iter_choices()}
-        self.data = [value for value in self.data or () if value in known]
+        chosen = set(self.data or ())
+        # In the order offered, so what is stored does not depend on the browser's order.
+        self.data = [value for value, *_ in self.iter_choices() if value in chosen]
         if not self.data and self.flags.required:
             required = next(v for v in self.validators if isinstance(v, validators.InputRequired))
             raise StopValidation(required.message)

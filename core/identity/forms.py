@@ -13,7 +13,7 @@ from wtforms.validators import StopValidation
 from core.forms import (
     EmailField,
     IntegerField,
-    MultiCheckboxField,
+    KnownChoicesField,
     PlatformForm,
     SelectField,
     TextAreaField,
@@ -28,26 +28,6 @@ DEFAULT_SCOPES = ("openid", "profile", "email")
 def _lower(value):
     # One address is one person: the invitation and the privacy pages compare in lower case.
     return value.lower() if isinstance(value, str) else value
-
-
-class OfferedChoicesField(MultiCheckboxField):
-    """Checkboxes whose values outside ``choices`` are dropped rather than refused.
-
-    The choices follow the tenant's modules: a role or module switched off while the page was
-    open is simply not granted, as these pages always did. ``required`` counts what is left.
-    (Generic: a candidate for core.forms.)
-    """
-
-    def __init__(self, label=None, *, required: bool = False, required_message=None, **kwargs):
-        self.required_message = required_message or _l("Choose at least one.")
-        self.must_choose = required
-        super().__init__(label, **kwargs)
-
-    def pre_validate(self, form) -> None:
-        known = [value for value, *_ in self.iter_choices()]
-        self.data = [value for value in known if value in (self.data or ())]
-        if self.must_choose and not self.data:
-            raise StopValidation(self.required_message)
 
 
 class SecretField(fields.StringField):
@@ -89,7 +69,7 @@ class InvitationForm(PlatformForm):
         required_message=_l("Enter the e-mail address to send the invitation to."),
         filters=[_lower],
     )
-    roles = OfferedChoicesField(
+    roles = KnownChoicesField(
         _l("Roles"),
         id="new-roles",
         required=True,
@@ -98,11 +78,11 @@ class InvitationForm(PlatformForm):
 
 
 class MemberRolesForm(PlatformForm):
-    roles = OfferedChoicesField(_l("Roles"))
+    roles = KnownChoicesField(_l("Roles"))
 
 
 class OrganisationGrantForm(PlatformForm):
-    modules = OfferedChoicesField(_l("Modules granted"))
+    modules = KnownChoicesField(_l("Modules granted"))
 
 
 def with_role_choices(form, roles: list[str]):

@@ -7,9 +7,6 @@ in services.py and come back as messages on these fields through :meth:`CkgForm.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 
 from core.forms import (
@@ -24,6 +21,7 @@ from core.forms import (
     TextAreaField,
     TextField,
     UUIDField,
+    coerce_uuid,
 )
 from plugins.ckg.models import MESSAGE_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SUMMARY_MAX
 from plugins.ckg.services import (
@@ -40,34 +38,7 @@ from plugins.ckg.services import (
     Urgency,
 )
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 CAPACITY_FIELDS = tuple(column for pair in CAPACITY_COLUMNS.values() for column in pair)
-
-
-def as_uuid(value) -> uuid.UUID:
-    """The coercion of an id choice: the posted text, or the stored id itself."""
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-class DayMonthYearDateField(DateField):
-    """A date typed as the browser's YYYY-MM-DD or as Flemish day/month/year (31/01/2024).
-
-    Generic: a candidate for core/forms.py. People without a date picker type dates the way
-    they write them, so the CKG's forms have always accepted both.
-    """
-
-    def process_formdata(self, valuelist) -> None:
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
-        self.data = None
-        if not raw:
-            return
-        for layout in DATE_FORMATS:
-            try:
-                self.data = datetime.strptime(raw, layout).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(_l("Enter the date as day/month/year, e.g. 31/01/2024."))
 
 
 class CkgForm(PlatformForm):
@@ -90,7 +61,7 @@ def _text(value) -> str:
 class ReferralForm(CkgForm):
     """The referral form; ``organisation.choices`` are the CKGs the municipality granted."""
 
-    organisation = SelectField(_l("CKG"), required=False, coerce=as_uuid)
+    organisation = SelectField(_l("CKG"), required=False, coerce=coerce_uuid)
     domains = MultiCheckboxField(_l("Domains of concern"), choices=list(DOMAINS))
     concern_summary = TextAreaField(
         _l("What worries you? (at most 1000 characters)"), max_length=SUMMARY_MAX, rows=5
@@ -185,14 +156,12 @@ for _number in range(1, MAX_CHILDREN + 1):
     setattr(
         ReferralForm,
         f"child_{_number}_birth_date",
-        DayMonthYearDateField(_l("Birth date"), name=f"child-{_number}-birth_date"),
+        DateField(_l("Birth date"), name=f"child-{_number}-birth_date"),
     )
     setattr(
         ReferralForm,
         f"child_{_number}_expected_birth",
-        DayMonthYearDateField(
-            _l("Expected birth date (unborn child)"), name=f"child-{_number}-expected_birth"
-        ),
+        DateField(_l("Expected birth date (unborn child)"), name=f"child-{_number}-expected_birth"),
     )
 
 
@@ -201,10 +170,10 @@ class StepForm(CkgForm):
 
     # The radio group's fieldset has the id "status": the workflow's message names it.
     target = TextField(_l("New status"), id="status", max_length=30)
-    intake_on = DayMonthYearDateField(_l("Intake date (for “intake planned”)"))
+    intake_on = DateField(_l("Intake date (for “intake planned”)"))
     offer = TextField(_l("Offer"), max_length=30)
     antenna = UUIDField(_l("Antenna"), required=False)
-    starts_on = DayMonthYearDateField(_l("Start date"))
+    starts_on = DateField(_l("Start date"))
     redirected_to = TextField(
         _l("Service the family is redirected to (for “redirected”)"), max_length=NAME_MAX
     )
@@ -268,7 +237,7 @@ class AntennaForm(CkgForm):
 
     antenna_id = UUIDField(required=False)
     # Only a new antenna names its CKG and its name (the view checks both).
-    organisation_id = SelectField(_l("CKG"), required=False, coerce=as_uuid)
+    organisation_id = SelectField(_l("CKG"), required=False, coerce=coerce_uuid)
     name = TextField(_l("Name of the antenna"), max_length=100)
     on_call_email = EmailField(_l("On-call e-mail (24/7, receives crisis alerts)"), max_length=320)
     on_call_phone = TextField(_l("On-call phone (24/7)"), max_length=40)

@@ -7,9 +7,6 @@ rules stay in services.py and add their messages to the same ``errors``.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -22,12 +19,11 @@ from core.forms import (
     TextAreaField,
     TextField,
     UUIDField,
+    coerce_uuid,
 )
 from plugins.networks.models import MINUTES_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX
 from plugins.networks.services import LANGUAGES, DirectoryQuery, ServiceInput
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
-DATE_MESSAGE = _l("Enter the date as day/month/year, e.g. 31/01/2027.")
 
 
 class NetworksForm(PlatformForm):
@@ -130,32 +126,8 @@ class ServiceForm(NetworksForm):
         )
 
 
-class DayMonthYearDateField(DateField):
-    """A date typed as the browser's YYYY-MM-DD or as day/month/year (31/01/2027).
-
-    Generic, and the ckg plugin has the same: a candidate for core/forms.py.
-    """
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
-        if not raw:
-            return
-        for layout in DATE_FORMATS:
-            try:
-                self.data = datetime.strptime(raw, layout).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(DATE_MESSAGE)
-
-
-def as_uuid(value) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
 class MeetingForm(NetworksForm):
-    held_on = DayMonthYearDateField(_l("Date"))
+    held_on = DateField(_l("Date"))
     place = TextField(_l("Place"), max_length=SHORT_MAX)
     agenda = TextAreaField(_l("Agenda"), max_length=6000, rows=6)
 
@@ -184,7 +156,7 @@ class MinutesForm(NetworksForm):
 
 class ActionForm(NetworksForm):
     title = TextField(max_length=SHORT_MAX)
-    due_on = DayMonthYearDateField()
+    due_on = DateField()
     owner = UUIDField(required=False)
 
 
@@ -196,7 +168,7 @@ class CaseForm(NetworksForm):
     """``participants.choices`` are the ids of the network's members."""
 
     purpose = TextAreaField(max_length=TEXT_MAX * 2)
-    participants = MultiCheckboxField(coerce=as_uuid)
+    participants = MultiCheckboxField(coerce=coerce_uuid)
 
 
 class ConsentForm(NetworksForm):

@@ -169,8 +169,8 @@ def test_every_message_is_dutch_and_names_the_limit(app):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("starts_on", "01/03/2026", "Vul een datum in als JJJJ-MM-DD."),
-        ("starts_on", "2026-02-30", "Vul een datum in als JJJJ-MM-DD."),
+        ("starts_on", "2026-02-30", "Vul de datum in als dag/maand/jaar, bijvoorbeeld 31/01/2027."),
+        ("starts_on", "31/02/2026", "Vul de datum in als dag/maand/jaar, bijvoorbeeld 31/01/2027."),
         ("places", "2.5", "Vul een geheel getal in."),
         ("places", "1e9", "Vul een geheel getal in."),
         ("location", "not-an-id", "Kies een van de mogelijkheden."),
@@ -178,8 +178,12 @@ def test_every_message_is_dutch_and_names_the_limit(app):
         ("places", "²", "Vul een geheel getal in."),
         ("places", "9" * 19, "Vul een geheel getal in."),
         ("places", "99999999999999999", "Vul een getal in van 1 tot 9."),
-        ("starts_on", "２０２６-03-01", "Vul een datum in als JJJJ-MM-DD."),
-        ("starts_on", "20260301", "Vul een datum in als JJJJ-MM-DD."),
+        (
+            "starts_on",
+            "２０２６-03-01",
+            "Vul de datum in als dag/maand/jaar, bijvoorbeeld 31/01/2027.",
+        ),
+        ("starts_on", "20260301", "Vul de datum in als dag/maand/jaar, bijvoorbeeld 31/01/2027."),
     ],
 )
 def test_input_that_does_not_parse_gets_one_clear_message(app, field, value, message):
@@ -275,3 +279,12 @@ def test_a_query_form_reads_good_values_on_a_get(app):
         filters = ListFilters()
         assert filters.validate()
         assert filters.value("page", 1) == 3 and filters.value("month") == date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026-03-01", "1/3/2026", "01/03/2026", "1-3-2026", "01.03.2026"]
+)
+def test_a_date_is_taken_as_the_picker_sends_it_or_as_a_person_writes_it(app, typed):
+    form, valid, context = submit(app, {**GOOD, "starts_on": typed})
+    context.pop()
+    assert valid and form.starts_on.data == date(2026, 3, 1)
