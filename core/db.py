@@ -26,7 +26,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, sessionmaker, with_loader_criteria
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from core.rls import BOUND_TENANT_FUNCTION, DEV_RLS_KEY, RLSKeyMismatch, tenant_proof
 
@@ -48,6 +48,22 @@ def as_utc(moment: datetime) -> datetime:
 def new_id() -> uuid.UUID:
     """Random identifiers: public ids in URLs must not be guessable sequential integers."""
     return uuid.uuid4()
+
+
+def lock_row(session, model: type[SQLModel], row_id: uuid.UUID):
+    """The row, locked until the transaction ends (``SELECT … FOR UPDATE``).
+
+    Take it before counting what hangs under the row (seats of a session, places of a round):
+    a second request for the same row waits, then counts what the first one wrote, so a
+    capacity holds under concurrent clicks. SQLite writes one transaction at a time anyway;
+    there the statement is a plain ``SELECT``.
+    """
+    return session.exec(
+        select(model)
+        .where(model.id == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 class TenantScoped(SQLModel):

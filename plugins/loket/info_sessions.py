@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from core.db import utcnow
+from core.db import lock_row, utcnow
 from plugins.loket.models import InfoRegistration, InfoSession
 
 REMINDER_BEFORE = timedelta(days=2)
@@ -31,6 +31,7 @@ def registered_count(session, info_session_id: uuid.UUID) -> int:
 
 def register(session, info_session: InfoSession, *, name: str, email: str) -> InfoRegistration:
     """A seat while there is one, else a place on the waiting list."""
+    lock_row(session, InfoSession, info_session.id)  # concurrent registrations count one by one
     email = email.strip().lower()
     existing = session.exec(
         select(InfoRegistration).where(

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from core.db import as_utc, utcnow
+from core.db import as_utc, lock_row, utcnow
 from plugins.training.figures import CohortOutcome, FunnelRow
 from plugins.training.models import (
     Candidate,
@@ -294,6 +294,7 @@ def register_for_session(
     session, info_session: InfoSession, person: Registrant
 ) -> InfoRegistration:
     """A seat while there is one, else the waiting list; the candidate's path starts here."""
+    lock_row(session, InfoSession, info_session.id)  # concurrent sign-ups count one by one
     email = person.email.strip().lower()
     candidate = find_candidate(session, email, info_session.organisation_id)
     if candidate is None:
@@ -432,6 +433,7 @@ def courses(session, visible: Visible | str = "all", *, upcoming_after=None) -> 
 
 
 def sign_up_for_course(session, course: Course, person: Registrant, employer: str) -> CourseSignup:
+    lock_row(session, Course, course.id)  # concurrent sign-ups count one by one
     email = person.email.strip().lower()
     existing = session.exec(
         select(CourseSignup).where(
