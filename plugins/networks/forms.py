@@ -25,7 +25,6 @@ from plugins.networks.models import MINUTES_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX
 from plugins.networks.services import LANGUAGES, DirectoryQuery, ServiceInput
 
 
-
 class NetworksForm(PlatformForm):
     def raw(self, prefix: str = "") -> dict:
         """What was typed, by field name (``prefix`` added), for the page to show again."""

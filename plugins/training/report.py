@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date
 
 from flask_babel import gettext as _
 
 from core.plugin_types import Figure, PlannedPlaces
+from core.spreadsheet import csv_text
 from plugins.training import store
 from plugins.training.figures import Forecast, Funnel, forecast, funnel
 from plugins.training.services import PIPELINE, DropoutReason, Stage
@@ -68,26 +67,22 @@ def monitoring_figures(session, *, today: date) -> list[Figure]:
 
 def funnel_csv(rows: list[tuple[str, Funnel]], stage_label, reason_label) -> str:
     """One line per scope (a cohort, a year, all) and measure; Excel opens it as is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Scope"), _("Figure"), _("Item"), _("Value")])
-    for raw_scope, result in rows:
-        scope = spreadsheet_safe(raw_scope)
-        for stage in PIPELINE:
-            writer.writerow([scope, _("Reached"), stage_label(stage), result.reached[stage]])
-        for stage in PIPELINE[1:]:
-            value = result.conversion[stage]
-            writer.writerow(
-                [scope, _("Conversion (%)"), stage_label(stage), "" if value is None else value]
-            )
-        for reason in DropoutReason:
-            writer.writerow(
-                [scope, _("Dropped out"), reason_label(reason), result.dropouts[reason]]
-            )
-        writer.writerow([scope, _("Employed in the region"), "", result.employed_in_region])
-    return buffer.getvalue()
 
+    def lines():
+        for scope, result in rows:
+            for stage in PIPELINE:
+                yield [scope, _("Reached"), stage_label(stage), result.reached[stage]]
+            for stage in PIPELINE[1:]:
+                value = result.conversion[stage]
+                yield [
+                    scope,
+                    _("Conversion (%)"),
+                    stage_label(stage),
+                    "" if value is None else value,
+                ]
+            for reason in DropoutReason:
+                yield [scope, _("Dropped out"), reason_label(reason), result.dropouts[reason]]
+            yield [scope, _("Employed in the region"), "", result.employed_in_region]
 
-def spreadsheet_safe(text: str) -> str:
-    """A cohort name typed as ``=HYPERLINK(…)`` must stay text when Excel opens the export."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    header = [_("Scope"), _("Figure"), _("Item"), _("Value")]
+    return csv_text(header, lines(), delimiter=";")

