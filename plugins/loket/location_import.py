@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -35,6 +36,9 @@ HEADERS = {
 }
 # Opgroeien's whole Flemish list fits; the rows are applied in chunks, never all at once.
 MAX_ROWS = 20000
+# ASCII digits only: "9³00" is no postcode, "١٨" no capacity a spreadsheet would show.
+FOUR_DIGITS = re.compile(r"[0-9]{4}")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,4}")
 CHUNK_SIZE = 200
 
 
@@ -90,7 +94,16 @@ def read_locations(session, text: str) -> ImportReport:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # newline="" lets the csv module take every line ending: CR LF, LF, and the old Mac's CR.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return _read_rows(session, reader, report)
+    except csv.Error:  # a NUL byte, a quote that never closes
+        report.file_errors.append("unreadable")
+        return report
+
+
+def _read_rows(session, reader, report: ImportReport) -> ImportReport:
     header = next(reader, None)
     if header is None:
         report.file_errors.append("empty")
@@ -120,18 +133,16 @@ def read_locations(session, text: str) -> ImportReport:
         row = ImportRow(line=line, values=values)
         if not values.get("name"):
             row.errors.append("name_missing")
-        if not values.get("postcode", "").isdigit() or len(values.get("postcode", "")) != 4:
+        if not FOUR_DIGITS.fullmatch(values.get("postcode", "")):
             row.errors.append("postcode_invalid")
         kind = location_kind(values.get("kind", ""))
         if kind is None:
             row.errors.append("kind_unknown")
         else:
             row.kind = kind
-        try:
-            row.capacity = int(values.get("capacity", ""))
-            if not 0 <= row.capacity <= 1000:
-                raise ValueError
-        except ValueError:
+        capacity = values.get("capacity", "")
+        row.capacity = int(capacity) if WHOLE_NUMBER.fullmatch(capacity) else -1
+        if not 0 <= row.capacity <= 1000:
             row.errors.append("capacity_invalid")
         if row.key in seen and not row.errors:
             row.errors.append(f"duplicate_of_line:{seen[row.key]}")

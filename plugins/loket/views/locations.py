@@ -200,6 +200,9 @@ def _import_message(code: str) -> str:
     code, _sep, detail = code.partition(":")
     words = {
         "empty": _("The file is empty."),
+        "unreadable": _(
+            "The file cannot be read as a list: save it again as CSV (UTF-8) and try again."
+        ),
         "missing_columns": _("Columns missing: %(columns)s.", columns=detail),
         "too_many_rows": _(
             "The file has more than %(count)d rows: split it and import the parts one by one.",

@@ -254,3 +254,33 @@ def test_two_tabs_stepping_at_the_same_moment_apply_one_chunk_on_postgres(postgr
         record = db.get(LocationImport, record_id)
         assert (record.applied, record.created) == (200, 200)
         assert len(db.exec(select(Location.id)).all()) == 200
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\n", "\r"])
+def test_every_line_ending_a_spreadsheet_writes_is_read(app, line_end):
+    text = OPGROEIEN_CSV.replace("\n", line_end)
+    with tenant_db(app) as db:
+        report = read_locations(db, text)
+    assert report.file_errors == [] and len(report.rows) == OPGROEIEN_CSV.count("\n") - 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "naam;postcode;type;capaciteit\nA;93\x0000;Groepsopvang;4\n",
+        'naam;postcode;type;capaciteit\n"A;9300;Groepsopvang;4\n',
+        "\x00\x00\x00",
+    ],
+    ids=["nul-byte", "unclosed-quote", "only-nul"],
+)
+def test_a_file_that_is_no_clean_list_gets_messages_not_a_crash(app, text):
+    with tenant_db(app) as db:
+        report = read_locations(db, text)
+    assert report.file_errors or all(row.errors for row in report.rows)
+
+
+def test_digits_of_other_scripts_are_no_postcode_or_capacity(app):
+    text = "naam;postcode;type;capaciteit\nA;9³00;Groepsopvang;4\nB;9300;Groepsopvang;١٨\n"
+    with tenant_db(app) as db:
+        report = read_locations(db, text)
+    assert [row.errors for row in report.rows] == [["postcode_invalid"], ["capacity_invalid"]]
