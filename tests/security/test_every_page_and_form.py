@@ -57,9 +57,15 @@ def test_hostile_values_in_every_form_are_refused_without_a_500(walked_municipal
     municipality = walked_municipality
     client = client_as(municipality, role)
     forms = reachable_forms(municipality, client, role)
+    on_postgres = municipality.extensions["opvangplein.settings"].database_url.startswith(
+        "postgres"
+    )
     problems = []
     for action, body in sorted(forms.items()):
-        for number, hostile in enumerate(hostile_bodies(body)):
+        bodies = hostile_bodies(body)
+        # PostgreSQL differs from SQLite in what it refuses to store (a NUL byte, a length);
+        # the other values reach the same form code on both, so SQLite tries them.
+        for number, hostile in enumerate(bodies[:2] if on_postgres else bodies):
             headers = HTMX if number % 2 else {}
             data = {
                 name: [value.encode("utf-8", "surrogatepass") for value in values]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.support.municipality_walk import client_as, reachable_forms
 
-ROLES_WITH_FORMS = ("anonymous", "parent", "staff", "partner")
+ROLES_WITH_FORMS = ("anonymous", "staff")
 EXAMPLES_PER_ROLE = 40
 # Any code point, surrogates included (a browser can be made to send them percent-encoded).
 typed = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=300)
