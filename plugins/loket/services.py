@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core import audit
-from core.db import as_utc, utcnow
+from core.db import as_utc, lock_row, utcnow
 from plugins.loket import allocation, areas
 from plugins.loket.models import (
     AllocationRound,
@@ -706,8 +706,16 @@ def take_place(session, free_place_id: uuid.UUID, *, emergency: bool = False) ->
 
 
 def accept_proposal(session, proposal: Proposal, *, now: datetime | None = None) -> Placement:
-    """The parent accepts before the deadline: the place is taken, the request is placed."""
+    """The parent accepts before the deadline: the place is taken, the request is placed.
+
+    The same click twice is the same answer: the proposal row is locked first, and a proposal
+    this parent already accepted returns its placement instead of an error."""
     now = now or utcnow()
+    proposal = lock_row(session, Proposal, proposal.id) or proposal
+    if proposal.status == ProposalStatus.ACCEPTED:
+        placed = session.exec(select(Placement).where(Placement.proposal_id == proposal.id)).first()
+        if placed is not None:
+            return placed
     _require(proposal, ProposalStatus.AWAITING_PARENT)
     if proposal.deadline is not None and as_utc(proposal.deadline) < now:
         raise InvalidTransition("deadline passed")

@@ -44,3 +44,26 @@ def test_twenty_registrations_at_once_for_one_seat_give_one_seat(postgres_settin
             )
         )
     assert statuses == ["registered"] + ["waiting"] * (PEOPLE - 1)
+
+
+def test_a_parent_clicking_accept_twenty_times_at_once_is_placed_once(postgres_settings):
+    from plugins.loket import services
+    from plugins.loket.models import Placement, Proposal
+    from tests.plugins.loket.conftest import TODAY, make_location, make_request
+
+    app = probe_app(postgres_settings, tenants=LOKET_TENANTS)
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=3)
+        make_request(db, "Noor", [location])
+    with tenant_db(app) as db:
+        [proposal] = services.run_round(db, reserved=(), seed=1, actor="t", today=TODAY)[1]
+        services.confirm_proposal(db, proposal)
+        proposal_id = proposal.id
+
+    def accept(session, number):
+        services.accept_proposal(session, session.get(Proposal, proposal_id))
+
+    assert at_once(app, tenant_id(app, "aalst"), accept) == []
+    with tenant_db(app) as db:
+        assert db.get(Proposal, proposal_id).status == "accepted"
+        assert len(db.exec(select(Placement)).all()) == 1
