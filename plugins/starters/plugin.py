@@ -31,6 +31,7 @@ MANIFEST = PluginManifest(
     migrations="migrations",
     translations="translations",
     templates="templates",
+    cli=("plugins.starters.cli:starters_cli",),
     permissions=(
         Permission(
             "starters.apply",

@@ -42,6 +42,7 @@ ALLOWED_TYPES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
 }
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
+PENDING_PREFIX = ".pending-"
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.|^\.|:")
 UPLOAD_DIR_SETTING = "STARTERS_UPLOAD_DIR"
 DEVELOPMENT_UPLOAD_DIR = PROJECT_ROOT / "var" / "uploads" / "starters"
@@ -200,7 +201,10 @@ def store(
     directory = application_directory(root, tenant_id, application_id)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored_name = secrets.token_hex(16)
-    target = directory / stored_name
+    # Written under a pending name: only ``publish`` (after the row is committed) makes it the
+    # document's file, so a worker that dies in between leaves a pending file for
+    # ``settle_pending``, never a file no record knows.
+    target = directory / f"{PENDING_PREFIX}{stored_name}"
     # O_EXCL: never overwrite, even if two uploads drew the same name.
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
@@ -212,6 +216,35 @@ def store(
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def publish(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str) -> None:
+    """Make a pending upload the document's file; call after the document row is committed."""
+    final = stored_path(root, tenant_id, application_id, stored_name)
+    os.replace(final.with_name(f"{PENDING_PREFIX}{stored_name}"), final)
+
+
+def discard(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str) -> None:
+    """Remove a pending upload whose document row was not saved."""
+    final = stored_path(root, tenant_id, application_id, stored_name)
+    final.with_name(f"{PENDING_PREFIX}{stored_name}").unlink(missing_ok=True)
+
+
+def pending_uploads(
+    root: Path, *, older_than: float, now: float
+) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
+    """(tenant id, application id, stored name) of pending files older than ``older_than``
+    seconds: uploads whose request died between writing the file and committing its row."""
+    found = []
+    for path in root.glob(f"*/*/{PENDING_PREFIX}*"):
+        stored_name = path.name.removeprefix(PENDING_PREFIX)
+        if not _STORED_NAME.match(stored_name) or now - path.stat().st_mtime < older_than:
+            continue
+        with contextlib.suppress(ValueError):
+            found.append(
+                (uuid.UUID(path.parent.parent.name), uuid.UUID(path.parent.name), stored_name)
+            )
+    return found
 
 
 def stored_path(

@@ -75,7 +75,13 @@ def upload_document(application_id: uuid.UUID):
     services.add_timeline(
         session, application, "document_added", actor_name(), stored.original_name
     )
-    session.commit()
+    root = uploads.upload_root()
+    try:
+        session.commit()
+    except BaseException:
+        uploads.discard(root, g.tenant.id, application.id, stored.stored_name)
+        raise
+    uploads.publish(root, g.tenant.id, application.id, stored.stored_name)
     flash(_("The document %(name)s was added.", name=stored.original_name))
     if application.status == ApplicationStatus.DRAFT:
         return redirect(

@@ -107,6 +107,8 @@ def test_files_are_stored_under_tenant_and_application_with_a_random_name(tmp_pa
     tenant, application = uuid.uuid4(), uuid.uuid4()
     stored = uploads.store(tmp_path, tenant, application, PDF, "plan.pdf", "application/pdf")
     path = tmp_path / str(tenant) / str(application) / stored.stored_name
+    assert not path.exists()  # pending until its row is committed
+    uploads.publish(tmp_path, tenant, application, stored.stored_name)
     assert path.read_bytes() == PDF
     assert stored.stored_name != "plan.pdf" and len(stored.stored_name) == 32
     assert uploads.stored_path(tmp_path, tenant, application, stored.stored_name) == path.resolve()

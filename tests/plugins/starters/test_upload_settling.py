@@ -1,0 +1,64 @@
+"""An upload is the document's file only once its row is committed; what a dying worker leaves
+is settled by a scheduled job, so GDPR export and erasure never miss a file."""
+
+from __future__ import annotations
+
+import time
+
+from plugins.starters import uploads
+from plugins.starters.cli import PENDING_GRACE_SECONDS, settle_pending
+from plugins.starters.models import ApplicationDocument
+from tests.plugins.starters.conftest import PDF, client_as, start, tenant_db, upload
+from tests.support.apps import tenant_id
+
+
+def _later() -> float:
+    """A moment after the grace period of a file written now."""
+    return time.time() + PENDING_GRACE_SECONDS + 60
+
+
+def _files(upload_dir):
+    return sorted(path.name for path in upload_dir.rglob("*") if path.is_file())
+
+
+def test_an_uploaded_document_is_published_and_nothing_stays_pending(app, upload_dir):
+    client = client_as(app, "sofie", ["starter"])
+    application_id = start(client)
+    assert upload(client, application_id, PDF, "plan.pdf").status_code == 303
+    [name] = _files(upload_dir)
+    assert not name.startswith(uploads.PENDING_PREFIX)
+
+
+def test_a_file_whose_request_died_before_the_commit_is_removed(app, upload_dir):
+    client = client_as(app, "sofie", ["starter"])
+    application_id = start(client)
+    aalst = tenant_id(app, "aalst")
+    uploads.store(upload_dir, aalst, application_id, PDF, "plan.pdf", "application/pdf")
+    database = app.extensions["opvangplein.db"]
+    assert settle_pending(database, upload_dir, now=time.time()) == (0, 0)  # still in flight
+    assert settle_pending(database, upload_dir, now=_later()) == (0, 1)
+    assert _files(upload_dir) == []
+
+
+def test_a_file_whose_row_was_committed_before_the_worker_died_is_published(app, upload_dir):
+    client = client_as(app, "sofie", ["starter"])
+    application_id = start(client)
+    aalst = tenant_id(app, "aalst")
+    stored = uploads.store(upload_dir, aalst, application_id, PDF, "plan.pdf", "application/pdf")
+    with tenant_db(app) as db:
+        db.add(
+            ApplicationDocument(
+                application_id=application_id,
+                kind="business_plan",
+                original_name="plan.pdf",
+                stored_name=stored.stored_name,
+                content_type="application/pdf",
+                size_bytes=len(PDF),
+                sha256=stored.sha256,
+                uploaded_by="Sofie",
+            )
+        )
+    database = app.extensions["opvangplein.db"]
+    assert settle_pending(database, upload_dir, now=_later()) == (1, 0)
+    assert _files(upload_dir) == [stored.stored_name]
+    assert settle_pending(database, upload_dir, now=_later()) == (0, 0)
