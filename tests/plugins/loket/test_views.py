@@ -102,7 +102,7 @@ def test_nonsense_dates_and_ids_are_messages_not_errors(app):
         data={"birth_date": "31/02/2026", "preference_1": "not-an-id", "action": "submit"},
     )
     assert response.status_code == 422
-    assert "Vul een datum in" in response.get_data(as_text=True)
+    assert "Vul de datum in als dag/maand/jaar" in response.get_data(as_text=True)
 
 
 def test_a_draft_is_kept_and_can_be_completed_later(app):
