@@ -31,7 +31,7 @@ from plugins.networks.services import (
     new_case_reference,
 )
 from plugins.networks.views import _network_page
-from plugins.networks.web import actor, blueprint, messages
+from plugins.networks.web import actor, blueprint
 
 
 def consent_owner_present() -> bool:
@@ -68,21 +68,21 @@ def create_case(network_id: uuid.UUID):
     members = store.members_of(session, network.id)
     if not (access.may_coordinate(members) or access.my_members(members)):
         abort(403)
-    form = CaseForm()
+    form = CaseForm().with_ids("case")
     form.participants.choices = [str(member.id) for member in members]
     purpose = form.value("purpose")
-    chosen = set(form.participants.data or ())
     try:
         if not form.validate_on_submit():
-            raise RuleError(form.problems(prefix="case-"))
+            raise RuleError({})
+        chosen = set(form.participants.data or ())
         check_case(purpose, chosen, {m.id for m in members})
         own = {m.id for m in access.my_members(members)}
         if not access.is_manager() and not chosen & own:
             # Otherwise the partner who opens the case could not read it afterwards.
             raise RuleError({"case-participants": _l("Include your own organisation.")})
     except RuleError as error:
-        raw = {"case-purpose": purpose, "case-participants": [str(c) for c in chosen]}
-        return _network_page(network.id, raw, messages(error.errors), 422)
+        form.apply_rules(error.errors)
+        return _network_page(network.id, form, 422)
     case = CaseConsultation(
         network_id=network.id,
         reference=new_case_reference(store.case_references(session)),
@@ -114,13 +114,24 @@ def _readable_case(session, case_id: uuid.UUID):
 @blueprint.get("/casusoverleg/<uuid:case_id>")
 @access.require_signed_in
 def case(case_id: uuid.UUID):
-    return _case_page(case_id, {}, {})
+    return _case_page(case_id)
 
 
-def _case_page(case_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
+def _case_page(
+    case_id: uuid.UUID,
+    refused: ConsentForm | FamilyDetailsForm | None = None,
+    status: int = 200,
+):
+    """The case's page; ``refused`` is the posted form that was refused, shown as typed."""
     session = db_session()
     case, network, members = _readable_case(session, case_id)
     consent = current_consent(case)
+    consent_form = refused if isinstance(refused, ConsentForm) else ConsentForm(formdata=None)
+    family_form = (
+        refused
+        if isinstance(refused, FamilyDetailsForm)
+        else FamilyDetailsForm(formdata=None, obj=case)
+    )
     return (
         render(
             "networks/case.html",
@@ -129,8 +140,9 @@ def _case_page(case_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
             participants=[m for m in members if str(m.id) in case.participant_member_ids],
             consent=consent,
             owner_present=consent_owner_present(),
-            raw=raw,
-            errors=errors,
+            form=refused,
+            consent_form=consent_form,
+            family_form=family_form,
         ),
         status,
     )
@@ -143,14 +155,7 @@ def record_consent(case_id: uuid.UUID):
     case, _network, _members = _readable_case(session, case_id)
     form = ConsentForm()
     if not form.validate_on_submit():
-        raw = {"consent_case_reference": form.raw()["consent_case_reference"]}
-        raw["consent-basis"] = form.raw()["consent_basis"]
-        problems = form.problems()
-        errors = {
-            "consent-basis" if key == "consent_basis" else key: message
-            for key, message in problems.items()
-        }
-        return _case_page(case_id, raw, errors, 422)
+        return _case_page(case_id, form, 422)
     if consent_owner_present():
         reference = form.value("consent_case_reference")
         check = consent_from_hook(ask_consent_owner(reference)) if reference else None
@@ -158,12 +163,8 @@ def record_consent(case_id: uuid.UUID):
             message = _l(
                 "No consent of the family is on record for this reference. Ask the CKG to record it first."
             )
-            return _case_page(
-                case_id,
-                {"consent_case_reference": reference},
-                messages({"consent_case_reference": message}),
-                422,
-            )
+            form.fail("consent_case_reference", message)
+            return _case_page(case_id, form, 422)
         case.consent_source, case.consent_case_reference = "hook", reference
         case.consent_basis = check.basis
     else:
@@ -172,8 +173,8 @@ def record_consent(case_id: uuid.UUID):
         try:
             check_local_consent(basis, confirmed)
         except RuleError as error:
-            raw = {"consent-basis": basis, "consent-confirmed": confirmed}
-            return _case_page(case_id, raw, messages(error.errors), 422)
+            form.apply_rules(error.errors)
+            return _case_page(case_id, form, 422)
         case.consent_source, case.consent_basis = "local", basis
     case.consent_recorded_by, case.consent_recorded_at = actor(), utcnow()
     session.add(case)
@@ -197,10 +198,11 @@ def family_details(case_id: uuid.UUID):
     details = form.value("family_details").replace("\r\n", "\n")
     try:
         if not form.validate_on_submit():
-            raise RuleError(form.problems())
+            raise RuleError({})
         check_family_details(details, current_consent(case))
     except RuleError as error:
-        return _case_page(case_id, {"family_details": details}, messages(error.errors), 422)
+        form.apply_rules(error.errors)
+        return _case_page(case_id, form, 422)
     case.family_details = details
     session.add(case)
     audit.record(

@@ -1,8 +1,10 @@
 """The plugin's HTML forms on the core's field types (core/forms.py).
 
-The pages still show a refused form from two dictionaries, ``raw`` (what was typed, by field
-name) and ``errors`` (messages by element id), so :class:`NetworksForm` gives both; the domain
-rules stay in services.py and add their messages to the same ``errors``.
+The domain rules stay in services.py: a :class:`~plugins.networks.services.RuleError` names the
+element (or field) its messages belong to, and :meth:`NetworksForm.apply_rules` puts them on the
+form, so the page shows every message next to its field and in the error summary. A page with
+one form per member or per invitation gives each form's elements their own ids
+(:meth:`NetworksForm.with_ids`).
 """
 
 from __future__ import annotations
@@ -26,22 +28,23 @@ from plugins.networks.services import LANGUAGES, DirectoryQuery, ServiceInput
 
 
 class NetworksForm(PlatformForm):
-    def raw(self, prefix: str = "") -> dict:
-        """What was typed, by field name (``prefix`` added), for the page to show again."""
-        values: dict = {}
-        for field in self:
-            if isinstance(field, (BooleanField, MultiCheckboxField)):
-                values[prefix + field.name] = field.data
-            else:
-                values[prefix + field.name] = field._value() or ""
-        return values
-
-    def problems(self, prefix: str = "") -> dict[str, str]:
-        """The fields' own messages, by field name (``prefix`` added)."""
-        return {prefix + field.name: str(field.errors[0]) for field in self if field.errors}
-
     def value(self, name: str) -> str:
         return self[name].data or ""
+
+    def with_ids(self, prefix: str, *, strip: str = "") -> NetworksForm:
+        """Give every field the id ``<prefix>-<name>`` (``strip`` removed from the name), for a
+        page that shows this form more than once or next to a form with the same names."""
+        for field in self:
+            field.id = f"{prefix}-{field.name.removeprefix(strip)}"
+        return self
+
+    def apply_rules(self, errors: dict) -> None:
+        """A service's rule messages (keyed by element id or field name) on the fields that
+        have no message of their own yet."""
+        for field in self:
+            message = errors.get(field.id, errors.get(field.name))
+            if message is not None and not field.errors:
+                field.errors = [str(message)]
 
 
 def _named(field_class, name: str, *args, **kwargs):
@@ -76,8 +79,15 @@ class CoordinatorForm(NetworksForm):
     coordinates = BooleanField()
 
 
+class EndMembershipForm(NetworksForm):
+    """Only a button; ``member`` carries the refusal (the member still owns open actions) and
+    its id is the button's, ``end-<member id>``."""
+
+    member = UUIDField(required=False)
+
+
 class InvitationForm(NetworksForm):
-    invitation = TextAreaField(max_length=TEXT_MAX)
+    invitation = TextAreaField(max_length=TEXT_MAX, rows=3)
     partner_tenant = UUIDField(required=False)
 
 
@@ -102,12 +112,6 @@ class ServiceForm(NetworksForm):
     languages = MultiCheckboxField(_l("Languages"), id="service-languages", choices=list(LANGUAGES))
     public = BooleanField(id="service-public")
 
-    def apply_rules(self, errors: dict) -> None:
-        """The service's rule messages (by element id) on fields without a message yet."""
-        for field in self:
-            if field.id in errors and not field.errors:
-                field.errors = [str(errors[field.id])]
-
     def to_input(self) -> ServiceInput:
         chosen = set(self.languages.data or ())
         return ServiceInput(
@@ -131,26 +135,38 @@ class MeetingForm(NetworksForm):
     agenda = TextAreaField(_l("Agenda"), max_length=6000, rows=6)
 
 
-def attendance_form(members) -> NetworksForm:
-    """The attendance form of a meeting: a presence and a person per member."""
+class AttendanceForm(NetworksForm):
+    """A meeting's attendance; :func:`attendance_form` adds the fields of its members."""
 
-    class AttendanceForm(NetworksForm):
+
+def attendance_form(members, recorded: dict | None = None) -> AttendanceForm:
+    """The attendance form of a meeting: a presence and a person per member. With ``recorded``
+    (attendance rows by member id) it shows those rows instead of what was posted."""
+
+    class MeetingAttendanceForm(AttendanceForm):
         pass
 
     for member in members:
         setattr(
-            AttendanceForm, f"presence_{member.id.hex}", TextField(name=f"presence-{member.id}")
+            MeetingAttendanceForm,
+            f"presence_{member.id.hex}",
+            TextField(name=f"presence-{member.id}"),
         )
         setattr(
-            AttendanceForm,
+            MeetingAttendanceForm,
             f"person_{member.id.hex}",
             TextField(name=f"person-{member.id}", max_length=150),
         )
-    return AttendanceForm()
+    if recorded is None:
+        return MeetingAttendanceForm()
+    data = {}
+    for member_id, row in recorded.items():
+        data[f"presence_{member_id.hex}"], data[f"person_{member_id.hex}"] = row.status, row.person
+    return MeetingAttendanceForm(formdata=None, data=data)
 
 
 class MinutesForm(NetworksForm):
-    minutes = TextAreaField(max_length=MINUTES_MAX * 2)
+    minutes = TextAreaField(id="minutes-text", max_length=MINUTES_MAX * 2, rows=8)
 
 
 class ActionForm(NetworksForm):
@@ -166,14 +182,14 @@ class ActionStatusForm(NetworksForm):
 class CaseForm(NetworksForm):
     """``participants.choices`` are the ids of the network's members."""
 
-    purpose = TextAreaField(max_length=TEXT_MAX * 2)
+    purpose = TextAreaField(max_length=TEXT_MAX * 2, rows=3)
     participants = MultiCheckboxField(coerce=coerce_uuid)
 
 
 class ConsentForm(NetworksForm):
     consent_case_reference = TextField(max_length=64)
-    consent_basis = TextField(max_length=SHORT_MAX * 2)
-    consent_confirmed = BooleanField()
+    consent_basis = TextField(id="consent-basis", max_length=SHORT_MAX * 2)
+    consent_confirmed = BooleanField(id="consent-confirmed")
 
 
 class FamilyDetailsForm(NetworksForm):

@@ -16,8 +16,10 @@ from plugins.networks import access, store
 from plugins.networks.forms import (
     ActionForm,
     ActionStatusForm,
+    AttendanceForm,
     MeetingForm,
     MinutesForm,
+    NetworksForm,
     attendance_form,
 )
 from plugins.networks.models import AgendaItem, Attendance, Meeting, NetworkAction
@@ -34,7 +36,7 @@ from plugins.networks.services import (
     is_overdue,
     overdue_actions,
 )
-from plugins.networks.web import actor, blueprint, messages
+from plugins.networks.web import actor, blueprint
 
 
 @blueprint.route("/<uuid:network_id>/overleg/nieuw", methods=["GET", "POST"])
@@ -90,10 +92,12 @@ def _visible_meeting(session, meeting_id: uuid.UUID):
 @blueprint.get("/overleg/<uuid:meeting_id>")
 @access.require_signed_in
 def meeting(meeting_id: uuid.UUID):
-    return _meeting_page(meeting_id, {}, {})
+    return _meeting_page(meeting_id)
 
 
-def _meeting_page(meeting_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
+def _meeting_page(meeting_id: uuid.UUID, refused: NetworksForm | None = None, status: int = 200):
+    """The meeting's page; ``refused`` is the posted form that was refused, shown as typed.
+    The other forms show the stored attendance and minutes."""
     session = db_session()
     meeting, network = _visible_meeting(session, meeting_id)
     members = store.members_of(session, network.id)
@@ -101,12 +105,25 @@ def _meeting_page(meeting_id: uuid.UUID, raw: dict, errors: dict, status: int = 
     coordinate = access.may_coordinate(members)
     actions = store.actions_of_meeting(session, meeting.id)
     today = date.today()
+    attendance = store.attendance_of(session, meeting.id)
+    default_owner = {"owner": mine[0].id} if mine else {}
+
+    def shown(form_class, make):
+        return refused if isinstance(refused, form_class) else make()
+
     context = {
+        "form": refused,
+        "attendance_form": shown(AttendanceForm, lambda: attendance_form(members, attendance)),
+        "minutes_form": shown(MinutesForm, lambda: MinutesForm(formdata=None, obj=meeting)),
+        "action_form": shown(
+            ActionForm, lambda: ActionForm(formdata=None, data=default_owner).with_ids("action")
+        ),
+        "status_form": refused if isinstance(refused, ActionStatusForm) else None,
         "meeting": meeting,
         "network": network,
         "members": members,
         "agenda": store.agenda_of(session, {meeting.id})[meeting.id],
-        "attendance": store.attendance_of(session, meeting.id),
+        "attendance": attendance,
         "actions": actions,
         "overdue": {a.id for a in actions if is_overdue(a, today)},
         "member_names": store.member_names(session, network.id),
@@ -116,9 +133,6 @@ def _meeting_page(meeting_id: uuid.UUID, raw: dict, errors: dict, status: int = 
             a.id for a in actions if coordinate or a.owner_member_id in {m.id for m in mine}
         },
         "owner_choices": members,
-        "default_owner": str(mine[0].id) if mine else "",
-        "raw": raw,
-        "errors": errors,
     }
     return render("networks/meeting.html", **context), status
 
@@ -133,21 +147,23 @@ def attendance(meeting_id: uuid.UUID):
         abort(403)
     existing = store.attendance_of(session, meeting.id)
     form = attendance_form(members)
-    errors = {} if form.validate_on_submit() else form.problems()
+    valid = form.validate_on_submit()
+    refused = not valid
     for member in members:
         status = form.value(f"presence_{member.id.hex}")
         person = form.value(f"person_{member.id.hex}")
-        if errors or not status:
+        if not valid or not status:
             continue
         if status not in set(Presence):
-            errors[f"presence-{member.id}"] = _("Choose present, excused or absent.")
+            form.fail(f"presence_{member.id.hex}", _("Choose present, excused or absent."))
+            refused = True
             continue
         row = existing.get(member.id) or Attendance(meeting_id=meeting.id, member_id=member.id)
         row.status, row.person = status, person
         session.add(row)
-    if errors:
+    if refused:
         session.rollback()
-        return _meeting_page(meeting_id, form.raw(), errors, 422)
+        return _meeting_page(meeting_id, form, 422)
     session.commit()
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#attendance", code=303)
 
@@ -164,10 +180,11 @@ def minutes(meeting_id: uuid.UUID):
     body = form.value("minutes").replace("\r\n", "\n")
     try:
         if not form.validate_on_submit():
-            raise RuleError(form.problems())
+            raise RuleError({})
         check_minutes(body)
     except RuleError as error:
-        return _meeting_page(meeting_id, {"minutes-text": body}, messages(error.errors), 422)
+        form.apply_rules(error.errors)
+        return _meeting_page(meeting_id, form, 422)
     meeting.minutes = body
     session.add(meeting)
     audit.record(
@@ -189,16 +206,17 @@ def add_action(meeting_id: uuid.UUID):
     members = store.members_of(session, network.id)
     if not (access.may_coordinate(members) or access.my_members(members)):
         abort(403)
-    form = ActionForm()
-    errors = {} if form.validate_on_submit() else form.problems(prefix="action-")
+    form = ActionForm().with_ids("action")
+    valid = form.validate_on_submit()
     due_on, owner_id, title = form.due_on.data, form.owner.data, form.value("title")
-    if not errors:
+    if valid:
         try:
             check_action(title, due_on, owner_id, {m.id for m in members})
         except RuleError as error:
-            errors = messages(error.errors)
-    if errors:
-        return _meeting_page(meeting_id, form.raw(prefix="action-"), errors, 422)
+            form.apply_rules(error.errors)
+            valid = False
+    if not valid:
+        return _meeting_page(meeting_id, form, 422)
     action = NetworkAction(
         network_id=network.id,
         meeting_id=meeting.id,
@@ -226,13 +244,15 @@ def action_status(action_id: uuid.UUID):
     mine = {m.id for m in access.my_members(members)}
     if not (access.may_coordinate(members) or action.owner_member_id in mine):
         abort(403)
+    form = ActionStatusForm()
+    form.status.id = f"status-{action.id}"  # one status form per action on the meeting's page
     try:
-        form = ActionStatusForm()
         if not form.validate_on_submit():
-            raise RuleError(form.problems())
+            raise RuleError({})
         action.status = check_status(form.value("status"))
     except RuleError as error:
-        return _meeting_page(action.meeting_id, {}, messages(error.errors), 422)
+        form.apply_rules(error.errors)
+        return _meeting_page(action.meeting_id, form, 422)
     action.updated_at = utcnow()
     session.add(action)
     session.commit()

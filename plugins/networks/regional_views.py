@@ -15,7 +15,7 @@ from plugins.networks.forms import CounterpartForm, InvitationForm
 from plugins.networks.models import Network
 from plugins.networks.services import NetworkKind, RuleError
 from plugins.networks.views import _network_page
-from plugins.networks.web import actor, blueprint, messages
+from plugins.networks.web import actor, blueprint
 
 
 @blueprint.post("/<uuid:network_id>/regio")
@@ -27,7 +27,7 @@ def invite(network_id: uuid.UUID):
     form = InvitationForm()
     try:
         if not form.validate_on_submit():
-            raise RuleError(form.problems())
+            raise RuleError({})
         regional.invite(
             session,
             network=network,
@@ -38,7 +38,8 @@ def invite(network_id: uuid.UUID):
             invitable_tenant_ids={tenant.id for tenant in tenants_with_plugin("networks")},
         )
     except RuleError as error:
-        return _network_page(network.id, form.raw(), messages(error.errors), 422)
+        form.apply_rules(error.errors)
+        return _network_page(network.id, form, 422)
     session.commit()
     return redirect(url_for("networks.network", network_id=network.id) + "#regional", code=303)
 
@@ -46,10 +47,11 @@ def invite(network_id: uuid.UUID):
 @blueprint.get("/beheer/regio")
 @require_permission("networks.regional")
 def regional_admin():
-    return _admin_page({}, {})
+    return _admin_page()
 
 
-def _admin_page(raw: dict, errors: dict, status: int = 200):
+def _admin_page(refused: CounterpartForm | None = None, status: int = 200):
+    """The regional page; ``refused`` is a refused accept form, its id naming its invitation."""
     session = db_session()
     partnerships = regional.partnerships_of(session, g.tenant.id)
     own_networks = {n.id: n for n in store.all_networks(session)}
@@ -66,8 +68,7 @@ def _admin_page(raw: dict, errors: dict, status: int = 200):
                 {p.owner_tenant_id for p in partnerships}
                 | {p.partner_tenant_id for p in partnerships},
             ),
-            raw=raw,
-            errors=errors,
+            form=refused,
         ),
         status,
     )
@@ -88,7 +89,9 @@ def accept(partnership_id: uuid.UUID):
     partnership = _partnership(session, partnership_id)
     if partnership.partner_tenant_id != g.tenant.id:
         abort(404)
-    own_id = CounterpartForm().counterpart.data
+    # Not validated: an id that does not parse is no network, and the rule below says so.
+    form = CounterpartForm()
+    own_id = form.counterpart.data
     own = session.get(Network, own_id) if own_id else None
     try:
         regional.accept(
@@ -102,8 +105,9 @@ def accept(partnership_id: uuid.UUID):
     except RuleError as error:
         session.rollback()
         # One accept form per invitation: the message goes to this invitation's field.
-        errors = {f"{key}-{partnership_id}": message for key, message in error.errors.items()}
-        return _admin_page({}, messages(errors), 422)
+        form.counterpart.id = f"counterpart-{partnership_id}"
+        form.apply_rules(error.errors)
+        return _admin_page(form, 422)
     session.commit()
     return redirect(url_for("networks.regional_admin"), code=303)
 

@@ -16,7 +16,16 @@ from core.rendering import render
 from core.web import db_session, tenants_with_plugin
 from plugins.networks import access, regional, store
 from plugins.networks.figures import figures_from_other_plugins
-from plugins.networks.forms import ContactForm, CoordinatorForm, MemberForm, NetworkForm
+from plugins.networks.forms import (
+    CaseForm,
+    ContactForm,
+    CoordinatorForm,
+    EndMembershipForm,
+    InvitationForm,
+    MemberForm,
+    NetworkForm,
+    NetworksForm,
+)
 from plugins.networks.models import ContactPerson, Network, NetworkMember
 from plugins.networks.services import (
     UNFINISHED,
@@ -26,7 +35,7 @@ from plugins.networks.services import (
     check_network,
     overdue_actions,
 )
-from plugins.networks.web import blueprint, messages
+from plugins.networks.web import blueprint
 
 
 @blueprint.get("/")
@@ -36,10 +45,10 @@ def index():
         return redirect(url_for("networks.directory"))
     if not (access.is_manager() or access.acting_organisation_ids()):
         abort(403)
-    return _index_page({}, {})
+    return _index_page(NetworkForm(formdata=None))
 
 
-def _index_page(raw: dict, errors: dict, status: int = 200):
+def _index_page(form: NetworkForm, status: int = 200):
     session = db_session()
     networks = access.visible_networks(session)
     actions = store.actions_of_networks(session, {n.id for n in networks})
@@ -50,8 +59,7 @@ def _index_page(raw: dict, errors: dict, status: int = 200):
             overdue_count=len(overdue_actions(actions, date.today())),
             may_manage=access.is_manager(),
             is_admin=access.is_tenant_admin(),
-            raw=raw,
-            errors=errors,
+            form=form,
         ),
         status,
     )
@@ -63,9 +71,8 @@ def create_network():
     if not access.is_manager():
         abort(403)
     form = NetworkForm()
-    errors = _network_problems(form)
-    if errors:
-        return _index_page(form.raw(), errors, 422)
+    if not _network_is_valid(form):
+        return _index_page(form, 422)
     session = db_session()
     network = Network(
         name=form.value("name"), purpose=form.value("purpose"), kind=form.value("kind")
@@ -81,14 +88,15 @@ def create_network():
     return redirect(url_for("networks.network", network_id=network.id), code=303)
 
 
-def _network_problems(form: NetworkForm) -> dict[str, str]:
-    """The form's own messages, then the rules' for fields without one (by field name)."""
-    errors = {} if form.validate_on_submit() else form.problems()
+def _network_is_valid(form: NetworkForm) -> bool:
+    """The form's own messages, then the rules' for fields without one."""
+    valid = form.validate_on_submit()
     try:
         check_network(form.value("name"), form.value("purpose"), form.value("kind"))
     except RuleError as error:
-        errors = {**messages(error.errors), **errors}
-    return errors
+        form.apply_rules(error.errors)
+        valid = False
+    return valid
 
 
 # -- one network ----------------------------------------------------------------------------
@@ -97,10 +105,19 @@ def _network_problems(form: NetworkForm) -> dict[str, str]:
 @blueprint.get("/<uuid:network_id>")
 @access.require_signed_in
 def network(network_id: uuid.UUID):
-    return _network_page(network_id, {}, {})
+    return _network_page(network_id)
 
 
-def _network_page(network_id: uuid.UUID, raw: dict, errors: dict, status: int = 200):
+def _network_page(
+    network_id: uuid.UUID,
+    refused: NetworksForm | None = None,
+    status: int = 200,
+    *,
+    member_id: uuid.UUID | None = None,
+):
+    """The network's page. ``refused`` is the form that was posted and refused: it is shown
+    with what was typed and its messages (``member_id``: the member a contact form is for);
+    every other form on the page starts empty, or with the stored values."""
     session = db_session()
     network = access.visible_network(session, network_id)
     members = store.members_of(session, network.id)
@@ -142,10 +159,38 @@ def _network_page(network_id: uuid.UUID, raw: dict, errors: dict, status: int = 
         ]
         if access.is_tenant_admin()
         else [],
-        "raw": raw,
-        "errors": errors,
     }
-    return render("networks/network.html", **context), status
+    forms = _network_forms(network, members, refused, member_id)
+    return render("networks/network.html", form=refused, **forms, **context), status
+
+
+def _network_forms(network, members, refused, member_id) -> dict:
+    """The page's forms, with their own ids (one contact form per member)."""
+
+    def shown(form_class, prefix: str | None = None, **kwargs):
+        if type(refused) is form_class:
+            return refused
+        form = form_class(formdata=None, **kwargs)
+        return form.with_ids(prefix) if prefix else form
+
+    contact_forms = {}
+    for member in members:
+        if isinstance(refused, ContactForm) and member.id == member_id:
+            contact_forms[member.id] = refused
+        else:
+            contact_forms[member.id] = ContactForm(formdata=None).with_ids(
+                f"contact-{member.id}", strip="contact-"
+            )
+    case_form = shown(CaseForm, "case")
+    case_form.participants.choices = [str(member.id) for member in members]
+    return {
+        "edit_form": shown(NetworkForm, "edit", obj=network),
+        "member_form": shown(MemberForm),
+        "contact_forms": contact_forms,
+        "case_form": case_form,
+        "invitation_form": shown(InvitationForm),
+        "end_form": refused if isinstance(refused, EndMembershipForm) else None,
+    }
 
 
 @blueprint.post("/<uuid:network_id>/leden")
@@ -157,7 +202,7 @@ def add_member(network_id: uuid.UUID):
     if not access.is_manager():
         abort(403)
     form = MemberForm()
-    errors = {} if form.validate_on_submit() else form.problems()
+    valid = form.validate_on_submit()
     organisation_id = form.organisation.data
     granted = {o.id: o for o in store.granted_organisations(session)}
     members = store.members_of(session, network.id)
@@ -170,9 +215,10 @@ def add_member(network_id: uuid.UUID):
             already={m.organisation_id for m in members if m.organisation_id},
         )
     except RuleError as error:
-        errors = {**messages(error.errors), **errors}
-    if errors:
-        return _network_page(network.id, form.raw(), errors, 422)
+        form.apply_rules(error.errors)
+        valid = False
+    if not valid:
+        return _network_page(network.id, form, 422)
     name = granted[organisation_id].name if organisation_id else form.value("member_name")
     member = NetworkMember(
         network_id=network.id,
@@ -205,18 +251,17 @@ def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
     if not (access.is_manager() or access.my_members([member])):
         abort(403)
     form = ContactForm()
-    errors = {} if form.validate_on_submit() else form.problems()
+    valid = form.validate_on_submit()
     values = {key: form.value(f"contact_{key}") for key in ("name", "function", "email", "phone")}
     try:
         check_contact(values["name"], values["function"], values["email"], values["phone"])
     except RuleError as error:
-        errors = {**messages(error.errors), **errors}
-    if errors:
+        form.apply_rules(error.errors)
+        valid = False
+    if not valid:
         # One form per member on the page: its fields' ids carry the member's id.
-        prefix = f"contact-{member.id}-"
-        raw = {key.replace("contact-", prefix, 1): value for key, value in form.raw().items()}
-        errors = {key.replace("contact-", prefix, 1): msg for key, msg in errors.items()}
-        return _network_page(network.id, raw, errors, 422)
+        form.with_ids(f"contact-{member.id}", strip="contact-")
+        return _network_page(network.id, form, 422, member_id=member.id)
     session.add(
         ContactPerson(
             member_id=member.id,
@@ -239,10 +284,8 @@ def edit_network(network_id: uuid.UUID):
     if not access.is_manager():
         abort(403)
     form = NetworkForm()
-    errors = _network_problems(form)
-    if errors:
-        errors = {f"edit-{key}": message for key, message in errors.items()}
-        return _network_page(network.id, form.raw(prefix="edit-"), errors, 422)
+    if not _network_is_valid(form):
+        return _network_page(network.id, form.with_ids("edit"), 422)
     network.name, network.purpose = form.value("name"), form.value("purpose")
     network.kind = form.value("kind")
     session.add(network)
@@ -297,8 +340,10 @@ def end_membership(network_id: uuid.UUID, member_id: uuid.UUID):
         store.end_membership(session, member, utcnow())
     except RuleError as error:
         session.rollback()
-        errors = {f"end-{member_id}": message for message in error.errors.values()}
-        return _network_page(network.id, {}, messages(errors), 422)
+        form = EndMembershipForm(formdata=None)
+        form.member.id = f"end-{member_id}"
+        form.apply_rules(error.errors)
+        return _network_page(network.id, form, 422)
     audit.record(
         session,
         action="networks.membership_ended",

@@ -52,7 +52,3 @@ def _no_store(response):
 
 def actor() -> str:
     return f"user:{g.user.id}"
-
-
-def messages(errors: dict) -> dict[str, str]:
-    return {key: str(message) for key, message in errors.items()}
