@@ -87,6 +87,11 @@ class QueryForm(PlatformForm):
         return default if field.errors or field.data in (None, "", []) else field.data
 
 
+def _first_value(valuelist) -> str:
+    """The submitted text of a single-value field, stripped; ``""`` when nothing was sent."""
+    return valuelist[0].strip() if valuelist else ""
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -268,7 +273,7 @@ class DateField(fields.DateField):
         )
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        raw = _first_value(valuelist)
         if not raw:
             self.data = None
             return
@@ -330,7 +335,7 @@ class IntegerField(fields.IntegerField):
         )
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        raw = _first_value(valuelist)
         if not raw:
             self.data = None
             return
@@ -373,7 +378,7 @@ class MonthField(fields.StringField):
         )
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        raw = _first_value(valuelist)
         if not raw:
             self.data = None
             return
@@ -431,7 +436,7 @@ class DateTimeField(fields.DateTimeLocalField):
         )
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        raw = _first_value(valuelist)
         if not raw:
             self.data = None
             return
@@ -608,7 +613,7 @@ class UUIDField(fields.StringField):
         )
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist or [""])[0].strip() if valuelist else ""
+        raw = _first_value(valuelist)
         if not raw:
             self.data = None
             return
