@@ -16,6 +16,7 @@ from core.identity import admin_views as identity_admin
 from core.identity import email_views as identity_email
 from core.identity import views as identity_views
 from core.identity import web as identity_web
+from core.jobs import celery_app
 from core.mail import Mailer
 from core.plugins import PluginRegistry, build_registry
 from core.rendering import htmx
@@ -78,6 +79,7 @@ def create_app(
     app.register_blueprint(regional.blueprint)
     _register_plugin_parts(app, registry)
     cli.init_app(app, registry)
+    celery_app.init_app(app)
 
     app.wsgi_app = TenantPathMiddleware(app.wsgi_app)
     if settings.proxy_hops:

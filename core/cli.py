@@ -15,6 +15,7 @@ from core.tenancy import enabled_plugins
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Platform users.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
+jobs_cli = AppGroup("jobs", help="Scheduled background jobs (run by Celery beat).")
 tenants_cli = AppGroup("tenants", help="Municipalities (tenants).")
 figures_cli = AppGroup("figures", help="Aggregated figures of the modules.")
 subjects_cli = AppGroup("subjects", help="A person's data at a tenant (GDPR art. 15 and 17).")
@@ -105,16 +106,57 @@ def tenants_list() -> None:
 
 @mail_cli.command("deliver")
 def mail_deliver() -> None:
-    """Send every tenant's due outbox messages (run from cron; retries failed ones)."""
+    """Send every tenant's due outbox messages now (the worker's sweep does it every minute)."""
     from core.mail import deliver_pending
 
     database = _database()
     with database.session() as lookup:
-        tenants = lookup.exec(select(Tenant)).all()
+        tenants = lookup.exec(select(Tenant).order_by(Tenant.slug)).all()
     for tenant in tenants:
-        sent, failed = deliver_pending(database, database.mailer, tenant.id)
+        sent, failed = deliver_pending(
+            database, database.mailer, tenant.id, lease_seconds=_settings().mail_lease_seconds
+        )
         if sent or failed:
             click.echo(f"{tenant.slug}: {sent} sent, {failed} failed")
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """Every scheduled job, its interval and what it does."""
+    from core.jobs.runner import registered_jobs
+
+    for name, registered in sorted(registered_jobs(current_app).items()):
+        job = registered.job
+        click.echo(f"{name}\tevery {job.every}\t{job.description}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def jobs_run(name: str) -> None:
+    """Run one scheduled job now, as the scheduler would (one run at a time, tenant by tenant)."""
+    run_job_from_cli(name)
+
+
+def run_job_from_cli(name: str) -> None:
+    """Run ``name`` and print one line per tenant; exit 1 when a tenant failed or it was busy.
+
+    Plugins' own commands (``flask --app core loket remind``) call this, so an operator's run is
+    the scheduler's run.
+    """
+    from core.jobs.runner import registered_jobs, run_job
+
+    if name not in registered_jobs(current_app):
+        raise click.UsageError(f"no scheduled job named {name!r} (see `jobs list`)")
+    report = run_job(current_app._get_current_object(), name)
+    if not report.ran:
+        click.echo(f"{name}: another run is busy; try again when it ends", err=True)
+        raise SystemExit(1)
+    for slug, outcome in report.reports:
+        click.echo(f"{slug}: {outcome}")
+    for slug, problem in report.failures:
+        click.echo(f"{slug}: FAILED {problem}", err=True)
+    if report.failures:
+        raise SystemExit(1)
 
 
 @users_cli.command("grant-admin")
@@ -294,6 +336,7 @@ def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(tenants_cli)
     app.cli.add_command(subjects_cli)
     app.cli.add_command(figures_cli)

@@ -54,6 +54,10 @@ class Settings:
     dev_mail_dir: Path = PROJECT_ROOT / "var" / "mail"
     session_absolute_hours: int = 12
     redis_url: str = ""
+    # The job queue (Celery); empty: the Redis above, else an SQLite file (development only).
+    broker_url: str = ""
+    # How long a worker's claim on an outbox message holds before another worker may send it.
+    mail_lease_seconds: int = 300
     proxy_hops: int = 0
     public_url: str = "http://127.0.0.1:5000"
     # Platform keys that seal secrets at rest (core.crypto); production needs one of the two.
@@ -112,6 +116,8 @@ class Settings:
             smtp_password=_env("SMTP_PASSWORD", ""),
             dev_mail_dir=Path(_env("DEV_MAIL_DIR", str(PROJECT_ROOT / "var" / "mail"))),
             redis_url=_env("REDIS_URL", ""),
+            broker_url=_env("BROKER_URL", ""),
+            mail_lease_seconds=int(_env("MAIL_LEASE_SECONDS", "300")),
             proxy_hops=int(_env("PROXY_HOPS", "0")),
             public_url=_env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
             secrets_keys=_env("SECRETS_KEYS", ""),
@@ -146,6 +152,12 @@ class Settings:
             problems.append(
                 "OPVANGPLEIN_SECRETS_KEYS or OPVANGPLEIN_SECRETS_KEY_FILE must name the platform"
                 " keys that seal secrets at rest"
+            )
+        if not self.smtp_host:
+            problems.append("OPVANGPLEIN_SMTP_HOST must name the mail relay in production")
+        if not (self.broker_url or self.redis_url):
+            problems.append(
+                "OPVANGPLEIN_BROKER_URL or OPVANGPLEIN_REDIS_URL must name the job queue (Redis)"
             )
         if problems:
             raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))

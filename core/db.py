@@ -190,6 +190,8 @@ class Database:
         self.url = url
         self.platform_url = platform_url or url
         self.mailer = mailer
+        # Hands committed outbox messages to the worker (core.jobs.celery_app sets it).
+        self.mail_dispatch = None
         self.rls_key = rls_key
         self._engine_options = engine_options
         self.engine = self._create_engine(url)
@@ -246,9 +248,8 @@ class Database:
     def _prepared(self, session: TenantSession, tenant_id: uuid.UUID | None) -> TenantSession:
         session.info["tenant_id"] = tenant_id
         session.info["rls_key"] = self.rls_key
-        # The outbox sends a tenant's mail after commit through these (see core.mail).
-        session.info["database"] = self
-        session.info["mailer"] = self.mailer
+        # After commit the outbox hands new mail to the worker through this (see core.mail).
+        session.info["mail_dispatch"] = self.mail_dispatch
         return session
 
     @property

@@ -23,6 +23,8 @@ class Tenant(SQLModel, table=True):
     region: str = Field(default="", max_length=100)
     theme: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     identity_providers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Sent mail (it names people and their requests) is deleted this many days after queueing.
+    mail_retention_days: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,9 @@ class PluginManifest:
     * ``append_only_tables``: tables whose rows are evidence (an access log): on PostgreSQL the
       application role may insert and read them, never change or delete them. Mark the model
       ``__append_only__ = True`` as well, so the ORM refuses the change before the database has to.
+    * ``jobs``: :class:`ScheduledJob` values, the plugin's background work. The platform's
+      scheduler (Celery beat) runs each one for every active tenant that has the plugin enabled;
+      ``flask --app core jobs run <name>`` runs it by hand.
     """
 
     name: str
@@ -56,6 +59,7 @@ class PluginManifest:
     settings: tuple[SettingField, ...] = ()
     permissions: tuple[Permission, ...] = ()
     append_only_tables: tuple[str, ...] = ()
+    jobs: tuple[ScheduledJob, ...] = ()
     root: Path | None = None
 
     def title(self, locale: str) -> str:
@@ -63,6 +67,33 @@ class PluginManifest:
 
     def description(self, locale: str) -> str:
         return self.description_en if locale.startswith("en") else self.description_nl
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """Background work the platform runs on a schedule, once for each tenant of the plugin.
+
+    ``run`` is the import path ``"package.module:function"`` of ``function(session, tenant, now)``:
+    ``session`` is a tenant session that commits when the function returns and rolls back when
+    it raises, ``tenant`` the :class:`core.models.Tenant`, ``now`` the run's aware UTC moment.
+    It returns a short report (a count or a sentence) for the log and the command line. There is
+    no request: translate with ``flask_babel.force_locale`` in the recipient's language, link
+    with :func:`core.web.external_url`.
+
+    One tenant's failure is logged and the other tenants go on; a lock in the database makes
+    sure only one run of a job is busy at a time, across machines. Write the function so that
+    running it twice changes nothing the second time: a run that died is simply run again.
+
+    ``name`` is ``<plugin>.<verb-phrase>`` (``loket.expire-proposals``); ``every`` the interval
+    between runs; ``per_tenant=False`` calls ``function(database, now)`` once instead, for work
+    that is not one tenant's (files on disk).
+    """
+
+    name: str
+    run: str
+    every: timedelta
+    description: str = ""
+    per_tenant: bool = True
 
 
 ROLE_KINDS = ("staff", "partner", "parent", "starter")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from core import audit
+from core.mail import erase_mail_to
 from core.models import Tenant
 from core.plugin_types import DataSubject, Figure, SubjectRequester
 from core.tenancy import enabled_plugins
@@ -65,6 +66,8 @@ def erase_subject(session, tenant: Tenant, subject: DataSubject) -> int:
     """Erase or anonymise ``subject`` in every enabled plugin (GDPR art. 17), audited."""
     counts = _hooks(session).erase_subject_data(tenant=tenant, subject=subject, session=session)
     total = sum(count or 0 for count in counts)
+    if subject.email:
+        total += erase_mail_to(session, subject.email)
     audit.record(
         session,
         action="subject.erased",
