@@ -58,6 +58,12 @@ class Settings:
     broker_url: str = ""
     # How long a worker's claim on an outbox message holds before another worker may send it.
     mail_lease_seconds: int = 300
+    # First retry of a failed delivery after this many seconds, doubling after each attempt.
+    mail_retry_seconds: int = 60
+    # How often the worker sweeps the outbox for retries and mail it never got handed.
+    mail_sweep_seconds: int = 60
+    # The Celery queue; deployments (and test runs) sharing one Redis keep their own.
+    job_queue: str = "opvangplein"
     proxy_hops: int = 0
     public_url: str = "http://127.0.0.1:5000"
     # Platform keys that seal secrets at rest (core.crypto); production needs one of the two.
@@ -118,6 +124,9 @@ class Settings:
             redis_url=_env("REDIS_URL", ""),
             broker_url=_env("BROKER_URL", ""),
             mail_lease_seconds=int(_env("MAIL_LEASE_SECONDS", "300")),
+            mail_retry_seconds=int(_env("MAIL_RETRY_SECONDS", "60")),
+            mail_sweep_seconds=int(_env("MAIL_SWEEP_SECONDS", "60")),
+            job_queue=_env("JOB_QUEUE", "opvangplein"),
             proxy_hops=int(_env("PROXY_HOPS", "0")),
             public_url=_env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
             secrets_keys=_env("SECRETS_KEYS", ""),

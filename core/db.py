@@ -311,4 +311,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # The web process and the workers write the same file; wait for a lock instead of failing.
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

@@ -38,6 +38,7 @@ MAX_ATTEMPTS = 8
 SMTP_TIMEOUT_SECONDS = 10
 # Longer than a delivery can take (the SMTP timeout, a few round trips): a live claim never lapses.
 DEFAULT_LEASE_SECONDS = 300
+DEFAULT_RETRY_SECONDS = 60
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 
@@ -185,8 +186,9 @@ def stable_message_id(message_id: uuid.UUID, domain: str) -> str:
     return f"<{message_id}@{domain}>"
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 24 * 60))
+def backoff(attempts: int, base_seconds: int = DEFAULT_RETRY_SECONDS) -> timedelta:
+    """1, 2, 4, … times the base after each failed attempt, at most a day."""
+    return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), 24 * 3600))
 
 
 def _claimable(now: datetime):
@@ -250,7 +252,9 @@ def _try_claim(session, now, lease_seconds, message_id):
     return session.get(OutboxMessage, chosen, populate_existing=True)
 
 
-def _send_claimed(session, mailer: Mailer, message: OutboxMessage, now: datetime) -> bool:
+def _send_claimed(
+    session, mailer: Mailer, message: OutboxMessage, now: datetime, retry_seconds: int
+) -> bool:
     try:
         mailer.send(message)
     except (OSError, smtplib.SMTPException) as error:
@@ -260,7 +264,7 @@ def _send_claimed(session, mailer: Mailer, message: OutboxMessage, now: datetime
             message.status = FAILED
         else:
             message.status = PENDING
-            message.next_attempt_at = now + backoff(message.attempts)
+            message.next_attempt_at = now + backoff(message.attempts, retry_seconds)
         logger.warning(
             "mail %s (%s) to tenant %s not delivered, attempt %d of %d%s: %s [queued by request %s]",
             message.id,
@@ -283,7 +287,13 @@ def _send_claimed(session, mailer: Mailer, message: OutboxMessage, now: datetime
 
 
 def deliver_message(
-    database, mailer: Mailer, tenant_id: uuid.UUID, message_id: uuid.UUID, *, lease_seconds: int
+    database,
+    mailer: Mailer,
+    tenant_id: uuid.UUID,
+    message_id: uuid.UUID,
+    *,
+    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+    retry_seconds: int = DEFAULT_RETRY_SECONDS,
 ) -> bool | None:
     """Send one message if it is due and nobody else holds it; None when there was nothing to do."""
     if not mailer.configured:
@@ -293,7 +303,7 @@ def deliver_message(
         message = claim(session, now, lease_seconds=lease_seconds, message_id=message_id)
         if message is None:
             return None
-        return _send_claimed(session, mailer, message, now)
+        return _send_claimed(session, mailer, message, now, retry_seconds)
 
 
 def deliver_pending(
@@ -303,6 +313,7 @@ def deliver_pending(
     now: datetime | None = None,
     *,
     lease_seconds: int = DEFAULT_LEASE_SECONDS,
+    retry_seconds: int = DEFAULT_RETRY_SECONDS,
     limit: int = 500,
 ) -> tuple[int, int]:
     """Send the tenant's due messages one claim at a time; returns (sent, failed)."""
@@ -315,7 +326,7 @@ def deliver_pending(
             message = claim(session, moment, lease_seconds=lease_seconds)
             if message is None:
                 break
-            if _send_claimed(session, mailer, message, moment):
+            if _send_claimed(session, mailer, message, moment, retry_seconds):
                 sent += 1
             else:
                 failed += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask
@@ -22,6 +23,7 @@ logger = logging.getLogger("opvangplein.jobs")
 
 DELIVER_MESSAGE = "opvangplein.deliver_message"
 RUN_JOB = "opvangplein.run_job"
+MAIL_SWEEP = "core.deliver-mail"
 
 
 def broker_url(settings: Settings) -> str:
@@ -30,6 +32,21 @@ def broker_url(settings: Settings) -> str:
     if settings.redis_url:
         return settings.redis_url
     return f"sqla+sqlite:///{settings.dev_mail_dir.parent / 'broker.sqlite3'}"
+
+
+def transport_options(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"socket_connect_timeout": 2, "socket_timeout": 5}
+    return {}
+
+
+def beat_schedule(app: Flask, settings: Settings) -> dict:
+    schedule = {
+        name: {"task": RUN_JOB, "schedule": registered.job.every, "args": (name,)}
+        for name, registered in registered_jobs(app).items()
+    }
+    schedule[MAIL_SWEEP]["schedule"] = timedelta(seconds=settings.mail_sweep_seconds)
+    return schedule
 
 
 def init_app(app: Flask) -> Celery:
@@ -55,15 +72,13 @@ def init_app(app: Flask) -> Celery:
         task_publish_retry=False,
         broker_connection_timeout=2,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        broker_transport_options=transport_options(broker_url(settings)),
         task_time_limit=int(LEASE.total_seconds()) - 60,
+        task_default_queue=settings.job_queue,
         timezone="UTC",
         enable_utc=True,
         worker_hijack_root_logger=False,
-        beat_schedule={
-            name: {"task": RUN_JOB, "schedule": registered.job.every, "args": (name,)}
-            for name, registered in registered_jobs(app).items()
-        },
+        beat_schedule=beat_schedule(app, settings),
     )
 
     @celery.task(name=DELIVER_MESSAGE)
@@ -75,6 +90,7 @@ def init_app(app: Flask) -> Celery:
             uuid.UUID(tenant_id),
             uuid.UUID(message_id),
             lease_seconds=settings.mail_lease_seconds,
+            retry_seconds=settings.mail_retry_seconds,
         )
 
     @celery.task(name=RUN_JOB)

@@ -28,7 +28,11 @@ def deliver_mail(database, now: datetime) -> str:
     for tenant in tenants:
         try:
             done, missed = deliver_pending(
-                database, mailer, tenant.id, lease_seconds=settings.mail_lease_seconds
+                database,
+                mailer,
+                tenant.id,
+                lease_seconds=settings.mail_lease_seconds,
+                retry_seconds=settings.mail_retry_seconds,
             )
         except Exception:
             logger.exception("mail delivery failed for tenant %s", tenant.slug)

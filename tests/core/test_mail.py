@@ -133,3 +133,58 @@ def test_the_development_mail_page_shows_caught_mail_on_the_platform_host_only(
         and "Uw plaats is bevestigd." in page.text
     )
     assert client.get("/t/aalst/dev/post").status_code == 404
+
+
+def test_a_worker_that_dies_between_sending_and_marking_resends_only_that_message(app, mail_sink):
+    from core.mail import claim
+
+    database = app.extensions["opvangplein.db"]
+    aalst = tenant_id(app, "aalst")
+    database.mail_dispatch = None  # nobody hands the mail over: the "workers" below take it
+    with database.tenant_session(aalst) as db:
+        for number in range(5):
+            queue_mail(db, to=f"ouder{number}@ouders.test", subject=f"Bericht {number}", body="x")
+    now = utcnow()
+    with database.tenant_session(aalst) as db:
+        held = claim(db, now, lease_seconds=60)
+        database.mailer.send(held)  # ... and the worker is killed before it marks the message
+    # A second worker, at once: the dead one's claim still holds, the other four go out.
+    assert deliver_pending(database, database.mailer, aalst, now=now) == (4, 0)
+    # After the lease the held message is sent again: it alone, with the same Message-ID.
+    later = now + timedelta(seconds=61)
+    assert deliver_pending(database, database.mailer, aalst, now=later) == (1, 0)
+    identifiers = [message["Message-ID"] for message in mail_sink.messages]
+    assert len(identifiers) == 6 and len(set(identifiers)) == 5
+    assert identifiers.count(f"<{held.id}@opvangplein.localhost>") == 2
+    assert {row.status for row in outbox(app, "aalst")} == {"sent"}
+
+
+def test_two_workers_never_claim_the_same_message(app):
+    from core.mail import claim
+
+    database = app.extensions["opvangplein.db"]
+    database.mail_dispatch = None
+    aalst = tenant_id(app, "aalst")
+    with database.tenant_session(aalst) as db:
+        queue_mail(db, to="an@ouders.test", subject="Een", body="x")
+    now = utcnow()
+    with database.tenant_session(aalst) as first, database.tenant_session(aalst) as second:
+        taken = [claim(first, now, lease_seconds=60), claim(second, now, lease_seconds=60)]
+    assert [message is not None for message in taken] == [True, False]
+
+
+def test_sent_mail_is_deleted_after_the_tenants_retention_and_pending_mail_is_kept(app):
+    from core.jobs.runner import run_job
+
+    database = app.extensions["opvangplein.db"]
+    aalst = tenant_id(app, "aalst")
+    database.mail_dispatch = None
+    with database.tenant_session(aalst) as db:
+        queue_mail(db, to="an@ouders.test", subject="Verzonden", body="persoonlijk")
+        queue_mail(db, to="bo@ouders.test", subject="Wacht nog", body="persoonlijk")
+    assert deliver_pending(database, database.mailer, aalst, limit=1) == (1, 0)
+    report = run_job(app, "core.purge-outbox", now=utcnow() + timedelta(days=29))
+    assert ("aalst", "0 old messages deleted (30 days)") in report.reports
+    report = run_job(app, "core.purge-outbox", now=utcnow() + timedelta(days=31))
+    assert ("aalst", "1 old messages deleted (30 days)") in report.reports
+    assert [row.subject for row in outbox(app, "aalst")] == ["Wacht nog"]
