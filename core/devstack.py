@@ -1,9 +1,12 @@
-"""``make run``: two local OpenID providers, a mail catcher, then the platform itself.
+"""``make run``: two local OpenID providers, a mail catcher, the job worker and its scheduler,
+then the platform itself.
 
 Development only. The providers are oidc-provider-mock (a real OpenID provider); the demo tenants'
 files point at them: port 9400 for organisation accounts (municipal staff and partners), port
 9401 for citizens (parents, starters). Mail goes to an SMTP sink on 127.0.0.1:8025 and shows at
-http://127.0.0.1:5000/dev/post.
+http://127.0.0.1:5000/dev/post. The Celery worker and beat run on the embedded SQLite broker
+(``var/broker.sqlite3``) unless ``OPVANGPLEIN_BROKER_URL`` or ``OPVANGPLEIN_REDIS_URL`` names
+another: a fresh machine needs no Redis.
 """
 
 from __future__ import annotations
@@ -108,12 +111,28 @@ def provider_command(port: int, users: list[dict]) -> list[str]:
     return command
 
 
+def celery_command(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "core.worker", *arguments, "--loglevel=INFO"]
+
+
 def main() -> None:
     port = os.environ.get("PORT", "5000")
     mail_sink = MailSink(port=MAIL_PORT, directory=Settings.from_environ().dev_mail_dir).start()
+    settings = Settings.from_environ()
+    environment = {
+        **os.environ,
+        # The dev stack's mail catcher, unless the developer points at another relay.
+        "OPVANGPLEIN_SMTP_HOST": os.environ.get("OPVANGPLEIN_SMTP_HOST", "127.0.0.1"),
+        "OPVANGPLEIN_SMTP_PORT": os.environ.get("OPVANGPLEIN_SMTP_PORT", str(MAIL_PORT)),
+        # The mock provider accepts any client secret; the tenant files name this variable.
+        "OPVANGPLEIN_IDP_DEMO_SECRET": os.environ.get("OPVANGPLEIN_IDP_DEMO_SECRET", "demo-secret"),
+    }
+    beat_schedule = settings.dev_mail_dir.parent / "beat-schedule"
     processes = [
         subprocess.Popen(provider_command(ORGANISATION_PORT, ORGANISATION_USERS)),
         subprocess.Popen(provider_command(CITIZEN_PORT, CITIZEN_USERS)),
+        subprocess.Popen(celery_command("worker", "--pool=solo"), env=environment),
+        subprocess.Popen(celery_command("beat", "--schedule", str(beat_schedule)), env=environment),
     ]
     try:
         for provider_port in (ORGANISATION_PORT, CITIZEN_PORT):
@@ -131,13 +150,7 @@ def main() -> None:
                 "--port",
                 port,
             ],
-            # The mock provider accepts any client secret; the tenant files name this variable.
-            env={
-                **os.environ,
-                "OPVANGPLEIN_IDP_DEMO_SECRET": os.environ.get(
-                    "OPVANGPLEIN_IDP_DEMO_SECRET", "demo-secret"
-                ),
-            },
+            env=environment,
         )
         processes.append(app)
         app.wait()
