@@ -21,7 +21,7 @@ from core.mail import Mailer
 from core.plugins import PluginRegistry, build_registry
 from core.rendering import htmx
 from core.tenancy import TenantPathMiddleware
-from core.views import dev, platform, privacy, regional, tenant_admin
+from core.views import dev, outbox_admin, platform, privacy, regional, tenant_admin
 
 csrf = CSRFProtect()
 
@@ -72,6 +72,7 @@ def create_app(
     app.register_blueprint(platform.blueprint)
     app.register_blueprint(dev.blueprint)
     app.register_blueprint(tenant_admin.blueprint)
+    app.register_blueprint(outbox_admin.blueprint)
     app.register_blueprint(identity_views.blueprint)
     app.register_blueprint(identity_admin.blueprint)
     app.register_blueprint(identity_email.blueprint)

@@ -115,7 +115,12 @@ def celery_command(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "celery", "-A", "core.worker", *arguments, "--loglevel=INFO"]
 
 
+def _stop_on_terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # so the clean-up below ends the children on `kill` as on Ctrl-C
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
     port = os.environ.get("PORT", "5000")
     mail_sink = MailSink(port=MAIL_PORT, directory=Settings.from_environ().dev_mail_dir).start()
     settings = Settings.from_environ()

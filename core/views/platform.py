@@ -15,7 +15,9 @@ from flask import (
 )
 from sqlmodel import select
 
+from core.db import as_utc, utcnow
 from core.i18n import SUPPORTED_LOCALES
+from core.mail import backlog
 from core.models import Tenant
 from core.rendering import render
 from core.tenancy import Theme
@@ -46,6 +48,37 @@ def healthz():
     except Exception:
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="reachable")
+
+
+@blueprint.get("/readyz")
+def readyz():
+    """Whether this process can serve, and how the outbox keeps up: the number of messages
+    waiting, the age of the oldest and the dead letters, over every municipality."""
+    if g.tenant is not None:
+        abort(404)  # the operator's endpoint, on the platform host only
+    try:
+        database().ping()
+        mail = outbox_backlog(database())
+    except Exception:
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="reachable", mail=mail)
+
+
+def outbox_backlog(database) -> dict:
+    with database.session() as lookup:
+        tenant_ids = lookup.exec(select(Tenant.id)).all()
+    pending = dead = 0
+    oldest = None
+    for tenant_id in tenant_ids:
+        # Tenant by tenant: row-level security admits no other way for the application role.
+        with database.session(tenant_id) as session:
+            counts = backlog(session)
+        pending, dead = pending + counts.pending, dead + counts.dead_letters
+        if counts.oldest_pending_at is not None:
+            moment = as_utc(counts.oldest_pending_at)
+            oldest = moment if oldest is None else min(oldest, moment)
+    age = round((utcnow() - oldest).total_seconds()) if oldest else 0
+    return {"pending": pending, "oldest_pending_seconds": age, "dead_letters": dead}
 
 
 @blueprint.get("/taal/<lang>")

@@ -188,3 +188,24 @@ def test_sent_mail_is_deleted_after_the_tenants_retention_and_pending_mail_is_ke
     report = run_job(app, "core.purge-outbox", now=utcnow() + timedelta(days=31))
     assert ("aalst", "1 old messages deleted (30 days)") in report.reports
     assert [row.subject for row in outbox(app, "aalst")] == ["Wacht nog"]
+
+
+def test_readyz_reports_the_outbox_backlog_and_the_age_of_the_oldest_waiting_message(app):
+    database = app.extensions["opvangplein.db"]
+    database.mail_dispatch = None  # the worker is "down": mail waits
+    client = app.test_client()
+    assert client.get("/readyz").json["mail"] == {
+        "pending": 0,
+        "oldest_pending_seconds": 0,
+        "dead_letters": 0,
+    }
+    with database.tenant_session(tenant_id(app, "aalst")) as db:
+        message = queue_mail(db, to="an@ouders.test", subject="Wacht", body="x")
+        message.created_at = utcnow() - timedelta(minutes=10)
+    with database.tenant_session(tenant_id(app, "brugge")) as db:
+        queue_mail(db, to="bram@brugge.test", subject="Wacht ook", body="x")
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["status"] == "ok"
+    assert ready.json["mail"]["pending"] == 2
+    assert 590 <= ready.json["mail"]["oldest_pending_seconds"] <= 660
+    assert client.get("/t/aalst/readyz").status_code == 404
