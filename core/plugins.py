@@ -67,6 +67,16 @@ class PluginRegistry:
                     f"plugin {manifest.name!r} declares permission {permission.name!r}: "
                     f"name it {manifest.name}.<verb>"
                 )
+        for job in manifest.jobs:
+            if not job.name.startswith(f"{manifest.name}."):
+                raise PluginError(
+                    f"plugin {manifest.name!r} declares job {job.name!r}: "
+                    f"name it {manifest.name}.<verb>"
+                )
+            if job.every.total_seconds() <= 0:
+                raise PluginError(
+                    f"plugin {manifest.name!r} declares job {job.name!r} without interval"
+                )
 
     def _all_but(self, keep: object) -> list[object]:
         return [p for _, p in self.manager.list_name_plugin() if p is not keep]

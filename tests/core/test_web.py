@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlmodel import select
 
@@ -170,6 +172,24 @@ def test_production_refuses_development_defaults():
         Settings(env="production", database_url="postgresql://db/x", secure_cookies=True).check()
     with pytest.raises(ConfigurationError, match="DATABASE_URL"):
         Settings(env="production", secret_key="y" * 40, secure_cookies=True).check()
+
+
+def test_production_refuses_to_start_without_a_mail_relay_or_a_job_queue():
+    """Without them mail would wait for ever, unsent, and nobody would hear of it."""
+    ready = Settings(
+        env="production",
+        secret_key="y" * 40,
+        database_url="sqlite:////srv/opvangplein.sqlite3",
+        secure_cookies=True,
+        secrets_keys="k1:" + "A" * 44,
+        smtp_host="relay.gemeente.be",
+        redis_url="redis://redis:6379/0",
+    )
+    ready.check()
+    with pytest.raises(ConfigurationError, match="SMTP_HOST"):
+        dataclasses.replace(ready, smtp_host="").check()
+    with pytest.raises(ConfigurationError, match="BROKER_URL or OPVANGPLEIN_REDIS_URL"):
+        dataclasses.replace(ready, redis_url="").check()
 
 
 def test_production_refuses_the_default_secret_from_the_environment(monkeypatch):
