@@ -5,6 +5,7 @@ core is proven without relying on the real plugins.
 """
 
 import uuid
+from datetime import timedelta
 from typing import Optional
 
 from flask import Blueprint, abort, g, request
@@ -12,7 +13,7 @@ from sqlmodel import Field, Relationship, select
 
 from core.db import TenantScoped, new_id
 from core.hookspecs import hookimpl
-from core.plugin_types import DashboardCard, MenuItem, PluginManifest, SettingField
+from core.plugin_types import DashboardCard, MenuItem, PluginManifest, ScheduledJob, SettingField
 from core.rendering import render
 from core.web import db_session
 
@@ -23,6 +24,14 @@ MANIFEST = PluginManifest(
     blueprints=("tests.core.probe_plugin:blueprint",),
     migrations="probe_migrations",
     templates="templates",
+    jobs=(
+        ScheduledJob(
+            name="probe.count-families",
+            run="tests.core.probe_plugin:count_families",
+            every=timedelta(hours=1),
+            description="Counts the tenant's families (tests of the job runner).",
+        ),
+    ),
     settings=(
         SettingField(
             "max_children",
@@ -144,3 +153,7 @@ def monitoring_figures(tenant, session):
             combine="none",
         ),
     ]
+
+
+def count_families(session, tenant, now) -> str:
+    return f"{len(session.exec(select(ProbeFamily)).all())} families"
