@@ -8,6 +8,7 @@ needs it runs ``npm ci`` (a fresh clone in CI needs only the npm registry).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -22,11 +23,17 @@ NODE_PROVIDER_DIR = Path(__file__).parent / "node_provider"
 
 
 def install_node_provider() -> None:
-    """``npm ci`` once, when ``node_modules`` is missing (as in a fresh clone)."""
-    if (NODE_PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-        return
+    """``npm ci`` once, when ``node_modules`` is missing (as in a fresh clone); parallel test
+    processes wait for the one that installs."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         unavailable("Node.js and npm are needed for the oidc-provider tests")
+    with (NODE_PROVIDER_DIR / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (NODE_PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+            _npm_ci()
+
+
+def _npm_ci() -> None:
     result = subprocess.run(
         ["npm", "ci", "--no-audit", "--no-fund"],
         cwd=NODE_PROVIDER_DIR,
