@@ -44,7 +44,7 @@ def upgrade() -> None:
         timestamp("retired_at", nullable=True),
         sa.UniqueConstraint("tenant_id", "kid"),
     )
-    # And of core 0003's outbox_message.
+    # And of core 0003's outbox_message with the columns 0012 added.
     create_tenant_table(
         "kit_outbox_message",
         timestamp("created_at"),
@@ -58,6 +58,9 @@ def upgrade() -> None:
         timestamp("next_attempt_at"),
         timestamp("sent_at", nullable=True),
         sa.Column("last_error", sa.String(500), nullable=False),
+        sa.Column("request_id", sa.String(64), nullable=False, server_default=""),
+        timestamp("lease_until", nullable=True),
+        sa.Column("attachments", sa.JSON(), nullable=False, server_default="[]"),
         indexes=["status"],
     )
 
