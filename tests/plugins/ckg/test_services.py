@@ -212,7 +212,12 @@ def details_for(target: ReferralStatus, site: Antenna) -> StepDetails:
     }[target]
 
 
-VALID = [(source, target) for source, targets in ALLOWED_TRANSITIONS.items() for target in targets]
+# Sorted: the targets are a set, and parallel test processes must collect the same order.
+VALID = [
+    (source, target)
+    for source, targets in ALLOWED_TRANSITIONS.items()
+    for target in sorted(targets)
+]
 REFUSED = [
     (source, target)
     for source in ReferralStatus
