@@ -131,8 +131,23 @@ class ServiceForm(NetworksForm):
 
 class MeetingForm(NetworksForm):
     held_on = DateField(_l("Date"))
+    starts_at = TextField(_l("Starts at"), max_length=5)
+    ends_at = TextField(_l("Ends at"), max_length=5)
     place = TextField(_l("Place"), max_length=SHORT_MAX)
     agenda = TextAreaField(_l("Agenda"), max_length=6000, rows=6)
+
+
+class RescheduleForm(NetworksForm):
+    """A new date, time or place for a planned meeting; the invitees get an update."""
+
+    held_on = DateField(_l("Date"))
+    starts_at = TextField(_l("Starts at"), max_length=5)
+    ends_at = TextField(_l("Ends at"), max_length=5)
+    place = TextField(_l("Place"), max_length=SHORT_MAX)
+
+
+class CancelMeetingForm(NetworksForm):
+    pass
 
 
 class AttendanceForm(NetworksForm):

@@ -5,21 +5,23 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, redirect, url_for
+from flask import abort, g, redirect, url_for
 from flask_babel import gettext as _
 
 from core import audit
 from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
-from plugins.networks import access, store
+from plugins.networks import access, invitations, store
 from plugins.networks.forms import (
     ActionForm,
     ActionStatusForm,
     AttendanceForm,
+    CancelMeetingForm,
     MeetingForm,
     MinutesForm,
     NetworksForm,
+    RescheduleForm,
     attendance_form,
 )
 from plugins.networks.models import AgendaItem, Attendance, Meeting, NetworkAction
@@ -34,6 +36,7 @@ from plugins.networks.services import (
     check_status,
     days_overdue,
     is_overdue,
+    meeting_times,
     overdue_actions,
 )
 from plugins.networks.web import actor, blueprint
@@ -42,7 +45,8 @@ from plugins.networks.web import actor, blueprint
 @blueprint.route("/<uuid:network_id>/overleg/nieuw", methods=["GET", "POST"])
 @access.require_signed_in
 def new_meeting(network_id: uuid.UUID):
-    """A coordinator (or staff) plans a meeting with its agenda, one item per line."""
+    """A coordinator (or staff) plans a meeting with its agenda, one item per line; every
+    member with an e-mail address is invited with a calendar file."""
     session = db_session()
     network = access.visible_network(session, network_id)
     if not access.may_coordinate(store.members_of(session, network.id)):
@@ -53,32 +57,129 @@ def new_meeting(network_id: uuid.UUID):
     valid = form.validate()
     held_on, place = form.held_on.data, form.value("place")
     agenda = agenda_lines(form.value("agenda"))
+    starts_at = ends_at = None
     if valid:
         try:
             check_meeting(held_on, place, agenda)
+            starts_at, ends_at = meeting_times(form.value("starts_at"), form.value("ends_at"))
         except RuleError as error:
             for key, message in error.errors.items():
                 form.fail(key, str(message))
             valid = False
     if not valid:
         return _meeting_form(network, form, 422)
-    meeting = Meeting(network_id=network.id, held_on=held_on, place=place, created_by=actor())
+    meeting = Meeting(
+        network_id=network.id,
+        held_on=held_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        created_by=actor(),
+    )
     session.add(meeting)
     session.flush()  # the agenda items refer to it; no ORM relationship orders the inserts
     for position, title in enumerate(agenda, start=1):
         session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title))
+    invited = invitations.send_meeting_mail(
+        session, g.tenant, network, meeting, change=invitations.PLANNED, now=utcnow()
+    )
     audit.record(
         session,
         action="networks.meeting_planned",
         object_type="networks_meeting",
         object_id=meeting.id,
+        detail={"invited": invited},
     )
     session.commit()
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
+@blueprint.post("/overleg/<uuid:meeting_id>/verplaatsen")
+@access.require_signed_in
+def reschedule(meeting_id: uuid.UUID):
+    """A new date, time or place: the invitees' calendars get an update of the same entry."""
+    session = db_session()
+    meeting, network = _visible_meeting(session, meeting_id)
+    if not access.may_coordinate(store.members_of(session, network.id)):
+        abort(403)
+    if meeting.cancelled_at is not None:
+        abort(409)
+    form = RescheduleForm().with_ids("reschedule")
+    valid = form.validate_on_submit()
+    held_on, place = form.held_on.data, form.value("place")
+    if valid:
+        try:
+            check_meeting(held_on, place, [])
+            starts_at, ends_at = meeting_times(form.value("starts_at"), form.value("ends_at"))
+        except RuleError as error:
+            form.apply_rules(error.errors)
+            valid = False
+    if not valid:
+        return _meeting_page(meeting_id, form, 422)
+    before = (meeting.held_on, meeting.starts_at, meeting.ends_at, meeting.place)
+    if before != (held_on, starts_at, ends_at, place):
+        meeting.held_on, meeting.starts_at, meeting.ends_at = held_on, starts_at, ends_at
+        meeting.place = place
+        meeting.sequence += 1
+        session.add(meeting)
+        invitations.send_meeting_mail(
+            session, g.tenant, network, meeting, change=invitations.RESCHEDULED, now=utcnow()
+        )
+        audit.record(
+            session,
+            action="networks.meeting_rescheduled",
+            object_type="networks_meeting",
+            object_id=meeting.id,
+            detail={"sequence": meeting.sequence},
+        )
+        session.commit()
+    return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
+
+
+@blueprint.post("/overleg/<uuid:meeting_id>/annuleren")
+@access.require_signed_in
+def cancel(meeting_id: uuid.UUID):
+    """The meeting will not take place: the invitees' calendars drop the entry."""
+    session = db_session()
+    meeting, network = _visible_meeting(session, meeting_id)
+    if not access.may_coordinate(store.members_of(session, network.id)):
+        abort(403)
+    form = CancelMeetingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if meeting.cancelled_at is None:  # cancelling twice sends nothing the second time
+        meeting.cancelled_at = utcnow()
+        meeting.sequence += 1
+        session.add(meeting)
+        invitations.send_meeting_mail(
+            session, g.tenant, network, meeting, change=invitations.CANCELLED, now=utcnow()
+        )
+        audit.record(
+            session,
+            action="networks.meeting_cancelled",
+            object_type="networks_meeting",
+            object_id=meeting.id,
+            detail={"sequence": meeting.sequence},
+        )
+        session.commit()
+    return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
+
+
 def _meeting_form(network, form: MeetingForm, status: int = 200):
     return render("networks/meeting_form.html", network=network, form=form), status
+
+
+def _reschedule_form(meeting: Meeting) -> RescheduleForm:
+    def clock(moment) -> str:
+        return moment.strftime("%H:%M") if moment else ""
+
+    data = {
+        "held_on": meeting.held_on,
+        "starts_at": clock(meeting.starts_at),
+        "ends_at": clock(meeting.ends_at),
+        "place": meeting.place,
+    }
+    return RescheduleForm(formdata=None, data=data).with_ids("reschedule")
 
 
 def _visible_meeting(session, meeting_id: uuid.UUID):
@@ -119,6 +220,8 @@ def _meeting_page(meeting_id: uuid.UUID, refused: NetworksForm | None = None, st
             ActionForm, lambda: ActionForm(formdata=None, data=default_owner).with_ids("action")
         ),
         "status_form": refused if isinstance(refused, ActionStatusForm) else None,
+        "reschedule_form": shown(RescheduleForm, lambda: _reschedule_form(meeting)),
+        "cancel_form": CancelMeetingForm(formdata=None),
         "meeting": meeting,
         "network": network,
         "members": members,

@@ -18,7 +18,7 @@ No ``from __future__ import annotations`` here: SQLModel needs real annotations.
 """
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
@@ -92,10 +92,17 @@ class Meeting(TenantScoped, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="networks_network.id", index=True)
     held_on: date = Field(index=True)
+    # Local (Belgian) time of day; a meeting planned without times is a whole-day event.
+    starts_at: time | None = Field(default=None, sa_type=sa.Time)
+    ends_at: time | None = Field(default=None, sa_type=sa.Time)
     place: str = Field(default="", max_length=NAME_MAX)
     minutes: str = Field(default="", sa_type=sa.Text)
     created_by: str = Field(default="", max_length=200)
     created_at: datetime = _timestamp()
+    # The invitation's iCalendar SEQUENCE: raised on every change the invitees' calendars must
+    # follow (a new date, time or place; a cancellation), so the update replaces the old entry.
+    sequence: int = 0
+    cancelled_at: datetime | None = _optional_timestamp()
 
 
 class AgendaItem(TenantScoped, table=True):

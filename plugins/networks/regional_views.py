@@ -28,7 +28,7 @@ def invite(network_id: uuid.UUID):
     try:
         if not form.validate_on_submit():
             raise RuleError({})
-        regional.invite(
+        partnership = regional.invite(
             session,
             network=network,
             partner_tenant_id=form.partner_tenant.data,
@@ -41,6 +41,13 @@ def invite(network_id: uuid.UUID):
         form.apply_rules(error.errors)
         return _network_page(network.id, form, 422)
     session.commit()
+    # Only a committed invitation is announced; the invited side's outbox holds the mail.
+    regional.mail_invitation(
+        current_app.extensions["opvangplein.db"],
+        partnership,
+        owner_name=g.tenant.name,
+        network_name=network.name,
+    )
     return redirect(url_for("networks.network", network_id=network.id) + "#regional", code=303)
 
 

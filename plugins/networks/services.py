@@ -15,7 +15,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -184,6 +184,32 @@ def check_meeting(held_on: date | None, place: str, agenda: list[str]) -> None:
         errors["agenda"] = _l("Keep each agenda item under %(max)d characters.", max=SHORT_MAX)
     if errors:
         raise RuleError(errors)
+
+
+def meeting_times(start_text: str, end_text: str) -> tuple[time | None, time | None]:
+    """The typed start and end (``14:00``, ``9.30``), both optional; an end needs a start."""
+    errors: dict = {}
+    start, end = _time_of_day(start_text), _time_of_day(end_text)
+    if start_text and start is None:
+        errors["starts_at"] = _l("Enter the start time as hours and minutes, like 14:00.")
+    if end_text and end is None:
+        errors["ends_at"] = _l("Enter the end time as hours and minutes, like 16:00.")
+    elif end is not None and start is None and not errors:
+        errors["starts_at"] = _l("Enter the start time too.")
+    elif end is not None and start is not None and end <= start:
+        errors["ends_at"] = _l("The meeting must end after it starts.")
+    if errors:
+        raise RuleError(errors)
+    return start, end
+
+
+def _time_of_day(text: str) -> time | None:
+    hours, separator, minutes = text.strip().replace(".", ":").partition(":")
+    if not hours.isdigit() or (separator and not minutes.isdigit()) or len(minutes) not in (0, 2):
+        return None
+    if not (0 <= int(hours) <= 23 and 0 <= int(minutes or 0) <= 59):
+        return None
+    return time(int(hours), int(minutes or 0))
 
 
 def check_minutes(minutes: str) -> None:

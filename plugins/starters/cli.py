@@ -1,49 +1,16 @@
-"""``flask --app core starters ...``: the starters module's scheduled work, run from cron."""
+"""``flask --app core starters ...``: the starters module's scheduled work, run by hand."""
 
 from __future__ import annotations
 
-import time
-
-import click
-from flask import current_app
 from flask.cli import AppGroup
-from sqlmodel import select
 
-from plugins.starters import uploads
-from plugins.starters.models import ApplicationDocument
+from core.cli import run_job_from_cli
 
 starters_cli = AppGroup("starters", help="Support for childcare starters.")
-# A request that uploads takes seconds; an hour-old pending file belongs to a request that died.
-PENDING_GRACE_SECONDS = 3600
 
 
 @starters_cli.command("settle-uploads")
 def settle_uploads():
-    """Finish uploads a dying worker left pending: publish the file when its document row was
-    committed, remove it when not (run from cron, e.g. hourly). Running it twice changes nothing
-    the second time."""
-    published, removed = settle_pending(
-        current_app.extensions["opvangplein.db"], uploads.upload_root(), now=time.time()
-    )
-    click.echo(f"{published} uploads published, {removed} stray uploads removed")
-
-
-def settle_pending(database, root, *, now: float) -> tuple[int, int]:
-    published = removed = 0
-    for tenant_id, application_id, stored_name in uploads.pending_uploads(
-        root, older_than=PENDING_GRACE_SECONDS, now=now
-    ):
-        with database.tenant_session(tenant_id) as session:
-            saved = session.exec(
-                select(ApplicationDocument.id).where(
-                    ApplicationDocument.application_id == application_id,
-                    ApplicationDocument.stored_name == stored_name,
-                )
-            ).first()
-        if saved is not None:
-            uploads.publish(root, tenant_id, application_id, stored_name)
-            published += 1
-        else:
-            uploads.discard(root, tenant_id, application_id, stored_name)
-            removed += 1
-    return published, removed
+    """Finish uploads a dying worker left pending (the scheduled job ``starters.settle-uploads``,
+    hourly): publish the file when its document row was committed, remove it when not."""
+    run_job_from_cli("starters.settle-uploads")

@@ -146,6 +146,9 @@ class InformationRequest(TenantScoped, table=True):
     question: str = Field(max_length=REASON_MAX)
     asked_at: datetime = _timestamp()
     asked_by: str = Field(default="", max_length=NAME_MAX)
+    # The staff member's account, so the answer reaches them; no foreign key: erasing a staff
+    # member must not take the starter's question along.
+    asked_by_user_id: uuid.UUID | None = None
     answer: str = Field(default="", max_length=TEXT_MAX)
     answered_at: datetime | None = _optional_timestamp()
 

@@ -9,6 +9,8 @@ plugin can set the childcare workers it trains against the places about to open.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
@@ -18,6 +20,7 @@ from core.plugin_types import (
     PlannedPlaces,
     PluginManifest,
     ReservedPlaces,
+    ScheduledJob,
     SettingField,
 )
 
@@ -32,6 +35,15 @@ MANIFEST = PluginManifest(
     translations="translations",
     templates="templates",
     cli=("plugins.starters.cli:starters_cli",),
+    jobs=(
+        ScheduledJob(
+            name="starters.settle-uploads",
+            run="plugins.starters.jobs:settle_uploads",
+            every=timedelta(hours=1),
+            description="Publish or remove uploads a dying worker left pending.",
+            per_tenant=False,
+        ),
+    ),
     permissions=(
         Permission(
             "starters.apply",

@@ -281,13 +281,23 @@ def submit(session, application: Application, *, actor: str) -> None:
 
 
 def request_information(
-    session, application: Application, question: str, *, actor: str
+    session,
+    application: Application,
+    question: str,
+    *,
+    actor: str,
+    actor_user_id: uuid.UUID | None = None,
 ) -> InformationRequest:
     if application.status not in UNDER_REVIEW:
         raise RuleError("not_under_review")
     if not question.strip():
         raise RuleError("question_required", "question")
-    asked = InformationRequest(application_id=application.id, question=question, asked_by=actor)
+    asked = InformationRequest(
+        application_id=application.id,
+        question=question,
+        asked_by=actor,
+        asked_by_user_id=actor_user_id,
+    )
     session.add(asked)
     application.status = ApplicationStatus.INFORMATION_REQUESTED
     session.add(application)

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 
 from core.db import as_utc
+from core.identity.models import User
 from core.mail import queue_mail
 from core.web import external_url
 from plugins.training import store
-from plugins.training.models import Candidate, Course, CourseSignup, InfoRegistration, InfoSession
+from plugins.training.models import (
+    Candidate,
+    Cohort,
+    Course,
+    CourseSignup,
+    InfoRegistration,
+    InfoSession,
+)
+from plugins.training.services import Stage
 
 
 def _when(moment: datetime) -> str:
@@ -94,19 +103,24 @@ def send_reminders(session, *, now: datetime, tenant) -> int:
     due = store.due_reminders(session, now)
     for info_session, registration, candidate in due:
         link = external_url(tenant, "training.my_registration", token=registration.token)
-        queue_mail(
-            session,
-            to=candidate.email,
-            subject=_("Reminder: info session in %(tenant)s", tenant=tenant.name),
-            body=_(
+        # No request, so no reader: the candidate's own language (their account's), else Dutch.
+        language = candidate_language(session, candidate)
+        with force_locale(language):
+            subject = _("Reminder: info session in %(tenant)s", tenant=tenant.name)
+            body = _(
                 "We expect you at the info session of %(when)s at %(where)s. Can you not come?"
                 " Cancel with the link in your confirmation mail, so someone on the waiting list"
                 " gets your seat.",
                 when=_when(info_session.starts_at),
                 where=info_session.location,
-            )
-            + _link_line(link),
+            ) + _link_line(link)
+        queue_mail(
+            session,
+            to=candidate.email,
+            subject=subject,
+            body=body,
             purpose="training.info_reminder",
+            language=language,
         )
         registration.reminded_at = now
         session.add(registration)
@@ -143,4 +157,87 @@ def course_seat_freed(session, course: Course, signup: CourseSignup) -> None:
             when=_when(course.starts_at),
         ),
         purpose="training.course_promoted",
+    )
+
+
+def candidate_language(session, candidate: Candidate) -> str:
+    """The language of the candidate's account; Dutch for a candidate without one."""
+    if candidate.user_id is None:
+        return "nl"
+    user = session.get(User, candidate.user_id)
+    return (user.language if user else "") or "nl"
+
+
+# The steps the candidate must act on: the intake's outcome (what next), the enrolment (where
+# and when the school starts), the internship (whom to contact), graduation and the job.
+STAGES_TO_TELL = (Stage.INTAKE, Stage.ENROLLED, Stage.INTERNSHIP, Stage.GRADUATED, Stage.EMPLOYED)
+
+
+def stage_reached(session, tenant, candidate: Candidate, from_stage: str, to_stage: str) -> bool:
+    """Mail the candidate a step they must act on (queued in the step's transaction); False when
+    the step is not one to tell."""
+    if to_stage not in STAGES_TO_TELL or not candidate.email:
+        return False
+    # A new intake outcome is news; any other stage is told on the step into it only.
+    if from_stage == to_stage and to_stage != Stage.INTAKE:
+        return False
+    language = candidate_language(session, candidate)
+    link = external_url(tenant, "training.my_path")
+    cohort = session.get(Cohort, candidate.cohort_id) if candidate.cohort_id else None
+    with force_locale(language):
+        subject, body = _stage_texts(to_stage, tenant, candidate, cohort)
+        body += "\n\n" + _("Follow your pathway: %(link)s", link=link)
+    queue_mail(
+        session,
+        to=candidate.email,
+        subject=subject,
+        body=body,
+        purpose=f"training.stage_{to_stage}",
+        language=language,
+    )
+    return True
+
+
+def _stage_texts(stage: str, tenant, candidate: Candidate, cohort: Cohort | None):
+    greeting = _("Dear %(name)s,", name=candidate.given_name) + "\n\n"
+    if stage == Stage.INTAKE and candidate.intake_outcome == "suitable":
+        return _("The outcome of your intake"), greeting + _(
+            "At your intake conversation you were found suitable for the training as childcare"
+            " worker in %(tenant)s. The next step is your enrolment in a cohort: the school"
+            " contacts you about it.",
+            tenant=tenant.name,
+        )
+    if stage == Stage.INTAKE:
+        return _("The outcome of your intake"), greeting + _(
+            "At your intake conversation we found the training is not the right step for you"
+            " yet. Why: %(reasons)s Your pathway shows the advice we agreed on.",
+            reasons=candidate.intake_reasons,
+        )
+    if stage == Stage.ENROLLED:
+        where = (
+            cohort.location if cohort and cohort.location else _("the place the school tells you")
+        )
+        return _("You are enrolled in a training"), greeting + _(
+            "You are enrolled in %(cohort)s. It starts on %(date)s at %(place)s. The school sends"
+            " you the timetable and what to bring.",
+            cohort=cohort.name if cohort else _("a cohort"),
+            date=format_date(cohort.starts_on, "d MMMM y") if cohort else "",
+            place=where,
+        )
+    if stage == Stage.INTERNSHIP:
+        place = candidate.placement_name or _("a childcare location")
+        return _("Your internship is arranged"), greeting + _(
+            "Your internship takes place at %(place)s. Contact them before your first day to agree"
+            " on your hours.",
+            place=place,
+        )
+    if stage == Stage.GRADUATED:
+        return _("Congratulations: you graduated"), greeting + _(
+            "You completed your training. Your pathway shows the next steps towards a job in"
+            " childcare in %(tenant)s.",
+            tenant=tenant.name,
+        )
+    return _("Your job in childcare is recorded"), greeting + _(
+        "Your job at %(employer)s is recorded. Good luck! Let us know if anything changes.",
+        employer=candidate.employer or _("a childcare provider"),
     )

@@ -8,8 +8,17 @@ onthaalouder (family childminder); the municipality's staff see the whole tenant
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.hookspecs import hookimpl
-from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+from core.plugin_types import (
+    DashboardCard,
+    MenuItem,
+    Permission,
+    PluginManifest,
+    ScheduledJob,
+    SettingField,
+)
 
 MANIFEST = PluginManifest(
     name="training",
@@ -23,6 +32,15 @@ MANIFEST = PluginManifest(
     templates="templates",
     static="static",
     cli=("plugins.training.cli:training_cli",),
+    jobs=(
+        ScheduledJob(
+            name="training.remind",
+            run="plugins.training.jobs:remind",
+            # Hourly, so a session planned less than two days ahead still gets its reminder.
+            every=timedelta(hours=1),
+            description="Remind seated people of info sessions within two days, once each.",
+        ),
+    ),
     permissions=(
         # Staff see the whole municipality; partners only their own organisation's rows.
         Permission(

@@ -6,16 +6,14 @@ import uuid
 from datetime import date
 
 from flask import flash, g, redirect, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from core import audit
 from core.identity.access import require_permission
-from core.mail import queue_mail
 from core.rendering import render
 from core.web import db_session, tenant_hooks
-from plugins.starters import services
+from plugins.starters import notifications, services
 from plugins.starters.access import (
     APPLY,
     REVIEW,
@@ -44,6 +42,7 @@ from plugins.starters.models import (
 from plugins.starters.services import ApplicationStatus, Decision, RuleError
 from plugins.starters.views.common import (
     blueprint,
+    contact_email,
     loket_locations,
     reasons,
     row_of_application,
@@ -159,19 +158,10 @@ def application_detail(application_id: uuid.UUID):
     return detail_page(application)
 
 
-def _notify_applicant(application: Application, subject: str, body: str, purpose: str) -> None:
-    if not application.applicant_email:
-        return
-    queue_mail(
-        db_session(),
-        to=application.applicant_email,
-        subject=subject,
-        body=body,
-        purpose=purpose,
-        language="nl",
-    )
-    # The address stays off the timeline: it is erased with the starter, the timeline is kept.
-    services.add_timeline(db_session(), application, "starter_notified", actor_name(), subject)
+def _record_notified(application: Application, subject: str) -> None:
+    if subject:
+        # The address stays off the timeline: it is erased with the starter, the timeline is kept.
+        services.add_timeline(db_session(), application, "starter_notified", actor_name(), subject)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/vragen")
@@ -184,23 +174,15 @@ def ask_information(application_id: uuid.UUID):
         return detail_page(application, failed=form, status=422)
     question = form.question.data
     try:
-        services.request_information(session, application, question, actor=actor_name())
+        services.request_information(
+            session, application, question, actor=actor_name(), actor_user_id=g.user.id
+        )
     except RuleError as error:
         form.fail("question", rule_message(error.code))
         return detail_page(application, failed=form, status=422)
-    link = url_for("starters.application_detail", application_id=application.id, _external=True)
-    # The starter reads Dutch by default; the mail does not follow the staff member's language.
-    with force_locale("nl"):
-        _notify_applicant(
-            application,
-            _("%(tenant)s asks for more information about your application", tenant=g.tenant.name),
-            _(
-                "The municipality asks:\n\n%(question)s\n\nAnswer on %(link)s",
-                question=question,
-                link=link,
-            ),
-            "starters.information_requested",
-        )
+    _record_notified(
+        application, notifications.question_asked(session, g.tenant, application, question)
+    )
     audit.record(
         session,
         action="starters.information_requested",
@@ -228,6 +210,7 @@ def answer_information(application_id: uuid.UUID, question_id: uuid.UUID):
             form.fail("answer", rule_message(error.code))
     if form.errors:
         return detail_page(application, failed=form, failed_for=asked.id, status=422)
+    notifications.question_answered(session, g.tenant, application, asked, contact_email())
     session.commit()
     flash(_("Thank you: your answer was sent to the municipality."))
     return _to_detail(application)
@@ -264,17 +247,9 @@ def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
         detail={"amount": requested.amount_granted_eur},
     )
     if application.status == ApplicationStatus.DECIDED:
-        link = url_for("starters.application_detail", application_id=application.id, _external=True)
-        with force_locale("nl"):
-            _notify_applicant(
-                application,
-                _("%(tenant)s decided on your application", tenant=g.tenant.name),
-                _(
-                    "Every measure you asked for was decided. Read the decision on %(link)s",
-                    link=link,
-                ),
-                "starters.decided",
-            )
+        _record_notified(
+            application, notifications.application_decided(session, g.tenant, application)
+        )
     session.commit()
     flash(_("The decision was recorded."))
     return _to_detail(application)

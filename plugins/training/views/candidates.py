@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session
-from plugins.training import store
+from plugins.training import notifications, store
 from plugins.training.access import actor, is_staff, require_manager, visible_organisations
 from plugins.training.forms import (
     CandidateForm,
@@ -166,13 +166,16 @@ def move(candidate_id: uuid.UUID):
         step = _step(form, placement_field)
         if step is not None:
             try:
-                store.move(
+                record = store.move(
                     session,
                     found,
                     step,
                     actor=actor(),
                     today=today(),
                     visible=visible_organisations(),
+                )
+                notifications.stage_reached(
+                    session, g.tenant, found, record.from_stage, record.to_stage
                 )
             except RuleError as refused:
                 show_rule_errors(form, refused.errors, aliases={"placement": placement_field})

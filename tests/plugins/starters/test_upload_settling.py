@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from plugins.starters import uploads
-from plugins.starters.cli import PENDING_GRACE_SECONDS, settle_pending
+from plugins.starters.jobs import PENDING_GRACE_SECONDS, settle_pending
 from plugins.starters.models import ApplicationDocument
 from tests.plugins.starters.conftest import PDF, client_as, start, tenant_db, upload
 from tests.support.apps import tenant_id
@@ -62,3 +62,26 @@ def test_a_file_whose_row_was_committed_before_the_worker_died_is_published(app,
     assert settle_pending(database, upload_dir, now=_later()) == (1, 0)
     assert _files(upload_dir) == [stored.stored_name]
     assert settle_pending(database, upload_dir, now=_later()) == (0, 0)
+
+
+def test_settling_is_the_scheduled_job_starters_settle_uploads_and_its_command_runs_it(
+    app, upload_dir
+):
+    from datetime import UTC, datetime
+
+    from core.jobs.runner import registered_jobs, run_job
+
+    job = registered_jobs(app)["starters.settle-uploads"].job
+    assert job.per_tenant is False
+    client = client_as(app, "sofie", ["starter"])
+    application_id = start(client)
+    aalst = tenant_id(app, "aalst")
+    uploads.store(upload_dir, aalst, application_id, PDF, "plan.pdf", "application/pdf")
+    later = datetime.fromtimestamp(_later(), UTC)
+    report = run_job(app, "starters.settle-uploads", now=later)
+    assert report.reports == [("-", "0 uploads published, 1 stray uploads removed")]
+    assert _files(upload_dir) == []
+    result = app.test_cli_runner().invoke(args=["starters", "settle-uploads"])
+    assert (
+        result.exit_code == 0 and "-: 0 uploads published, 0 stray uploads removed" in result.output
+    )
