@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from core.db import utcnow
 from core.tenancy import enabled_plugins
-from plugins.loket import allocation, notifications, services
+from plugins.loket import allocation, notifications, offers, services
 from plugins.loket.models import AllocationRound, ChildcareRequest, Location, Proposal
 from plugins.loket.tenant_settings import continuous_allocation
 
@@ -80,12 +80,11 @@ def place_freed(
         offered = offer_freed_places(
             session, location_id, reserved=reserved, today=today, trigger=trigger, now=now
         )
-        if offered:
-            location = session.get(Location, location_id)
-            notifications.place_proposed_to_provider(
-                session, location, notifications.provider_emails(session, location)
-            )
         proposals += offered
+    # The family hears of its proposed place; the provider is asked to confirm it.
+    for proposal in proposals:
+        notifications.place_proposed_to_parent(session, tenant, proposal)
+    offers.tell_providers(session, tenant, proposals)
     return proposals
 
 
@@ -102,7 +101,7 @@ def expire_overdue_proposals(
     for proposal in expired:
         request = session.get(ChildcareRequest, proposal.request_id)
         location = session.get(Location, proposal.location_id)
-        notifications.proposal_expired(session, request, location)
+        notifications.proposal_expired(session, tenant, request, location)
     session.flush()
     offered = place_freed(
         session, tenant, [p.location_id for p in expired], trigger="expired", now=now

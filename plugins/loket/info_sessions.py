@@ -106,14 +106,14 @@ def due_reminders(
     return result
 
 
-def send_reminders(session, *, now: datetime | None = None) -> int:
+def send_reminders(session, tenant, *, now: datetime | None = None) -> int:
     """Queue one reminder per registration of a session that starts within two days."""
     from plugins.loket import notifications
 
     now = now or utcnow()
     due = due_reminders(session, now=now)
     for info_session, registration in due:
-        notifications.info_session_reminder(session, info_session, registration)
+        notifications.info_session_reminder(session, tenant, info_session, registration)
         registration.reminded_at = now
         session.add(registration)
     return len(due)

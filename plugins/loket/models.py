@@ -257,6 +257,8 @@ class Proposal(TenantScoped, table=True):
     created_at: datetime = _timestamp()
     provider_decided_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     parent_decided_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # When the parent was reminded of the deadline: one reminder per offer.
+    reminded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Placement(TenantScoped, table=True):

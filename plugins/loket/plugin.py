@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
@@ -11,6 +13,7 @@ from core.plugin_types import (
     MenuItem,
     Permission,
     PluginManifest,
+    ScheduledJob,
     SettingField,
 )
 
@@ -25,6 +28,33 @@ MANIFEST = PluginManifest(
     translations="translations",
     templates="templates",
     cli=("plugins.loket.cli:loket_cli",),
+    jobs=(
+        ScheduledJob(
+            name="loket.remind",
+            run="plugins.loket.jobs:remind_info_sessions",
+            every=timedelta(hours=1),
+            description="Remind registrations of info sessions that start within two days, once.",
+        ),
+        ScheduledJob(
+            name="loket.remind-deadlines",
+            run="plugins.loket.jobs:remind_answer_deadlines",
+            every=timedelta(hours=1),
+            description="Remind parents once whose offer must be answered within two days.",
+        ),
+        # Often: an expired place waits for this run before it can move on.
+        ScheduledJob(
+            name="loket.expire-proposals",
+            run="plugins.loket.jobs:expire_proposals",
+            every=timedelta(minutes=5),
+            description="Expire offers past their deadline, tell the parents, offer the places again.",
+        ),
+        ScheduledJob(
+            name="loket.anonymise-closed",
+            run="plugins.loket.jobs:anonymise_closed",
+            every=timedelta(days=1),
+            description="Erase names and contacts of requests closed beyond the retention period.",
+        ),
+    ),
     permissions=(
         Permission(
             "loket.request",

@@ -472,6 +472,17 @@ def _pending_per_free_place(session) -> dict[uuid.UUID, int]:
     return dict(rows)
 
 
+@dataclass
+class RoundResult:
+    """A round and what it means for each family in it."""
+
+    round: AllocationRound
+    proposals: list[Proposal]
+    # Request id → (the family's own rank, location id, reason code) for each of its choices,
+    # for every family the round found no place for.
+    not_placed: dict[uuid.UUID, list[tuple[int, uuid.UUID, str]]] = field(default_factory=dict)
+
+
 def run_round(
     session,
     *,
@@ -482,6 +493,22 @@ def run_round(
     now: datetime | None = None,
 ) -> tuple[AllocationRound, list[Proposal]]:
     """Allocate every open request at once and turn each match into a proposal to the provider."""
+    result = allocation_round(
+        session, reserved=reserved, seed=seed, actor=actor, today=today, now=now
+    )
+    return result.round, result.proposals
+
+
+def allocation_round(
+    session,
+    *,
+    reserved: Iterable,
+    seed: int,
+    actor: str,
+    today: date,
+    now: datetime | None = None,
+) -> RoundResult:
+    """:func:`run_round`, also saying why each family without a place got none."""
     now = now or utcnow()
     pack = current_rule_pack(session)
     rules = allocation.RulePack.from_rules(pack.rules, version=pack.version)
@@ -498,7 +525,20 @@ def run_round(
     }
     session.add(round_)
     session.flush()
-    return round_, proposals
+    not_placed = {}
+    for applicant in data.applicants:
+        if applicant.id in outcome.matches:
+            continue
+        own_ranks = {str(location): rank for location, rank in data.ranks[applicant.id].items()}
+        not_placed[applicant.id] = [
+            (
+                own_ranks.get(note["location_id"], note["rank"]),
+                uuid.UUID(note["location_id"]),
+                note["reason"],
+            )
+            for note in outcome.explanations[applicant.id]["higher_choices"]
+        ]
+    return RoundResult(round=round_, proposals=proposals, not_placed=not_placed)
 
 
 def propose_matches(

@@ -1,4 +1,4 @@
-"""The loket's per-tenant settings, readable inside a request and from a cron command alike."""
+"""The loket's per-tenant settings, readable inside a request and from a scheduled job alike."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -88,9 +88,9 @@ def register_for_info_session(session_id: uuid.UUID):
     try:
         registration = info_sessions.register(session, info_session, name=name, email=email)
     except info_sessions.AlreadyRegistered:
-        notifications.info_session_already_registered(session, info_session, email)
+        notifications.info_session_already_registered(session, g.tenant, info_session, email)
     else:
-        notifications.info_session_registered(session, info_session, registration)
+        notifications.info_session_registered(session, g.tenant, info_session, registration)
     session.commit()
     flash(
         _(
@@ -132,7 +132,7 @@ def cancel_registration(registration_id: uuid.UUID):
     moved_up = info_sessions.cancel(session, registration)
     if moved_up is not None:
         info_session = session.get(InfoSession, moved_up.session_id)
-        notifications.info_session_registered(session, info_session, moved_up)
+        notifications.info_session_registered(session, g.tenant, info_session, moved_up)
     session.commit()
     flash(_("The registration was cancelled."))
     return redirect(url_for("loket.info_sessions_page"))

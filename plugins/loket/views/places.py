@@ -127,11 +127,11 @@ def provider_decision(proposal_id: uuid.UUID):
     try:
         if form.decision.data == "confirm":
             services.confirm_proposal(session, proposal)
-            notifications.place_offered_to_parent(session, row, location)
+            notifications.place_offered_to_parent(session, g.tenant, row, proposal)
             message = _("You confirmed the proposal; the parent is asked to accept.")
         else:
             still_free = services.reject_proposal(session, proposal, reason=form.reason.data)
-            notifications.proposal_answered(session, row, location, accepted=False)
+            notifications.proposal_answered(session, g.tenant, row, location, accepted=False)
             if still_free:
                 continuous.place_freed(session, g.tenant, [location.id], trigger="rejected")
             message = _("You rejected the proposal.")

@@ -185,7 +185,7 @@ def _save_request(row: ChildcareRequest | None):
         on_behalf_of=services.parent_of(saved),
     )
     if submit:
-        notifications.request_received(session, saved)
+        notifications.request_received(session, g.tenant, saved)
     session.commit()
     if staff:
         flash(_("The request was saved."))
@@ -288,7 +288,7 @@ def answer_proposal(proposal_id: uuid.UUID):
     except services.InvalidTransition:
         flash(_("This proposal can no longer be answered."))
         return redirect(url_for("loket.my_requests"))
-    notifications.proposal_answered(session, row, location, accepted=accepted)
+    notifications.proposal_answered(session, g.tenant, row, location, accepted=accepted)
     if not accepted:
         continuous.place_freed(session, g.tenant, [proposal.location_id], trigger="declined")
     session.commit()

@@ -14,7 +14,7 @@ from core.identity.access import require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import continuous, forms, notifications, services
+from plugins.loket import continuous, forms, offers, services
 from plugins.loket.models import AllocationRound, ChildcareRequest, Location, Proposal
 from plugins.loket.views.common import _context, _locations, blueprint, reserved_places
 
@@ -25,18 +25,16 @@ def rounds():
     session = db_session()
     if request.method == "POST":
         continuous.expire_overdue_proposals(session, g.tenant)
-        round_, proposals = services.run_round(
+        result = services.allocation_round(
             session,
             reserved=reserved_places(),
             seed=secrets.randbelow(2**31),
             actor=current_actor(),
             today=date.today(),
         )
-        for location_id in {p.location_id for p in proposals}:
-            location = session.get(Location, location_id)
-            notifications.place_proposed_to_provider(
-                session, location, notifications.provider_emails(session, location)
-            )
+        round_, proposals = result.round, result.proposals
+        # Every family in the round hears its result, placed or not.
+        offers.tell_round_result(session, g.tenant, result)
         audit.record(
             session,
             action="loket.round_run",

@@ -200,7 +200,7 @@ def ask_for_proof(request_id: uuid.UUID):
     if not row.parent_email:
         flash(_("There is no e-mail address to ask for proof: call the parent."))
         return redirect(url_for("loket.request_detail", request_id=row.id))
-    notifications.proof_requested(session, row)
+    notifications.proof_requested(session, g.tenant, row)
     audit.record(
         session, action="loket.proof_requested", object_type="loket_request", object_id=row.id
     )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from core.jobs.runner import run_job
 from plugins.loket import info_sessions
 from plugins.loket.models import InfoRegistration, InfoSession
 from tests.plugins.loket.conftest import LOKET_TENANTS, tenant_db
@@ -51,11 +52,12 @@ def test_reminders_go_out_once_for_sessions_within_two_days(app, mail_sink):
         later = plan(db, starts_in=timedelta(days=9))
         info_sessions.register(db, soon, name="An", email="an@example.be")
         info_sessions.register(db, later, name="Bert", email="bert@example.be")
-    with tenant_db(app) as db:
-        assert info_sessions.send_reminders(db) == 1
-    with tenant_db(app) as db:
-        assert info_sessions.send_reminders(db) == 0
-    assert [m["To"] for m in mail_sink.messages] == ["an@example.be"]
+    first = run_job(app, "loket.remind")
+    assert first.reports == [("aalst", "1 reminders"), ("brugge", "0 reminders")]
+    assert run_job(app, "loket.remind").reports[0] == ("aalst", "0 reminders")
+    [mail] = mail_sink.messages
+    assert mail["To"] == "an@example.be" and "Herinnering" in mail["Subject"]
+    assert "http://" in mail.get_content() and "/t/aalst/loket/infosessies" in mail.get_content()
 
 
 def test_anyone_registers_through_the_page_and_staff_record_attendance(app, mail_sink):
