@@ -27,6 +27,19 @@ def _env_bool(name: str, default: bool) -> bool:
     return _env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def parse_job_intervals(text: str) -> tuple[tuple[str, int], ...]:
+    """``"ckg.escalate-crises=30,core.purge-outbox=86400"`` → ``(("ckg.escalate-crises", 30), …)``."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, seconds = item.partition("=")
+        if not seconds.strip().isdigit() or int(seconds) < 1:
+            raise ConfigurationError(
+                f"OPVANGPLEIN_JOB_INTERVALS: {item!r} is not <job name>=<seconds, at least 1>"
+            )
+        pairs.append((name.strip(), int(seconds)))
+    return tuple(pairs)
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -64,6 +77,9 @@ class Settings:
     mail_sweep_seconds: int = 60
     # The Celery queue; deployments (and test runs) sharing one Redis keep their own.
     job_queue: str = "opvangplein"
+    # Intervals that replace a job's own: ``name=seconds`` pairs (run retention at night less
+    # often, or the crisis escalation more often).
+    job_intervals: tuple[tuple[str, int], ...] = ()
     proxy_hops: int = 0
     public_url: str = "http://127.0.0.1:5000"
     # Platform keys that seal secrets at rest (core.crypto); production needs one of the two.
@@ -127,6 +143,7 @@ class Settings:
             mail_retry_seconds=int(_env("MAIL_RETRY_SECONDS", "60")),
             mail_sweep_seconds=int(_env("MAIL_SWEEP_SECONDS", "60")),
             job_queue=_env("JOB_QUEUE", "opvangplein"),
+            job_intervals=parse_job_intervals(_env("JOB_INTERVALS", "")),
             proxy_hops=int(_env("PROXY_HOPS", "0")),
             public_url=_env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
             secrets_keys=_env("SECRETS_KEYS", ""),

@@ -15,7 +15,7 @@ from datetime import timedelta
 from celery import Celery, Task
 from flask import Flask
 
-from core.config import Settings
+from core.config import ConfigurationError, Settings
 from core.jobs.runner import LEASE, registered_jobs, run_job
 from core.mail import deliver_message
 
@@ -46,6 +46,10 @@ def beat_schedule(app: Flask, settings: Settings) -> dict:
         for name, registered in registered_jobs(app).items()
     }
     schedule[MAIL_SWEEP]["schedule"] = timedelta(seconds=settings.mail_sweep_seconds)
+    for name, seconds in settings.job_intervals:
+        if name not in schedule:
+            raise ConfigurationError(f"OPVANGPLEIN_JOB_INTERVALS names no job {name!r}")
+        schedule[name]["schedule"] = timedelta(seconds=seconds)
     return schedule
 
 

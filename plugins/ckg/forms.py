@@ -241,6 +241,10 @@ class AntennaForm(CkgForm):
     name = TextField(_l("Name of the antenna"), max_length=100)
     on_call_email = EmailField(_l("On-call e-mail (24/7, receives crisis alerts)"), max_length=320)
     on_call_phone = TextField(_l("On-call phone (24/7)"), max_length=40)
+    second_on_call_email = EmailField(
+        _l("Second on-call e-mail (alerted when a crisis is not picked up in time)"),
+        max_length=320,
+    )
 
     def for_antenna(self, antenna) -> AntennaForm:
         prefix = f"antenna-{antenna.id}" if antenna is not None else "new"

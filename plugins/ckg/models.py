@@ -57,6 +57,8 @@ class Antenna(SQLModel, table=True):
     long_stay_occupied: int = 0
     on_call_email: str = Field(default="", max_length=320)
     on_call_phone: str = Field(default="", max_length=40)
+    # Alerted when nobody at the first on-call address picks a crisis up in time.
+    second_on_call_email: str = Field(default="", max_length=320)
     updated_at: datetime = _timestamp()
 
 
@@ -104,6 +106,9 @@ class Referral(TenantScoped, table=True):
     loket_request_id: str = Field(default="", max_length=64)
     created_at: datetime = _timestamp()
     submitted_at: datetime | None = _optional_timestamp()
+    # A crisis not received in time is escalated again every interval until someone takes it.
+    crisis_escalations: int = 0
+    crisis_escalated_at: datetime | None = _optional_timestamp()
     closed_at: datetime | None = _optional_timestamp()
     anonymised_at: datetime | None = _optional_timestamp()
 

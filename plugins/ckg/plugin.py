@@ -7,8 +7,17 @@ public services (partners granted ``ckg``), municipal staff and parents — refe
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.hookspecs import hookimpl
-from core.plugin_types import DashboardCard, MenuItem, Permission, PluginManifest, SettingField
+from core.plugin_types import (
+    DashboardCard,
+    MenuItem,
+    Permission,
+    PluginManifest,
+    ScheduledJob,
+    SettingField,
+)
 
 MANIFEST = PluginManifest(
     name="ckg",
@@ -45,6 +54,20 @@ MANIFEST = PluginManifest(
             "Het toegangslogboek van doorverwijzingen inzien",
             "Read the access log of referrals",
             roles=("partner",),
+        ),
+    ),
+    jobs=(
+        ScheduledJob(
+            name="ckg.escalate-crises",
+            run="plugins.ckg.escalation:escalate_crises",
+            every=timedelta(minutes=1),
+            description="Alert again, wider, for crisis referrals nobody received in time.",
+        ),
+        ScheduledJob(
+            name="ckg.anonymise-closed",
+            run="plugins.ckg.privacy:anonymise_closed_job",
+            every=timedelta(days=1),
+            description="Anonymise referrals closed beyond the municipality's retention period.",
         ),
     ),
     settings=(

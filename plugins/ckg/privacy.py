@@ -282,3 +282,12 @@ def privacy_notice(retention_years: int) -> PrivacyNotice:
             ),
         ),
     )
+
+
+def anonymise_closed_job(session, tenant, now: datetime) -> str:
+    """The scheduled job ``ckg.anonymise-closed``: this municipality's retention period."""
+    from plugins.ckg.store import ckg_settings
+
+    years = ckg_settings(session)["retention_years"]
+    count = anonymise_closed(session, retention_years=years, now=now)
+    return f"{count} referrals anonymised (retention {years} years)"

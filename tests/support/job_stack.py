@@ -48,6 +48,7 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         "MAIL_SWEEP_SECONDS": str(settings.mail_sweep_seconds),
         "DEV_MAIL_DIR": str(settings.dev_mail_dir),
         "PUBLIC_URL": settings.public_url,
+        "JOB_INTERVALS": ",".join(f"{name}={seconds}" for name, seconds in settings.job_intervals),
         "LOG_LEVEL": "WARNING",
     }
     return {f"OPVANGPLEIN_{name}": value for name, value in values.items()}

@@ -160,12 +160,13 @@ def save_antenna():
         session.rollback()
         page = _capacity_page(ckgs, store.antennas_of(session, ckg_ids), failed=form)
         return page, 422
-    shared_fields = (*CAPACITY_FIELDS, "on_call_email", "on_call_phone")
+    shared_fields = (*CAPACITY_FIELDS, "on_call_email", "on_call_phone", "second_on_call_email")
     before = {name: getattr(antenna, name, None) for name in shared_fields}
     for column, value in form.capacity_values().items():
         setattr(antenna, column, value)
     antenna.on_call_email = form.on_call_email.data or ""
     antenna.on_call_phone = form.on_call_phone.data or ""
+    antenna.second_on_call_email = form.second_on_call_email.data or ""
     antenna.updated_at = utcnow()
     session.add(antenna)
     session.commit()
