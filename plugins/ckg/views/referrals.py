@@ -13,7 +13,7 @@ from core.identity.access import require_permission
 from core.identity.models import Organisation
 from core.rendering import render
 from core.web import db_session
-from plugins.ckg import store
+from plugins.ckg import notifications, store
 from plugins.ckg.access import (
     is_tenant_admin,
     log_access,
@@ -116,6 +116,7 @@ def change_status(referral_id: uuid.UUID):
     session.add(referral)
     if details.antenna is not None:
         session.add(details.antenna)
+    notifications.tell_about_news(session, g.tenant, referral)
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
 
@@ -144,6 +145,8 @@ def message_referrer(referral_id: uuid.UUID):
     referral.message_to_referrer = form.message.data or ""
     referral.message_updated_at = utcnow()
     session.add(referral)
+    if referral.message_to_referrer:
+        notifications.tell_about_news(session, g.tenant, referral, message=True)
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
 
