@@ -36,6 +36,9 @@ DEMO_ANTENNAS = (
     ),
     ("Antenne Noord", {"home_guidance_slots": 6, "short_stay_beds": 2}),
 )
+# The open crisis arrived just now, within any municipality's time to pick it up: a fresh demo
+# shows a crisis to take, not one that is days late (from then on the escalation job runs).
+DEMO_CRISIS_WAITING = timedelta(minutes=10)
 # (parent, child, birth years ago or None for unborn, offer, urgency, path through the workflow)
 DEMO_FAMILIES = (
     ("Sofie", "Lotte", 3, "short_stay", "crisis", []),
@@ -66,6 +69,8 @@ def load_demo_data(tenant, session) -> None:
     today = date.today()
     for number, (parent, child, years, offer, urgency, path) in enumerate(DEMO_FAMILIES):
         submitted = utcnow() - timedelta(days=3 * (len(DEMO_FAMILIES) - number), hours=number)
+        if urgency == "crisis" and not path:
+            submitted = utcnow() - DEMO_CRISIS_WAITING
         referral = store.create_referral(
             session,
             ReferralInput(

@@ -101,6 +101,9 @@ class Referral(TenantScoped, table=True):
     outcome: str = Field(default="", max_length=30)
     message_to_referrer: str = Field(default="", max_length=MESSAGE_MAX)
     message_updated_at: datetime | None = _optional_timestamp()
+    # The referrer's answer in the same thread; read by the CKG and the family, like the above.
+    message_from_referrer: str = Field(default="", max_length=MESSAGE_MAX)
+    message_from_referrer_at: datetime | None = _optional_timestamp()
     # Where it came from: the form, or a hand-off from the loket (its request id).
     source: str = Field(default="form", max_length=10)
     loket_request_id: str = Field(default="", max_length=64)

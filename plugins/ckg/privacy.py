@@ -143,6 +143,7 @@ def _export_referral(session, referral: Referral) -> dict:
         "consent_override_reason": referral.consent_override_reason,
         "consent_explanation": referral.consent_explanation,
         "message_from_the_ckg": referral.message_to_referrer,
+        "message_from_the_referrer": referral.message_from_referrer,
         "family": [
             {
                 "role": member.role,

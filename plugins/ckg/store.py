@@ -16,6 +16,7 @@ from sqlmodel import select
 from core.identity.models import Organisation, OrganisationGrant, User
 from core.mail import OutboxMessage, queue_mail
 from core.tenancy import plugin_settings
+from core.web import external_url
 from plugins.ckg.access import CKG_KIND
 from plugins.ckg.models import (
     AccessLogEntry,
@@ -138,14 +139,15 @@ def replace_family(session, referral: Referral, data: ReferralInput) -> None:
             )
 
 
-def alert_on_call(
-    session, referral: Referral, *, tenant_name: str, link: str
-) -> list[OutboxMessage]:
+def alert_on_call(session, tenant, referral: Referral) -> list[OutboxMessage]:
     """Queue a crisis alert to every on-call address of the CKG's antennas.
 
     The mail names no one: e-mail is not a safe place for a family's details. It says where to
-    look, and the link needs a sign-in.
+    look, with a direct link to the referral that needs a sign-in. Nobody receiving it in time
+    is what ``ckg.escalate-crises`` (escalation.py) takes up.
     """
+    tenant_name = tenant.name
+    link = external_url(tenant, "ckg.referral", referral_id=referral.id)
     addresses = sorted(
         {
             antenna.on_call_email.strip().lower()
@@ -230,6 +232,7 @@ def anonymise(session, referral: Referral, now: datetime) -> None:
     referral.family_user_id = None
     referral.referrer_user_id = None
     referral.message_to_referrer = ""
+    referral.message_from_referrer = ""
     referral.redirected_to = ""
     referral.access_gate_reference = ""
     referral.anonymised_at = now

@@ -53,6 +53,10 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         "just_submitted": request.args.get("submitted") == "1",
     }
     if role == "referrer":
+        context["message_form"] = failed or MessageForm(
+            formdata=None, message=referral.message_from_referrer
+        )
+        context["failed"] = failed
         return render("ckg/referral_referrer.html", **context), status
     context["family"] = store.family_of(session, referral.id)
     if role == "family":
@@ -116,7 +120,7 @@ def change_status(referral_id: uuid.UUID):
     session.add(referral)
     if details.antenna is not None:
         session.add(details.antenna)
-    notifications.tell_about_news(session, g.tenant, referral)
+    notifications.notify_step(session, g.tenant, referral, change)
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
 
@@ -142,11 +146,35 @@ def message_referrer(referral_id: uuid.UUID):
     if not form.validate_on_submit():
         return _referral_page(referral, "ckg", failed=form, status=422)
     session = db_session()
-    referral.message_to_referrer = form.message.data or ""
+    message = form.message.data or ""
+    changed = message != referral.message_to_referrer
+    referral.message_to_referrer = message
     referral.message_updated_at = utcnow()
     session.add(referral)
-    if referral.message_to_referrer:
-        notifications.tell_about_news(session, g.tenant, referral, message=True)
+    if changed and message:
+        notifications.notify_message_from_ckg(session, g.tenant, referral)
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/bericht-aan-ckg")
+@require_signed_in
+def message_ckg(referral_id: uuid.UUID):
+    """The referrer answers in the referral's thread; the CKG's workers hear of it."""
+    referral = load_referral(referral_id)
+    if viewer_role(referral) != "referrer":
+        abort(404)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _referral_page(referral, "referrer", failed=form, status=422)
+    session = db_session()
+    message = form.message.data or ""
+    changed = message != referral.message_from_referrer
+    referral.message_from_referrer = message
+    referral.message_from_referrer_at = utcnow()
+    session.add(referral)
+    if changed and message:
+        notifications.notify_message_from_referrer(session, g.tenant, referral)
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
 

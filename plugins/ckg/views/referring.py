@@ -200,12 +200,7 @@ def _submit(form: ReferralForm, ckgs: list, draft: Referral | None):
     session.flush()
     family.ask_family_to_confirm(session, g.tenant, referral)
     if referral.urgency == Urgency.CRISIS:
-        store.alert_on_call(
-            session,
-            referral,
-            tenant_name=g.tenant.name,
-            link=url_for("ckg.referral", referral_id=referral.id, _external=True),
-        )
+        store.alert_on_call(session, g.tenant, referral)
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id, submitted=1), code=303)
 

@@ -37,3 +37,17 @@ def test_the_demo_queue_shows_its_crisis_referral_first(world):
     assert html.status_code == 200
     rows = text.split('class="utrecht-table__row queue-row')[1:]
     assert rows[0].startswith(" queue-row--crisis")
+
+
+def test_a_fresh_demos_crisis_has_just_arrived_and_is_not_late(world):
+    from datetime import timedelta
+
+    from core.db import as_utc, utcnow
+    from plugins.ckg.services import waiting_minutes
+
+    _load(world, "aalst")
+    with world.app.extensions["opvangplein.db"].session(tenant_id(world.app, "aalst")) as db:
+        crisis = db.exec(select(Referral).where(Referral.urgency == "crisis")).one()
+    assert crisis.status == "submitted"
+    assert waiting_minutes(crisis, utcnow()) < 60, "the default time to pick a crisis up"
+    assert as_utc(crisis.submitted_at) > utcnow() - timedelta(hours=1)
