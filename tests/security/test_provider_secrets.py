@@ -294,6 +294,8 @@ def test_production_refuses_to_start_without_platform_secrets_keys():
         "database_url": "postgresql://app@db/x",
         "platform_database_url": "postgresql://platform@db/x",
         "secure_cookies": True,
+        "smtp_host": "relay.gemeente.be",
+        "redis_url": "redis://redis:6379/0",
     }
     with pytest.raises(ConfigurationError, match="SECRETS_KEYS"):
         Settings(**production).check()

@@ -410,6 +410,8 @@ def test_production_needs_the_platform_role_on_postgresql():
         database_url="postgresql+psycopg://app@db/opvangplein",
         secure_cookies=True,
         secrets_keys="k1:" + "A" * 43,
+        smtp_host="relay.gemeente.be",
+        redis_url="redis://redis:6379/0",
     )
     with pytest.raises(ConfigurationError, match="OPVANGPLEIN_PLATFORM_DATABASE_URL"):
         settings.check()
