@@ -145,16 +145,13 @@ def message_referrer(referral_id: uuid.UUID):
     form = MessageForm()
     if not form.validate_on_submit():
         return _referral_page(referral, "ckg", failed=form, status=422)
-    session = db_session()
-    message = form.message.data or ""
-    changed = message != referral.message_to_referrer
-    referral.message_to_referrer = message
-    referral.message_updated_at = utcnow()
-    session.add(referral)
-    if changed and message:
-        notifications.notify_message_from_ckg(session, g.tenant, referral)
-    session.commit()
-    return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+    return _save_message(
+        referral,
+        form,
+        "message_to_referrer",
+        "message_updated_at",
+        notifications.notify_message_from_ckg,
+    )
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/bericht-aan-ckg")
@@ -167,14 +164,25 @@ def message_ckg(referral_id: uuid.UUID):
     form = MessageForm()
     if not form.validate_on_submit():
         return _referral_page(referral, "referrer", failed=form, status=422)
+    return _save_message(
+        referral,
+        form,
+        "message_from_referrer",
+        "message_from_referrer_at",
+        notifications.notify_message_from_referrer,
+    )
+
+
+def _save_message(referral: Referral, form: MessageForm, text: str, stamp: str, notify):
+    """Store one side's message; the other side hears of it only when it changed and says something."""
     session = db_session()
     message = form.message.data or ""
-    changed = message != referral.message_from_referrer
-    referral.message_from_referrer = message
-    referral.message_from_referrer_at = utcnow()
+    changed = message != getattr(referral, text)
+    setattr(referral, text, message)
+    setattr(referral, stamp, utcnow())
     session.add(referral)
     if changed and message:
-        notifications.notify_message_from_referrer(session, g.tenant, referral)
+        notify(session, g.tenant, referral)
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
 
