@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import cli, errors, forms, i18n, ratelimit, security, web
+from core import cli, errors, forms, i18n, local_time, ratelimit, security, web
 from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
@@ -63,6 +63,7 @@ def create_app(
     csrf.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app, registry)
+    local_time.init_app(app)
     forms.init_app(app)
     security.init_app(app)
     web.init_app(app)

@@ -5,8 +5,6 @@ sent mail is kept. A dead letter can be sent again once its cause (an address, t
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
@@ -14,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from core import audit
-from core.db import as_utc
 from core.forms import IntegerField, PlatformForm
 from core.identity.access import require_permission
+from core.local_time import local_datetime
 from core.mail import FAILED, OutboxMessage, backlog, retry_dead_letter
 from core.rendering import render
 from core.web import db_session, tenant_directory, tenant_required
@@ -36,13 +34,6 @@ class RetentionForm(PlatformForm):
     )
 
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def _when(moment: datetime | None) -> str:
-    return as_utc(moment).astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-
 def _page(form: RetentionForm | None = None, status: int = 200):
     session = db_session()
     dead_letters = session.exec(
@@ -59,7 +50,7 @@ def _page(form: RetentionForm | None = None, status: int = 200):
         backlog=backlog(session),
         dead_letters=dead_letters,
         form=form,
-        when=_when,
+        when=local_datetime,
     ), status
 
 

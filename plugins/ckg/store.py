@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from core.identity.models import Organisation, OrganisationGrant, User
+from core.local_time import local_datetime
 from core.mail import OutboxMessage, queue_mail
 from core.tenancy import plugin_settings
 from core.web import external_url
@@ -162,7 +163,7 @@ def alert_on_call(session, tenant, referral: Referral) -> list[OutboxMessage]:
             "(reference %(reference)s).\n\nOpen it after signing in: %(link)s\n\n"
             "This message contains no personal details on purpose.",
             tenant=tenant_name,
-            time=referral.submitted_at.strftime("%d/%m/%Y %H:%M UTC"),
+            time=local_datetime(referral.submitted_at),
             reference=reference(referral),
             link=link,
         )
