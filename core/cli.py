@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
 from core.migrator import upgrade_database
@@ -51,6 +51,38 @@ def db_upgrade(replace_rls_key: bool) -> None:
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from error
     click.echo("database is up to date")
+
+
+@db_cli.command("downgrade")
+@click.argument("target")
+@click.argument("revision")
+def db_downgrade(target: str, revision: str) -> None:
+    """Step TARGET (``core`` or a plugin's name) back to REVISION (an id, or ``-1`` for one step).
+
+    Downgrade plugins before the core, newest first; take a backup before you do.
+    """
+    from core.config import ConfigurationError
+    from core.migrator import downgrade_target
+
+    try:
+        downgrade_target(_settings(), _registry(), target, revision, echo=click.echo)
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{target} is at {revision}")
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor() -> None:
+    """Hold this configuration against the production rules: one line per problem with its fix."""
+    from core.doctor import deployment_findings
+
+    findings = deployment_findings(_settings(), _database(), _registry())
+    for finding in findings:
+        click.echo(f"✗ {finding.line()}")
+    if findings:
+        raise SystemExit(1)
+    click.echo("✓ ready for production: no problems found")
 
 
 @tenants_cli.command("sync")
@@ -334,6 +366,7 @@ def init_app(app: Flask, registry: PluginRegistry) -> None:
     app.cli.add_command(secrets_cli)
     app.cli.add_command(organisations_cli)
     app.cli.add_command(db_cli)
+    app.cli.add_command(doctor)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)

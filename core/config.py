@@ -158,32 +158,16 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        """Refuse production mode while a development default is in force."""
+        """Refuse production mode while a development default or a dangerous setting is in
+        force; the message has one line per problem with its fix (see ``core.doctor``)."""
         if not self.is_production:
             return
-        problems = []
-        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-            problems.append("OPVANGPLEIN_SECRET_KEY is the development default or shorter than 32")
-        if self.database_url == DEV_DATABASE_URL:
-            problems.append("OPVANGPLEIN_DATABASE_URL is the development default")
-        if self.rls_key and len(self.rls_key) < 32:
-            problems.append("OPVANGPLEIN_RLS_KEY is shorter than 32")
-        if self.database_url.startswith("postgresql") and not self.platform_database_url:
-            problems.append(
-                "OPVANGPLEIN_PLATFORM_DATABASE_URL must name the platform's own role on PostgreSQL"
-            )
-        if not self.secure_cookies:
-            problems.append("OPVANGPLEIN_SECURE_COOKIES must be on in production")
-        if not (self.secrets_keys or self.secrets_key_file):
-            problems.append(
-                "OPVANGPLEIN_SECRETS_KEYS or OPVANGPLEIN_SECRETS_KEY_FILE must name the platform"
-                " keys that seal secrets at rest"
-            )
-        if not self.smtp_host:
-            problems.append("OPVANGPLEIN_SMTP_HOST must name the mail relay in production")
-        if not (self.broker_url or self.redis_url):
-            problems.append(
-                "OPVANGPLEIN_BROKER_URL or OPVANGPLEIN_REDIS_URL must name the job queue (Redis)"
-            )
-        if problems:
-            raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+        from core.doctor import configuration_findings
+
+        findings = configuration_findings(self)
+        if findings:
+            raise ConfigurationError(refusal(finding.line() for finding in findings))
+
+
+def refusal(lines) -> str:
+    return "Refusing to start in production:\n" + "\n".join(f"- {line}" for line in lines)

@@ -245,3 +245,16 @@ def erase_subject_data(tenant, subject, session):
 
     Keep what the law obliges you to keep (e.g. a placement decision) but strip the person from it.
     """
+
+
+@hookspec
+def readiness_checks(app):
+    """Return ``{name: check}`` for what this plugin needs to serve, checked by ``/readyz``.
+
+    A check is a function without arguments that returns a dict with ``"ok"`` (bool) and any
+    figures an operator would want (no personal data: ``/readyz`` is read by monitoring tools).
+    Raising counts as not ok. Keep each check under a second or two — a load balancer polls it —
+    and side-effect free apart from what it must touch to know (e.g. writing and deleting a probe
+    file in an upload store). Called for every installed plugin, outside any tenant; ``app`` is
+    the Flask app, for the plugin's settings. Name checks after your plugin (``"starters.uploads"``).
+    """

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 
 from core.config import ConfigurationError, Settings
@@ -31,10 +32,12 @@ def alembic_config(url: str, *, target: str, versions_dir: Path) -> Config:
     config.set_main_option("path_separator", "os")
     config.attributes["url"] = url
     config.attributes["target"] = target
-    config.attributes["version_table"] = (
-        "alembic_version" if target == "core" else f"{target}_alembic_version"
-    )
+    config.attributes["version_table"] = version_table(target)
     return config
+
+
+def version_table(target: str) -> str:
+    return "alembic_version" if target == "core" else f"{target}_alembic_version"
 
 
 def migration_targets(registry: PluginRegistry) -> list[tuple[str, Path]]:
@@ -94,6 +97,27 @@ def upgrade_all(
     grant_application_role(migration_url, app_url, append_only=append_only)
     grant_application_role(migration_url, platform_url, append_only=append_only)
     admit_platform_role(migration_url, platform_url)
+
+
+def downgrade_target(
+    settings: Settings, registry: PluginRegistry, target: str, revision: str, echo=print
+) -> None:
+    """``db downgrade``: one migration target back to ``revision``, as the table owner."""
+    versions = dict(migration_targets(registry))
+    if target not in versions:
+        raise ConfigurationError(
+            f"no migrations named {target!r}; choose one of {', '.join(versions)}"
+        )
+    echo(f"downgrading {target} to {revision}")
+    try:
+        command.downgrade(
+            alembic_config(
+                settings.effective_migration_url, target=target, versions_dir=versions[target]
+            ),
+            revision,
+        )
+    except CommandError as error:
+        raise ConfigurationError(f"cannot downgrade {target} to {revision}: {error}") from error
 
 
 def _username(url: str) -> str:

@@ -25,7 +25,8 @@ from core.tenancy import PATH_SLUG_KEY, TenantDirectory, Theme
 
 # Endpoints that work without a tenant (the platform itself).
 PLATFORM_BLUEPRINTS = {"platform", "dev"}
-PLATFORM_ENDPOINTS = {"static"}
+# Answered before any tenant is looked up: a failing tenant lookup must not hide them.
+PLATFORM_ENDPOINTS = {"static", "platform.healthz", "platform.readyz"}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     g,
     jsonify,
     redirect,
@@ -16,11 +17,12 @@ from flask import (
 from sqlmodel import select
 
 from core.db import as_utc, utcnow
+from core.health import database_check, migrations_check, redis_check, run_checks, smtp_check
 from core.i18n import SUPPORTED_LOCALES
 from core.mail import backlog
 from core.models import Tenant
 from core.rendering import render
-from core.tenancy import Theme
+from core.tenancy import PATH_SLUG_KEY, Theme, normalise_host
 from core.web import database, db_session, safe_local_path, tenant_hooks
 
 blueprint = Blueprint("platform", __name__)
@@ -43,25 +45,53 @@ def index():
 
 @blueprint.get("/healthz")
 def healthz():
-    try:
-        database().ping()
-    except Exception:
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="reachable")
+    """Liveness: this process answers. It touches no database and no tenant, so a slow
+    dependency never gets a healthy worker restarted; ``/readyz`` says whether it can serve."""
+    return jsonify(status="ok")
 
 
 @blueprint.get("/readyz")
 def readyz():
-    """Whether this process can serve, and how the outbox keeps up: the number of messages
-    waiting, the age of the oldest and the dead letters, over every municipality."""
-    if g.tenant is not None:
+    """Whether this process can serve: database, migrations at head, job queue, mail relay,
+    each plugin's own needs, and how the outbox keeps up. 503 with the failed parts otherwise."""
+    if not _on_the_platform_host():
         abort(404)  # the operator's endpoint, on the platform host only
-    try:
-        database().ping()
-        mail = outbox_backlog(database())
-    except Exception:
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="reachable", mail=mail)
+    ready, checks = run_checks(readiness_checks(current_app))
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    body["database"] = "reachable" if checks["database"]["ok"] else "unreachable"
+    if "mail" in checks:
+        body["mail"] = {key: checks["mail"][key] for key in MAIL_FIGURES if key in checks["mail"]}
+    return jsonify(body), 200 if ready else 503
+
+
+MAIL_FIGURES = ("pending", "oldest_pending_seconds", "dead_letters")
+
+
+def readiness_checks(app) -> dict:
+    settings = app.extensions["opvangplein.settings"]
+    registry = app.extensions["opvangplein.plugins"]
+    checks = {
+        "database": database_check(database()),
+        "migrations": migrations_check(database(), registry),
+        "mail": lambda: {"ok": True, **outbox_backlog(database())},
+    }
+    if settings.redis_url:
+        checks["redis"] = redis_check(settings.redis_url)
+    broker = settings.broker_url
+    if broker.startswith(("redis://", "rediss://")) and broker != settings.redis_url:
+        checks["job_queue"] = redis_check(broker)
+    if settings.smtp_host:
+        checks["smtp"] = smtp_check(settings.smtp_host, settings.smtp_port)
+    for contributed in registry.all.readiness_checks(app=app):
+        checks.update(contributed or {})
+    return checks
+
+
+def _on_the_platform_host() -> bool:
+    platform_hosts = current_app.extensions["opvangplein.settings"].platform_hosts
+    return request.environ.get(PATH_SLUG_KEY) is None and normalise_host(request.host) in (
+        platform_hosts
+    )
 
 
 def outbox_backlog(database) -> dict:

@@ -186,3 +186,10 @@ def erase_subject_data(tenant, subject, session):
     from plugins.starters.privacy import erase_subject
 
     return erase_subject(session, subject)
+
+
+@hookimpl
+def readiness_checks(app):
+    from plugins.starters.uploads import upload_store_writable
+
+    return {"starters.uploads": lambda: upload_store_writable(app)}

@@ -262,3 +262,13 @@ def stored_path(
 def remove(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str) -> None:
     with contextlib.suppress(UploadRefused):
         stored_path(root, tenant_id, application_id, stored_name).unlink(missing_ok=True)
+
+
+def upload_store_writable(app: Flask) -> dict:
+    """Whether a document could be stored now: a probe file is written and removed again."""
+    settings = app.extensions.get(EXTENSION_KEY) or configure(app)
+    settings.root.mkdir(parents=True, exist_ok=True)
+    probe = settings.root / f".ready-{uuid.uuid4().hex}"
+    probe.write_bytes(b"")
+    probe.unlink()
+    return {"ok": True}

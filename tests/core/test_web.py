@@ -179,16 +179,20 @@ def test_production_refuses_to_start_without_a_mail_relay_or_a_job_queue():
     ready = Settings(
         env="production",
         secret_key="y" * 40,
-        database_url="sqlite:////srv/opvangplein.sqlite3",
+        database_url="postgresql+psycopg://app@db/opvangplein",
+        platform_database_url="postgresql+psycopg://platform@db/opvangplein",
         secure_cookies=True,
         secrets_keys="k1:" + "A" * 44,
         smtp_host="relay.gemeente.be",
         redis_url="redis://redis:6379/0",
+        public_url="https://opvangplein.gemeente.be",
     )
     ready.check()
     with pytest.raises(ConfigurationError, match="SMTP_HOST"):
         dataclasses.replace(ready, smtp_host="").check()
-    with pytest.raises(ConfigurationError, match="BROKER_URL or OPVANGPLEIN_REDIS_URL"):
+    with pytest.raises(
+        ConfigurationError, match="OPVANGPLEIN_BROKER_URL: nor OPVANGPLEIN_REDIS_URL"
+    ):
         dataclasses.replace(ready, redis_url="").check()
 
 
@@ -266,12 +270,10 @@ def test_unexpected_errors_show_a_500_page_without_a_stack_trace(app, client):
     assert "secret internals" not in response.text and "Traceback" not in response.text
 
 
-def test_healthz_reports_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {
-        "database": "reachable",
-        "status": "ok",
-    }
+def test_healthz_is_liveness_and_readyz_reports_the_database(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json["database"] == "reachable"
 
 
 def test_dutch_by_default_and_english_on_request(client):

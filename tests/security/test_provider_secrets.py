@@ -296,6 +296,7 @@ def test_production_refuses_to_start_without_platform_secrets_keys():
         "secure_cookies": True,
         "smtp_host": "relay.gemeente.be",
         "redis_url": "redis://redis:6379/0",
+        "public_url": "https://opvangplein.gemeente.be",
     }
     with pytest.raises(ConfigurationError, match="SECRETS_KEYS"):
         Settings(**production).check()

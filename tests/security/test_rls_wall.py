@@ -412,6 +412,7 @@ def test_production_needs_the_platform_role_on_postgresql():
         secrets_keys="k1:" + "A" * 43,
         smtp_host="relay.gemeente.be",
         redis_url="redis://redis:6379/0",
+        public_url="https://opvangplein.gemeente.be",
     )
     with pytest.raises(ConfigurationError, match="OPVANGPLEIN_PLATFORM_DATABASE_URL"):
         settings.check()
