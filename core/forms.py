@@ -96,8 +96,19 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class _Required(validators.InputRequired):
+    """Something was sent, and it is more than spaces once stripped: " " in a name or an
+    address is as empty as nothing, and must not reach the module as ``""``."""
+
+    def __call__(self, form, field) -> None:
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def _required(required: bool, message) -> list:
-    return [validators.InputRequired(message=message)] if required else [validators.Optional()]
+    return [_Required(message=message)] if required else [validators.Optional()]
 
 
 class _RefuseControlCharacters:

@@ -288,3 +288,13 @@ def test_a_date_is_taken_as_the_picker_sends_it_or_as_a_person_writes_it(app, ty
     form, valid, context = submit(app, {**GOOD, "starts_on": typed})
     context.pop()
     assert valid and form.starts_on.data == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("field", ["name", "email"])
+@pytest.mark.parametrize("blank", [" ", "\u00a0\u3000", "\t "])
+def test_a_required_field_of_only_spaces_is_empty(app, field, blank):
+    """Spaces pass "was something sent?" but are stripped to nothing: the field asks to be
+    filled in, instead of the empty value reaching the module (an info-session seat with no
+    address made a 500)."""
+    errors = errors_of(app, {**GOOD, field: blank})
+    assert errors[field] in {"Vul dit veld in.", "Vul een e-mailadres in."}

@@ -41,6 +41,11 @@ AXE_SOURCE = (Path(__file__).parents[1] / "browser" / "vendor" / "axe-4.14.1.min
 CSP_MARKERS = ("Content Security Policy", "Refused to")
 
 
+# A failed htmx request still shows as a failed load (its status); these two lines are htmx
+# telling the console that a filter answer was abandoned because the person chose again.
+SUPERSEDED_REQUEST = ("htmx:sendAbort", "htmx:afterRequest")
+
+
 @dataclass
 class BrowserLog:
     """Everything a page complained about: console errors, uncaught exceptions, failed loads."""
@@ -58,6 +63,8 @@ class BrowserLog:
         text = message.text
         if message.type == "error" and text.startswith("Failed to load resource"):
             return  # reported with its address by _on_response (or expected: a 422 page)
+        if message.type == "error" and text.startswith(SUPERSEDED_REQUEST):
+            return  # htmx reports a request it dropped for a newer one (hx-sync replace)
         if message.type in {"error", "warning"} or any(m in text for m in CSP_MARKERS):
             self.console.append(f"{message.type}: {text} ({message.location.get('url', '')})")
 
