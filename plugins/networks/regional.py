@@ -19,17 +19,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import or_, select
 
 from core import audit
-from core.identity.confirmations import normalise, verified_email
-from core.identity.models import Membership, User
-from core.mail import queue_mail
 from core.models import Tenant
-from core.web import external_url
 from plugins.networks import store
 from plugins.networks.models import (
     TEXT_MAX,
@@ -38,6 +32,7 @@ from plugins.networks.models import (
     NetworkAction,
     RegionalPartnership,
 )
+from plugins.networks.regional_mail import News
 from plugins.networks.services import NetworkKind, RuleError
 
 
@@ -169,75 +164,6 @@ def invite(
     return partnership
 
 
-def mail_invitation(
-    database, partnership: RegionalPartnership, *, owner_name: str, network_name: str
-) -> int:
-    """Tell the invited municipality's administrators (after the invitation was committed).
-
-    The mail is queued in a session scoped to the *invited* tenant, the same crossing as
-    :func:`read_shared`: its admins' addresses are read and the message is stored there, in its
-    own outbox, and none of it comes back to the inviting tenant — only how many were told.
-    (Not :meth:`~core.db.Database.platform_session`: a session that sees every tenant is more
-    than this needs, and its mail would not be handed to the worker on commit.)
-    """
-    with database.tenant_session(partnership.partner_tenant_id) as invited:
-        tenant = invited.get(Tenant, partnership.partner_tenant_id)
-        if tenant is None:
-            return 0
-        link = external_url(tenant, "networks.regional_admin")
-        recipients = tenant_admin_recipients(invited, tenant)
-        for address, language in recipients:
-            with force_locale(language):
-                subject = _(
-                    "%(municipality)s invites you to a regional cooperation",
-                    municipality=owner_name,
-                )
-                body = _(
-                    "%(municipality)s invites %(invited)s to share its regional network"
-                    " “%(network)s”: while both municipalities agree, the people of each side's"
-                    " network read the other side's meetings and actions.",
-                    municipality=owner_name,
-                    invited=tenant.name,
-                    network=network_name,
-                )
-                if partnership.invitation:
-                    body += "\n\n" + _("Their message:") + "\n" + partnership.invitation
-                body += "\n\n" + _("Accept or leave it on your regional page: %(link)s", link=link)
-            queue_mail(
-                invited,
-                to=address,
-                subject=subject,
-                body=body,
-                purpose="networks.regional_invitation",
-                language=language,
-            )
-        audit.record(
-            invited,
-            action="networks.regional_invitation_mailed",
-            object_type="networks_partnership",
-            object_id=partnership.id,
-            detail={"recipients": len(recipients)},
-            actor="system:networks",
-        )
-    return len(recipients)
-
-
-def tenant_admin_recipients(session, tenant: Tenant) -> list[tuple[str, str]]:
-    """(address, language) of the tenant's administrators with a proven address, and the
-    municipality's contact address (in Dutch); each address once."""
-    found: dict[str, str] = {}
-    rows = session.exec(select(Membership, User).join(User, User.id == Membership.user_id)).all()
-    for membership, user in rows:
-        roles = set(membership.roles) | set(membership.claim_roles)
-        address = verified_email(user)
-        if "tenant_admin" in roles and address:
-            found.setdefault(address, user.language or "nl")
-    contact = normalise(tenant.contact_email)
-    if "@" in contact:
-        found.setdefault(contact, "nl")
-    return sorted(found.items())
-
-
 def accept(
     session,
     partnership: RegionalPartnership,
@@ -246,8 +172,9 @@ def accept(
     own_network: Network | None,
     actor: str,
     now: datetime,
-) -> None:
-    """The partner's agreement, naming the partner's own regional network as counterpart."""
+) -> bool:
+    """The partner's agreement, naming the partner's own regional network as counterpart;
+    False when it was given already."""
     if partnership.partner_tenant_id != tenant_id:
         raise NotShared(partnership.id)
     if partnership.withdrawn_at is not None or partnership.owner_agreed_at is None:
@@ -256,6 +183,8 @@ def accept(
         raise RuleError(
             {"counterpart": _l("Choose one of your own regional cooperation networks.")}
         )
+    if is_active(partnership) and partnership.partner_network_id == own_network.id:
+        return False  # agreed already (a second click): nothing changes, nobody is told again
     partnership.partner_network_id = own_network.id
     partnership.partner_agreed_by, partnership.partner_agreed_at = actor, now
     session.add(partnership)
@@ -267,14 +196,28 @@ def accept(
         detail={"network_id": str(own_network.id)},
         actor=actor,
     )
+    return True
 
 
 def withdraw(
     session, partnership: RegionalPartnership, *, tenant_id: uuid.UUID, actor: str, now: datetime
-) -> None:
-    """Either side's admin ends the agreement; from then on nothing crosses."""
+) -> News | None:
+    """Either side's admin ends the agreement; from then on nothing crosses.
+
+    Returns what the other side is to be told: the owner withdrew its invitation, the partner
+    declined it, or either ended an agreement both had signed; None when it was over already.
+    Lock the row first (:func:`core.db.lock_row`) so two clicks end it once.
+    """
     if tenant_id not in (partnership.owner_tenant_id, partnership.partner_tenant_id):
         raise NotShared(partnership.id)
+    if partnership.withdrawn_at is not None:
+        return None
+    if is_active(partnership):
+        news = News.ENDED
+    elif tenant_id == partnership.owner_tenant_id:
+        news = News.WITHDRAWN
+    else:
+        news = News.DECLINED
     partnership.withdrawn_by, partnership.withdrawn_at = actor, now
     session.add(partnership)
     audit.record(
@@ -282,8 +225,10 @@ def withdraw(
         action="networks.regional_withdrawn",
         object_type="networks_partnership",
         object_id=partnership.id,
+        detail={"news": news.value},
         actor=actor,
     )
+    return news
 
 
 @dataclass

@@ -6,13 +6,14 @@ import uuid
 
 from flask import abort, current_app, g, redirect, url_for
 
-from core.db import utcnow
+from core.db import lock_row, utcnow
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session, tenants_with_plugin
-from plugins.networks import access, regional, store
+from plugins.networks import access, regional, regional_mail, store
 from plugins.networks.forms import CounterpartForm, InvitationForm
-from plugins.networks.models import Network
+from plugins.networks.models import Network, RegionalPartnership
+from plugins.networks.regional_mail import News
 from plugins.networks.services import NetworkKind, RuleError
 from plugins.networks.views import _network_page
 from plugins.networks.web import actor, blueprint
@@ -42,11 +43,14 @@ def invite(network_id: uuid.UUID):
         return _network_page(network.id, form, 422)
     session.commit()
     # Only a committed invitation is announced; the invited side's outbox holds the mail.
-    regional.mail_invitation(
+    regional_mail.announce(
         current_app.extensions["opvangplein.db"],
         partnership,
-        owner_name=g.tenant.name,
+        News.INVITED,
+        to_tenant_id=partnership.partner_tenant_id,
+        sender=g.tenant.name,
         network_name=network.name,
+        message=partnership.invitation,
     )
     return redirect(url_for("networks.network", network_id=network.id) + "#regional", code=303)
 
@@ -88,12 +92,18 @@ def _partnership(session, partnership_id: uuid.UUID):
         abort(404)
 
 
+def _locked_partnership(session, partnership_id: uuid.UUID):
+    """The agreement, locked until commit: two clicks on one answer change it (and mail) once."""
+    _partnership(session, partnership_id)
+    return lock_row(session, RegionalPartnership, partnership_id)
+
+
 @blueprint.post("/beheer/regio/<uuid:partnership_id>/aanvaarden")
 @require_permission("networks.regional")
 def accept(partnership_id: uuid.UUID):
     """The partner's admin agrees, naming their own regional network as the counterpart."""
     session = db_session()
-    partnership = _partnership(session, partnership_id)
+    partnership = _locked_partnership(session, partnership_id)
     if partnership.partner_tenant_id != g.tenant.id:
         abort(404)
     # Not validated: an id that does not parse is no network, and the rule below says so.
@@ -101,7 +111,7 @@ def accept(partnership_id: uuid.UUID):
     own_id = form.counterpart.data
     own = session.get(Network, own_id) if own_id else None
     try:
-        regional.accept(
+        changed = regional.accept(
             session,
             partnership,
             tenant_id=g.tenant.id,
@@ -116,6 +126,15 @@ def accept(partnership_id: uuid.UUID):
         form.apply_rules(error.errors)
         return _admin_page(form, 422)
     session.commit()
+    if changed:
+        regional_mail.announce(
+            current_app.extensions["opvangplein.db"],
+            partnership,
+            News.ACCEPTED,
+            to_tenant_id=partnership.owner_tenant_id,
+            sender=g.tenant.name,
+            network_name=own.name,
+        )
     return redirect(url_for("networks.regional_admin"), code=303)
 
 
@@ -124,9 +143,23 @@ def accept(partnership_id: uuid.UUID):
 def withdraw(partnership_id: uuid.UUID):
     """Either side's admin ends the agreement; nothing crosses from then on."""
     session = db_session()
-    partnership = _partnership(session, partnership_id)
-    regional.withdraw(session, partnership, tenant_id=g.tenant.id, actor=actor(), now=utcnow())
+    partnership = _locked_partnership(session, partnership_id)
+    news = regional.withdraw(
+        session, partnership, tenant_id=g.tenant.id, actor=actor(), now=utcnow()
+    )
+    own_id = regional.own_network_id(partnership, g.tenant.id)
+    own_network = session.get(Network, own_id) if own_id else None
     session.commit()
+    if news is not None:
+        other_tenant_id, _ = regional.other_side(partnership, g.tenant.id)
+        regional_mail.announce(
+            current_app.extensions["opvangplein.db"],
+            partnership,
+            news,
+            to_tenant_id=other_tenant_id,
+            sender=g.tenant.name,
+            network_name=own_network.name if own_network else "",
+        )
     return redirect(url_for("networks.regional_admin"), code=303)
 
 
