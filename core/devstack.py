@@ -122,8 +122,11 @@ def _stop_on_terminate(signum, frame) -> None:
 def main() -> None:
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     port = os.environ.get("PORT", "5000")
-    mail_sink = MailSink(port=MAIL_PORT, directory=Settings.from_environ().dev_mail_dir).start()
     settings = Settings.from_environ()
+    # The caught mail, the embedded broker and beat's schedule live here; a directory named in
+    # OPVANGPLEIN_DEV_MAIL_DIR may not exist yet.
+    settings.dev_mail_dir.mkdir(parents=True, exist_ok=True)
+    mail_sink = MailSink(port=MAIL_PORT, directory=settings.dev_mail_dir).start()
     environment = {
         **os.environ,
         # The dev stack's mail catcher, unless the developer points at another relay.
