@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import cli, errors, forms, i18n, local_time, ratelimit, security, web
+from core import cli, errors, forms, i18n, local_time, metrics, ratelimit, security, web
 from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
@@ -69,6 +67,7 @@ def create_app(
     web.init_app(app)
     identity_web.init_app(app)
     errors.init_app(app)
+    metrics.init_app(app)
     ratelimit.init_app(app, settings.redis_url)
     app.register_blueprint(platform.blueprint)
     app.register_blueprint(dev.blueprint)
@@ -125,13 +124,8 @@ def _register_plugin_parts(app: Flask, registry: PluginRegistry) -> None:
 
 
 def _configure_logging(app: Flask, settings: Settings) -> None:
-    from core.request_context import RequestIdFilter
+    from core.logs import handler_for
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
-    handler.addFilter(RequestIdFilter())
-    app.logger.handlers[:] = [handler]
+    app.logger.handlers[:] = [handler_for(settings.log_format)]
     app.logger.setLevel(settings.log_level)
     app.logger.propagate = False

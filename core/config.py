@@ -54,6 +54,8 @@ class Settings:
     tenants_dir: Path = PROJECT_ROOT / "tenants"
     default_locale: str = "nl"
     log_level: str = "INFO"
+    # "json" (one object per line, for a log collector) or "text"; JSON in production.
+    log_format: str = "text"
     secure_cookies: bool = False
     session_idle_minutes: int = 30
     tenant_cache_seconds: float = 0.0
@@ -121,6 +123,7 @@ class Settings:
             rls_key=_env("RLS_KEY", ""),
             tenants_dir=Path(_env("TENANTS_DIR", str(PROJECT_ROOT / "tenants"))),
             log_level=_env("LOG_LEVEL", "INFO"),
+            log_format=_env("LOG_FORMAT", "json" if env == "production" else "text"),
             secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
             session_idle_minutes=int(_env("SESSION_IDLE_MINUTES", "30")),
             tenant_cache_seconds=float(_env("TENANT_CACHE_SECONDS", "5")),
@@ -154,6 +157,10 @@ class Settings:
                 if host.strip()
             ),
         )
+        if settings.log_format not in ("text", "json"):
+            raise ConfigurationError(
+                f"OPVANGPLEIN_LOG_FORMAT must be 'text' or 'json', not {settings.log_format!r}"
+            )
         settings.check()
         return settings
 

@@ -105,3 +105,28 @@ def smtp_check(host: str, port: int) -> Check:
         return {"ok": code == 250}
 
     return check
+
+
+def outbox_backlog(database) -> dict:
+    """How the outbox keeps up over every tenant: waiting messages, the oldest one's age in
+    seconds and dead letters (no personal data: read by monitoring tools)."""
+    from sqlmodel import select
+
+    from core.db import as_utc, utcnow
+    from core.mail import backlog
+    from core.models import Tenant
+
+    with database.session() as lookup:
+        tenant_ids = lookup.exec(select(Tenant.id)).all()
+    pending = dead = 0
+    oldest = None
+    for tenant_id in tenant_ids:
+        # Tenant by tenant: row-level security admits no other way for the application role.
+        with database.session(tenant_id) as session:
+            counts = backlog(session)
+        pending, dead = pending + counts.pending, dead + counts.dead_letters
+        if counts.oldest_pending_at is not None:
+            moment = as_utc(counts.oldest_pending_at)
+            oldest = moment if oldest is None else min(oldest, moment)
+    age = round((utcnow() - oldest).total_seconds()) if oldest else 0
+    return {"pending": pending, "oldest_pending_seconds": age, "dead_letters": dead}

@@ -16,10 +16,15 @@ from flask import (
 )
 from sqlmodel import select
 
-from core.db import as_utc, utcnow
-from core.health import database_check, migrations_check, redis_check, run_checks, smtp_check
+from core.health import (
+    database_check,
+    migrations_check,
+    outbox_backlog,
+    redis_check,
+    run_checks,
+    smtp_check,
+)
 from core.i18n import SUPPORTED_LOCALES
-from core.mail import backlog
 from core.models import Tenant
 from core.rendering import render
 from core.tenancy import PATH_SLUG_KEY, Theme, normalise_host
@@ -92,23 +97,6 @@ def _on_the_platform_host() -> bool:
     return request.environ.get(PATH_SLUG_KEY) is None and normalise_host(request.host) in (
         platform_hosts
     )
-
-
-def outbox_backlog(database) -> dict:
-    with database.session() as lookup:
-        tenant_ids = lookup.exec(select(Tenant.id)).all()
-    pending = dead = 0
-    oldest = None
-    for tenant_id in tenant_ids:
-        # Tenant by tenant: row-level security admits no other way for the application role.
-        with database.session(tenant_id) as session:
-            counts = backlog(session)
-        pending, dead = pending + counts.pending, dead + counts.dead_letters
-        if counts.oldest_pending_at is not None:
-            moment = as_utc(counts.oldest_pending_at)
-            oldest = moment if oldest is None else min(oldest, moment)
-    age = round((utcnow() - oldest).total_seconds()) if oldest else 0
-    return {"pending": pending, "oldest_pending_seconds": age, "dead_letters": dead}
 
 
 @blueprint.get("/taal/<lang>")
