@@ -18,6 +18,7 @@ BENCHMARKS = {
     "tenant_page": "bench.tenant_page",
     "scoping": "bench.scoping",
     "loket_allocation": "bench.loket_allocation",
+    "regional_figures": "bench.regional_figures",
 }
 
 

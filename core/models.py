@@ -82,3 +82,23 @@ class PlatformAuditEntry(SQLModel, table=True):
     target_tenant_id: uuid.UUID | None = Field(default=None)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     request_id: str = Field(default="", max_length=64)
+
+
+class RegionalFigureSnapshot(TenantScoped, table=True):
+    """One municipality's monitoring figure as last computed by the ``core.regional-figures``
+    job: aggregated, non-personal values only, so the regional page reads every municipality's
+    figures in one query instead of running each module's figures per municipality."""
+
+    __tablename__ = "regional_figure_snapshot"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "key"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    key: str = Field(max_length=100)
+    value: float
+    # A count stays a whole number on the page and in the export (4, not 4.0).
+    whole: bool = True
+    combine: str = Field(default="sum", max_length=10)
+    # ``{locale: [label, unit]}`` in each interface language, rendered when computed: the
+    # module's catalog may not be at hand where the page is read.
+    labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))

@@ -40,6 +40,12 @@ CORE_JOBS = (
         description="Delete sent messages and dead letters older than the tenant's mail retention.",
     ),
     ScheduledJob(
+        name="core.regional-figures",
+        run="core.regional:refresh_regional_figures",
+        every=timedelta(minutes=15),
+        description="Store each municipality's monitoring figures for the regional page.",
+    ),
+    ScheduledJob(
         name="core.purge-sign-in-sessions",
         run="core.jobs.core_jobs:purge_sign_in_sessions",
         every=timedelta(hours=1),

@@ -104,3 +104,85 @@ def test_a_figure_label_typed_as_a_formula_stays_text_in_the_export(app, monkeyp
     monkeypatch.setattr(regional, "monitoring_figures", figures)
     text = _admin(app, "aalst").get("/t/aalst/beheer/regio/cijfers.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
+
+
+def _statements(app):
+    """Counts the SQL statements every engine of ``app`` runs."""
+    import sqlalchemy as sa
+
+    database = app.extensions["opvangplein.db"]
+    counted = []
+    for engine in {database.engine, database.platform_engine}:
+        sa.event.listen(engine, "before_cursor_execute", lambda *args: counted.append(1))
+    return counted
+
+
+def _region_of(count: int) -> dict:
+    return {
+        f"gemeente{number}": f'name = "Gemeente {number}"\nhosts = ["g{number}.test"]\n'
+        'region = "Proefregio"\nplugins = ["probe"]\n'
+        for number in range(count)
+    }
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_the_regional_page_costs_the_same_queries_for_3_or_12_municipalities(
+    sqlite_settings, count
+):
+    from core.regional import regional_table
+
+    app = probe_app(sqlite_settings, tenants=_region_of(count))
+    database = app.extensions["opvangplein.db"]
+    with app.test_request_context("/"):
+        first = regional_table(database, "Proefregio")  # computes and stores each snapshot
+        counted = _statements(app)
+        again = regional_table(database, "Proefregio")
+    assert len(first.municipalities) == len(again.municipalities) == count
+    assert [f.by_municipality for f in again.figures] == [f.by_municipality for f in first.figures]
+    # tenants of the region, snapshots of the region, and the platform session's audit entry
+    assert len(counted) <= 6, f"{len(counted)} statements for {count} municipalities"
+
+
+def test_the_job_refreshes_snapshots_and_an_old_snapshot_is_computed_anew(app):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from core.jobs.runner import run_job
+    from core.regional import STALE_AFTER, regional_table
+
+    database = app.extensions["opvangplein.db"]
+    with app.test_request_context("/"):
+        assert _gezinnen(regional_table(database, "Denderstreek")) == {"Aalst": 4, "Ninove": 2}
+    _families(app, "aalst", 3, with_children=0)
+    with app.test_request_context("/"):
+        # Fresh snapshots are what the page shows, until the job or their age says otherwise.
+        assert _gezinnen(regional_table(database, "Denderstreek"))["Aalst"] == 4
+        run_job(app, "core.regional-figures")
+        assert _gezinnen(regional_table(database, "Denderstreek"))["Aalst"] == 7
+        _families(app, "ninove", 1, with_children=0)
+        later = utcnow() + STALE_AFTER + timedelta(minutes=1)
+        assert _gezinnen(regional_table(database, "Denderstreek", now=later))["Ninove"] == 3
+
+
+def _gezinnen(table):
+    [figure] = [f for f in table.figures if f.label == "Gezinnen"]
+    return figure.by_municipality
+
+
+def test_each_reader_gets_the_labels_in_their_own_language(app, monkeypatch):
+    from flask_babel import lazy_gettext
+
+    from core import regional
+    from core.plugin_types import Figure
+
+    def figures(session, tenant):  # a label from a catalog, as modules write them
+        return [Figure(key="x", label=lazy_gettext("Fill in a date."), value=1)]
+
+    monkeypatch.setattr(regional, "monitoring_figures", figures)
+    dutch = _admin(app, "aalst")
+    assert "Vul een datum in." in dutch.get("/t/aalst/beheer/regio/").get_data(as_text=True)
+    english = _admin(app, "ninove")
+    english.get("/t/ninove/taal/en")
+    page = english.get("/t/ninove/beheer/regio/").get_data(as_text=True)
+    assert "Fill in a date." in page and "Vul een datum in." not in page
+    assert "Figures as computed at" in page
