@@ -17,7 +17,8 @@ left, so a scheduled job can publish or discard it.
 Which backend (:func:`file_store_from_settings`): ``OPVANGPLEIN_UPLOAD_STORE=s3://bucket/prefix``
 chooses S3, with ``OPVANGPLEIN_S3_ENDPOINT_URL``, ``OPVANGPLEIN_S3_REGION``,
 ``OPVANGPLEIN_S3_ACCESS_KEY_ID`` and ``OPVANGPLEIN_S3_SECRET_ACCESS_KEY`` (without the last two,
-boto3's own chain: ``AWS_*`` variables, an instance role). Unset (or ``local``): the local disk
+boto3's own chain: ``AWS_*`` variables, an instance role); with an endpoint URL, buckets are
+addressed by path (``<endpoint>/<bucket>/<key>``). Unset (or ``local``): the local disk
 below the root the plugin gives, which suits one server only.
 """
 
@@ -40,6 +41,8 @@ from core.config import ConfigurationError
 STORE_SETTING = "UPLOAD_STORE"
 S3_SETTINGS = ("S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+S3_CONNECT_TIMEOUT_SECONDS = 3
+S3_READ_TIMEOUT_SECONDS = 30
 PENDING_PREFIX = ".pending-"
 _RANDOM_NAME = re.compile(r"^[0-9a-f]{32}$")
 
@@ -222,8 +225,18 @@ class S3FileStore(FileStore):
         self.prefix = prefix.strip("/")
         if client is None:
             import boto3  # only deployments that use S3 pay for importing it
+            from botocore.config import Config
 
-            client = boto3.client("s3", **client_options)
+            # A custom endpoint (MinIO, Ceph, …) rarely serves bucket names as host names; short
+            # timeouts so an unreachable store fails a request or ``/readyz`` in seconds.
+            path_style = {"addressing_style": "path"} if client_options.get("endpoint_url") else {}
+            config = Config(
+                connect_timeout=S3_CONNECT_TIMEOUT_SECONDS,
+                read_timeout=S3_READ_TIMEOUT_SECONDS,
+                retries={"max_attempts": 2, "mode": "standard"},
+                s3=path_style,
+            )
+            client = boto3.client("s3", config=config, **client_options)
         self.client = client
         self.description = f"s3://{bucket}/{self.prefix}"
 

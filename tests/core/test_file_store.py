@@ -195,6 +195,19 @@ def test_an_unreachable_bucket_is_not_writable(s3_server):
         store.check_writable()
 
 
+def test_an_endpoint_that_does_not_answer_fails_within_seconds():
+    from tests.support.moto_s3 import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings = {"UPLOAD_STORE": "s3://bucket", "S3_ENDPOINT_URL": closed, "S3_REGION": "eu-west-1"}
+    settings |= {"S3_ACCESS_KEY_ID": "k", "S3_SECRET_ACCESS_KEY": "s"}
+    store = file_store_from_settings(settings, environ={}, local_root=None)
+    started = time.monotonic()
+    with pytest.raises(Exception, match="Could not connect"):
+        store.check_writable()
+    assert time.monotonic() - started < 10
+
+
 @pytest.mark.parametrize(
     "setting, message",
     [

@@ -53,7 +53,7 @@ class S3Server:
         }
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -61,7 +61,7 @@ def _free_port() -> int:
 
 @contextmanager
 def running_s3_server() -> Iterator[S3Server]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
