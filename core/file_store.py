@@ -108,7 +108,8 @@ class FileStore(ABC):
         return name
 
     def publish(self, tenant_id: object, owner_id: object, name: str) -> None:
-        """Make a pending file the record's file; call after the record's row is committed."""
+        """Make a pending file the record's file; call after the record's row is committed.
+        :class:`StoredFileMissing` when there is no such pending file."""
         tenant, owner, name = address(tenant_id, owner_id, name)
         self._rename((tenant, owner, PENDING_PREFIX + name), (tenant, owner, name))
 
@@ -193,7 +194,10 @@ class LocalDiskFileStore(FileStore):
             handle.write(data)
 
     def _rename(self, source, target) -> None:
-        os.replace(self._path(source), self._path(target))
+        try:
+            os.replace(self._path(source), self._path(target))
+        except FileNotFoundError:
+            raise StoredFileMissing("/".join(source)) from None
 
     def _read(self, parts) -> bytes:
         try:
@@ -255,12 +259,19 @@ class S3FileStore(FileStore):
         self.client.put_object(Bucket=self.bucket, Key=self._key(parts), Body=data)
 
     def _rename(self, source, target) -> None:
+        from botocore.exceptions import ClientError
+
         source_key = self._key(source)
-        self.client.copy_object(
-            Bucket=self.bucket,
-            Key=self._key(target),
-            CopySource={"Bucket": self.bucket, "Key": source_key},
-        )
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=self._key(target),
+                CopySource={"Bucket": self.bucket, "Key": source_key},
+            )
+        except ClientError as error:
+            if self._missing(error):
+                raise StoredFileMissing(source_key) from None
+            raise
         self.client.delete_object(Bucket=self.bucket, Key=source_key)
 
     def _read(self, parts) -> bytes:

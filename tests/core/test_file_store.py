@@ -78,6 +78,8 @@ def test_a_discarded_pending_file_is_gone_and_cannot_be_published(store):
     assert store.pending(older_than=0, now=later()) == []
     with pytest.raises(StoredFileMissing):
         store.read(tenant, owner, name)
+    with pytest.raises(StoredFileMissing):
+        store.publish(tenant, owner, name)
 
 
 def test_a_removed_file_cannot_be_read_and_removing_again_is_harmless(store):
@@ -100,6 +102,8 @@ def test_a_tenant_cannot_read_another_tenants_file(store):
     assert store.read(aalst, owner, name) == PDF
     pending = store.put_pending(aalst, owner, PDF)
     store.discard(brugge, owner, pending)
+    with pytest.raises(StoredFileMissing):
+        store.publish(brugge, owner, pending)  # nor publish its pending file
     assert [found.tenant_id for found in store.pending(older_than=0, now=later())] == [aalst]
 
 
