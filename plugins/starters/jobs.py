@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import select
 
+from core.file_store import FileStore
 from plugins.starters import uploads
 from plugins.starters.models import ApplicationDocument
 
@@ -15,28 +16,27 @@ PENDING_GRACE_SECONDS = 3600
 
 def settle_uploads(database, now: datetime) -> str:
     """Finish uploads a dying worker left pending: publish the file when its document row was
-    committed, remove it when not. Files on disk span every tenant, so this runs once, not per
+    committed, remove it when not. The store spans every tenant, so this runs once, not per
     tenant. Running it twice changes nothing the second time."""
-    published, removed = settle_pending(database, uploads.upload_root(), now=now.timestamp())
+    published, removed = settle_pending(database, uploads.file_store(), now=now.timestamp())
     return f"{published} uploads published, {removed} stray uploads removed"
 
 
-def settle_pending(database, root, *, now: float) -> tuple[int, int]:
+def settle_pending(database, files: FileStore, *, now: float) -> tuple[int, int]:
     published = removed = 0
-    for tenant_id, application_id, stored_name in uploads.pending_uploads(
-        root, older_than=PENDING_GRACE_SECONDS, now=now
-    ):
-        with database.tenant_session(tenant_id) as session:
+    for pending in files.pending(older_than=PENDING_GRACE_SECONDS, now=now):
+        # The tenant's own session: a pending file is judged only against its own tenant's rows.
+        with database.tenant_session(pending.tenant_id) as session:
             saved = session.exec(
                 select(ApplicationDocument.id).where(
-                    ApplicationDocument.application_id == application_id,
-                    ApplicationDocument.stored_name == stored_name,
+                    ApplicationDocument.application_id == pending.owner_id,
+                    ApplicationDocument.stored_name == pending.name,
                 )
             ).first()
         if saved is not None:
-            uploads.publish(root, tenant_id, application_id, stored_name)
+            files.publish(pending.tenant_id, pending.owner_id, pending.name)
             published += 1
         else:
-            uploads.discard(root, tenant_id, application_id, stored_name)
+            files.discard(pending.tenant_id, pending.owner_id, pending.name)
             removed += 1
     return published, removed

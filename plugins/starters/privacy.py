@@ -90,11 +90,11 @@ def export_subject(session, subject: DataSubject) -> dict | None:
 
 
 def erase_subject(session, subject: DataSubject) -> int:
-    root = uploads.upload_root()
+    files = uploads.file_store()
     count = 0
     for application in applications_of(session, subject):
         for document in _rows(session, ApplicationDocument, application):
-            uploads.remove(root, session.tenant_id, application.id, document.stored_name)
+            files.remove(session.tenant_id, application.id, document.stored_name)
             session.delete(document)
             count += 1
         for row in _rows(session, BuildingInterest, application):

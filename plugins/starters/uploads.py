@@ -1,10 +1,12 @@
 """Documents of applications: checked, scanned and stored outside the web root, per tenant.
 
-Files live in ``<root>/<tenant id>/<application id>/<random name>``. Nothing a user sends becomes
-part of a path: the stored name is random, and a path is only ever rebuilt from ids and that
-name, then checked to stay under the root.
+Files are kept by the core's upload store (:mod:`core.file_store`) at ``<tenant id>/<application
+id>/<random name>``, below a local directory or an S3 prefix. Nothing a user sends becomes part of
+an address: the stored name is random, and an address is only ever rebuilt from ids and that name.
 
-Where the root is (checked once, when the app starts — :func:`configure`):
+``OPVANGPLEIN_UPLOAD_STORE=s3://bucket/prefix`` keeps them in an S3-compatible bucket, which
+several app servers share (see :mod:`core.file_store` for its settings). Otherwise they are on
+this machine's disk, and the root is (checked once, when the app starts — :func:`configure`):
 
 * ``STARTERS_UPLOAD_DIR`` in the app config, else the ``OPVANGPLEIN_STARTERS_UPLOAD_DIR``
   environment variable: an absolute directory, which may not lie inside a folder the web server
@@ -18,11 +20,9 @@ Before storing, the configured virus scanner runs (see :mod:`plugins.starters.sc
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
-import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +32,13 @@ from typing import BinaryIO
 from flask import Flask, current_app
 
 from core.config import PROJECT_ROOT, ConfigurationError
+from core.file_store import (
+    FileRefused,
+    FileStore,
+    LocalDiskFileStore,
+    file_store_from_settings,
+    s3_configured,
+)
 from plugins.starters.scanning import ScanFailed, VirusScanner, configured_scanner, no_virus_scan
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -41,8 +48,6 @@ ALLOWED_TYPES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
 }
-_STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
-PENDING_PREFIX = ".pending-"
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.|^\.|:")
 UPLOAD_DIR_SETTING = "STARTERS_UPLOAD_DIR"
 DEVELOPMENT_UPLOAD_DIR = PROJECT_ROOT / "var" / "uploads" / "starters"
@@ -69,7 +74,7 @@ class StoredFile:
 
 @dataclass(frozen=True)
 class UploadSettings:
-    root: Path
+    files: FileStore
     scanner: VirusScanner
 
 
@@ -97,14 +102,13 @@ def configured_root(config: Mapping, environ: Mapping[str, str]) -> Path:
         raise ConfigurationError(
             f"Refusing to start in production: set OPVANGPLEIN_{UPLOAD_DIR_SETTING} to a "
             "directory outside the web root where starters' documents are kept (one folder per "
-            "tenant is made below it)"
+            "tenant is made below it), or OPVANGPLEIN_UPLOAD_STORE=s3://bucket/prefix"
         )
     return DEVELOPMENT_UPLOAD_DIR
 
 
-def configure(app: Flask, environ: Mapping[str, str] | None = None) -> UploadSettings:
-    """Check the upload settings once at start-up and keep them on the app."""
-    environ = os.environ if environ is None else environ
+def checked_local_root(app: Flask, environ: Mapping[str, str]) -> Path:
+    """The local upload root, refused when it lies inside a folder the web server serves."""
     root = configured_root(app.config, environ)
     resolved = root.resolve()
     for served in web_roots(app):
@@ -113,6 +117,16 @@ def configure(app: Flask, environ: Mapping[str, str] | None = None) -> UploadSet
                 f"OPVANGPLEIN_{UPLOAD_DIR_SETTING}={str(root)!r} lies inside {served}, which the "
                 "web server serves: choose a directory outside the web root"
             )
+    return root
+
+
+def configure(app: Flask, environ: Mapping[str, str] | None = None) -> UploadSettings:
+    """Check the upload settings once at start-up and keep them on the app."""
+    environ = os.environ if environ is None else environ
+    if s3_configured(app.config, environ):
+        files = file_store_from_settings(app.config, environ, local_root=None)
+    else:
+        files = LocalDiskFileStore(checked_local_root(app, environ))
     scanner = configured_scanner(app.config, environ)
     if scanner is None:
         if app.config.get("OPVANGPLEIN_ENV") == "production":
@@ -121,7 +135,7 @@ def configure(app: Flask, environ: Mapping[str, str] | None = None) -> UploadSet
                 " (e.g. 'clamdscan --no-summary --fdpass') or OPVANGPLEIN_STARTERS_VIRUS_SCANNER"
             )
         scanner = no_virus_scan
-    settings = UploadSettings(root=root, scanner=scanner)
+    settings = UploadSettings(files=files, scanner=scanner)
     app.extensions[EXTENSION_KEY] = settings
     return settings
 
@@ -131,8 +145,9 @@ def _settings() -> UploadSettings:
     return settings if settings is not None else configure(current_app)
 
 
-def upload_root() -> Path:
-    return _settings().root
+def file_store() -> FileStore:
+    """Where this app keeps documents (the local disk or an S3 bucket, see :mod:`core.file_store`)."""
+    return _settings().files
 
 
 def virus_scanner() -> VirusScanner:
@@ -186,29 +201,21 @@ def accept(stream: BinaryIO, filename: str | None, scanner: VirusScanner) -> tup
     return data, name, content_type
 
 
-def application_directory(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID) -> Path:
-    return root / str(uuid.UUID(str(tenant_id))) / str(uuid.UUID(str(application_id)))
-
-
 def store(
-    root: Path,
+    files: FileStore,
     tenant_id: uuid.UUID,
     application_id: uuid.UUID,
     data: bytes,
     name: str,
     content_type: str,
 ) -> StoredFile:
-    directory = application_directory(root, tenant_id, application_id)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored_name = secrets.token_hex(16)
-    # Written under a pending name: only ``publish`` (after the row is committed) makes it the
-    # document's file, so a worker that dies in between leaves a pending file for
-    # ``settle_pending``, never a file no record knows.
-    target = directory / f"{PENDING_PREFIX}{stored_name}"
-    # O_EXCL: never overwrite, even if two uploads drew the same name.
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+    """Write an accepted file, pending: only ``files.publish`` (after the document row is
+    committed) makes it the document's file, so a worker that dies in between leaves a pending
+    file for the ``settle_uploads`` job, never a file no record knows."""
+    try:
+        stored_name = files.put_pending(tenant_id, application_id, data, max_bytes=MAX_BYTES)
+    except FileRefused as refused:
+        raise UploadRefused(refused.code) from refused
     return StoredFile(
         stored_name=stored_name,
         original_name=name,
@@ -218,57 +225,7 @@ def store(
     )
 
 
-def publish(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str) -> None:
-    """Make a pending upload the document's file; call after the document row is committed."""
-    final = stored_path(root, tenant_id, application_id, stored_name)
-    os.replace(final.with_name(f"{PENDING_PREFIX}{stored_name}"), final)
-
-
-def discard(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str) -> None:
-    """Remove a pending upload whose document row was not saved."""
-    final = stored_path(root, tenant_id, application_id, stored_name)
-    final.with_name(f"{PENDING_PREFIX}{stored_name}").unlink(missing_ok=True)
-
-
-def pending_uploads(
-    root: Path, *, older_than: float, now: float
-) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
-    """(tenant id, application id, stored name) of pending files older than ``older_than``
-    seconds: uploads whose request died between writing the file and committing its row."""
-    found = []
-    for path in root.glob(f"*/*/{PENDING_PREFIX}*"):
-        stored_name = path.name.removeprefix(PENDING_PREFIX)
-        if not _STORED_NAME.match(stored_name) or now - path.stat().st_mtime < older_than:
-            continue
-        with contextlib.suppress(ValueError):
-            found.append(
-                (uuid.UUID(path.parent.parent.name), uuid.UUID(path.parent.name), stored_name)
-            )
-    return found
-
-
-def stored_path(
-    root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str
-) -> Path:
-    """The file's path, refused unless the name is one we generated and it stays under the root."""
-    if not _STORED_NAME.match(stored_name):
-        raise UploadRefused("bad_name")
-    path = (application_directory(root, tenant_id, application_id) / stored_name).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise UploadRefused("bad_name")
-    return path
-
-
-def remove(root: Path, tenant_id: uuid.UUID, application_id: uuid.UUID, stored_name: str) -> None:
-    with contextlib.suppress(UploadRefused):
-        stored_path(root, tenant_id, application_id, stored_name).unlink(missing_ok=True)
-
-
 def upload_store_writable(app: Flask) -> dict:
-    """Whether a document could be stored now: a probe file is written and removed again."""
+    """Whether a document could be stored now: a probe is written to the store and removed."""
     settings = app.extensions.get(EXTENSION_KEY) or configure(app)
-    settings.root.mkdir(parents=True, exist_ok=True)
-    probe = settings.root / f".ready-{uuid.uuid4().hex}"
-    probe.write_bytes(b"")
-    probe.unlink()
-    return {"ok": True}
+    return settings.files.check_writable()

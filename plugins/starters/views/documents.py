@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 from flask import abort, current_app, flash, g, redirect, send_file, url_for
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import audit
+from core.file_store import FileRefused, StoredFileMissing
 from core.identity.access import require_permission
 from core.web import db_session
 from plugins.starters import services, uploads
@@ -58,9 +60,8 @@ def upload_document(application_id: uuid.UUID):
             )
         return detail_page(application, failed=form, status=422)
     session = db_session()
-    stored = uploads.store(
-        uploads.upload_root(), g.tenant.id, application.id, data, name, content_type
-    )
+    files = uploads.file_store()
+    stored = uploads.store(files, g.tenant.id, application.id, data, name, content_type)
     document = ApplicationDocument(
         application_id=application.id,
         kind=form.kind.data,
@@ -75,13 +76,12 @@ def upload_document(application_id: uuid.UUID):
     services.add_timeline(
         session, application, "document_added", actor_name(), stored.original_name
     )
-    root = uploads.upload_root()
     try:
         session.commit()
     except BaseException:
-        uploads.discard(root, g.tenant.id, application.id, stored.stored_name)
+        files.discard(g.tenant.id, application.id, stored.stored_name)
         raise
-    uploads.publish(root, g.tenant.id, application.id, stored.stored_name)
+    files.publish(g.tenant.id, application.id, stored.stored_name)
     flash(_("The document %(name)s was added.", name=stored.original_name))
     if application.status == ApplicationStatus.DRAFT:
         return redirect(
@@ -98,7 +98,7 @@ def delete_document(application_id: uuid.UUID, document_id: uuid.UUID):
     document = row_of_application(ApplicationDocument, document_id, application)
     if application.status != ApplicationStatus.DRAFT:
         abort(409)  # a submitted document is part of the file staff review
-    uploads.remove(uploads.upload_root(), g.tenant.id, application.id, document.stored_name)
+    uploads.file_store().remove(g.tenant.id, application.id, document.stored_name)
     session.delete(document)
     services.add_timeline(
         session, application, "document_removed", actor_name(), document.original_name
@@ -114,12 +114,9 @@ def download_document(document_id: uuid.UUID):
     document = get_or_404(ApplicationDocument, document_id)
     application = visible_application(document.application_id)
     try:
-        path = uploads.stored_path(
-            uploads.upload_root(), g.tenant.id, application.id, document.stored_name
-        )
-    except uploads.UploadRefused:
-        abort(404)
-    if not path.is_file():
+        # The tenant id is the request's: another tenant's file cannot even be addressed.
+        data = uploads.file_store().read(g.tenant.id, application.id, document.stored_name)
+    except (FileRefused, StoredFileMissing):
         abort(404)
     audit.record(
         db_session(),
@@ -129,7 +126,7 @@ def download_document(document_id: uuid.UUID):
     )
     db_session().commit()
     response = send_file(
-        path,
+        io.BytesIO(data),
         mimetype=document.content_type,
         as_attachment=True,
         download_name=document.original_name,

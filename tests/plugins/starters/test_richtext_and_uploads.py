@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 
 import pytest
 
+from core.file_store import FileRefused, LocalDiskFileStore
 from core.richtext import render_rich_text
 from plugins.starters import uploads
 from plugins.starters.uploads import UploadRefused
@@ -105,16 +107,17 @@ def test_the_virus_scanner_is_asked_and_can_refuse():
 
 def test_files_are_stored_under_tenant_and_application_with_a_random_name(tmp_path):
     tenant, application = uuid.uuid4(), uuid.uuid4()
-    stored = uploads.store(tmp_path, tenant, application, PDF, "plan.pdf", "application/pdf")
+    files = LocalDiskFileStore(tmp_path)
+    stored = uploads.store(files, tenant, application, PDF, "plan.pdf", "application/pdf")
     path = tmp_path / str(tenant) / str(application) / stored.stored_name
     assert not path.exists()  # pending until its row is committed
-    uploads.publish(tmp_path, tenant, application, stored.stored_name)
+    files.publish(tenant, application, stored.stored_name)
     assert path.read_bytes() == PDF
     assert stored.stored_name != "plan.pdf" and len(stored.stored_name) == 32
-    assert uploads.stored_path(tmp_path, tenant, application, stored.stored_name) == path.resolve()
+    assert stored.sha256 == hashlib.sha256(PDF).hexdigest() and stored.size_bytes == len(PDF)
 
 
 @pytest.mark.parametrize("name", ["../x", "..", "a" * 31 + "/", "ABCDEF" * 6, "/etc/passwd"])
-def test_a_stored_path_is_only_rebuilt_from_names_we_generated(tmp_path, name):
-    with pytest.raises(UploadRefused):
-        uploads.stored_path(tmp_path, uuid.uuid4(), uuid.uuid4(), name)
+def test_a_stored_file_is_only_found_by_names_we_generated(tmp_path, name):
+    with pytest.raises(FileRefused):
+        LocalDiskFileStore(tmp_path).read(uuid.uuid4(), uuid.uuid4(), name)

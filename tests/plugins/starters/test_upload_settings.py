@@ -34,9 +34,9 @@ def flask_app(**config) -> Flask:
 
 def test_development_stores_below_the_project_var_folder_outside_every_static_folder():
     settings = uploads.configure(flask_app(), environ={})
-    assert settings.root == PROJECT_ROOT / "var" / "uploads" / "starters"
+    assert settings.files.root == PROJECT_ROOT / "var" / "uploads" / "starters"
     assert not any(
-        settings.root.resolve().is_relative_to(s) for s in uploads.web_roots(flask_app())
+        settings.files.root.resolve().is_relative_to(s) for s in uploads.web_roots(flask_app())
     )
     assert settings.scanner is no_virus_scan
 
@@ -51,7 +51,7 @@ def test_production_uses_the_directory_from_the_environment_and_warns_without_a_
 ):
     app = flask_app(OPVANGPLEIN_ENV="production")
     settings = uploads.configure(app, environ={"OPVANGPLEIN_STARTERS_UPLOAD_DIR": str(tmp_path)})
-    assert settings.root == tmp_path
+    assert settings.files.root == tmp_path
     assert app.extensions[uploads.EXTENSION_KEY] is settings
     assert "no virus scanner configured" in caplog.text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from core.file_store import PENDING_PREFIX, LocalDiskFileStore
 from plugins.starters import uploads
 from plugins.starters.jobs import PENDING_GRACE_SECONDS, settle_pending
 from plugins.starters.models import ApplicationDocument
@@ -26,17 +27,22 @@ def test_an_uploaded_document_is_published_and_nothing_stays_pending(app, upload
     application_id = start(client)
     assert upload(client, application_id, PDF, "plan.pdf").status_code == 303
     [name] = _files(upload_dir)
-    assert not name.startswith(uploads.PENDING_PREFIX)
+    assert not name.startswith(PENDING_PREFIX)
 
 
 def test_a_file_whose_request_died_before_the_commit_is_removed(app, upload_dir):
     client = client_as(app, "sofie", ["starter"])
     application_id = start(client)
     aalst = tenant_id(app, "aalst")
-    uploads.store(upload_dir, aalst, application_id, PDF, "plan.pdf", "application/pdf")
+    uploads.store(
+        LocalDiskFileStore(upload_dir), aalst, application_id, PDF, "plan.pdf", "application/pdf"
+    )
     database = app.extensions["opvangplein.db"]
-    assert settle_pending(database, upload_dir, now=time.time()) == (0, 0)  # still in flight
-    assert settle_pending(database, upload_dir, now=_later()) == (0, 1)
+    assert settle_pending(database, LocalDiskFileStore(upload_dir), now=time.time()) == (
+        0,
+        0,
+    )  # still in flight
+    assert settle_pending(database, LocalDiskFileStore(upload_dir), now=_later()) == (0, 1)
     assert _files(upload_dir) == []
 
 
@@ -44,7 +50,9 @@ def test_a_file_whose_row_was_committed_before_the_worker_died_is_published(app,
     client = client_as(app, "sofie", ["starter"])
     application_id = start(client)
     aalst = tenant_id(app, "aalst")
-    stored = uploads.store(upload_dir, aalst, application_id, PDF, "plan.pdf", "application/pdf")
+    stored = uploads.store(
+        LocalDiskFileStore(upload_dir), aalst, application_id, PDF, "plan.pdf", "application/pdf"
+    )
     with tenant_db(app) as db:
         db.add(
             ApplicationDocument(
@@ -59,9 +67,9 @@ def test_a_file_whose_row_was_committed_before_the_worker_died_is_published(app,
             )
         )
     database = app.extensions["opvangplein.db"]
-    assert settle_pending(database, upload_dir, now=_later()) == (1, 0)
+    assert settle_pending(database, LocalDiskFileStore(upload_dir), now=_later()) == (1, 0)
     assert _files(upload_dir) == [stored.stored_name]
-    assert settle_pending(database, upload_dir, now=_later()) == (0, 0)
+    assert settle_pending(database, LocalDiskFileStore(upload_dir), now=_later()) == (0, 0)
 
 
 def test_settling_is_the_scheduled_job_starters_settle_uploads_and_its_command_runs_it(
@@ -76,7 +84,9 @@ def test_settling_is_the_scheduled_job_starters_settle_uploads_and_its_command_r
     client = client_as(app, "sofie", ["starter"])
     application_id = start(client)
     aalst = tenant_id(app, "aalst")
-    uploads.store(upload_dir, aalst, application_id, PDF, "plan.pdf", "application/pdf")
+    uploads.store(
+        LocalDiskFileStore(upload_dir), aalst, application_id, PDF, "plan.pdf", "application/pdf"
+    )
     later = datetime.fromtimestamp(_later(), UTC)
     report = run_job(app, "starters.settle-uploads", now=later)
     assert report.reports == [("-", "0 uploads published, 1 stray uploads removed")]
