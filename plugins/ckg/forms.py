@@ -197,6 +197,12 @@ class StepForm(CkgForm):
         )
 
 
+class AssignForm(CkgForm):
+    """Take the case (``me``) or give it back (``nobody``)."""
+
+    assign = RadioField(_l("Worker"), choices=["me", "nobody"])
+
+
 class NoteForm(CkgForm):
     body = TextAreaField(
         _l("New note (at most %(max)d characters)", max=NOTE_MAX),
