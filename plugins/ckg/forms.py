@@ -23,7 +23,16 @@ from core.forms import (
     UUIDField,
     coerce_uuid,
 )
-from plugins.ckg.models import MESSAGE_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SUMMARY_MAX
+from plugins.ckg.models import (
+    ADDRESS_MAX,
+    LANGUAGE_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+    REASON_MAX,
+    SUMMARY_MAX,
+)
 from plugins.ckg.services import (
     CAPACITY_COLUMNS,
     DOMAINS,
@@ -87,6 +96,13 @@ class ReferralForm(CkgForm):
         _l("Why without consent? (at most 500 characters)"), max_length=REASON_MAX, rows=3
     )
     family_email = EmailField(_l("E-mail address of a parent (optional)"), max_length=320)
+    family_phone = TextField(_l("Phone number of the family"), max_length=PHONE_MAX)
+    family_address = TextField(_l("Address of the family"), max_length=ADDRESS_MAX)
+    family_language = TextField(_l("Language the family prefers"), max_length=LANGUAGE_MAX)
+    interpreter_needed = BooleanField(_l("An interpreter is needed"))
+    referrer_name = TextField(_l("Your name"), max_length=NAME_MAX)
+    referrer_organisation_name = TextField(_l("Your organisation"), max_length=NAME_MAX)
+    referrer_phone = TextField(_l("Your phone number"), max_length=PHONE_MAX)
 
     def parent(self, number: int, part: str):
         return self[f"parent_{number}_{part}"]
@@ -125,6 +141,13 @@ class ReferralForm(CkgForm):
             consent_override_reason=_text(self.consent_override_reason.data),
             consent_explanation=_text(self.consent_explanation.data),
             family_email=_text(self.family_email.data).lower(),
+            family_phone=_text(self.family_phone.data),
+            family_address=_text(self.family_address.data),
+            family_language=_text(self.family_language.data),
+            interpreter_needed=bool(self.interpreter_needed.data),
+            referrer_name=_text(self.referrer_name.data),
+            referrer_organisation_name=_text(self.referrer_organisation_name.data),
+            referrer_phone=_text(self.referrer_phone.data),
         )
 
 
@@ -195,6 +218,14 @@ class StepForm(CkgForm):
             redirected_to=_text(self.redirected_to.data),
             outcome=_text(self.outcome.data),
         )
+
+
+class ConsentForm(CkgForm):
+    """The family's choice about its consent (plugins/ckg/consent.py)."""
+
+    # An unknown choice is answered by consent.apply, with a message that says what to do.
+    action = TextField(_l("Your consent"), max_length=30)
+    confirmed = BooleanField()
 
 
 class AssignForm(CkgForm):

@@ -107,6 +107,7 @@ def create_referral(
         consent_explanation=data.consent_explanation,
         consent_recorded_at=now,
         family_email=data.family_email,
+        **contact_fields(data),
         created_at=now,
         submitted_at=now if status == ReferralStatus.SUBMITTED else None,
         **fields,
@@ -118,6 +119,31 @@ def create_referral(
         StatusChange(referral_id=referral.id, from_status="", to_status=status, at=now, actor=actor)
     )
     return referral
+
+
+CONTACT_FIELDS = (
+    "family_phone",
+    "family_address",
+    "family_language",
+    "interpreter_needed",
+    "referrer_name",
+    "referrer_organisation_name",
+    "referrer_phone",
+)
+
+
+def contact_fields(data: ReferralInput) -> dict:
+    """How the family and the referrer are reached, as the referral stores it."""
+    return {name: getattr(data, name) for name in CONTACT_FIELDS}
+
+
+def on_call_phones(session, organisation_ids: set[uuid.UUID]) -> list[tuple[Antenna, str]]:
+    """The 24/7 on-call numbers of these CKGs' antennas (public: meant to be called)."""
+    return [
+        (antenna, antenna.on_call_phone.strip())
+        for antenna in antennas_of(session, organisation_ids)
+        if antenna.on_call_phone.strip()
+    ]
 
 
 def replace_family(session, referral: Referral, data: ReferralInput) -> None:
@@ -236,6 +262,8 @@ def anonymise(session, referral: Referral, now: datetime) -> None:
     referral.concern_summary = ""
     referral.consent_explanation = ""
     referral.family_email = ""
+    for name in CONTACT_FIELDS:
+        setattr(referral, name, False if name == "interpreter_needed" else "")
     referral.family_user_id = None
     referral.referrer_user_id = None
     referral.message_to_referrer = ""

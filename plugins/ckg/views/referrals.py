@@ -14,7 +14,7 @@ from core.identity.access import require_permission
 from core.identity.models import Organisation
 from core.rendering import render
 from core.web import db_session
-from plugins.ckg import notifications, store
+from plugins.ckg import consent, notifications, store
 from plugins.ckg.access import (
     is_tenant_admin,
     log_access,
@@ -58,9 +58,13 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             formdata=None, message=referral.message_from_referrer
         )
         context["failed"] = failed
+        context["on_call"] = [
+            (context["organisation"], store.on_call_phones(session, {referral.organisation_id}))
+        ]
         return render("ckg/referral_referrer.html", **context), status
     context["family"] = store.family_of(session, referral.id)
     if role == "family":
+        context["may_withdraw"] = consent.may_withdraw(referral)
         return render("ckg/referral_family.html", **context), status
     forms = {
         "step_form": StepForm(formdata=None),

@@ -62,8 +62,10 @@ def index():
                 for referral in referrals_about(session, subject)
                 if referral.anonymised_at is None and viewer_role(referral) == "family"
             ]
+    granted = store.granted_ckgs(session)
     return render(
         "ckg/index.html",
+        on_call=[(ckg, store.on_call_phones(session, {ckg.id})) for ckg in granted],
         mine=mine,
         family=family_referrals,
         may_refer=may_refer(),
@@ -115,8 +117,18 @@ def refer():
         abort(403)
     form, ckgs = _referral_form()
     if not form.is_submitted():
+        form, ckgs = _referral_form(formdata=None, data=_referrer_contact())
         return _form_page(form, ckgs)
     return _submit(form, ckgs, None)
+
+
+def _referrer_contact() -> dict:
+    """The referrer's own name and organisation, filled in for them (they can correct them)."""
+    partners = list(acting_organisations("ckg"))
+    return {
+        "referrer_name": g.user.name or "",
+        "referrer_organisation_name": partners[0].name if partners else "",
+    }
 
 
 @blueprint.route("/doorverwijzingen/<uuid:referral_id>/aanvullen", methods=["GET", "POST"])
@@ -144,7 +156,10 @@ def _draft_values(referral: Referral) -> dict:
         "urgency": referral.urgency or None,
         "route": referral.route or None,
         "family_email": referral.family_email,
+        **{name: getattr(referral, name) for name in store.CONTACT_FIELDS},
     }
+    for key, value in _referrer_contact().items():
+        values[key] = values[key] or value
     members = store.family_of(db_session(), referral.id)
     parents = [m for m in members if m.role == "parent"][:MAX_PARENTS]
     children = [m for m in members if m.role == "child"][:MAX_CHILDREN]
@@ -218,6 +233,7 @@ def _submit_draft(session, draft: Referral, data, *, actor: str, now) -> Referra
         "consent_override_reason",
         "consent_explanation",
         "family_email",
+        *store.CONTACT_FIELDS,
     ):
         setattr(draft, key, getattr(data, key))
     draft.domains = list(data.domains)
