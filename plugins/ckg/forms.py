@@ -134,21 +134,47 @@ class ReferralForm(CkgForm):
             concern_summary=_text(self.concern_summary.data),
             requested_offer=_text(self.requested_offer.data),
             urgency=_text(self.urgency.data),
-            route=self.route.data or "direct",
-            access_gate_reference=_text(self.access_gate_reference.data),
-            groeipakket_notice_given=bool(self.groeipakket_notice_given.data),
-            consent=_text(self.consent.data),
-            consent_override_reason=_text(self.consent_override_reason.data),
-            consent_explanation=_text(self.consent_explanation.data),
-            family_email=_text(self.family_email.data).lower(),
+            route=self._typed("route") or "direct",
+            access_gate_reference=self._typed("access_gate_reference"),
+            groeipakket_notice_given=bool(self._typed("groeipakket_notice_given")),
+            consent=self._typed("consent"),
+            consent_override_reason=self._typed("consent_override_reason"),
+            consent_explanation=self._typed("consent_explanation"),
+            family_email=self._typed("family_email").lower(),
             family_phone=_text(self.family_phone.data),
             family_address=_text(self.family_address.data),
             family_language=_text(self.family_language.data),
             interpreter_needed=bool(self.interpreter_needed.data),
-            referrer_name=_text(self.referrer_name.data),
-            referrer_organisation_name=_text(self.referrer_organisation_name.data),
-            referrer_phone=_text(self.referrer_phone.data),
+            referrer_name=self._typed("referrer_name"),
+            referrer_organisation_name=self._typed("referrer_organisation_name"),
+            referrer_phone=self._typed("referrer_phone"),
         )
+
+    def _typed(self, name: str):
+        """A field's value, or ``""`` when this form has no such field (the parent's form)."""
+        field = self._fields.get(name)
+        return (field.data or "") if field is not None else ""
+
+
+class SelfReferralForm(ReferralForm):
+    """A parent asks the CKG for help for their own family: a plain form without the
+    referrer's, the route's or the consent's questions — the parent is the one who consents."""
+
+    route = None
+    access_gate_reference = None
+    groeipakket_notice_given = None
+    consent = None
+    consent_override_reason = None
+    consent_explanation = None
+    family_email = None
+    referrer_name = None
+    referrer_organisation_name = None
+    referrer_phone = None
+    requested_offer = RadioField(
+        _l("What help would you like?"),
+        required=False,
+        choices=[str(o) for o in Offer if o != Offer.LONG_STAY],
+    )
 
 
 for _number in range(1, MAX_PARENTS + 1):

@@ -19,6 +19,13 @@ from plugins.ckg.models import CaseNote
 from plugins.ckg.services import RuleError
 from plugins.ckg.views.common import blueprint, load_referral
 
+
+def is_own_family(referral) -> bool:
+    """The family reading its referral, or the parent who referred their own family."""
+    role = viewer_role(referral)
+    return role == "family" or (role == "referrer" and referral.family_user_id == g.user.id)
+
+
 AUDIT_ACTIONS = {
     consent.WITHDRAW: "ckg.consent_withdrawn",
     consent.GIVE_NETWORK: "ckg.network_consent_given",
@@ -32,7 +39,7 @@ def family_consent(referral_id: uuid.UUID):
     """Only the family itself changes its consent; for anyone else the referral is not there.
     Taking consent away is asked to be confirmed first, on a page that says what it means."""
     referral = load_referral(referral_id)
-    if viewer_role(referral) != "family":
+    if not is_own_family(referral):
         abort(404)
     session = db_session()
     form = ConsentForm()

@@ -58,6 +58,8 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             formdata=None, message=referral.message_from_referrer
         )
         context["failed"] = failed
+        context["own_family"] = referral.family_user_id == g.user.id
+        context["may_withdraw"] = consent.may_withdraw(referral)
         context["on_call"] = [
             (context["organisation"], store.on_call_phones(session, {referral.organisation_id}))
         ]

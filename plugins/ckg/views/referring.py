@@ -26,12 +26,13 @@ from plugins.ckg.access import (
     require_signed_in,
     viewer_role,
 )
-from plugins.ckg.forms import ReferralForm
+from plugins.ckg.forms import ReferralForm, SelfReferralForm
 from plugins.ckg.models import Referral
 from plugins.ckg.privacy import referrals_about
 from plugins.ckg.services import (
     MAX_CHILDREN,
     MAX_PARENTS,
+    Offer,
     ReferralStatus,
     RuleError,
     Urgency,
@@ -69,6 +70,7 @@ def index():
         mine=mine,
         family=family_referrals,
         may_refer=may_refer(),
+        is_parent=user is not None and _is_parent(),
         works_for_ckg=bool(acting_ckgs()),
         tenant_admin=is_tenant_admin(),
     )
@@ -84,9 +86,14 @@ def _referrer_identity() -> dict:
     return {"referrer_kind": "parent", "family_user_id": g.user.id}
 
 
+def _is_parent() -> bool:
+    return _referrer_identity()["referrer_kind"] == "parent"
+
+
 def _referral_form(**kwargs) -> tuple[ReferralForm, list]:
-    """The form with the CKGs this municipality granted as its choices."""
-    form = ReferralForm(**kwargs)
+    """The form with the CKGs this municipality granted as its choices: a parent gets the
+    plain self-referral form, everyone else the professional one."""
+    form = (SelfReferralForm if _is_parent() else ReferralForm)(**kwargs)
     ckgs = store.granted_ckgs(db_session())
     form.organisation.choices = [(str(ckg.id), ckg.name) for ckg in ckgs]
     return form, ckgs
@@ -95,16 +102,21 @@ def _referral_form(**kwargs) -> tuple[ReferralForm, list]:
 def _form_page(form: ReferralForm, ckgs: list, status: int = 200, draft: Referral | None = None):
     if len(ckgs) == 1 and form.organisation.data is None:
         form.organisation.data = ckgs[0].id
+    template = (
+        "ckg/self_referral.html" if isinstance(form, SelfReferralForm) else "ckg/referral_form.html"
+    )
     return (
         render(
-            "ckg/referral_form.html",
+            template,
+            on_call=[(ckg, store.on_call_phones(db_session(), {ckg.id})) for ckg in ckgs],
             form=form,
             ckgs=ckgs,
             draft=draft,
             parent_slots=range(1, MAX_PARENTS + 1),
             child_slots=range(1, MAX_CHILDREN + 1),
             today=date.today().isoformat(),
-            is_parent=_referrer_identity()["referrer_kind"] == "parent",
+            is_parent=_is_parent(),
+            parent_offers=[offer for offer in Offer if offer != Offer.LONG_STAY],
         ),
         status,
     )
@@ -115,9 +127,23 @@ def _form_page(form: ReferralForm, ckgs: list, status: int = 200, draft: Referra
 def refer():
     if not may_refer():
         abort(403)
+    if _is_parent() and request.method == "GET":
+        return redirect(url_for("ckg.self_refer"), code=303)
     form, ckgs = _referral_form()
     if not form.is_submitted():
         form, ckgs = _referral_form(formdata=None, data=_referrer_contact())
+        return _form_page(form, ckgs)
+    return _submit(form, ckgs, None)
+
+
+@blueprint.route("/zelf-aanmelden", methods=["GET", "POST"])
+@require_signed_in
+def self_refer():
+    """A parent asks the CKG for help for their own family (the plain form)."""
+    if not may_refer() or not _is_parent():
+        abort(403)
+    form, ckgs = _referral_form()
+    if not form.is_submitted():
         return _form_page(form, ckgs)
     return _submit(form, ckgs, None)
 
@@ -177,6 +203,15 @@ def _submit(form: ReferralForm, ckgs: list, draft: Referral | None):
     session = db_session()
     valid = form.validate()
     data = form.to_input()
+    if _is_parent():
+        # The parent refers their own family: they are the consenting party, whatever was
+        # posted — no override, no address of someone else, the direct route.
+        data.self_referral = True
+        data.consent = "given"
+        data.consent_override_reason = data.consent_explanation = ""
+        data.family_email = ""
+        data.route, data.access_gate_reference = "direct", ""
+        data.referrer_name = data.referrer_organisation_name = data.referrer_phone = ""
     allowed = {organisation.id for organisation in ckgs}
     if data.organisation_id is None and len(allowed) == 1:
         # Only one CKG serves this municipality: the choice is made for the referrer.
