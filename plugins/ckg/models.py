@@ -135,6 +135,8 @@ class Referral(TenantScoped, table=True):
     crisis_escalated_at: datetime | None = _optional_timestamp()
     closed_at: datetime | None = _optional_timestamp()
     anonymised_at: datetime | None = _optional_timestamp()
+    # An erasure asked while the case was in guidance: held, and given to the CKG to handle.
+    erasure_requested_at: datetime | None = _optional_timestamp()
 
 
 class FamilyMember(TenantScoped, table=True):

@@ -20,10 +20,11 @@ from sqlmodel import or_, select
 
 from core import audit
 from core.identity.models import Organisation
+from core.local_time import local_datetime
 from core.plugin_types import ConsentRecord, DataSubject, PrivacyNotice
 from core.request_context import current_actor
 from plugins.ckg import store
-from plugins.ckg.models import AccessLogEntry, Referral
+from plugins.ckg.models import AccessLogEntry, CaseNote, Referral
 from plugins.ckg.services import Consent, ReferralStatus
 
 DAYS_PER_YEAR = 365.25
@@ -173,18 +174,34 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# While the CKG gives help (accepted, in guidance) it needs the family's file to give and account
+# for that help; an erasure then is held and handed to the CKG instead of emptying the case.
+CARE_STATES = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS})
+
+
 def erase_subject(session, subject: DataSubject, now: datetime) -> int:
     """Anonymise the referrals about the subject; unlink them from the referrals they made.
 
     The steps, dates and offers stay (the CKG must account for the help it gave, and figures
     need them); nothing that names the family does. The access log stays too: it names the
     people who *looked*, which is what it is for.
+
+    A referral whose case is in guidance is *not* anonymised: that would empty the file the CKG
+    works from mid-guidance. It is held (:func:`hold_erasure`) — the CKG gets it as a task with
+    the legal grounds, the audit log tells the administrator why — and is not counted.
     """
     rows = 0
+    held = set()
     for referral in referrals_about(session, subject):
+        if referral.status in CARE_STATES and referral.anonymised_at is None:
+            hold_erasure(session, referral, now)
+            held.add(referral.id)
+            continue
         store.anonymise(session, referral, now)
         rows += 1
     for referral in referrals_made_by(session, subject):
+        if referral.id in held:
+            continue
         if referral.referrer_user_id == subject.user_id:
             referral.referrer_user_id = None
             # The referrer's own contact details go with them; the organisation stays.
@@ -193,6 +210,33 @@ def erase_subject(session, subject: DataSubject, now: datetime) -> int:
             session.add(referral)
             rows += 1
     return rows
+
+
+def hold_erasure(session, referral: Referral, now: datetime) -> None:
+    """Keep the case, record the request on it for the CKG, and say why in the audit log."""
+    referral.erasure_requested_at = now
+    session.add(referral)
+    with force_locale("nl"):
+        # The CKG reads its cases in Dutch; the note is read by the CKG's workers only.
+        body = _(
+            "Erasure of the family's data was requested on %(when)s while this case is in "
+            "guidance. The data is kept: the CKG needs the file to give and account for the "
+            "help (the youth-care file obligations, GDPR art. 17(3)(b)). Discuss it with the "
+            "family; once the case is closed, erasure can be asked again and is carried out.",
+            when=local_datetime(now),
+        )
+    session.add(CaseNote(referral_id=referral.id, author="system", body=body, at=now))
+    audit.record(
+        session,
+        action="ckg.erasure_held",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        detail={
+            "reference": store.reference(referral),
+            "status": referral.status,
+            "reason": "case in guidance: the CKG keeps the file and handles the request",
+        },
+    )
 
 
 def consent_record(
