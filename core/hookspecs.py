@@ -168,11 +168,15 @@ def loket_participation(tenant, session, location_id):
 
 
 @hookspec(firstresult=True)
-def consent_for_case(tenant, session, case_reference):
+def consent_for_case(tenant, session, case_reference, participant_organisation_ids):
     """Return the :class:`~core.plugin_types.ConsentRecord` for a family's case, or ``None``.
 
     Answered by the ckg plugin, which owns consent. The networks plugin asks before a case
-    consultation records family details. Stops at the first non-``None`` result.
+    consultation records family details, and again whenever it shows them, passing the platform
+    organisations taking part in the consultation (``participant_organisation_ids``, a set of
+    ids): a consent counts only where its owner takes part. Answer ``None`` alike for an unknown
+    reference and for one the participants have no business with, so references cannot be
+    guessed. Stops at the first non-``None`` result.
     """
 
 

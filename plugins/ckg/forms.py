@@ -23,7 +23,16 @@ from core.forms import (
     UUIDField,
     coerce_uuid,
 )
-from plugins.ckg.models import MESSAGE_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SUMMARY_MAX
+from plugins.ckg.models import (
+    ADDRESS_MAX,
+    LANGUAGE_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+    REASON_MAX,
+    SUMMARY_MAX,
+)
 from plugins.ckg.services import (
     CAPACITY_COLUMNS,
     DOMAINS,
@@ -87,6 +96,13 @@ class ReferralForm(CkgForm):
         _l("Why without consent? (at most 500 characters)"), max_length=REASON_MAX, rows=3
     )
     family_email = EmailField(_l("E-mail address of a parent (optional)"), max_length=320)
+    family_phone = TextField(_l("Phone number of the family"), max_length=PHONE_MAX)
+    family_address = TextField(_l("Address of the family"), max_length=ADDRESS_MAX)
+    family_language = TextField(_l("Language the family prefers"), max_length=LANGUAGE_MAX)
+    interpreter_needed = BooleanField(_l("An interpreter is needed"))
+    referrer_name = TextField(_l("Your name"), max_length=NAME_MAX)
+    referrer_organisation_name = TextField(_l("Your organisation"), max_length=NAME_MAX)
+    referrer_phone = TextField(_l("Your phone number"), max_length=PHONE_MAX)
 
     def parent(self, number: int, part: str):
         return self[f"parent_{number}_{part}"]
@@ -118,14 +134,47 @@ class ReferralForm(CkgForm):
             concern_summary=_text(self.concern_summary.data),
             requested_offer=_text(self.requested_offer.data),
             urgency=_text(self.urgency.data),
-            route=self.route.data or "direct",
-            access_gate_reference=_text(self.access_gate_reference.data),
-            groeipakket_notice_given=bool(self.groeipakket_notice_given.data),
-            consent=_text(self.consent.data),
-            consent_override_reason=_text(self.consent_override_reason.data),
-            consent_explanation=_text(self.consent_explanation.data),
-            family_email=_text(self.family_email.data).lower(),
+            route=self._typed("route") or "direct",
+            access_gate_reference=self._typed("access_gate_reference"),
+            groeipakket_notice_given=bool(self._typed("groeipakket_notice_given")),
+            consent=self._typed("consent"),
+            consent_override_reason=self._typed("consent_override_reason"),
+            consent_explanation=self._typed("consent_explanation"),
+            family_email=self._typed("family_email").lower(),
+            family_phone=_text(self.family_phone.data),
+            family_address=_text(self.family_address.data),
+            family_language=_text(self.family_language.data),
+            interpreter_needed=bool(self.interpreter_needed.data),
+            referrer_name=self._typed("referrer_name"),
+            referrer_organisation_name=self._typed("referrer_organisation_name"),
+            referrer_phone=self._typed("referrer_phone"),
         )
+
+    def _typed(self, name: str):
+        """A field's value, or ``""`` when this form has no such field (the parent's form)."""
+        field = self._fields.get(name)
+        return (field.data or "") if field is not None else ""
+
+
+class SelfReferralForm(ReferralForm):
+    """A parent asks the CKG for help for their own family: a plain form without the
+    referrer's, the route's or the consent's questions — the parent is the one who consents."""
+
+    route = None
+    access_gate_reference = None
+    groeipakket_notice_given = None
+    consent = None
+    consent_override_reason = None
+    consent_explanation = None
+    family_email = None
+    referrer_name = None
+    referrer_organisation_name = None
+    referrer_phone = None
+    requested_offer = RadioField(
+        _l("What help would you like?"),
+        required=False,
+        choices=[str(o) for o in Offer if o != Offer.LONG_STAY],
+    )
 
 
 for _number in range(1, MAX_PARENTS + 1):
@@ -195,6 +244,20 @@ class StepForm(CkgForm):
             redirected_to=_text(self.redirected_to.data),
             outcome=_text(self.outcome.data),
         )
+
+
+class ConsentForm(CkgForm):
+    """The family's choice about its consent (plugins/ckg/consent.py)."""
+
+    # An unknown choice is answered by consent.apply, with a message that says what to do.
+    action = TextField(_l("Your consent"), max_length=30)
+    confirmed = BooleanField()
+
+
+class AssignForm(CkgForm):
+    """Take the case (``me``) or give it back (``nobody``)."""
+
+    assign = RadioField(_l("Worker"), choices=["me", "nobody"])
 
 
 class NoteForm(CkgForm):

@@ -28,6 +28,9 @@ SUMMARY_MAX = 1000
 REASON_MAX = 500
 NOTE_MAX = 2000
 MESSAGE_MAX = 1000
+PHONE_MAX = 40
+ADDRESS_MAX = 200
+LANGUAGE_MAX = 40
 
 
 def _timestamp(**kwargs):
@@ -78,6 +81,15 @@ class Referral(TenantScoped, table=True):
     referrer_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     referrer_kind: str = Field(default="", max_length=20)
     referrer_organisation_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
+    # How the CKG reaches the referrer: typed on the form, since not every referrer is a user.
+    referrer_name: str = Field(default="", max_length=NAME_MAX)
+    referrer_organisation_name: str = Field(default="", max_length=NAME_MAX)
+    referrer_phone: str = Field(default="", max_length=PHONE_MAX)
+    # How the CKG reaches the family, and in which language.
+    family_phone: str = Field(default="", max_length=PHONE_MAX)
+    family_address: str = Field(default="", max_length=ADDRESS_MAX)
+    family_language: str = Field(default="", max_length=LANGUAGE_MAX)
+    interpreter_needed: bool = False
     # Long stays are only reached through the indirect route (mandated service, access gate).
     route: str = Field(default="direct", max_length=10)
     access_gate_reference: str = Field(default="", max_length=NAME_MAX)
@@ -87,6 +99,11 @@ class Referral(TenantScoped, table=True):
     consent_override_reason: str = Field(default="", max_length=10)
     consent_explanation: str = Field(default="", max_length=REASON_MAX)
     consent_recorded_at: datetime | None = _optional_timestamp()
+    # The family withdrew its consent (from its own view); it takes effect at once everywhere.
+    consent_withdrawn_at: datetime | None = _optional_timestamp()
+    # The family agreed that the CKG discusses it in a network case consultation the CKG takes
+    # part in: a purpose of its own, given and withdrawn by the family.
+    network_consent_at: datetime | None = _optional_timestamp()
     # The family's read-only view: the parent who referred, or a parent e-mail the referrer gave.
     family_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     family_email: str = Field(default="", max_length=320)
@@ -96,6 +113,10 @@ class Referral(TenantScoped, table=True):
     intake_on: date | None = None
     accepted_offer: str = Field(default="", max_length=20)
     antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id", index=True)
+    # The CKG worker who has the case ("my cases").
+    assigned_user_id: uuid.UUID | None = Field(
+        default=None, foreign_key="user_account.id", index=True
+    )
     starts_on: date | None = None
     redirected_to: str = Field(default="", max_length=NAME_MAX)
     outcome: str = Field(default="", max_length=30)
@@ -114,6 +135,8 @@ class Referral(TenantScoped, table=True):
     crisis_escalated_at: datetime | None = _optional_timestamp()
     closed_at: datetime | None = _optional_timestamp()
     anonymised_at: datetime | None = _optional_timestamp()
+    # An erasure asked while the case was in guidance: held, and given to the CKG to handle.
+    erasure_requested_at: datetime | None = _optional_timestamp()
 
 
 class FamilyMember(TenantScoped, table=True):

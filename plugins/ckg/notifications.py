@@ -174,3 +174,31 @@ def _notify_message(session, tenant, referral: Referral, recipients, purpose: st
             session, to=address, subject=subject, body=body, purpose=purpose, language=language
         )
     return len(recipients)
+
+
+def notify_consent_changed(session, tenant, referral: Referral) -> int:
+    """The family changed its consent: the CKG's workers hear that it did (not the detail)."""
+    recipients = _unique(list(ckg_recipients(session, referral)))
+    values = {
+        "reference": reference(referral),
+        "tenant": tenant.name,
+        "link": referral_link(tenant, referral),
+    }
+    for address, language in recipients:
+        with force_locale(language):
+            subject = _("The family changed its consent on referral %(reference)s", **values)
+            body = _(
+                "The family changed its consent on referral %(reference)s in %(tenant)s."
+                "\n\nRead it after signing in: %(link)s\n\n"
+                "This message contains no personal details on purpose.",
+                **values,
+            )
+        queue_mail(
+            session,
+            to=address,
+            subject=subject,
+            body=body,
+            purpose="ckg.consent_changed",
+            language=language,
+        )
+    return len(recipients)

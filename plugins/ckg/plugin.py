@@ -143,10 +143,10 @@ def erase_subject_data(tenant, subject, session):
 
 
 @hookimpl
-def consent_for_case(tenant, session, case_reference):
+def consent_for_case(tenant, session, case_reference, participant_organisation_ids):
     from plugins.ckg.privacy import consent_record
 
-    return consent_record(session, case_reference)
+    return consent_record(session, case_reference, participant_organisation_ids or ())
 
 
 # -- events and figures -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import uuid
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,10 +20,11 @@ from sqlmodel import or_, select
 
 from core import audit
 from core.identity.models import Organisation
+from core.local_time import local_datetime
 from core.plugin_types import ConsentRecord, DataSubject, PrivacyNotice
 from core.request_context import current_actor
 from plugins.ckg import store
-from plugins.ckg.models import AccessLogEntry, Referral
+from plugins.ckg.models import AccessLogEntry, CaseNote, Referral
 from plugins.ckg.services import Consent, ReferralStatus
 
 DAYS_PER_YEAR = 365.25
@@ -142,6 +144,9 @@ def _export_referral(session, referral: Referral) -> dict:
         "consent": referral.consent,
         "consent_override_reason": referral.consent_override_reason,
         "consent_explanation": referral.consent_explanation,
+        "consent_withdrawn_at": _iso(referral.consent_withdrawn_at),
+        "case_consultation_consent_at": _iso(referral.network_consent_at),
+        "contact": {name: getattr(referral, name) for name in store.CONTACT_FIELDS},
         "message_from_the_ckg": referral.message_to_referrer,
         "message_from_the_referrer": referral.message_from_referrer,
         "family": [
@@ -169,59 +174,118 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# While the CKG gives help (accepted, in guidance) it needs the family's file to give and account
+# for that help; an erasure then is held and handed to the CKG instead of emptying the case.
+CARE_STATES = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS})
+
+
 def erase_subject(session, subject: DataSubject, now: datetime) -> int:
     """Anonymise the referrals about the subject; unlink them from the referrals they made.
 
     The steps, dates and offers stay (the CKG must account for the help it gave, and figures
     need them); nothing that names the family does. The access log stays too: it names the
     people who *looked*, which is what it is for.
+
+    A referral whose case is in guidance is *not* anonymised: that would empty the file the CKG
+    works from mid-guidance. It is held (:func:`hold_erasure`) — the CKG gets it as a task with
+    the legal grounds, the audit log tells the administrator why — and is not counted.
     """
     rows = 0
+    held = set()
     for referral in referrals_about(session, subject):
+        if referral.status in CARE_STATES and referral.anonymised_at is None:
+            hold_erasure(session, referral, now)
+            held.add(referral.id)
+            continue
         store.anonymise(session, referral, now)
         rows += 1
     for referral in referrals_made_by(session, subject):
+        if referral.id in held:
+            continue
         if referral.referrer_user_id == subject.user_id:
             referral.referrer_user_id = None
+            # The referrer's own contact details go with them; the organisation stays.
+            referral.referrer_name = ""
+            referral.referrer_phone = ""
             session.add(referral)
             rows += 1
     return rows
 
 
-def consent_record(session, case_reference: str) -> ConsentRecord | None:
-    """Consent of a referral named by its id or its short reference (``CKG-1A2B3C4D``)."""
-    referral = _find(session, str(case_reference).strip())
-    if referral is None:
+def hold_erasure(session, referral: Referral, now: datetime) -> None:
+    """Keep the case, record the request on it for the CKG, and say why in the audit log."""
+    referral.erasure_requested_at = now
+    session.add(referral)
+    with force_locale("nl"):
+        # The CKG reads its cases in Dutch; the note is read by the CKG's workers only.
+        body = _(
+            "Erasure of the family's data was requested on %(when)s while this case is in "
+            "guidance. The data is kept: the CKG needs the file to give and account for the "
+            "help (the youth-care file obligations, GDPR art. 17(3)(b)). Discuss it with the "
+            "family; once the case is closed, erasure can be asked again and is carried out.",
+            when=local_datetime(now),
+        )
+    session.add(CaseNote(referral_id=referral.id, author="system", body=body, at=now))
+    audit.record(
+        session,
+        action="ckg.erasure_held",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        detail={
+            "reference": store.reference(referral),
+            "status": referral.status,
+            "reason": "case in guidance: the CKG keeps the file and handles the request",
+        },
+    )
+
+
+def consent_record(
+    session, case_reference: str, participant_organisation_ids=()
+) -> ConsentRecord | None:
+    """The family's consent to be discussed in a network case consultation, for the referral
+    named by its id or short reference (``CKG-1A2B3C4D``).
+
+    Only the consent given for that purpose counts (not the consent to the referral itself),
+    and only while the family keeps it. ``None`` — the same answer as for a made-up reference —
+    unless the referral's own CKG takes part in the consultation: an unrelated party who types
+    a reference learns nothing, not even that it exists.
+    """
+    referral = find_by_reference(session, str(case_reference).strip())
+    if referral is None or referral.organisation_id not in set(participant_organisation_ids):
         return None
-    basis = (
-        f"override:{referral.consent_override_reason}"
-        if referral.consent == Consent.OVERRIDDEN
-        else "consent"
-        if referral.consent == Consent.GIVEN
-        else "refused"
-    )
-    recorded = referral.consent_recorded_at
-    return ConsentRecord(
-        given=referral.consent == Consent.GIVEN,
-        recorded_at=recorded.date() if recorded else None,
-        basis=basis,
-    )
+    if referral.anonymised_at is not None:
+        return None
+    if consent_withdrawn(referral):
+        return ConsentRecord(
+            given=False, recorded_at=_day(referral.consent_withdrawn_at), basis="withdrawn"
+        )
+    if referral.network_consent_at is None or referral.consent != Consent.GIVEN:
+        return ConsentRecord(given=False, basis="refused")
+    return ConsentRecord(given=True, recorded_at=_day(referral.network_consent_at), basis="consent")
 
 
-def _find(session, case_reference: str) -> Referral | None:
+def consent_withdrawn(referral: Referral) -> bool:
+    return referral.consent_withdrawn_at is not None
+
+
+def _day(moment):
+    return moment.date() if moment else None
+
+
+def find_by_reference(session, case_reference: str) -> Referral | None:
     try:
         return session.get(Referral, uuid.UUID(case_reference))
     except ValueError:
         pass
     prefix = case_reference.upper().removeprefix("CKG-").lower()
-    if len(prefix) != 8:
+    if not store.REFERENCE_PREFIX.fullmatch(prefix) or len(prefix) != 8:
         return None
     # A short reference is unique enough to quote on the phone; check it is unique here.
-    matches = [
-        referral
-        for referral in session.exec(select(Referral)).all()
-        if referral.id.hex.startswith(prefix)
-    ]
+    matches = session.exec(
+        select(Referral)
+        .where(sa.cast(Referral.id, sa.String).startswith(prefix, autoescape=True))
+        .limit(2)
+    ).all()
     return matches[0] if len(matches) == 1 else None
 
 

@@ -11,6 +11,7 @@ Messages are lazy gettext strings so the views show them in the reader's languag
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -141,6 +142,26 @@ class ReferralInput:
     consent_override_reason: str = ""
     consent_explanation: str = ""
     family_email: str = ""
+    # How to reach the family and the referrer.
+    family_phone: str = ""
+    family_address: str = ""
+    family_language: str = ""
+    interpreter_needed: bool = False
+    referrer_name: str = ""
+    referrer_organisation_name: str = ""
+    referrer_phone: str = ""
+    # A parent referring their own family: they are the ones who consent (no override).
+    self_referral: bool = False
+
+
+# A phone number as people type it: digits, spaces and + ( ) / . - — with 8 to 15 digits.
+PHONE_PATTERN = re.compile(r"\+?[0-9 ()/.\-]+")
+PHONE_DIGITS = (8, 15)
+
+
+def is_phone_number(value: str) -> bool:
+    digits = sum(character.isdigit() for character in value)
+    return bool(PHONE_PATTERN.fullmatch(value)) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -180,8 +201,31 @@ def check_referral(data: ReferralInput, *, today: date, allowed_ckgs: set[uuid.U
     _check_consent(data, errors)
     if data.family_email and ("@" not in data.family_email or len(data.family_email) > 320):
         errors["family_email"] = _l("Enter the parent's e-mail address, e.g. naam@voorbeeld.be.")
+    _check_contact(data, errors)
     if errors:
         raise RuleError(errors)
+
+
+def _check_contact(data: ReferralInput, errors: dict[str, str]) -> None:
+    for field_id, value in (
+        ("family_phone", data.family_phone),
+        ("referrer_phone", data.referrer_phone),
+    ):
+        if value and not is_phone_number(value):
+            errors[field_id] = _l("Enter a phone number of 8 to 15 digits, e.g. 011 12 34 56.")
+    if data.urgency == Urgency.CRISIS and not data.self_referral and not data.referrer_phone:
+        # The on-call worker calls back at once, day or night.
+        errors.setdefault(
+            "referrer_phone",
+            _l(
+                "A crisis referral needs your phone number: the CKG's on-call worker calls you back."
+            ),
+        )
+    if data.self_referral and data.urgency == Urgency.CRISIS and not data.family_phone:
+        errors.setdefault(
+            "family_phone",
+            _l("Give a phone number: in a crisis the CKG's on-call worker calls you back."),
+        )
 
 
 def _check_family(data: ReferralInput, today: date, errors: dict[str, str]) -> None:

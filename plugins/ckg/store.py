@@ -6,12 +6,15 @@ platform-level and filtered by the CKG organisation that owns them.
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlmodel import select
+from sqlmodel import or_, select
 
 from core.identity.models import Organisation, OrganisationGrant, User
 from core.local_time import local_datetime
@@ -27,7 +30,10 @@ from plugins.ckg.models import (
     Referral,
     StatusChange,
 )
-from plugins.ckg.services import ReferralInput, ReferralStatus
+from plugins.ckg.services import URGENCY_ORDER, ReferralInput, ReferralStatus
+
+CASELOAD_PAGE_SIZE = 50
+REFERENCE_PREFIX = re.compile(r"[0-9a-f]{4,8}")
 
 
 def ckg_settings(session) -> dict:
@@ -101,6 +107,7 @@ def create_referral(
         consent_explanation=data.consent_explanation,
         consent_recorded_at=now,
         family_email=data.family_email,
+        **contact_fields(data),
         created_at=now,
         submitted_at=now if status == ReferralStatus.SUBMITTED else None,
         **fields,
@@ -112,6 +119,31 @@ def create_referral(
         StatusChange(referral_id=referral.id, from_status="", to_status=status, at=now, actor=actor)
     )
     return referral
+
+
+CONTACT_FIELDS = (
+    "family_phone",
+    "family_address",
+    "family_language",
+    "interpreter_needed",
+    "referrer_name",
+    "referrer_organisation_name",
+    "referrer_phone",
+)
+
+
+def contact_fields(data: ReferralInput) -> dict:
+    """How the family and the referrer are reached, as the referral stores it."""
+    return {name: getattr(data, name) for name in CONTACT_FIELDS}
+
+
+def on_call_phones(session, organisation_ids: set[uuid.UUID]) -> list[tuple[Antenna, str]]:
+    """The 24/7 on-call numbers of these CKGs' antennas (public: meant to be called)."""
+    return [
+        (antenna, antenna.on_call_phone.strip())
+        for antenna in antennas_of(session, organisation_ids)
+        if antenna.on_call_phone.strip()
+    ]
 
 
 def replace_family(session, referral: Referral, data: ReferralInput) -> None:
@@ -230,6 +262,8 @@ def anonymise(session, referral: Referral, now: datetime) -> None:
     referral.concern_summary = ""
     referral.consent_explanation = ""
     referral.family_email = ""
+    for name in CONTACT_FIELDS:
+        setattr(referral, name, False if name == "interpreter_needed" else "")
     referral.family_user_id = None
     referral.referrer_user_id = None
     referral.message_to_referrer = ""
@@ -238,3 +272,92 @@ def anonymise(session, referral: Referral, now: datetime) -> None:
     referral.access_gate_reference = ""
     referral.anonymised_at = now
     session.add(referral)
+
+
+# -- the caseload ------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadFilter:
+    """What the CKG worker asked the caseload for; every value is already checked."""
+
+    states: tuple[str, ...] = ()
+    search: str = ""
+    assigned_to: uuid.UUID | None = None
+    offer: str = ""
+    antenna_id: uuid.UUID | None = None
+    urgency: str = ""
+    waiting_days: int = 0
+
+
+def caseload(
+    session,
+    ckg_ids: set[uuid.UUID],
+    wanted: CaseloadFilter,
+    *,
+    now: datetime,
+    page: int = 1,
+    per_page: int | None = None,
+) -> tuple[list[Referral], int]:
+    """One page of the CKG's referrals that match ``wanted``, crisis first and then the longest
+    waiting, and how many match in all. Searching and paging are done by the database: a CKG's
+    caseload grows with every year, never load it whole."""
+    conditions = [Referral.organisation_id.in_(ckg_ids), Referral.status != ReferralStatus.DRAFT]
+    if wanted.states:
+        conditions.append(Referral.status.in_(wanted.states))
+    if wanted.assigned_to is not None:
+        conditions.append(Referral.assigned_user_id == wanted.assigned_to)
+    if wanted.offer:
+        conditions.append(
+            or_(Referral.requested_offer == wanted.offer, Referral.accepted_offer == wanted.offer)
+        )
+    if wanted.antenna_id is not None:
+        conditions.append(Referral.antenna_id == wanted.antenna_id)
+    if wanted.urgency:
+        conditions.append(Referral.urgency == wanted.urgency)
+    waiting_since = sa.func.coalesce(Referral.submitted_at, Referral.created_at)
+    if wanted.waiting_days:
+        conditions.append(waiting_since <= now - timedelta(days=wanted.waiting_days))
+    if wanted.search:
+        conditions.append(_matches(wanted.search))
+    per_page = per_page or CASELOAD_PAGE_SIZE
+    total = session.exec(select(sa.func.count()).select_from(Referral).where(*conditions)).one()
+    urgency_rank = sa.case(
+        *((Referral.urgency == str(urgency), rank) for urgency, rank in URGENCY_ORDER.items()),
+        else_=9,
+    )
+    rows = session.exec(
+        select(Referral)
+        .where(*conditions)
+        .order_by(urgency_rank, waiting_since, Referral.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
+    return list(rows), int(total)
+
+
+def _matches(search: str):
+    """A reference (``CKG-1A2B3C4D`` or its first characters), or part of a parent's or child's
+    name, or of the referrer's name or organisation."""
+    text = search.strip()
+    conditions = [
+        Referral.referrer_name.icontains(text, autoescape=True),
+        Referral.referrer_organisation_name.icontains(text, autoescape=True),
+        Referral.id.in_(
+            select(FamilyMember.referral_id).where(
+                FamilyMember.name.icontains(text, autoescape=True)
+            )
+        ),
+        Referral.referrer_user_id.in_(
+            select(User.id).where(User.name.icontains(text, autoescape=True))
+        ),
+        Referral.referrer_organisation_id.in_(
+            select(Organisation.id).where(Organisation.name.icontains(text, autoescape=True))
+        ),
+    ]
+    prefix = text.upper().removeprefix("CKG-").lower()
+    if REFERENCE_PREFIX.fullmatch(prefix):
+        # The reference is the id's first eight hex digits; the id's text starts with them on
+        # SQLite (hex) and PostgreSQL (dashed) alike.
+        conditions.append(sa.cast(Referral.id, sa.String).startswith(prefix, autoescape=True))
+    return or_(*conditions)

@@ -39,9 +39,20 @@ def consent_owner_present() -> bool:
     return bool(tenant_hooks().consent_for_case.get_hookimpls())
 
 
-def ask_consent_owner(case_reference: str):
+def ask_consent_owner(case: CaseConsultation, case_reference: str):
+    """The consent owner's record for ``case_reference``, as far as this case's participants
+    may use it (a consent counts only where its owner takes part)."""
+    session = db_session()
+    taking_part = {
+        member.organisation_id
+        for member in store.members_of(session, case.network_id)
+        if str(member.id) in case.participant_member_ids and member.organisation_id is not None
+    }
     return tenant_hooks().consent_for_case(
-        tenant=g.tenant, session=db_session(), case_reference=case_reference
+        tenant=g.tenant,
+        session=session,
+        case_reference=case_reference,
+        participant_organisation_ids=taking_part,
     )
 
 
@@ -49,7 +60,7 @@ def current_consent(case: CaseConsultation) -> ConsentCheck:
     if case.consent_source == "hook":
         if not consent_owner_present():
             return ConsentCheck(allowed=False)
-        return consent_from_hook(ask_consent_owner(case.consent_case_reference))
+        return consent_from_hook(ask_consent_owner(case, case.consent_case_reference))
     if case.consent_source == "local":
         return ConsentCheck(
             allowed=True,
@@ -158,7 +169,7 @@ def record_consent(case_id: uuid.UUID):
         return _case_page(case_id, form, 422)
     if consent_owner_present():
         reference = form.value("consent_case_reference")
-        check = consent_from_hook(ask_consent_owner(reference)) if reference else None
+        check = consent_from_hook(ask_consent_owner(case, reference)) if reference else None
         if check is None or not check.allowed:
             message = _l(
                 "No consent of the family is on record for this reference. Ask the CKG to record it first."

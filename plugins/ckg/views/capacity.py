@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -16,16 +14,14 @@ from core.web import database, db_session
 from plugins.ckg import store
 from plugins.ckg.access import acting_ckg_ids, acting_ckgs
 from plugins.ckg.forms import CAPACITY_FIELDS, AntennaForm
-from plugins.ckg.models import Antenna, Referral
+from plugins.ckg.models import Antenna
 from plugins.ckg.services import (
     CAPACITY_COLUMNS,
-    OPEN_STATES,
     Offer,
     ReferralStatus,
     Urgency,
     clock_label,
     free_places,
-    queue_order,
     waiting_minutes,
 )
 from plugins.ckg.views.common import blueprint
@@ -34,24 +30,16 @@ from plugins.ckg.views.common import blueprint
 @blueprint.get("/wachtrij")
 @require_permission("ckg.work")
 def queue():
+    """The CKG's caseload: every state, searched, filtered and paged by the database."""
     ckg_ids = acting_ckg_ids()
     if not ckg_ids:
         abort(403)
     session = db_session()
-    # A filter is a GET search: an unknown value simply filters nothing.
-    filters = {key: request.args.get(key, "") for key in ("antenna", "offer", "urgency")}
     antennas = store.antennas_of(session, ckg_ids)
-    statement = select(Referral).where(
-        Referral.organisation_id.in_(ckg_ids),
-        Referral.status.in_([str(state) for state in OPEN_STATES | {ReferralStatus.ACCEPTED}]),
-    )
-    if filters["offer"] in set(Offer):
-        statement = statement.where(Referral.requested_offer == filters["offer"])
-    if filters["urgency"] in set(Urgency):
-        statement = statement.where(Referral.urgency == filters["urgency"])
-    if filters["antenna"] in {str(a.id) for a in antennas}:
-        statement = statement.where(Referral.antenna_id == uuid.UUID(filters["antenna"]))
+    filters, wanted = _caseload_filter(antennas)
+    page = _page_number(request.args.get("page", ""))
     now = utcnow()
+    referrals, total = store.caseload(session, ckg_ids, wanted, now=now, page=page)
     alert_minutes = store.ckg_settings(session)["crisis_alert_minutes"]
     rows = [
         {
@@ -62,17 +50,70 @@ def queue():
             and referral.status == ReferralStatus.SUBMITTED
             and waiting_minutes(referral, now) > alert_minutes,
         }
-        for referral in sorted(session.exec(statement).all(), key=queue_order)
+        for referral in referrals
     ]
+    pages = max((total + store.CASELOAD_PAGE_SIZE - 1) // store.CASELOAD_PAGE_SIZE, 1)
     return render(
         "ckg/queue.html",
         block="queue",
         rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        page_args={key: value for key, value in filters.items() if value},
         filters=filters,
+        state_choices=CASELOAD_STATES,
+        waiting_choices=WAITING_DAYS,
         antennas=antennas,
         antenna_names={a.id: a.name for a in antennas},
+        assignees=store.people_named(
+            session, {f"user:{r.assigned_user_id}" for r in referrals if r.assigned_user_id}
+        ),
         capacity=_capacity_rows(antennas),
     )
+
+
+# The state filter: "active" (the default) hides what is finished; every single state can be
+# chosen too, so a closed or redirected case is found again.
+ACTIVE_STATES = tuple(
+    str(state)
+    for state in ReferralStatus
+    if state not in (ReferralStatus.DRAFT, ReferralStatus.CLOSED, ReferralStatus.REDIRECTED)
+)
+CASELOAD_STATES = ("active", "all", *(str(s) for s in ReferralStatus if s != ReferralStatus.DRAFT))
+WAITING_DAYS = (1, 7, 30, 90)
+SEARCH_MAX = 100
+
+
+def _caseload_filter(antennas: list[Antenna]) -> tuple[dict, store.CaseloadFilter]:
+    """The filters as the page shows them, and as the query uses them. A filter is a GET
+    search: an unknown value simply filters nothing."""
+    args = request.args
+    filters = {
+        key: args.get(key, "").strip()
+        for key in ("state", "q", "mine", "antenna", "offer", "urgency", "waiting")
+    }
+    filters["q"] = filters["q"][:SEARCH_MAX]
+    if filters["state"] not in CASELOAD_STATES:
+        filters["state"] = "active"
+    state = filters["state"]
+    states = ACTIVE_STATES if state == "active" else () if state == "all" else (state,)
+    antenna_ids = {str(a.id): a.id for a in antennas}
+    waiting = int(filters["waiting"]) if filters["waiting"] in {str(d) for d in WAITING_DAYS} else 0
+    wanted = store.CaseloadFilter(
+        states=states,
+        search=filters["q"],
+        assigned_to=g.user.id if filters["mine"] == "1" else None,
+        offer=filters["offer"] if filters["offer"] in set(Offer) else "",
+        antenna_id=antenna_ids.get(filters["antenna"]),
+        urgency=filters["urgency"] if filters["urgency"] in set(Urgency) else "",
+        waiting_days=waiting,
+    )
+    return filters, wanted
+
+
+def _page_number(value: str) -> int:
+    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
 
 
 def _capacity_rows(antennas: list[Antenna]) -> list[dict]:

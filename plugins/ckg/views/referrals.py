@@ -8,12 +8,13 @@ import uuid
 from flask import abort, g, redirect, request, url_for
 from sqlmodel import select
 
+from core import audit
 from core.db import utcnow
 from core.identity.access import require_permission
 from core.identity.models import Organisation
 from core.rendering import render
 from core.web import db_session
-from plugins.ckg import notifications, store
+from plugins.ckg import consent, notifications, store
 from plugins.ckg.access import (
     is_tenant_admin,
     log_access,
@@ -21,7 +22,7 @@ from plugins.ckg.access import (
     require_signed_in,
     viewer_role,
 )
-from plugins.ckg.forms import CkgForm, MessageForm, NoteForm, StepForm
+from plugins.ckg.forms import AssignForm, CkgForm, MessageForm, NoteForm, StepForm
 from plugins.ckg.models import Antenna, CaseNote, Referral
 from plugins.ckg.services import ReferralStatus, RuleError, move, next_states
 from plugins.ckg.views.common import blueprint, ckg_referral, load_referral
@@ -57,9 +58,15 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             formdata=None, message=referral.message_from_referrer
         )
         context["failed"] = failed
+        context["own_family"] = referral.family_user_id == g.user.id
+        context["may_withdraw"] = consent.may_withdraw(referral)
+        context["on_call"] = [
+            (context["organisation"], store.on_call_phones(session, {referral.organisation_id}))
+        ]
         return render("ckg/referral_referrer.html", **context), status
     context["family"] = store.family_of(session, referral.id)
     if role == "family":
+        context["may_withdraw"] = consent.may_withdraw(referral)
         return render("ckg/referral_family.html", **context), status
     forms = {
         "step_form": StepForm(formdata=None),
@@ -74,7 +81,10 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         forms,
         failed=failed,
         history=history,
-        names=store.people_named(session, {change.actor for change in history}),
+        names=store.people_named(
+            session,
+            {change.actor for change in history} | {f"user:{referral.assigned_user_id}"},
+        ),
         notes=store.notes_of(session, referral.id),
         next_states=next_states(referral.status),
         antennas=store.antennas_of(session, {referral.organisation_id}),
@@ -121,6 +131,32 @@ def change_status(referral_id: uuid.UUID):
     if details.antenna is not None:
         session.add(details.antenna)
     notifications.notify_step(session, g.tenant, referral, change)
+    session.commit()
+    if request.form.get("back") == "queue":
+        # Closed from the caseload: back to the list the worker was working from.
+        return redirect(url_for("ckg.queue"), code=303)
+    return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/toewijzen")
+@require_permission("ckg.work")
+def assign(referral_id: uuid.UUID):
+    """The signed-in worker takes the case ("my cases"), or gives it back."""
+    referral = ckg_referral(referral_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _referral_page(referral, "ckg", failed=form, status=422)
+    session = db_session()
+    before = referral.assigned_user_id
+    referral.assigned_user_id = g.user.id if form.assign.data == "me" else None
+    session.add(referral)
+    audit.record(
+        session,
+        action="ckg.referral_assigned",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        detail={"taken": referral.assigned_user_id is not None, "had_worker": before is not None},
+    )
     session.commit()
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
 

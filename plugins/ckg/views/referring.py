@@ -26,12 +26,13 @@ from plugins.ckg.access import (
     require_signed_in,
     viewer_role,
 )
-from plugins.ckg.forms import ReferralForm
+from plugins.ckg.forms import ReferralForm, SelfReferralForm
 from plugins.ckg.models import Referral
 from plugins.ckg.privacy import referrals_about
 from plugins.ckg.services import (
     MAX_CHILDREN,
     MAX_PARENTS,
+    Offer,
     ReferralStatus,
     RuleError,
     Urgency,
@@ -62,11 +63,14 @@ def index():
                 for referral in referrals_about(session, subject)
                 if referral.anonymised_at is None and viewer_role(referral) == "family"
             ]
+    granted = store.granted_ckgs(session)
     return render(
         "ckg/index.html",
+        on_call=[(ckg, store.on_call_phones(session, {ckg.id})) for ckg in granted],
         mine=mine,
         family=family_referrals,
         may_refer=may_refer(),
+        is_parent=user is not None and _is_parent(),
         works_for_ckg=bool(acting_ckgs()),
         tenant_admin=is_tenant_admin(),
     )
@@ -82,9 +86,14 @@ def _referrer_identity() -> dict:
     return {"referrer_kind": "parent", "family_user_id": g.user.id}
 
 
+def _is_parent() -> bool:
+    return _referrer_identity()["referrer_kind"] == "parent"
+
+
 def _referral_form(**kwargs) -> tuple[ReferralForm, list]:
-    """The form with the CKGs this municipality granted as its choices."""
-    form = ReferralForm(**kwargs)
+    """The form with the CKGs this municipality granted as its choices: a parent gets the
+    plain self-referral form, everyone else the professional one."""
+    form = (SelfReferralForm if _is_parent() else ReferralForm)(**kwargs)
     ckgs = store.granted_ckgs(db_session())
     form.organisation.choices = [(str(ckg.id), ckg.name) for ckg in ckgs]
     return form, ckgs
@@ -93,16 +102,21 @@ def _referral_form(**kwargs) -> tuple[ReferralForm, list]:
 def _form_page(form: ReferralForm, ckgs: list, status: int = 200, draft: Referral | None = None):
     if len(ckgs) == 1 and form.organisation.data is None:
         form.organisation.data = ckgs[0].id
+    template = (
+        "ckg/self_referral.html" if isinstance(form, SelfReferralForm) else "ckg/referral_form.html"
+    )
     return (
         render(
-            "ckg/referral_form.html",
+            template,
+            on_call=[(ckg, store.on_call_phones(db_session(), {ckg.id})) for ckg in ckgs],
             form=form,
             ckgs=ckgs,
             draft=draft,
             parent_slots=range(1, MAX_PARENTS + 1),
             child_slots=range(1, MAX_CHILDREN + 1),
             today=date.today().isoformat(),
-            is_parent=_referrer_identity()["referrer_kind"] == "parent",
+            is_parent=_is_parent(),
+            parent_offers=[offer for offer in Offer if offer != Offer.LONG_STAY],
         ),
         status,
     )
@@ -113,10 +127,34 @@ def _form_page(form: ReferralForm, ckgs: list, status: int = 200, draft: Referra
 def refer():
     if not may_refer():
         abort(403)
+    if _is_parent() and request.method == "GET":
+        return redirect(url_for("ckg.self_refer"), code=303)
+    form, ckgs = _referral_form()
+    if not form.is_submitted():
+        form, ckgs = _referral_form(formdata=None, data=_referrer_contact())
+        return _form_page(form, ckgs)
+    return _submit(form, ckgs, None)
+
+
+@blueprint.route("/zelf-aanmelden", methods=["GET", "POST"])
+@require_signed_in
+def self_refer():
+    """A parent asks the CKG for help for their own family (the plain form)."""
+    if not may_refer() or not _is_parent():
+        abort(403)
     form, ckgs = _referral_form()
     if not form.is_submitted():
         return _form_page(form, ckgs)
     return _submit(form, ckgs, None)
+
+
+def _referrer_contact() -> dict:
+    """The referrer's own name and organisation, filled in for them (they can correct them)."""
+    partners = list(acting_organisations("ckg"))
+    return {
+        "referrer_name": g.user.name or "",
+        "referrer_organisation_name": partners[0].name if partners else "",
+    }
 
 
 @blueprint.route("/doorverwijzingen/<uuid:referral_id>/aanvullen", methods=["GET", "POST"])
@@ -144,7 +182,10 @@ def _draft_values(referral: Referral) -> dict:
         "urgency": referral.urgency or None,
         "route": referral.route or None,
         "family_email": referral.family_email,
+        **{name: getattr(referral, name) for name in store.CONTACT_FIELDS},
     }
+    for key, value in _referrer_contact().items():
+        values[key] = values[key] or value
     members = store.family_of(db_session(), referral.id)
     parents = [m for m in members if m.role == "parent"][:MAX_PARENTS]
     children = [m for m in members if m.role == "child"][:MAX_CHILDREN]
@@ -162,6 +203,15 @@ def _submit(form: ReferralForm, ckgs: list, draft: Referral | None):
     session = db_session()
     valid = form.validate()
     data = form.to_input()
+    if _is_parent():
+        # The parent refers their own family: they are the consenting party, whatever was
+        # posted — no override, no address of someone else, the direct route.
+        data.self_referral = True
+        data.consent = "given"
+        data.consent_override_reason = data.consent_explanation = ""
+        data.family_email = ""
+        data.route, data.access_gate_reference = "direct", ""
+        data.referrer_name = data.referrer_organisation_name = data.referrer_phone = ""
     allowed = {organisation.id for organisation in ckgs}
     if data.organisation_id is None and len(allowed) == 1:
         # Only one CKG serves this municipality: the choice is made for the referrer.
@@ -218,6 +268,7 @@ def _submit_draft(session, draft: Referral, data, *, actor: str, now) -> Referra
         "consent_override_reason",
         "consent_explanation",
         "family_email",
+        *store.CONTACT_FIELDS,
     ):
         setattr(draft, key, getattr(data, key))
     draft.domains = list(data.domains)

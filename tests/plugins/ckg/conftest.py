@@ -127,6 +127,12 @@ def referral_form(**changes) -> dict:
         "route": "direct",
         "consent": "given",
         "family_email": "sofie@example.be",
+        "family_phone": "0470 12 34 56",
+        "family_address": "Kerkstraat 1, 9300 Aalst",
+        "family_language": "Nederlands",
+        "referrer_name": "Sara Claes",
+        "referrer_organisation_name": "Basisschool De Linde",
+        "referrer_phone": "053 11 22 33",
     }
     form.update(changes)
     return form

@@ -41,10 +41,22 @@ def valid_input(**changes) -> ReferralInput:
         requested_offer=Offer.HOME,
         urgency="regular",
         consent="given",
+        referrer_phone="053 11 22 33",
     )
     for key, value in changes.items():
         setattr(data, key, value)
     return data
+
+
+def test_a_crisis_referral_without_the_referrers_phone_is_refused():
+    errors = errors_of(valid_input(urgency="crisis", referrer_phone=""))
+    assert "referrer_phone" in errors
+
+
+def test_a_phone_number_needs_eight_to_fifteen_digits():
+    assert "family_phone" in errors_of(valid_input(family_phone="12 34"))
+    assert "family_phone" in errors_of(valid_input(family_phone="bel maar"))
+    check_referral(valid_input(family_phone="+32 470 12 34 56"), today=TODAY, allowed_ckgs={CKG})
 
 
 def errors_of(data: ReferralInput) -> dict[str, str]:

@@ -227,8 +227,9 @@ def test_participants_must_be_members_of_the_network(world):
     assert response.status_code == 422
 
 
-def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
-    """Gent enables the ckg plugin: a referral's consent, quoted by its reference, decides."""
+def _real_ckg_world(sqlite_settings):
+    """Gent enables the ckg plugin; CKG Oost holds three referrals: the family agreed to a case
+    consultation, agreed only to the referral, or refused."""
     from core.db import utcnow
     from plugins.ckg import store as ckg_store
     from plugins.ckg.services import ReferralInput
@@ -239,7 +240,7 @@ def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
     ckg = organisation(app, "ckg-oost", "ckg")
     references = {}
     with world.db("gent") as db:
-        for consent in ("given", "refused"):
+        for name, consent in (("network", "given"), ("given", "given"), ("refused", "refused")):
             referral = ckg_store.create_referral(
                 db,
                 ReferralInput(
@@ -252,26 +253,59 @@ def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
                 actor="test",
                 now=utcnow(),
             )
-            references[consent] = ckg_store.reference(referral)
+            if name == "network":
+                referral.network_consent_at = utcnow()
+            references[name] = ckg_store.reference(referral)
     network_id = add_network(app, "gent", "Huis van het Kind Gent")
-    member_id = add_member(app, "gent", network_id, "OCMW Gent")
+    members = {
+        "ocmw": add_member(app, "gent", network_id, "OCMW Gent"),
+        "ckg": add_member(app, "gent", network_id, "CKG Oost", "ckg-oost", sector="ckg"),
+    }
     staff = world.client("gwen", "gent", roles=["staff:networks"])
-    response = staff.post(
-        f"/t/gent/netwerken/{network_id}/casusoverleg",
-        data={"purpose": "Opvang na de bevalling", "participants": [str(member_id)]},
-    )
-    case_url = response.headers["Location"].split("/t/gent")[-1]
+
+    def open_case(*participants) -> str:
+        response = staff.post(
+            f"/t/gent/netwerken/{network_id}/casusoverleg",
+            data={
+                "purpose": "Opvang na de bevalling",
+                "participants": [str(members[p]) for p in participants],
+            },
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response.headers["Location"].split("/t/gent")[-1]
+
+    return staff, references, open_case
+
+
+def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
+    """Only the consent the family gave for a case consultation counts, where the CKG takes part."""
+    staff, references, open_case = _real_ckg_world(sqlite_settings)
+    case_url = open_case("ocmw", "ckg")
     consent_url = f"/t/gent{case_url}/toestemming"
+    for name in ("refused", "given"):  # consent to the referral is not consent to a network
+        response = staff.post(consent_url, data={"consent_case_reference": references[name]})
+        assert response.status_code == 422, name
     assert (
-        staff.post(consent_url, data={"consent_case_reference": references["refused"]}).status_code
-        == 422
-    )
-    assert (
-        staff.post(consent_url, data={"consent_case_reference": references["given"]}).status_code
+        staff.post(consent_url, data={"consent_case_reference": references["network"]}).status_code
         == 303
     )
     saved = staff.post(f"/t/gent{case_url}/gezin", data={"family_details": "Alleenstaande mama"})
     assert saved.status_code == 303
+
+
+def test_a_ckg_consent_cannot_be_borrowed_where_the_ckg_takes_no_part(sqlite_settings):
+    """An unrelated party typing a real reference gets exactly the made-up reference's answer."""
+    staff, references, open_case = _real_ckg_world(sqlite_settings)
+    consent_url = f"/t/gent{open_case('ocmw')}/toestemming"
+    real = staff.post(consent_url, data={"consent_case_reference": references["network"]})
+    made_up = staff.post(consent_url, data={"consent_case_reference": "CKG-0BADF00D"})
+    assert real.status_code == made_up.status_code == 422
+    message = "Voor deze referentie is geen toestemming van het gezin geregistreerd."
+    real_text, made_up_text = real.get_data(as_text=True), made_up.get_data(as_text=True)
+    assert message in real_text and message in made_up_text
+    assert real_text.replace(references["network"], "X") == made_up_text.replace(
+        "CKG-0BADF00D", "X"
+    )
 
 
 def test_a_partner_opens_a_case_only_with_its_own_organisation_taking_part(world):
