@@ -17,13 +17,12 @@ from sqlmodel import select
 
 from core import audit
 from core.db import as_utc, lock_row, utcnow
-from plugins.loket import allocation, areas
+from plugins.loket import allocation, areas, reserve
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
     FreePlace,
     Location,
-    LocationCapacity,
     Placement,
     Preference,
     PreferenceStatus,
@@ -256,12 +255,6 @@ def preferences_of(session, request_id: uuid.UUID) -> list[Preference]:
 # -- places ------------------------------------------------------------------------------------
 
 
-def held_back_for(capacity: int, places: int, quota_percent: int) -> int:
-    """The occasional/emergency quota of a location's capacity, kept free from what it reports."""
-    quota = (capacity * quota_percent + 50) // 100  # rounded half up
-    return min(places, quota)
-
-
 def report_free_place(
     session,
     location: Location,
@@ -273,17 +266,15 @@ def report_free_place(
     quota_percent: int,
     actor: str,
 ) -> FreePlace:
-    capacity = session.exec(
-        select(LocationCapacity.places).where(
-            LocationCapacity.location_id == location.id, LocationCapacity.age_group == age_group
-        )
-    ).first()
+    """Record reported free places; only what the location's standing reserve lacks is held
+    back (``quota_percent`` is the tenant's default reserve, see :mod:`plugins.loket.reserve`)."""
+    standing = reserve.reserve_of(session, location, {"occasional_quota_percent": quota_percent})
     free_place = FreePlace(
         location_id=location.id,
         age_group=age_group,
         available_from=available_from,
         places=places,
-        held_back=held_back_for(capacity or places, places, quota_percent),
+        held_back=reserve.places_to_hold(standing, places),
         days=sorted(days),
         reported_by=actor,
     )
