@@ -409,7 +409,8 @@ class InfoSessionForm(PlatformForm):
     starts_at = DateTimeField(
         _l("Date and time"),
         required=True,
-        zone="UTC",
+        # Staff type the time on a Belgian clock; it is stored in UTC.
+        zone="Europe/Brussels",
         required_message=_l("Enter a date and time."),
     )
     place = TextField(_l("Place (empty: online)"), max_length=300)
