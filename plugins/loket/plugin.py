@@ -89,8 +89,10 @@ MANIFEST = PluginManifest(
         ),
         SettingField(
             "occasional_quota_percent",
-            "Plaatsen vrijgehouden voor occasionele en dringende opvang (%)",
-            "Places kept free for occasional and emergency care (%)",
+            "Vaste reserve per locatie voor occasionele en dringende opvang (% van de vergunde"
+            " plaatsen; een locatie kan een eigen aantal krijgen)",
+            "Standing reserve per location for occasional and emergency care (% of the licensed"
+            " places; a location can have its own number)",
             kind="int",
             default=5,
             minimum=0,

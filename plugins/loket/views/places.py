@@ -12,7 +12,7 @@ from core.identity.access import require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import continuous, forms, notifications, services
+from plugins.loket import continuous, forms, notifications, reserve, services
 from plugins.loket.models import (
     AGE_GROUPS,
     REJECTION_REASONS,
@@ -70,6 +70,10 @@ def _places_page(status: int = 200, submitted=None, failed: uuid.UUID | None = N
             locations=locations,
             by_id={location.id: location for location in locations},
             free_places=free_places,
+            reserves={
+                location.id: reserve.reserve_of(session, location, settings())
+                for location in locations
+            },
             proposals=proposals,
             free_place_forms={
                 location.id: form_for(forms.FreePlaceForm, location.id) for location in locations
