@@ -385,6 +385,13 @@ class NewLocationForm(PlatformForm):
     kind = ChoiceField(
         _l("Type of care"), choices=_pairs(LOCATION_KINDS), message=_l("Choose a type of care.")
     )
+    capacity = CountField(
+        _l("Licensed places (the location page splits them per age group)"),
+        required=True,
+        minimum=0,
+        maximum=MAX_CAPACITY,
+        message=_l("The capacity must be a number from 0 to 1000."),
+    )
     provider_organisation_id = _provider_field()
 
     def validate(self, extra_validators=None) -> bool:

@@ -293,12 +293,12 @@ def _apply_rows(session, rows: list[dict]) -> tuple[int, int]:
     session.flush()
     for row in rows:
         location = by_key[row["key"]]
-        _set_capacity(session, location, row["capacity"], capacities.get(location.id, {}))
+        set_capacity(session, location, row["capacity"], capacities.get(location.id, {}))
     session.flush()
     return created, updated
 
 
-def _set_capacity(session, location: Location, capacity: int, current: dict) -> None:
+def set_capacity(session, location: Location, capacity: int, current: dict) -> None:
     # The public list gives one total; baby and toddler places share it evenly until the
     # provider says otherwise.
     if location.kind == "buitenschoolse_opvang":

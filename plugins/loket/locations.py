@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from core.db import utcnow
 from plugins.loket.areas import derived_area
-from plugins.loket.location_import import import_key
+from plugins.loket.location_import import import_key, set_capacity
 from plugins.loket.models import DAY_PARTS, WEEKDAYS, Location, LocationCapacity
 
 MAX_CAPACITY = 1000
@@ -71,6 +71,7 @@ class NewLocation:
     address: str = ""
     municipality: str = ""
     provider_organisation_id: uuid.UUID | None = None
+    capacity: int = 0  # licensed places, shared over the age groups as the CSV import does
 
 
 def create_location(session, data: NewLocation) -> Location | None:
@@ -90,5 +91,7 @@ def create_location(session, data: NewLocation) -> Location | None:
         import_key=key,
     )
     session.add(location)
+    session.flush()
+    set_capacity(session, location, data.capacity, {})
     session.flush()
     return location

@@ -207,8 +207,10 @@ def not_placed(
 def place_proposed_to_provider(
     session, tenant, location: Location, recipients: list[tuple[str, str]], count: int = 1
 ) -> None:
-    """Proposals wait for the provider: there is no provider deadline, but the family's seven
-    days only start when the provider confirms, so the mail asks for a prompt answer."""
+    """Proposals wait for the provider until the tenant's ``provider_answer_days``; the family's
+    days only start when the provider confirms."""
+    from plugins.loket.tenant_settings import provider_answer_days
+
     link = external_url(tenant, "loket.places")
     for email, language in recipients:
         with force_locale(language):
@@ -219,11 +221,12 @@ def place_proposed_to_provider(
                 body=_with_link(
                     _(
                         "The local childcare counter proposes %(count)d child(ren) for free "
-                        "places at %(location)s. Please confirm or reject each proposal soon: "
-                        "the family can only accept after your confirmation, and then has "
-                        "%(days)d days to answer. Answer here:",
+                        "places at %(location)s. Please confirm or reject each proposal within "
+                        "%(provider_days)d days, or it lapses: the family can only accept after "
+                        "your confirmation, and then has %(days)d days to answer. Answer here:",
                         count=count,
                         location=location.name,
+                        provider_days=provider_answer_days(session),
                         days=_parent_answer_days(),
                     ),
                     link,
@@ -326,6 +329,24 @@ def proposal_expired(session, tenant, request: ChildcareRequest, location: Locat
             _(
                 "You did not answer the proposal of %(location)s in time, so the place goes to "
                 "another family. Your request stays open for your other choices. Your request:",
+                location=location.name,
+            ),
+        )
+
+
+def provider_did_not_answer(session, tenant, request: ChildcareRequest, location: Location) -> None:
+    """The provider let its deadline pass: the proposal lapses, the family loses nothing."""
+    with force_locale(parent_language(session, request)):
+        _to_parent(
+            session,
+            tenant,
+            request,
+            "loket.proposal_provider_expired",
+            _("The proposal for %(child)s lapsed", child=request.child_first_name),
+            _(
+                "%(location)s did not confirm the proposed place in time, so the proposal "
+                "lapsed. Your request keeps its registration date and all its choices: the "
+                "next round, or a place that frees up, considers it again. Your request:",
                 location=location.name,
             ),
         )

@@ -23,6 +23,7 @@ from plugins.loket.models import (
     ChildcareRequest,
     FreePlace,
     Location,
+    LocationCapacity,
     Placement,
     Preference,
     PreferenceStatus,
@@ -47,6 +48,19 @@ class PlaceUnavailable(Exception):
 
 class InvalidTransition(Exception):
     """The proposal is not in a state that allows this step."""
+
+
+class OverCapacity(Exception):
+    """More places reported (free or taken) than the location is licensed for in an age group."""
+
+    def __init__(self, licensed: int, reported: int) -> None:
+        super().__init__(f"{reported} of {licensed} licensed places already reported")
+        self.licensed = licensed
+        self.reported = reported
+
+    @property
+    def room(self) -> int:
+        return max(0, self.licensed - self.reported)
 
 
 @dataclass
@@ -267,7 +281,22 @@ def report_free_place(
     actor: str,
 ) -> FreePlace:
     """Record reported free places; only what the location's standing reserve lacks is held
-    back (``quota_percent`` is the tenant's default reserve, see :mod:`plugins.loket.reserve`)."""
+    back (``quota_percent`` is the tenant's default reserve, see :mod:`plugins.loket.reserve`).
+
+    Raises :class:`OverCapacity` when the location would then have more places of the age
+    group — still free or taken by a child — than it is licensed for."""
+    licensed = session.exec(
+        select(LocationCapacity.places).where(
+            LocationCapacity.location_id == location.id, LocationCapacity.age_group == age_group
+        )
+    ).first()
+    reported = session.exec(
+        select(sa.func.coalesce(sa.func.sum(FreePlace.places), 0)).where(
+            FreePlace.location_id == location.id, FreePlace.age_group == age_group
+        )
+    ).one()
+    if reported + places > (licensed or 0):
+        raise OverCapacity(licensed or 0, int(reported))
     standing = reserve.reserve_of(session, location, {"occasional_quota_percent": quota_percent})
     free_place = FreePlace(
         location_id=location.id,
@@ -364,6 +393,11 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
         days = set()
         for row in rows:
             days |= set(row.days)
+        with_room = [
+            row.available_from
+            for row in rows
+            if row.taken + row.held_back + pending.get(row.id, 0) < row.places
+        ]
         pools.append(
             allocation.Pool(
                 location_id=location_id,
@@ -375,6 +409,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 income_related=location.tariff == "income_related",
                 days=frozenset(days),
                 care_needs=frozenset(location.care_needs),
+                available_from=min(with_room) if with_room else None,
             )
         )
     applicants = []
@@ -431,6 +466,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 days=frozenset(request.days),
                 care_needs=frozenset(request.care_needs),
                 sibling_location_ids=sibling_locations(request),
+                desired_start=request.desired_start,
             )
         )
     return RoundInput(
@@ -543,10 +579,18 @@ def propose_matches(
     note: Mapping | None = None,
 ) -> list[Proposal]:
     """Turn each match into a proposal to the provider, with its explanation (plus ``note``)."""
+    from plugins.loket.tenant_settings import provider_answer_days
+
     pending = _pending_per_free_place(session)
+    # The provider answers within the tenant's number of days, or the proposal expires.
+    provider_deadline = now + timedelta(days=provider_answer_days(session))
     proposals = []
-    for request_id, key in sorted(outcome.matches.items()):
-        free_place = _free_place_with_room(data.free_places[key], pending)
+    wanted = {applicant.id: applicant.desired_start for applicant in data.applicants}
+    # The child who wants to start first gets the place that is free first.
+    for request_id, key in sorted(
+        outcome.matches.items(), key=lambda match: (wanted.get(match[0]) or date.min, match[0])
+    ):
+        free_place = _free_place_with_room(data.free_places[key], pending, wanted.get(request_id))
         pending[free_place.id] = pending.get(free_place.id, 0) + 1
         explanation = _with_own_ranks(
             outcome.explanations[request_id], data.ranks[request_id], key[0]
@@ -563,6 +607,7 @@ def propose_matches(
             preference_rank=explanation["rank"],
             explanation=explanation,
             created_at=now,
+            deadline=provider_deadline,
         )
         session.add(proposal)
         proposals.append(proposal)
@@ -584,10 +629,21 @@ def _with_own_ranks(explanation: dict, ranks: Mapping[uuid.UUID, int], placed_at
     return {**explanation, "rank": ranks[placed_at], "higher_choices": notes}
 
 
-def _free_place_with_room(rows: list[FreePlace], pending: Mapping[uuid.UUID, int]) -> FreePlace:
-    for row in rows:
-        if row.taken + row.held_back + pending.get(row.id, 0) < row.places:
-            return row
+def _free_place_with_room(
+    rows: list[FreePlace], pending: Mapping[uuid.UUID, int], desired_start: date | None = None
+) -> FreePlace:
+    """The free place for a matched child: the latest one already free on the wanted start,
+    else the earliest one (``rows`` are sorted by the day they are free)."""
+    with_room = [
+        row for row in rows if row.taken + row.held_back + pending.get(row.id, 0) < row.places
+    ]
+    in_time = [
+        row for row in with_room if desired_start is None or row.available_from <= desired_start
+    ]
+    if in_time:
+        return in_time[-1]
+    if with_room:
+        return with_room[0]
     # The pool counted these rows' room; reaching this means the pool and rows disagree.
     raise PlaceUnavailable("no free place row left for a match")
 
@@ -805,13 +861,21 @@ def _mark_placed(session, request_id, location_id, placement: Placement, now: da
 
 
 def expire_proposals(session, *, now: datetime | None = None) -> list[Proposal]:
-    """Proposals whose parent deadline passed are declined so the place moves on."""
+    """Proposals past their deadline expire so the place moves on.
+
+    A parent who did not answer declined the place. A provider who did not answer refused
+    nobody: the family keeps that choice waiting for the next round (``provider_decided_at``
+    stays empty, which is how the caller tells the two apart)."""
     now = now or utcnow()
     expired = []
-    for proposal in session.exec(
-        select(Proposal).where(Proposal.status == ProposalStatus.AWAITING_PARENT)
-    ):
-        if proposal.deadline is not None and as_utc(proposal.deadline) < now:
+    for proposal in session.exec(select(Proposal).where(Proposal.status.in_(ProposalStatus.OPEN))):
+        if proposal.deadline is None or as_utc(proposal.deadline) >= now:
+            continue
+        if proposal.status == ProposalStatus.AWAITING_PARENT:
             decline_proposal(session, proposal, now=now, expired=True)
-            expired.append(proposal)
+        else:
+            proposal.status = ProposalStatus.EXPIRED
+            session.add(proposal)
+            _reopen(session, proposal, PreferenceStatus.WAITING)
+        expired.append(proposal)
     return expired

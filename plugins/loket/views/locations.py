@@ -150,6 +150,7 @@ def new_location():
                 address=form.address.data or "",
                 municipality=form.municipality.data or "",
                 provider_organisation_id=_chosen_provider(form.provider_organisation_id),
+                capacity=form.capacity.data,
             ),
         )
         if location is not None:

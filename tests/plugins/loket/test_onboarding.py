@@ -96,13 +96,19 @@ def test_staff_add_a_location_for_a_provider_who_then_reports_free_places(app):
             "postcode": "3550",
             "municipality": "Heusden-Zolder",
             "kind": "groepsopvang",
+            "capacity": "14",
             "provider_organisation_id": str(organisation),
         },
     )
     assert created.status_code == 302
     again = staff_client.post(
         "/t/aalst/loket/locaties/nieuw",
-        data={"name": "De  kleine reus", "postcode": "3550", "kind": "groepsopvang"},
+        data={
+            "name": "De  kleine reus",
+            "postcode": "3550",
+            "kind": "groepsopvang",
+            "capacity": "9",
+        },
     )
     assert again.status_code == 422
     assert "Er bestaat al een locatie met deze naam en postcode." in again.get_data(as_text=True)
