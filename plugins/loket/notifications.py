@@ -8,13 +8,13 @@ parent's account language, else Dutch. The table of what goes out when is in the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.db import as_utc
+from core.db import as_utc, utcnow
 from core.identity.models import OrganisationMember, User
 from core.mail import queue_mail
 from core.web import external_url
@@ -122,8 +122,13 @@ def _start(request: ChildcareRequest, free_place: FreePlace | None):
     return max(dates) if dates else None
 
 
-def _place_details(request: ChildcareRequest, location: Location, free_place: FreePlace | None):
-    start = _start(request, free_place)
+def _place_details(
+    request: ChildcareRequest,
+    location: Location,
+    free_place: FreePlace | None,
+    start: date | None = None,
+):
+    start = start or _start(request, free_place)
     lines = [
         _("Location: %(location)s", location=location.name),
         _(
@@ -332,6 +337,59 @@ def proposal_expired(session, tenant, request: ChildcareRequest, location: Locat
                 location=location.name,
             ),
         )
+
+
+def emergency_placed_to_parent(
+    session, tenant, request: ChildcareRequest, location: Location, free_place: FreePlace
+) -> None:
+    """Staff placed the child in an emergency place: where, from when, and the page."""
+    # An emergency place starts now, or on the day the place is free: not the wished start.
+    start = max(utcnow().date(), free_place.available_from)
+    with force_locale(parent_language(session, request)):
+        _to_parent(
+            session,
+            tenant,
+            request,
+            "loket.emergency_placed",
+            _("%(child)s has an emergency place", child=request.child_first_name),
+            _(
+                "The local childcare counter placed %(child)s in an emergency place.\n\n"
+                "%(details)s\n\nYour request:",
+                child=request.child_first_name,
+                details=_place_details(request, location, free_place, start),
+            ),
+        )
+
+
+def emergency_placed_to_provider(
+    session, tenant, request: ChildcareRequest, location: Location, free_place: FreePlace
+) -> None:
+    """The provider hears which child takes one of its reserved places, and from when."""
+    start = max(utcnow().date(), free_place.available_from)
+    link = external_url(tenant, "loket.places")
+    for email, language in provider_emails(session, location):
+        with force_locale(language):
+            queue_mail(
+                session,
+                to=email,
+                subject=_("Emergency placement at %(location)s", location=location.name),
+                body=_with_link(
+                    _(
+                        "The local childcare counter placed %(child)s (born %(birth)s) in a "
+                        "place of %(location)s kept for occasional and emergency care, from "
+                        "%(date)s. The place counts as taken. Your places:",
+                        child=request.child_name,
+                        birth=format_date(request.birth_date, "dd/MM/yyyy")
+                        if request.birth_date
+                        else "-",
+                        location=location.name,
+                        date=format_date(start, "dd/MM/yyyy"),
+                    ),
+                    link,
+                ),
+                purpose="loket.emergency_to_provider",
+                language=language,
+            )
 
 
 def provider_did_not_answer(session, tenant, request: ChildcareRequest, location: Location) -> None:

@@ -821,13 +821,51 @@ def accept_proposal(session, proposal: Proposal, *, now: datetime | None = None)
     return placement
 
 
+class EmergencyRefused(Exception):
+    """The child cannot go to this emergency place; ``code`` says why (``words`` words it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def emergency_refusal(
+    request: ChildcareRequest, location: Location, free_place: FreePlace, *, today: date
+) -> str | None:
+    """Why the child cannot take this emergency place, or ``None``.
+
+    The child's age on the first day of the place must fit the location's type (no unborn baby
+    anywhere, no toddler in out-of-school care, no school child in baby care) and the place's
+    age group, which counts against the location's licensed places."""
+    birth = request.birth_date or request.expected_birth_date
+    if birth is None:
+        return "emergency_birth_unknown"
+    start = max(today, free_place.available_from)
+    if request.birth_date is None or birth > start:
+        return "emergency_not_born"
+    months = allocation.months_between(birth, start)
+    if not areas.age_fits(months, location.kind):
+        if location.kind == "buitenschoolse_opvang":
+            return "emergency_too_young"
+        return "emergency_too_old"
+    if allocation.age_group_for(birth, start, location.kind) != free_place.age_group:
+        return "emergency_other_age_group"
+    return None
+
+
 def emergency_placement(
     session, request: ChildcareRequest, free_place: FreePlace, *, now: datetime | None = None
 ) -> Placement:
-    """Place a child at once in a held-back emergency place (the caller writes the audit entry)."""
+    """Place a child at once in a held-back emergency place (the caller writes the audit entry).
+
+    Raises :class:`EmergencyRefused` when the child's age does not fit the place."""
     now = now or utcnow()
     if request.status == RequestStatus.PLACED:
         raise InvalidTransition("already placed")
+    location = session.get(Location, free_place.location_id)
+    refusal = emergency_refusal(request, location, free_place, today=now.date())
+    if refusal is not None:
+        raise EmergencyRefused(refusal)
     take_place(session, free_place.id, emergency=True)
     placement = Placement(
         request_id=request.id,
