@@ -256,9 +256,14 @@ def ineligibility(applicant: Applicant, pool: Pool | None) -> str | None:
         return "no_free_place"
     if pool.days and not applicant.days <= pool.days:
         return "days_not_offered"
-    if not applicant.care_needs <= pool.care_needs:
-        return "care_needs_not_supported"
+    # A care need the location does not list never rules a child out (inclusive care, seeds 003
+    # and 004): the proposal asks the provider to confirm it (:func:`needs_to_confirm`).
     return None
+
+
+def needs_to_confirm(applicant: Applicant, pool: Pool) -> frozenset[str]:
+    """The child's care needs the location does not list: the provider confirms them."""
+    return applicant.care_needs - pool.care_needs
 
 
 def allocate(

@@ -586,6 +586,8 @@ def propose_matches(
     provider_deadline = now + timedelta(days=provider_answer_days(session))
     proposals = []
     wanted = {applicant.id: applicant.desired_start for applicant in data.applicants}
+    applicants = {applicant.id: applicant for applicant in data.applicants}
+    pools = {pool.key: pool for pool in data.pools}
     # The child who wants to start first gets the place that is free first.
     for request_id, key in sorted(
         outcome.matches.items(), key=lambda match: (wanted.get(match[0]) or date.min, match[0])
@@ -597,6 +599,10 @@ def propose_matches(
         )
         if request_id in data.area_requests:
             explanation.update(area=data.area_requests[request_id], area_order=areas.AREA_ORDER)
+        unlisted = allocation.needs_to_confirm(applicants[request_id], pools[key])
+        if unlisted:
+            # Offered all the same; the provider says whether it can support these needs.
+            explanation.update(care_needs_to_confirm=sorted(unlisted))
         explanation.update(note or {})
         proposal = Proposal(
             round_id=round_id,

@@ -167,3 +167,9 @@ def labels() -> dict[str, dict[str, str]]:
             "other": _("Other language"),
         },
     }
+
+
+def care_needs_text(codes) -> str:
+    """Care needs in words, comma-separated ("" for none)."""
+    names = labels()["care_need"]
+    return ", ".join(names.get(code, code) for code in codes or ())

@@ -29,6 +29,7 @@ def settings() -> dict:
 
 def _context(**context) -> dict:
     context.setdefault("labels", words.labels())
+    context.setdefault("needs_text", words.care_needs_text)
     context.setdefault("errors", {})
     return context
 
