@@ -96,6 +96,7 @@ class Applicant:
     days: frozenset[str] = frozenset()
     care_needs: frozenset[str] = frozenset()
     sibling_location_ids: frozenset[uuid.UUID] = frozenset()
+    desired_start: date | None = None  # when the family wants the place to start
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Pool:
     income_related: bool = True
     days: frozenset[str] = frozenset()  # empty: every day
     care_needs: frozenset[str] = frozenset()
+    available_from: date | None = None  # the earliest day a place of this pool is free
 
     @property
     def allocatable(self) -> int:
@@ -128,10 +130,14 @@ class Priority:
     group: int
     tie_break: float
     vulnerable: bool
+    # Days between the place's free date and a later wanted start: within a priority group the
+    # child who wants the place closest to the day it is free comes first (a child waiting
+    # since before that day counts as 0), not a child wanted months later.
+    wait: int = 0
 
     @property
-    def key(self) -> tuple[int, float]:
-        return (self.group, self.tie_break)
+    def key(self) -> tuple[int, int, float]:
+        return (self.group, self.wait, self.tie_break)
 
 
 @dataclass
@@ -190,7 +196,19 @@ def priority_of(
         tie = lottery[applicant.id]
     else:
         tie = applicant.registered_at.timestamp()
-    return Priority(group=group, tie_break=tie, vulnerable=bool(situation & rules.vulnerable_flags))
+    return Priority(
+        group=group,
+        tie_break=tie,
+        vulnerable=bool(situation & rules.vulnerable_flags),
+        wait=days_until_wanted(pool.available_from, applicant.desired_start),
+    )
+
+
+def days_until_wanted(available_from: date | None, desired_start: date | None) -> int:
+    """How long after the place is free the family wants it to start (0: at once or earlier)."""
+    if available_from is None or desired_start is None:
+        return 0
+    return max(0, (desired_start - available_from).days)
 
 
 def reserved_for_vulnerable(pool: Pool, rules: RulePack) -> int:
@@ -227,7 +245,7 @@ def _index_to_drop(holders: list[tuple], reserve: int) -> int:
     for index, holder in enumerate(holders):
         if len(reserved_indexes) == reserve:
             break
-        if holder[3]:
+        if holder[-2]:
             reserved_indexes.add(index)
     return max(index for index in range(len(holders)) if index not in reserved_indexes)
 
@@ -238,9 +256,14 @@ def ineligibility(applicant: Applicant, pool: Pool | None) -> str | None:
         return "no_free_place"
     if pool.days and not applicant.days <= pool.days:
         return "days_not_offered"
-    if not applicant.care_needs <= pool.care_needs:
-        return "care_needs_not_supported"
+    # A care need the location does not list never rules a child out (inclusive care, seeds 003
+    # and 004): the proposal asks the provider to confirm it (:func:`needs_to_confirm`).
     return None
+
+
+def needs_to_confirm(applicant: Applicant, pool: Pool) -> frozenset[str]:
+    """The child's care needs the location does not list: the provider confirms them."""
+    return applicant.care_needs - pool.care_needs
 
 
 def allocate(
@@ -265,7 +288,7 @@ def allocate(
 
     priorities: dict[tuple[uuid.UUID, str], dict[uuid.UUID, Priority]] = {}
     refusals: dict[uuid.UUID, dict[uuid.UUID, str]] = {a.id: {} for a in applicants}
-    # Per pool: (group, tie-break, id as int, vulnerable, id), kept sorted: best first.
+    # Per pool: (group, wait, tie-break, id as int, vulnerable, id), kept sorted: best first.
     held: dict[tuple[uuid.UUID, str], list[tuple]] = {key: [] for key in pools_by_key}
     next_choice = dict.fromkeys(by_id, 0)
     free = deque(applicant.id for applicant in applicants)
@@ -290,8 +313,8 @@ def allocate(
         bisect.insort(holders, (*priority.key, applicant_id.int, priority.vulnerable, applicant_id))
         if len(holders) > pool.allocatable:
             dropped = holders.pop(_index_to_drop(holders, reserved_for_vulnerable(pool, rules)))
-            refusals[dropped[4]][location_id] = "outranked"
-            free.append(dropped[4])
+            refusals[dropped[-1]][location_id] = "outranked"
+            free.append(dropped[-1])
 
     outcome = Outcome(rule_pack_version=rules.version, seed=seed)
     for key, holders in held.items():
@@ -353,7 +376,7 @@ def _explain(applicant, outcome, pools_by_key, priorities, refusals, held, rules
             key = (location_id, applicant.age_groups[location_id])
             ranking = priorities[key]
             mine = ranking[applicant.id]
-            last = ranking[held[key][-1][4]] if held[key] else None
+            last = ranking[held[key][-1][-1]] if held[key] else None
             note["own_group"] = mine.group + 1
             note["last_admitted_group"] = last.group + 1 if last else None
             note["places"] = pools_by_key[key].allocatable

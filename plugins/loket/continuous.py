@@ -91,7 +91,8 @@ def place_freed(
 def expire_overdue_proposals(
     session, tenant, *, now: datetime | None = None
 ) -> tuple[list[Proposal], list[Proposal]]:
-    """Expire proposals past their parent deadline, tell the parents, and let the places move on.
+    """Expire proposals past their provider's or parent's deadline, tell the parents, and let
+    the places move on.
 
     Idempotent: an expired proposal is no longer awaiting the parent, so a second run finds
     nothing. Returns (expired proposals, proposals made for the freed places).
@@ -101,7 +102,10 @@ def expire_overdue_proposals(
     for proposal in expired:
         request = session.get(ChildcareRequest, proposal.request_id)
         location = session.get(Location, proposal.location_id)
-        notifications.proposal_expired(session, tenant, request, location)
+        if proposal.provider_decided_at is None:
+            notifications.provider_did_not_answer(session, tenant, request, location)
+        else:
+            notifications.proposal_expired(session, tenant, request, location)
     session.flush()
     offered = place_freed(
         session, tenant, [p.location_id for p in expired], trigger="expired", now=now

@@ -26,7 +26,7 @@ from plugins.loket.models import (
     Placement,
     Preference,
 )
-from plugins.loket.services import held_back_for
+from plugins.loket.reserve import target_from_percent
 
 LOCATION_NAMES = [
     "Zonnebloem",
@@ -192,18 +192,25 @@ def _locations(session, tenant, rng, count, provider, today) -> list[Location]:
         session.add(location)
         session.flush()
         groups = ["schoolchild"] if kind == "buitenschoolse_opvang" else ["baby", "toddler"]
-        for group in groups:
-            capacity = rng.randint(4, 9) if kind == "gezinsopvang" else rng.randint(10, 28)
+        capacities = {
+            group: rng.randint(4, 9) if kind == "gezinsopvang" else rng.randint(10, 28)
+            for group in groups
+        }
+        # The standing reserve (5 % of the licensed places) is filled by the first reports.
+        missing = target_from_percent(sum(capacities.values()), 5)
+        for group, capacity in capacities.items():
             session.add(LocationCapacity(location_id=location.id, age_group=group, places=capacity))
             free = rng.randint(0, 4)
             if free:
+                held = min(free, missing)
+                missing -= held
                 session.add(
                     FreePlace(
                         location_id=location.id,
                         age_group=group,
                         available_from=today + timedelta(days=rng.randint(0, 120)),
                         places=free,
-                        held_back=held_back_for(capacity, free, 5),
+                        held_back=held,
                         reported_by="demo",
                     )
                 )

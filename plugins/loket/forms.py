@@ -33,6 +33,7 @@ from core.forms import (
 )
 from plugins.loket.allocation import TIE_BREAKS
 from plugins.loket.ckg_hand_off import SUMMARY_MAX, URGENCIES, HandOffInput
+from plugins.loket.location_import import FOUR_DIGITS
 from plugins.loket.locations import MAX_CAPACITY, LocationInput
 from plugins.loket.models import (
     AGE_GROUPS,
@@ -311,8 +312,24 @@ def _capacity(group: str) -> CountField:
     )
 
 
+def _provider_field() -> SelectField:
+    # Choices (the tenant's provider organisations) are set by the view.
+    return SelectField(_l("Provider organisation (reports the free places)"), required=False)
+
+
 class LocationForm(PlatformForm):
-    """What a location offers; loket staff and the location's own provider fill it in."""
+    """What a location offers; loket staff and the location's own provider fill it in.
+
+    Only staff link the location to a provider organisation: the view ignores that field for
+    a provider member, who may not hand the location to someone else."""
+
+    provider_organisation_id = _provider_field()
+    reserve_places = CountField(
+        _l("Places always kept free for occasional and emergency care (empty: the setting)"),
+        minimum=0,
+        maximum=MAX_CAPACITY,
+        message=_l("Enter a number of places from 0 to 1000."),
+    )
 
     tariff = ChoiceField(_l("Tariff"), choices=_pairs(TARIFFS), message=_l("Choose a tariff."))
     care_needs = KnownChoicesField(
@@ -349,12 +366,40 @@ class LocationForm(PlatformForm):
             day_parts=list(self.day_parts.data or ()),
             area=self.area.data or "",
             participates=bool(self.participates.data),
+            reserve_places=self.reserve_places.data,
             capacity={
                 group: field.data
                 for group, field in self.capacity_fields().items()
                 if field.data is not None
             },
         )
+
+
+class NewLocationForm(PlatformForm):
+    """A location staff add by hand (the CSV import adds many at once)."""
+
+    name = TextField(_l("Name"), required=True, max_length=200, filters=[_single_spaced])
+    address = TextField(_l("Address"), max_length=300)
+    postcode = TextField(_l("Postcode"), required=True, max_length=10)
+    municipality = TextField(_l("Municipality"), max_length=100)
+    kind = ChoiceField(
+        _l("Type of care"), choices=_pairs(LOCATION_KINDS), message=_l("Choose a type of care.")
+    )
+    capacity = CountField(
+        _l("Licensed places (the location page splits them per age group)"),
+        required=True,
+        minimum=0,
+        maximum=MAX_CAPACITY,
+        message=_l("The capacity must be a number from 0 to 1000."),
+    )
+    provider_organisation_id = _provider_field()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.postcode.data and not FOUR_DIGITS.fullmatch(self.postcode.data):
+            self.fail("postcode", _("The postcode must have four digits."))
+            return False
+        return valid
 
 
 class LocationImportForm(PlatformForm):
@@ -371,7 +416,8 @@ class InfoSessionForm(PlatformForm):
     starts_at = DateTimeField(
         _l("Date and time"),
         required=True,
-        zone="UTC",
+        # Staff type the time on a Belgian clock; it is stored in UTC.
+        zone="Europe/Brussels",
         required_message=_l("Enter a date and time."),
     )
     place = TextField(_l("Place (empty: online)"), max_length=300)

@@ -1,7 +1,9 @@
 """Importing childcare locations from a CSV file shaped like Opgroeien's public list.
 
 Columns (English or Dutch headers): name/naam, address/adres, postcode, municipality/gemeente,
-type/soort, capacity/capaciteit, and optionally area/deelgemeente (else the postcode area). A
+type/soort, capacity/capaciteit, and optionally area/deelgemeente (else the postcode area) and
+organisation/organisator (the provider organisation whose members report the location's free
+places: one the tenant lets work in the loket, named by its short name or full name). A
 location is known by its name and postcode: importing the same file again updates those
 locations instead of adding them twice.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -24,6 +27,7 @@ from sqlmodel import select
 from core.db import utcnow
 from plugins.loket.areas import derived_area
 from plugins.loket.models import Location, LocationCapacity, LocationImport
+from plugins.loket.providers import find_provider, provider_organisations
 
 HEADERS = {
     "name": ("name", "naam", "naam opvang", "naam locatie"),
@@ -33,6 +37,14 @@ HEADERS = {
     "kind": ("type", "soort", "type opvang", "kind"),
     "capacity": ("capacity", "capaciteit", "aantal plaatsen"),
     "area": ("area", "deelgemeente", "gebied"),
+    "organisation": (
+        "organisation",
+        "organisatie",
+        "organisator",
+        "inrichtende macht",
+        "aanbieder",
+        "provider",
+    ),
 }
 # Opgroeien's whole Flemish list fits; the rows are applied in chunks, never all at once.
 MAX_ROWS = 20000
@@ -48,6 +60,8 @@ class ImportRow:
     values: dict[str, str]
     kind: str = ""
     capacity: int = 0
+    # The provider organisation the row names; "" when the cell is empty (the link is kept).
+    organisation_id: str = ""
     errors: list[str] = field(default_factory=list)
     action: str = ""  # "create" | "update"
 
@@ -119,6 +133,7 @@ def _read_rows(session, reader, report: ImportReport) -> ImportReport:
         report.file_errors.append("missing_columns:" + ",".join(missing))
         return report
     existing = set(session.exec(select(Location.import_key)))
+    providers = provider_organisations(session) if "organisation" in columns else []
     seen: dict[str, int] = {}
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -144,6 +159,13 @@ def _read_rows(session, reader, report: ImportReport) -> ImportReport:
         row.capacity = int(capacity) if WHOLE_NUMBER.fullmatch(capacity) else -1
         if not 0 <= row.capacity <= 1000:
             row.errors.append("capacity_invalid")
+        named = values.get("organisation", "")
+        if named:
+            organisation = find_provider(providers, named)
+            if organisation is None:
+                row.errors.append(f"organisation_unknown:{named[:100]}")
+            else:
+                row.organisation_id = str(organisation.id)
         if row.key in seen and not row.errors:
             row.errors.append(f"duplicate_of_line:{seen[row.key]}")
         seen.setdefault(row.key, line)
@@ -164,6 +186,7 @@ def _stored(row: ImportRow) -> dict:
         "values": row.values,
         "kind": row.kind,
         "capacity": row.capacity,
+        "organisation_id": row.organisation_id,
     }
 
 
@@ -262,18 +285,20 @@ def _apply_rows(session, rows: list[dict]) -> tuple[int, int]:
             location.postcode, location.municipality
         )
         location.kind = row["kind"]
+        if row.get("organisation_id"):
+            location.provider_organisation_id = uuid.UUID(row["organisation_id"])
         location.updated_at = utcnow()
         session.add(location)
         by_key[row["key"]] = location
     session.flush()
     for row in rows:
         location = by_key[row["key"]]
-        _set_capacity(session, location, row["capacity"], capacities.get(location.id, {}))
+        set_capacity(session, location, row["capacity"], capacities.get(location.id, {}))
     session.flush()
     return created, updated
 
 
-def _set_capacity(session, location: Location, capacity: int, current: dict) -> None:
+def set_capacity(session, location: Location, capacity: int, current: dict) -> None:
     # The public list gives one total; baby and toddler places share it evenly until the
     # provider says otherwise.
     if location.kind == "buitenschoolse_opvang":

@@ -6,11 +6,14 @@ organisations they act for. ``forms.LocationForm`` checks what is typed.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from sqlmodel import select
 
 from core.db import utcnow
+from plugins.loket.areas import derived_area
+from plugins.loket.location_import import import_key, set_capacity
 from plugins.loket.models import DAY_PARTS, WEEKDAYS, Location, LocationCapacity
 
 MAX_CAPACITY = 1000
@@ -25,6 +28,7 @@ class LocationInput:
     area: str = ""
     participates: bool = True
     capacity: dict[str, int] = field(default_factory=dict)  # age group → places (typed ones)
+    reserve_places: int | None = None  # None: the tenant's setting
 
 
 def update_location(session, location: Location, data: LocationInput) -> None:
@@ -34,6 +38,7 @@ def update_location(session, location: Location, data: LocationInput) -> None:
     location.day_parts = [part for part in DAY_PARTS if part in data.day_parts]
     location.area = data.area
     location.participates = data.participates
+    location.reserve_places = data.reserve_places
     location.updated_at = utcnow()
     session.add(location)
     current = {
@@ -56,3 +61,37 @@ def capacities_of(session, location: Location) -> dict[str, int]:
             select(LocationCapacity).where(LocationCapacity.location_id == location.id)
         )
     }
+
+
+@dataclass
+class NewLocation:
+    name: str
+    kind: str
+    postcode: str
+    address: str = ""
+    municipality: str = ""
+    provider_organisation_id: uuid.UUID | None = None
+    capacity: int = 0  # licensed places, shared over the age groups as the CSV import does
+
+
+def create_location(session, data: NewLocation) -> Location | None:
+    """Add a location by hand; ``None`` when one with that name and postcode exists (the CSV
+    import would update it: the same key)."""
+    key = import_key(data.name, data.postcode)
+    if session.exec(select(Location.id).where(Location.import_key == key)).first() is not None:
+        return None
+    location = Location(
+        name=data.name,
+        kind=data.kind,
+        postcode=data.postcode,
+        address=data.address,
+        municipality=data.municipality,
+        area=derived_area(data.postcode, data.municipality),
+        provider_organisation_id=data.provider_organisation_id,
+        import_key=key,
+    )
+    session.add(location)
+    session.flush()
+    set_capacity(session, location, data.capacity, {})
+    session.flush()
+    return location

@@ -104,6 +104,9 @@ class Location(TenantScoped, table=True):
     day_parts: list = _json_list()
     care_needs: list = _json_list()
     participates: bool = True
+    # The standing reserve for occasional and emergency care: places kept free at all times.
+    # ``None``: the tenant's setting (a percentage of the licensed capacity).
+    reserve_places: int | None = None
     import_key: str = Field(max_length=220)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

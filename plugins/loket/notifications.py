@@ -8,13 +8,13 @@ parent's account language, else Dutch. The table of what goes out when is in the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.db import as_utc
+from core.db import as_utc, utcnow
 from core.identity.models import OrganisationMember, User
 from core.mail import queue_mail
 from core.web import external_url
@@ -122,8 +122,13 @@ def _start(request: ChildcareRequest, free_place: FreePlace | None):
     return max(dates) if dates else None
 
 
-def _place_details(request: ChildcareRequest, location: Location, free_place: FreePlace | None):
-    start = _start(request, free_place)
+def _place_details(
+    request: ChildcareRequest,
+    location: Location,
+    free_place: FreePlace | None,
+    start: date | None = None,
+):
+    start = start or _start(request, free_place)
     lines = [
         _("Location: %(location)s", location=location.name),
         _(
@@ -207,8 +212,10 @@ def not_placed(
 def place_proposed_to_provider(
     session, tenant, location: Location, recipients: list[tuple[str, str]], count: int = 1
 ) -> None:
-    """Proposals wait for the provider: there is no provider deadline, but the family's seven
-    days only start when the provider confirms, so the mail asks for a prompt answer."""
+    """Proposals wait for the provider until the tenant's ``provider_answer_days``; the family's
+    days only start when the provider confirms."""
+    from plugins.loket.tenant_settings import provider_answer_days
+
     link = external_url(tenant, "loket.places")
     for email, language in recipients:
         with force_locale(language):
@@ -219,11 +226,12 @@ def place_proposed_to_provider(
                 body=_with_link(
                     _(
                         "The local childcare counter proposes %(count)d child(ren) for free "
-                        "places at %(location)s. Please confirm or reject each proposal soon: "
-                        "the family can only accept after your confirmation, and then has "
-                        "%(days)d days to answer. Answer here:",
+                        "places at %(location)s. Please confirm or reject each proposal within "
+                        "%(provider_days)d days, or it lapses: the family can only accept after "
+                        "your confirmation, and then has %(days)d days to answer. Answer here:",
                         count=count,
                         location=location.name,
+                        provider_days=provider_answer_days(session),
                         days=_parent_answer_days(),
                     ),
                     link,
@@ -326,6 +334,77 @@ def proposal_expired(session, tenant, request: ChildcareRequest, location: Locat
             _(
                 "You did not answer the proposal of %(location)s in time, so the place goes to "
                 "another family. Your request stays open for your other choices. Your request:",
+                location=location.name,
+            ),
+        )
+
+
+def emergency_placed_to_parent(
+    session, tenant, request: ChildcareRequest, location: Location, free_place: FreePlace
+) -> None:
+    """Staff placed the child in an emergency place: where, from when, and the page."""
+    # An emergency place starts now, or on the day the place is free: not the wished start.
+    start = max(utcnow().date(), free_place.available_from)
+    with force_locale(parent_language(session, request)):
+        _to_parent(
+            session,
+            tenant,
+            request,
+            "loket.emergency_placed",
+            _("%(child)s has an emergency place", child=request.child_first_name),
+            _(
+                "The local childcare counter placed %(child)s in an emergency place.\n\n"
+                "%(details)s\n\nYour request:",
+                child=request.child_first_name,
+                details=_place_details(request, location, free_place, start),
+            ),
+        )
+
+
+def emergency_placed_to_provider(
+    session, tenant, request: ChildcareRequest, location: Location, free_place: FreePlace
+) -> None:
+    """The provider hears which child takes one of its reserved places, and from when."""
+    start = max(utcnow().date(), free_place.available_from)
+    link = external_url(tenant, "loket.places")
+    for email, language in provider_emails(session, location):
+        with force_locale(language):
+            queue_mail(
+                session,
+                to=email,
+                subject=_("Emergency placement at %(location)s", location=location.name),
+                body=_with_link(
+                    _(
+                        "The local childcare counter placed %(child)s (born %(birth)s) in a "
+                        "place of %(location)s kept for occasional and emergency care, from "
+                        "%(date)s. The place counts as taken. Your places:",
+                        child=request.child_name,
+                        birth=format_date(request.birth_date, "dd/MM/yyyy")
+                        if request.birth_date
+                        else "-",
+                        location=location.name,
+                        date=format_date(start, "dd/MM/yyyy"),
+                    ),
+                    link,
+                ),
+                purpose="loket.emergency_to_provider",
+                language=language,
+            )
+
+
+def provider_did_not_answer(session, tenant, request: ChildcareRequest, location: Location) -> None:
+    """The provider let its deadline pass: the proposal lapses, the family loses nothing."""
+    with force_locale(parent_language(session, request)):
+        _to_parent(
+            session,
+            tenant,
+            request,
+            "loket.proposal_provider_expired",
+            _("The proposal for %(child)s lapsed", child=request.child_first_name),
+            _(
+                "%(location)s did not confirm the proposed place in time, so the proposal "
+                "lapsed. Your request keeps its registration date and all its choices: the "
+                "next round, or a place that frees up, considers it again. Your request:",
                 location=location.name,
             ),
         )

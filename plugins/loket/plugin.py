@@ -46,7 +46,10 @@ MANIFEST = PluginManifest(
             name="loket.expire-proposals",
             run="plugins.loket.jobs:expire_proposals",
             every=timedelta(minutes=5),
-            description="Expire offers past their deadline, tell the parents, offer the places again.",
+            description=(
+                "Expire proposals past the provider's or the parent's deadline, tell the parents,"
+                " offer the places again."
+            ),
         ),
         ScheduledJob(
             name="loket.anonymise-closed",
@@ -89,12 +92,23 @@ MANIFEST = PluginManifest(
         ),
         SettingField(
             "occasional_quota_percent",
-            "Plaatsen vrijgehouden voor occasionele en dringende opvang (%)",
-            "Places kept free for occasional and emergency care (%)",
+            "Vaste reserve per locatie voor occasionele en dringende opvang (% van de vergunde"
+            " plaatsen; een locatie kan een eigen aantal krijgen)",
+            "Standing reserve per location for occasional and emergency care (% of the licensed"
+            " places; a location can have its own number)",
             kind="int",
             default=5,
             minimum=0,
             maximum=50,
+        ),
+        SettingField(
+            "provider_answer_days",
+            "Binnen hoeveel dagen een opvang een voorstel bevestigt of weigert",
+            "Days within which a provider confirms or rejects a proposal",
+            kind="int",
+            default=5,
+            minimum=1,
+            maximum=30,
         ),
         SettingField(
             "retention_years",

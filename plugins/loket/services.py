@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from core import audit
 from core.db import as_utc, lock_row, utcnow
-from plugins.loket import allocation, areas
+from plugins.loket import allocation, areas, reserve
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
@@ -48,6 +48,19 @@ class PlaceUnavailable(Exception):
 
 class InvalidTransition(Exception):
     """The proposal is not in a state that allows this step."""
+
+
+class OverCapacity(Exception):
+    """More places reported (free or taken) than the location is licensed for in an age group."""
+
+    def __init__(self, licensed: int, reported: int) -> None:
+        super().__init__(f"{reported} of {licensed} licensed places already reported")
+        self.licensed = licensed
+        self.reported = reported
+
+    @property
+    def room(self) -> int:
+        return max(0, self.licensed - self.reported)
 
 
 @dataclass
@@ -256,12 +269,6 @@ def preferences_of(session, request_id: uuid.UUID) -> list[Preference]:
 # -- places ------------------------------------------------------------------------------------
 
 
-def held_back_for(capacity: int, places: int, quota_percent: int) -> int:
-    """The occasional/emergency quota of a location's capacity, kept free from what it reports."""
-    quota = (capacity * quota_percent + 50) // 100  # rounded half up
-    return min(places, quota)
-
-
 def report_free_place(
     session,
     location: Location,
@@ -273,17 +280,30 @@ def report_free_place(
     quota_percent: int,
     actor: str,
 ) -> FreePlace:
-    capacity = session.exec(
+    """Record reported free places; only what the location's standing reserve lacks is held
+    back (``quota_percent`` is the tenant's default reserve, see :mod:`plugins.loket.reserve`).
+
+    Raises :class:`OverCapacity` when the location would then have more places of the age
+    group — still free or taken by a child — than it is licensed for."""
+    licensed = session.exec(
         select(LocationCapacity.places).where(
             LocationCapacity.location_id == location.id, LocationCapacity.age_group == age_group
         )
     ).first()
+    reported = session.exec(
+        select(sa.func.coalesce(sa.func.sum(FreePlace.places), 0)).where(
+            FreePlace.location_id == location.id, FreePlace.age_group == age_group
+        )
+    ).one()
+    if reported + places > (licensed or 0):
+        raise OverCapacity(licensed or 0, int(reported))
+    standing = reserve.reserve_of(session, location, {"occasional_quota_percent": quota_percent})
     free_place = FreePlace(
         location_id=location.id,
         age_group=age_group,
         available_from=available_from,
         places=places,
-        held_back=held_back_for(capacity or places, places, quota_percent),
+        held_back=reserve.places_to_hold(standing, places),
         days=sorted(days),
         reported_by=actor,
     )
@@ -373,6 +393,11 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
         days = set()
         for row in rows:
             days |= set(row.days)
+        with_room = [
+            row.available_from
+            for row in rows
+            if row.taken + row.held_back + pending.get(row.id, 0) < row.places
+        ]
         pools.append(
             allocation.Pool(
                 location_id=location_id,
@@ -384,6 +409,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 income_related=location.tariff == "income_related",
                 days=frozenset(days),
                 care_needs=frozenset(location.care_needs),
+                available_from=min(with_room) if with_room else None,
             )
         )
     applicants = []
@@ -440,6 +466,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 days=frozenset(request.days),
                 care_needs=frozenset(request.care_needs),
                 sibling_location_ids=sibling_locations(request),
+                desired_start=request.desired_start,
             )
         )
     return RoundInput(
@@ -552,16 +579,30 @@ def propose_matches(
     note: Mapping | None = None,
 ) -> list[Proposal]:
     """Turn each match into a proposal to the provider, with its explanation (plus ``note``)."""
+    from plugins.loket.tenant_settings import provider_answer_days
+
     pending = _pending_per_free_place(session)
+    # The provider answers within the tenant's number of days, or the proposal expires.
+    provider_deadline = now + timedelta(days=provider_answer_days(session))
     proposals = []
-    for request_id, key in sorted(outcome.matches.items()):
-        free_place = _free_place_with_room(data.free_places[key], pending)
+    wanted = {applicant.id: applicant.desired_start for applicant in data.applicants}
+    applicants = {applicant.id: applicant for applicant in data.applicants}
+    pools = {pool.key: pool for pool in data.pools}
+    # The child who wants to start first gets the place that is free first.
+    for request_id, key in sorted(
+        outcome.matches.items(), key=lambda match: (wanted.get(match[0]) or date.min, match[0])
+    ):
+        free_place = _free_place_with_room(data.free_places[key], pending, wanted.get(request_id))
         pending[free_place.id] = pending.get(free_place.id, 0) + 1
         explanation = _with_own_ranks(
             outcome.explanations[request_id], data.ranks[request_id], key[0]
         )
         if request_id in data.area_requests:
             explanation.update(area=data.area_requests[request_id], area_order=areas.AREA_ORDER)
+        unlisted = allocation.needs_to_confirm(applicants[request_id], pools[key])
+        if unlisted:
+            # Offered all the same; the provider says whether it can support these needs.
+            explanation.update(care_needs_to_confirm=sorted(unlisted))
         explanation.update(note or {})
         proposal = Proposal(
             round_id=round_id,
@@ -572,6 +613,7 @@ def propose_matches(
             preference_rank=explanation["rank"],
             explanation=explanation,
             created_at=now,
+            deadline=provider_deadline,
         )
         session.add(proposal)
         proposals.append(proposal)
@@ -593,10 +635,21 @@ def _with_own_ranks(explanation: dict, ranks: Mapping[uuid.UUID, int], placed_at
     return {**explanation, "rank": ranks[placed_at], "higher_choices": notes}
 
 
-def _free_place_with_room(rows: list[FreePlace], pending: Mapping[uuid.UUID, int]) -> FreePlace:
-    for row in rows:
-        if row.taken + row.held_back + pending.get(row.id, 0) < row.places:
-            return row
+def _free_place_with_room(
+    rows: list[FreePlace], pending: Mapping[uuid.UUID, int], desired_start: date | None = None
+) -> FreePlace:
+    """The free place for a matched child: the latest one already free on the wanted start,
+    else the earliest one (``rows`` are sorted by the day they are free)."""
+    with_room = [
+        row for row in rows if row.taken + row.held_back + pending.get(row.id, 0) < row.places
+    ]
+    in_time = [
+        row for row in with_room if desired_start is None or row.available_from <= desired_start
+    ]
+    if in_time:
+        return in_time[-1]
+    if with_room:
+        return with_room[0]
     # The pool counted these rows' room; reaching this means the pool and rows disagree.
     raise PlaceUnavailable("no free place row left for a match")
 
@@ -774,13 +827,51 @@ def accept_proposal(session, proposal: Proposal, *, now: datetime | None = None)
     return placement
 
 
+class EmergencyRefused(Exception):
+    """The child cannot go to this emergency place; ``code`` says why (``words`` words it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def emergency_refusal(
+    request: ChildcareRequest, location: Location, free_place: FreePlace, *, today: date
+) -> str | None:
+    """Why the child cannot take this emergency place, or ``None``.
+
+    The child's age on the first day of the place must fit the location's type (no unborn baby
+    anywhere, no toddler in out-of-school care, no school child in baby care) and the place's
+    age group, which counts against the location's licensed places."""
+    birth = request.birth_date or request.expected_birth_date
+    if birth is None:
+        return "emergency_birth_unknown"
+    start = max(today, free_place.available_from)
+    if request.birth_date is None or birth > start:
+        return "emergency_not_born"
+    months = allocation.months_between(birth, start)
+    if not areas.age_fits(months, location.kind):
+        if location.kind == "buitenschoolse_opvang":
+            return "emergency_too_young"
+        return "emergency_too_old"
+    if allocation.age_group_for(birth, start, location.kind) != free_place.age_group:
+        return "emergency_other_age_group"
+    return None
+
+
 def emergency_placement(
     session, request: ChildcareRequest, free_place: FreePlace, *, now: datetime | None = None
 ) -> Placement:
-    """Place a child at once in a held-back emergency place (the caller writes the audit entry)."""
+    """Place a child at once in a held-back emergency place (the caller writes the audit entry).
+
+    Raises :class:`EmergencyRefused` when the child's age does not fit the place."""
     now = now or utcnow()
     if request.status == RequestStatus.PLACED:
         raise InvalidTransition("already placed")
+    location = session.get(Location, free_place.location_id)
+    refusal = emergency_refusal(request, location, free_place, today=now.date())
+    if refusal is not None:
+        raise EmergencyRefused(refusal)
     take_place(session, free_place.id, emergency=True)
     placement = Placement(
         request_id=request.id,
@@ -814,13 +905,21 @@ def _mark_placed(session, request_id, location_id, placement: Placement, now: da
 
 
 def expire_proposals(session, *, now: datetime | None = None) -> list[Proposal]:
-    """Proposals whose parent deadline passed are declined so the place moves on."""
+    """Proposals past their deadline expire so the place moves on.
+
+    A parent who did not answer declined the place. A provider who did not answer refused
+    nobody: the family keeps that choice waiting for the next round (``provider_decided_at``
+    stays empty, which is how the caller tells the two apart)."""
     now = now or utcnow()
     expired = []
-    for proposal in session.exec(
-        select(Proposal).where(Proposal.status == ProposalStatus.AWAITING_PARENT)
-    ):
-        if proposal.deadline is not None and as_utc(proposal.deadline) < now:
+    for proposal in session.exec(select(Proposal).where(Proposal.status.in_(ProposalStatus.OPEN))):
+        if proposal.deadline is None or as_utc(proposal.deadline) >= now:
+            continue
+        if proposal.status == ProposalStatus.AWAITING_PARENT:
             decline_proposal(session, proposal, now=now, expired=True)
-            expired.append(proposal)
+        else:
+            proposal.status = ProposalStatus.EXPIRED
+            session.add(proposal)
+            _reopen(session, proposal, PreferenceStatus.WAITING)
+        expired.append(proposal)
     return expired

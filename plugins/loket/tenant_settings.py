@@ -14,3 +14,8 @@ def loket_settings(session) -> dict:
 
 def continuous_allocation(session) -> bool:
     return loket_settings(session)["allocation_mode"] == "continuous"
+
+
+def provider_answer_days(session) -> int:
+    """How long a proposal waits for the provider before it expires."""
+    return int(loket_settings(session)["provider_answer_days"])

@@ -13,6 +13,23 @@ def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[s
     and ``ckg_hand_off.validate``): what is wrong and what to do."""
     words = {
         "required": _("Fill in this field."),
+        "emergency_birth_unknown": _(
+            "Enter the child's birth date first: the age decides which places fit."
+        ),
+        "emergency_not_born": _(
+            "The child is not born yet (or its birth date is not entered): an emergency place "
+            "starts now."
+        ),
+        "emergency_too_young": _(
+            "The child is too young for out-of-school care: choose a place in baby and "
+            "toddler care."
+        ),
+        "emergency_too_old": _(
+            "The child is too old for baby and toddler care: choose a place in out-of-school care."
+        ),
+        "emergency_other_age_group": _(
+            "This place is for another age group than the child's: choose a place for its age."
+        ),
         "birth_date_required": _("Enter the birth date, or the expected birth date."),
         "birth_date_in_future": _("The birth date lies in the future: use the expected date."),
         "expected_birth_date_past": _("The expected birth date has passed: enter the birth date."),
@@ -150,3 +167,9 @@ def labels() -> dict[str, dict[str, str]]:
             "other": _("Other language"),
         },
     }
+
+
+def care_needs_text(codes) -> str:
+    """Care needs in words, comma-separated ("" for none)."""
+    names = labels()["care_need"]
+    return ", ".join(names.get(code, code) for code in codes or ())

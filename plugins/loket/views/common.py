@@ -16,7 +16,7 @@ from core.identity.access import acting_organisations, can
 from core.rendering import render
 from core.web import db_session, tenant_hooks
 from plugins.loket import services, words
-from plugins.loket.models import ChildcareRequest, Location, Proposal
+from plugins.loket.models import ChildcareRequest, FreePlace, Location, Placement, Proposal
 
 blueprint = Blueprint("loket", __name__, url_prefix="/loket")
 
@@ -29,6 +29,7 @@ def settings() -> dict:
 
 def _context(**context) -> dict:
     context.setdefault("labels", words.labels())
+    context.setdefault("needs_text", words.care_needs_text)
     context.setdefault("errors", {})
     return context
 
@@ -75,8 +76,18 @@ def _request_view(row: ChildcareRequest) -> dict:
             select(Proposal).where(Proposal.request_id == row.id).order_by(Proposal.created_at)
         )
     )
+    placement = session.exec(select(Placement).where(Placement.request_id == row.id)).first()
+    placed = None
+    if placement is not None and placement.location_id in locations:
+        free_place = session.get(FreePlace, placement.free_place_id)
+        starts = [d for d in (row.desired_start, free_place and free_place.available_from) if d]
+        placed_from = max(starts) if starts else placement.placed_at.date()
+        if placement.emergency:
+            placed_from = max(placement.placed_at.date(), free_place.available_from)
+        placed = (placement, locations[placement.location_id], placed_from)
     return {
         "row": row,
+        "placement": placed,
         "preferences": [
             (p, locations.get(p.location_id)) for p in services.preferences_of(session, row.id)
         ],

@@ -15,18 +15,25 @@ from core.identity.access import can, require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import areas, forms, location_import
+from plugins.loket import areas, forms, location_import, providers, reserve
 from plugins.loket import locations as location_details
 from plugins.loket.models import (
     AGE_GROUPS,
     CARE_NEEDS,
     DAY_PARTS,
+    LOCATION_KINDS,
     TARIFFS,
     WEEKDAYS,
     Location,
     LocationImport,
 )
-from plugins.loket.views.common import _context, _locations, _provider_location_ids, blueprint
+from plugins.loket.views.common import (
+    _context,
+    _locations,
+    _provider_location_ids,
+    blueprint,
+    settings,
+)
 
 
 def _editable_location(location_id: uuid.UUID) -> Location:
@@ -43,9 +50,23 @@ def _editable_location(location_id: uuid.UUID) -> Location:
     return location
 
 
+def _provider_choices(session) -> list[tuple[str, str]]:
+    return [("", _("No provider yet"))] + [
+        (str(organisation.id), organisation.name)
+        for organisation in providers.provider_organisations(session)
+    ]
+
+
+def _chosen_provider(field) -> uuid.UUID | None:
+    return uuid.UUID(field.data) if field.data else None
+
+
 def _page(location: Location, form: forms.LocationForm | None = None, *, status: int = 200):
+    session = db_session()
     if form is None:
         stored = {
+            "provider_organisation_id": str(location.provider_organisation_id or ""),
+            "reserve_places": location.reserve_places,
             "tariff": location.tariff,
             "care_needs": location.care_needs,
             "opening_days": location.opening_days,
@@ -55,6 +76,7 @@ def _page(location: Location, form: forms.LocationForm | None = None, *, status:
         }
         capacities = location_details.capacities_of(db_session(), location)
         form = forms.LocationForm(formdata=None, data=stored)
+        form.provider_organisation_id.choices = _provider_choices(session)
         for group, field in form.capacity_fields().items():
             field.data = capacities.get(group)
     return render(
@@ -68,6 +90,8 @@ def _page(location: Location, form: forms.LocationForm | None = None, *, status:
             weekdays=WEEKDAYS,
             day_parts=DAY_PARTS,
             age_groups=AGE_GROUPS,
+            manages=can("loket.manage"),
+            reserve=reserve.reserve_of(session, location, settings()),
             back=url_for("loket.locations" if can("loket.manage") else "loket.places"),
         ),
     ), status
@@ -83,20 +107,67 @@ def save_location(location_id: uuid.UUID):
     session = db_session()
     location = _editable_location(location_id)
     form = forms.LocationForm()
+    form.provider_organisation_id.choices = _provider_choices(session)
     if not form.validate_on_submit():
         return _page(location, form, status=422)
     data = form.location_input()
+    if can("loket.manage"):
+        # Only staff link a location to a provider; a provider member's form has no such field.
+        location.provider_organisation_id = _chosen_provider(form.provider_organisation_id)
     location_details.update_location(session, location, data)
     audit.record(
         session,
         action="loket.location_updated",
         object_type="loket_location",
         object_id=location.id,
-        detail={"care_needs": location.care_needs, "capacity": data.capacity},
+        detail={
+            "care_needs": location.care_needs,
+            "capacity": data.capacity,
+            "provider_organisation_id": str(location.provider_organisation_id or ""),
+            "reserve_places": location.reserve_places,
+        },
     )
     session.commit()
     flash(_("The location was saved."))
     return redirect(url_for("loket.edit_location", location_id=location.id))
+
+
+@blueprint.route("/locaties/nieuw", methods=["GET", "POST"])
+@require_permission("loket.manage")
+def new_location():
+    """Staff add one location by hand and link it to its provider organisation."""
+    session = db_session()
+    form = forms.NewLocationForm()
+    form.provider_organisation_id.choices = _provider_choices(session)
+    status = 200
+    if form.validate_on_submit():
+        location = location_details.create_location(
+            session,
+            location_details.NewLocation(
+                name=form.name.data,
+                kind=form.kind.data,
+                postcode=form.postcode.data,
+                address=form.address.data or "",
+                municipality=form.municipality.data or "",
+                provider_organisation_id=_chosen_provider(form.provider_organisation_id),
+                capacity=form.capacity.data,
+            ),
+        )
+        if location is not None:
+            audit.record(
+                session,
+                action="loket.location_created",
+                object_type="loket_location",
+                object_id=location.id,
+                detail={"provider_organisation_id": str(location.provider_organisation_id or "")},
+            )
+            session.commit()
+            flash(_("The location was added: fill in what it offers."))
+            return redirect(url_for("loket.edit_location", location_id=location.id))
+        form.fail("name", _("A location with this name and postcode already exists."))
+    if form.is_submitted():
+        status = 422
+    return render("loket/location_new.html", **_context(form=form, kinds=LOCATION_KINDS)), status
 
 
 # -- the CSV import --------------------------------------------------------------------------
@@ -133,6 +204,7 @@ def locations():
             import_message=_import_message,
             preview_limit=PREVIEW_ROWS,
             area_of=areas.area_of,
+            provider_names={o.id: o.name for o in providers.provider_organisations(session)},
             **context,
         ),
     ), status
@@ -213,5 +285,10 @@ def _import_message(code: str) -> str:
         "kind_unknown": _("The type must be group childcare, childminder or out-of-school care."),
         "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
         "duplicate_of_line": _("Same location as line %(line)s.", line=detail),
+        "organisation_unknown": _(
+            "No provider organisation “%(name)s” works in the loket here: ask the "
+            "municipality's administrator to admit it, or leave the cell empty.",
+            name=detail,
+        ),
     }
     return words.get(code, code)

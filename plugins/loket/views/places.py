@@ -12,7 +12,7 @@ from core.identity.access import require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import continuous, forms, notifications, services
+from plugins.loket import continuous, forms, notifications, reserve, services
 from plugins.loket.models import (
     AGE_GROUPS,
     REJECTION_REASONS,
@@ -70,6 +70,10 @@ def _places_page(status: int = 200, submitted=None, failed: uuid.UUID | None = N
             locations=locations,
             by_id={location.id: location for location in locations},
             free_places=free_places,
+            reserves={
+                location.id: reserve.reserve_of(session, location, settings())
+                for location in locations
+            },
             proposals=proposals,
             free_place_forms={
                 location.id: form_for(forms.FreePlaceForm, location.id) for location in locations
@@ -96,20 +100,39 @@ def report_free_place(location_id: uuid.UUID):
     form = forms.FreePlaceForm().number(location_id)
     if not form.validate_on_submit():
         return _places_page(422, submitted=form, failed=location_id)
-    services.report_free_place(
-        session,
-        location,
-        age_group=form.age_group.data,
-        available_from=form.available_from.data,
-        places=form.places.data,
-        days=list(form.days.data or ()),
-        quota_percent=settings()["occasional_quota_percent"],
-        actor=current_actor(),
-    )
+    try:
+        services.report_free_place(
+            session,
+            location,
+            age_group=form.age_group.data,
+            available_from=form.available_from.data,
+            places=form.places.data,
+            days=list(form.days.data or ()),
+            quota_percent=settings()["occasional_quota_percent"],
+            actor=current_actor(),
+        )
+    except services.OverCapacity as refused:
+        form.fail("places", _over_capacity_message(refused))
+        return _places_page(422, submitted=form, failed=location_id)
     continuous.place_freed(session, g.tenant, [location_id], trigger="free_places_reported")
     session.commit()
     flash(_("The free places were saved."))
     return redirect(url_for("loket.places"))
+
+
+def _over_capacity_message(refused: services.OverCapacity) -> str:
+    if refused.licensed == 0:
+        return _(
+            "This location has no licensed places for this age group: fill them in on the "
+            "location page first."
+        )
+    return _(
+        "This location is licensed for %(licensed)d places of this age group and %(reported)d "
+        "are already reported or taken: you can report at most %(room)d more.",
+        licensed=refused.licensed,
+        reported=refused.reported,
+        room=refused.room,
+    )
 
 
 @blueprint.post("/voorstel/<uuid:proposal_id>/aanbieder")

@@ -221,6 +221,10 @@ def emergency_place(request_id: uuid.UUID):
         abort(404)
     try:
         placement = services.emergency_placement(session, row, free_place)
+    except services.EmergencyRefused as refused:
+        session.rollback()
+        message = words.error_messages({"free_place_id": refused.code})["free_place_id"]
+        return _request_detail_page(row, 422, errors={"free_place_id": message})
     except (services.PlaceUnavailable, services.InvalidTransition):
         session.rollback()
         flash(_("No emergency place is left there, or the child already has a place."))
@@ -233,6 +237,9 @@ def emergency_place(request_id: uuid.UUID):
         detail={"placement": str(placement.id), "location": str(free_place.location_id)},
         on_behalf_of=services.parent_of(row),
     )
+    location = session.get(Location, free_place.location_id)
+    notifications.emergency_placed_to_parent(session, g.tenant, row, location, free_place)
+    notifications.emergency_placed_to_provider(session, g.tenant, row, location, free_place)
     session.commit()
     flash(_("The child was placed in an emergency place."))
     return redirect(url_for("loket.request_detail", request_id=request_id))

@@ -45,6 +45,7 @@ def make_location(
     organisation_id: uuid.UUID | None = None,
     quota_percent: int = 0,
     tariff: str = "income_related",
+    reserve: int | None = None,
 ) -> Location:
     location = Location(
         name=name,
@@ -55,6 +56,7 @@ def make_location(
         address="Kerkstraat 1",
         import_key=f"{name.lower()}|9300",
         provider_organisation_id=organisation_id,
+        reserve_places=reserve,
     )
     db.add(location)
     db.flush()

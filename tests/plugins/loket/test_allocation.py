@@ -16,6 +16,7 @@ from plugins.loket.allocation import (
     age_group_for,
     allocate,
     blocking_pairs,
+    needs_to_confirm,
 )
 
 LOCATIONS = [uuid.UUID(int=1000 + n) for n in range(6)]
@@ -166,7 +167,7 @@ def test_a_target_share_reserves_places_for_vulnerable_families():
     )
 
 
-def test_days_and_care_needs_a_location_cannot_offer_rule_it_out():
+def test_days_a_location_cannot_offer_rule_it_out():
     a, b = LOCATIONS[:2]
     family = applicant(1, [a, b], days=["wed-morning"], needs=["medical"])
     pools = [
@@ -176,6 +177,15 @@ def test_days_and_care_needs_a_location_cannot_offer_rule_it_out():
     outcome = allocate([family], pools)
     assert outcome.matches == {family.id: (b, "baby")}
     assert outcome.explanations[family.id]["higher_choices"][0]["reason"] == "days_not_offered"
+
+
+def test_a_care_need_the_location_does_not_list_never_rules_a_child_out():
+    a = LOCATIONS[0]
+    mila = applicant(1, [a], needs=["dietary"])
+    listed_nothing = pool(a, 1)
+    outcome = allocate([mila], [listed_nothing])
+    assert outcome.matches == {mila.id: (a, "baby")}
+    assert needs_to_confirm(mila, listed_nothing) == {"dietary"}
 
 
 def test_a_lottery_depends_on_the_seed_and_only_on_the_seed():

@@ -93,3 +93,16 @@ def test_staff_plan_a_session_and_bad_input_is_explained(app):
     parent = app.test_client()
     signed_in_as(parent, app, "aalst", "ouder-an", ["parent"])
     assert parent.post("/t/aalst/loket/infosessies", data=form).status_code == 403
+
+
+def test_a_session_planned_for_half_past_seven_reads_half_past_seven_in_both_seasons(app):
+    staff = app.test_client()
+    signed_in_as(staff, app, "aalst", "loket-medewerker", ["staff:loket"])
+    for day in ("2030-03-01", "2030-07-01"):  # winter time (UTC+1), summer time (UTC+2)
+        form = {"title": f"Infoavond {day}", "starts_at": f"{day}T19:30", "capacity": "25"}
+        assert staff.post("/t/aalst/loket/infosessies", data=form).status_code == 302
+    with tenant_db(app) as db:
+        stored = sorted(s.starts_at.replace(tzinfo=None) for s in db.exec(select(InfoSession)))
+    assert stored == [datetime(2030, 3, 1, 18, 30), datetime(2030, 7, 1, 17, 30)]
+    page = staff.get("/t/aalst/loket/infosessies").get_data(as_text=True)
+    assert "01/03/2030 19:30" in page and "01/07/2030 19:30" in page
