@@ -23,6 +23,12 @@ from tests.support.identity_providers import (
 pytest_plugins = ["tests.support.browser"]
 
 
+def pytest_sessionfinish(session):
+    from tests.support.templates import drop_templates
+
+    drop_templates()
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     server = PostgresServer.from_environ()
