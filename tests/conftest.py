@@ -20,48 +20,7 @@ from tests.support.identity_providers import (
     MockProviderProcess,
 )
 
-pytest_plugins = ["tests.support.browser"]
-
-
-# Session fixtures that take many seconds to build: the tests that share one run on one
-# pytest-xdist worker (``make test`` runs ``--dist loadgroup``), so it is built once.
-SHARED_ON_ONE_WORKER = {
-    "walked_municipality": "walked-municipality",
-    "walked_sqlite_municipality": "walked-municipality",
-}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Group tests for ``--dist loadgroup``: the users of an expensive session fixture together,
-    the tests of a module with a module-scoped fixture together; every other test goes to
-    whichever worker is free. A test's own ``xdist_group`` mark wins."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        group = next(
-            (
-                SHARED_ON_ONE_WORKER[name]
-                for name in item.fixturenames
-                if name in SHARED_ON_ONE_WORKER
-            ),
-            None,
-        )
-        if group is None and _uses_module_fixture(item):
-            group = item.nodeid.split("::", 1)[0]
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _uses_module_fixture(item) -> bool:
-    definitions = getattr(item, "_fixtureinfo", None)
-    if definitions is None:
-        return False
-    return any(
-        fixture_defs[-1].scope == "module"
-        for fixture_defs in definitions.name2fixturedefs.values()
-        if fixture_defs
-    )
+pytest_plugins = ["tests.support.browser", "tests.support.xdist_groups"]
 
 
 def pytest_sessionfinish(session):
