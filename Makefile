@@ -46,8 +46,11 @@ $(EXAMPLE_PLUGIN): tests/example_plugin/pyproject.toml | $(VENV)
 	touch $@
 
 # Runs the whole suite; with CI=true nothing may skip (PostgreSQL and browser tests included).
+# In TEST_WORKERS processes (pytest-xdist); tests sharing an expensive fixture stay on one worker
+# (tests/conftest.py). `make test TEST_WORKERS=0` runs everything in one process.
+TEST_WORKERS ?= 2
 test: $(VENV) $(EXAMPLE_PLUGIN) browser-deps translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks print `name: value unit`; `make bench NAME=tenant_page` runs one.
 bench: $(VENV)

@@ -20,7 +20,13 @@ from tests.support.identity_providers import (
     MockProviderProcess,
 )
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.xdist_groups"]
+
+
+def pytest_sessionfinish(session):
+    from tests.support.templates import drop_templates
+
+    drop_templates()
 
 
 @pytest.fixture(scope="session")

@@ -21,17 +21,17 @@ from core import create_app
 from core.dev_mail import MailSink
 from core.localnet import free_port
 from core.mail import OutboxMessage, queue_mail
-from core.migrator import upgrade_database
 from core.plugins import build_registry
 from core.tenant_files import sync_directory
 from tests.support.apps import tenant_id
 from tests.support.job_stack import JobStack, redis_broker, unique_queue, wait_for
+from tests.support.templates import migrate
 
 
 def platform_app(settings, *, config: dict | None = None):
     """The app as the workers build it (every installed plugin), with the tenant Aalst."""
     registry = build_registry()
-    upgrade_database(settings, registry, echo=lambda _: None)
+    migrate(settings, registry)
     (settings.tenants_dir / "aalst.toml").write_text(
         'slug = "aalst"\nname = "Aalst"\nplugins = ["loket"]\n', encoding="utf-8"
     )

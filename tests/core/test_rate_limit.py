@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 
 import pytest
@@ -14,6 +13,7 @@ from core.web import tenant_required
 from tests.support.apps import probe_app
 from tests.support.ci import unavailable
 from tests.support.identity_providers import provider_block
+from tests.support.workers import worker_redis_url
 
 PER_MINUTE = 3
 TENANTS = {
@@ -78,7 +78,7 @@ def test_sign_in_starts_are_limited(sqlite_settings, monkeypatch):
 
 @pytest.fixture
 def redis_url():
-    url = os.environ.get("OPVANGPLEIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = worker_redis_url("redis://127.0.0.1:6379/15")
     import redis
 
     try:

@@ -8,9 +8,9 @@ from flask import Flask
 
 from core import create_app
 from core.config import Settings
-from core.migrator import upgrade_database
 from core.plugins import build_registry
 from core.tenant_files import sync_directory
+from tests.support.templates import migrate
 
 TENANT_FILES = {
     "aalst": 'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = ["probe", "loket"]\n',
@@ -30,7 +30,7 @@ def probe_app(
     from tests.core import probe_plugin
 
     registry = build_registry([("probe", probe_plugin)])
-    upgrade_database(settings, registry, echo=lambda _: None)
+    migrate(settings, registry)  # a copy of a migrated template when the database is fresh
     write_tenant_files(settings.tenants_dir, tenants)
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, **(config or {})},

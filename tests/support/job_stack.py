@@ -20,8 +20,10 @@ import redis
 
 from core.config import PROJECT_ROOT, Settings
 from tests.support.ci import unavailable
+from tests.support.workers import worker_redis_url
 
-REDIS_URL = os.environ.get("OPVANGPLEIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Each xdist worker has a Redis database of its own (tests.support.workers).
+REDIS_URL = worker_redis_url("redis://127.0.0.1:6379/0")
 
 
 def redis_broker() -> str:

@@ -11,12 +11,12 @@ from sqlmodel import select
 
 from core import create_app
 from core.identity.models import Organisation, OrganisationGrant, OrganisationMember, User
-from core.migrator import upgrade_database
 from core.plugins import build_registry
 from core.tenant_files import sync_directory
 from plugins.networks.models import Network, NetworkMember
 from tests.support.apps import tenant_id, write_tenant_files
 from tests.support.auth import grant_roles, make_user, sign_in
+from tests.support.templates import migrate
 
 NETWORK_TENANTS = {
     "aalst": 'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = ["probe", "networks"]\n',
@@ -30,7 +30,7 @@ def networks_app(settings, *, tenants=None, extra_plugins=(), config=None) -> Fl
     from tests.core import probe_plugin
 
     registry = build_registry([("probe", probe_plugin), *extra_plugins])
-    upgrade_database(settings, registry, echo=lambda _: None)
+    migrate(settings, registry)
     write_tenant_files(settings.tenants_dir, tenants or NETWORK_TENANTS)
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, **(config or {})},
