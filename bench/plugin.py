@@ -22,7 +22,12 @@ from core.web import db_session
 
 NAME = "bench"
 NEWEST_COUNT = 20
-MANIFEST = PluginManifest(name=NAME, title_nl="Meetmodule", title_en="Benchmark module")
+MANIFEST = PluginManifest(
+    name=NAME,
+    title_nl="Meetmodule",
+    title_en="Benchmark module",
+    blueprints=("bench.plugin:blueprint",),
+)
 
 
 class BenchItem(TenantScoped, table=True):
@@ -55,11 +60,6 @@ def newest_items():
 @hookimpl
 def plugin_manifest():
     return MANIFEST
-
-
-@hookimpl
-def register_blueprints():
-    return [blueprint]
 
 
 @hookimpl
