@@ -223,6 +223,7 @@ class StepForm(CkgForm):
     offer = TextField(_l("Offer"), max_length=30)
     antenna = UUIDField(_l("Antenna"), required=False)
     starts_on = DateField(_l("Start date"))
+    planned_end = DateField(_l("Planned end (for a short stay, at most six weeks)"))
     redirected_to = TextField(
         _l("Service the family is redirected to (for “redirected”)"), max_length=NAME_MAX
     )
@@ -241,6 +242,7 @@ class StepForm(CkgForm):
             offer=_text(self.offer.data),
             antenna=antennas.get(self.antenna.data) if self.antenna.data else None,
             starts_on=self.starts_on.data,
+            planned_end=self.planned_end.data,
             redirected_to=_text(self.redirected_to.data),
             outcome=_text(self.outcome.data),
         )

@@ -118,6 +118,8 @@ class Referral(TenantScoped, table=True):
         default=None, foreign_key="user_account.id", index=True
     )
     starts_on: date | None = None
+    # A short stay is directly accessible for at most six weeks: its planned end is checked.
+    stay_planned_end: date | None = None
     redirected_to: str = Field(default="", max_length=NAME_MAX)
     outcome: str = Field(default="", max_length=30)
     message_to_referrer: str = Field(default="", max_length=MESSAGE_MAX)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from core.local_time import local_date
 from plugins.ckg.models import (
     NAME_MAX,
     REASON_MAX,
@@ -31,6 +32,9 @@ from plugins.ckg.models import (
 MANDATE_MAX_AGE = 12  # "kinderen van 0 tot en met 12 jaar"
 MAX_PARENTS = 2
 MAX_CHILDREN = 4
+SHORT_STAY_MAX = timedelta(
+    weeks=6
+)  # "Kortdurend verblijf (tot 6 weken): rechtstreeks toegankelijk"
 
 
 class ReferralStatus(StrEnum):
@@ -334,6 +338,7 @@ class StepDetails:
     offer: str = ""
     antenna: Antenna | None = None
     starts_on: date | None = None
+    planned_end: date | None = None
     redirected_to: str = ""
     outcome: str = ""
 
@@ -397,6 +402,9 @@ def move(
         referral.accepted_offer = details.offer
         referral.antenna_id = details.antenna.id
         referral.starts_on = details.starts_on
+        referral.stay_planned_end = (
+            details.planned_end if details.offer == Offer.SHORT_STAY else None
+        )
         occupy_place(details.antenna, Offer(details.offer))
     elif target == S.REDIRECTED:
         referral.redirected_to = details.redirected_to.strip()
@@ -436,8 +444,30 @@ def _check_accept(referral: Referral, details: StepDetails, antennas: set[uuid.U
         )
     if details.starts_on is None:
         errors["starts_on"] = _l("Enter the start date.")
+    elif details.offer == Offer.SHORT_STAY:
+        _check_short_stay(details, errors)
     if errors:
         raise RuleError(errors)
+
+
+def short_stay_limit(starts_on: date) -> date:
+    """The last day a short stay may run: six weeks after it starts."""
+    return starts_on + SHORT_STAY_MAX
+
+
+def _check_short_stay(details: StepDetails, errors: dict[str, str]) -> None:
+    if details.planned_end is None:
+        errors["planned_end"] = _l("Enter the planned end of the short stay.")
+    elif details.planned_end < details.starts_on:
+        errors["planned_end"] = _l("The planned end cannot lie before the start date.")
+    elif details.planned_end > short_stay_limit(details.starts_on):
+        errors["planned_end"] = _l(
+            "A short stay is directly accessible for at most six weeks: plan its end on "
+            "%(date)s at the latest. A longer stay is a long stay, reached only through the "
+            "indirect route (a mandated service or the access gate), with the Groeipakket "
+            "notice given to the parents.",
+            date=local_date(short_stay_limit(details.starts_on)),
+        )
 
 
 def _check_reason(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> None:

@@ -1,5 +1,5 @@
 """A caseload the CKG works from, contact with the family and the referrer, and consent the
-family controls, and an erasure held while a case is in guidance (issue 17).
+family controls, and an erasure held while a case is in guidance, a short stay's planned end (issue 17).
 
 Revision ID: ckg_0005
 Revises: ckg_0004
@@ -43,10 +43,12 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("erasure_requested_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch.add_column(sa.Column("stay_planned_end", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("ckg_referral") as batch:
+        batch.drop_column("stay_planned_end")
         batch.drop_column("erasure_requested_at")
         batch.drop_column("network_consent_at")
         batch.drop_column("consent_withdrawn_at")

@@ -15,6 +15,7 @@ NEW_COLUMNS = {
     "consent_withdrawn_at",
     "network_consent_at",
     "erasure_requested_at",
+    "stay_planned_end",
 }
 
 

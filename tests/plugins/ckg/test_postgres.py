@@ -59,3 +59,21 @@ def test_the_application_role_cannot_rewrite_or_delete_the_access_log(pg_world):
             pytest.raises(sa.exc.DBAPIError, match="permission denied"),
         ):
             db.execute(sa.text(statement))
+
+
+def test_the_caseload_searches_by_reference_and_name_on_postgresql(pg_world):
+    people = users(pg_world)
+    sara = pg_world.client_for(people["sara"])
+    janssens = submit(sara)
+    peeters = submit(sara, **{"parent-1-name": "Ahmed Peeters", "child-1-name": "Yasmine"})
+    karim = pg_world.client_for(people["karim"])
+    reference = f"CKG-{janssens.hex[:8].upper()}"
+    html = karim.get(f"/t/aalst/ckg/wachtrij?state=all&q={reference}").get_data(as_text=True)
+    assert reference in html and f"CKG-{peeters.hex[:8].upper()}" not in html
+    html = karim.get("/t/aalst/ckg/wachtrij?state=all&q=yasm").get_data(as_text=True)
+    assert f"CKG-{peeters.hex[:8].upper()}" in html and reference not in html
+    # The same search in Brugge, which Karim's CKG also serves, finds nothing of Aalst.
+    brugge = pg_world.client_for(people["karim"], tenant="brugge")
+    assert "0 zaken gevonden" in brugge.get(
+        f"/t/brugge/ckg/wachtrij?state=all&q={reference}"
+    ).get_data(as_text=True)

@@ -293,7 +293,12 @@ def test_acceptance_records_offer_antenna_and_start_and_takes_a_place():
         S.ACCEPTED,
         actor="u",
         now=NOW,
-        details=StepDetails(offer="short_stay", antenna=site, starts_on=date(2026, 12, 1)),
+        details=StepDetails(
+            offer="short_stay",
+            antenna=site,
+            starts_on=date(2026, 12, 1),
+            planned_end=date(2027, 1, 12),  # exactly six weeks
+        ),
         organisation_antennas={site.id},
     )
     assert (referral.accepted_offer, referral.antenna_id, referral.starts_on) == (
@@ -301,7 +306,29 @@ def test_acceptance_records_offer_antenna_and_start_and_takes_a_place():
         site.id,
         date(2026, 12, 1),
     )
+    assert referral.stay_planned_end == date(2027, 1, 12)
     assert free_places(site, Offer.SHORT_STAY) == 1
+
+
+def test_a_short_stay_one_day_beyond_six_weeks_is_refused():
+    site = antenna(short_stay_beds=3)
+    referral = referral_in(S.INTAKE_PLANNED)
+    with pytest.raises(RuleError) as raised:
+        move(
+            referral,
+            S.ACCEPTED,
+            actor="u",
+            now=NOW,
+            details=StepDetails(
+                offer="short_stay",
+                antenna=site,
+                starts_on=date(2026, 12, 1),
+                planned_end=date(2027, 1, 13),
+            ),
+            organisation_antennas={site.id},
+        )
+    assert "planned_end" in raised.value.errors
+    assert referral.status == S.INTAKE_PLANNED and free_places(site, Offer.SHORT_STAY) == 3
 
 
 def test_acceptance_at_a_full_antenna_is_refused_with_the_waiting_list_suggested():
