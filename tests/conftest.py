@@ -6,6 +6,7 @@ In CI (CI=true) a test that needs PostgreSQL or Chromium fails instead of skippi
 from __future__ import annotations
 
 import uuid
+import weakref
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +22,25 @@ from tests.support.identity_providers import (
 )
 
 pytest_plugins = ["tests.support.browser", "tests.support.xdist_groups"]
+
+
+# Every app a test builds keeps a pool of PostgreSQL connections until it is garbage collected;
+# with several test processes on one server they would add up to its connection limit (a
+# concurrency test opens twenty at once). A pool closed after the test reconnects when used.
+_postgres_engines: weakref.WeakSet = weakref.WeakSet()
+
+
+@sa.event.listens_for(sa.engine.Engine, "engine_connect")
+def _remember_postgres_engine(connection) -> None:
+    if connection.engine.dialect.name == "postgresql":
+        _postgres_engines.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_idle_postgres_connections():
+    yield
+    for engine in list(_postgres_engines):
+        engine.dispose()
 
 
 def pytest_sessionfinish(session):
