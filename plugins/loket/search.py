@@ -81,9 +81,7 @@ def glob_pattern(word: str) -> str:
 
 def regex_pattern(word: str) -> str:
     """PostgreSQL regular expression with the same letter classes as ``glob_pattern``."""
-    return "".join(
-        f"[{VARIANTS[char]}]" if char in VARIANTS else re.escape(char) for char in word
-    )
+    return "".join(f"[{VARIANTS[char]}]" if char in VARIANTS else re.escape(char) for char in word)
 
 
 class WordMatch(ColumnElement[bool]):

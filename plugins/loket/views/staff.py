@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
