@@ -6,6 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import select
 
 from plugins.loket.allocation import DEFAULT_RULES, age_group_for
@@ -22,6 +25,7 @@ class DashboardFigures:
     median_days_to_place: float | None = None
     vulnerable_placed_share: float | None = None
     tables: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    unmet: UnmetDemand | None = None
 
 
 def dashboard_figures(session, *, today: date) -> DashboardFigures:
@@ -60,6 +64,7 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
             0, place.places - place.held_back - place.taken
         )
     return DashboardFigures(
+        unmet=unmet_demand(session, today=today),
         open_requests=len(waiting),
         placed=len(placed),
         median_days_to_place=waits[len(waits) // 2] if waits else None,
@@ -99,3 +104,238 @@ def bars(rows: list[tuple[str, int]], *, width: int = 400, bar_height: int = 22)
         }
         for index, (label, value) in enumerate(rows)
     ]
+
+
+# --- Unmet demand (seed 003 §9): how many children lack a place, where, and since when ------------
+#
+# Every figure below is a COUNT / GROUP BY / MAX in the database, or (for a median) the one or two
+# middle values fetched with LIMIT/OFFSET: no request is loaded (issue 18). A child "waits" while
+# the request is open or has a proposal (not placed, not withdrawn, not a draft).
+
+MONTHS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """One line of a table: a location, area or month, children waiting, of whom past their start."""
+
+    label: str
+    waiting: int
+    past_wanted_start: int
+
+
+@dataclass
+class UnmetDemand:
+    waiting: int = 0
+    past_wanted_start: int = 0
+    median_days_past_start: float | None = None
+    longest_days_past_start: int | None = None
+    median_days_since_registration: float | None = None
+    longest_days_since_registration: int | None = None
+    by_location: list[DemandRow] = field(default_factory=list)
+    by_area: list[DemandRow] = field(default_factory=list)
+    by_month: list[DemandRow] = field(default_factory=list)
+
+    def headline(self) -> list[tuple[str, int | float | None]]:
+        """The headline figures, by a stable key (the CSV export's rows)."""
+        return [
+            ("waiting", self.waiting),
+            ("past_wanted_start", self.past_wanted_start),
+            ("median_days_past_start", self.median_days_past_start),
+            ("longest_days_past_start", self.longest_days_past_start),
+            ("median_days_since_registration", self.median_days_since_registration),
+            ("longest_days_since_registration", self.longest_days_since_registration),
+        ]
+
+
+class DaysSince(ColumnElement[int]):
+    """Whole days from ``column`` (a date or timestamp) until ``today``, in SQL."""
+
+    __visit_name__ = "loket_days_since"
+    inherit_cache = False
+    type = sa.Integer()
+
+    def __init__(self, column: ColumnElement, today: date) -> None:
+        self.column = column
+        self.today = today
+
+
+@compiles(DaysSince)
+def _days_since_postgresql(element: DaysSince, compiler, **kw) -> str:
+    today = compiler.process(sa.literal(element.today, sa.Date), **kw)
+    return f"({today} - CAST({compiler.process(element.column, **kw)} AS DATE))"
+
+
+@compiles(DaysSince, "sqlite")
+def _days_since_sqlite(element: DaysSince, compiler, **kw) -> str:
+    today = compiler.process(sa.literal(element.today.isoformat()), **kw)
+    column = compiler.process(element.column, **kw)
+    return f"CAST(julianday({today}) - julianday(date({column})) AS INTEGER)"
+
+
+class MonthOf(ColumnElement[str]):
+    """A date's month as "YYYY-MM", in SQL."""
+
+    __visit_name__ = "loket_month_of"
+    inherit_cache = False
+    type = sa.String()
+
+    def __init__(self, column: ColumnElement) -> None:
+        self.column = column
+
+
+@compiles(MonthOf)
+def _month_of_postgresql(element: MonthOf, compiler, **kw) -> str:
+    return f"to_char({compiler.process(element.column, **kw)}, 'YYYY-MM')"
+
+
+@compiles(MonthOf, "sqlite")
+def _month_of_sqlite(element: MonthOf, compiler, **kw) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.column, **kw)})"
+
+
+def _is_waiting() -> ColumnElement[bool]:
+    return ChildcareRequest.status.in_(WAITING)
+
+
+def _past_start(today: date) -> ColumnElement[bool]:
+    return ChildcareRequest.desired_start < today
+
+
+def _count_past_start(today: date) -> ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((_past_start(today), 1), else_=0)), 0)
+
+
+def _median(session, days: ColumnElement[int], where: list, count: int) -> float | None:
+    """The median of ``days`` over ``count`` rows: only the middle one or two values travel."""
+    if count == 0:
+        return None
+    middle = session.execute(
+        sa.select(days)
+        .select_from(ChildcareRequest)
+        .where(*where)
+        .order_by(days)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
+    ).scalars()
+    values = list(middle)
+    median = sum(values) / len(values)
+    return int(median) if median == int(median) else median
+
+
+def _first_choice_join(statement):
+    first = sa.orm.aliased(Preference)
+    statement = statement.outerjoin(
+        first, sa.and_(first.request_id == ChildcareRequest.id, first.rank == 1)
+    ).outerjoin(Location, Location.id == first.location_id)
+    return statement
+
+
+def _area_label() -> ColumnElement[str]:
+    """The area a waiting child counts in: the area asked for, else the first choice's area
+    (the location's own area, else its postcode area), as ``areas.area_of`` says."""
+    empty = sa.literal_column("''", sa.String)
+
+    def trim(column):
+        return sa.func.trim(column, type_=sa.String)
+
+    return sa.case(
+        (trim(ChildcareRequest.area) != empty, trim(ChildcareRequest.area)),
+        (Location.id.is_(None), sa.literal_column("'-'", sa.String)),
+        (trim(Location.area) != empty, trim(Location.area)),
+        else_=trim(Location.postcode)
+        + sa.literal_column("' '", sa.String)
+        + trim(Location.municipality),
+    )
+
+
+def _month_starts(today: date, count: int) -> list[date]:
+    first = date(today.year, today.month, 1)
+    months = []
+    for back in range(count - 1, -1, -1):
+        index = first.year * 12 + first.month - 1 - back
+        months.append(date(index // 12, index % 12 + 1, 1))
+    return months
+
+
+def demand_pairs(rows: list[DemandRow]) -> list[tuple[str, int]]:
+    """(label, children waiting) for ``bars``."""
+    return [(row.label, row.waiting) for row in rows]
+
+
+def unmet_demand(session, *, today: date) -> UnmetDemand:
+    """How many children lack a place, where (first choice, area), and since when."""
+    waiting = _is_waiting()
+    total, past = session.execute(
+        sa.select(sa.func.count(), _count_past_start(today))
+        .select_from(ChildcareRequest)
+        .where(waiting)
+    ).one()
+    demand = UnmetDemand(waiting=total, past_wanted_start=int(past))
+
+    past_days = DaysSince(ChildcareRequest.desired_start, today)
+    past_where = [waiting, _past_start(today)]
+    demand.longest_days_past_start = session.execute(
+        sa.select(sa.func.max(past_days)).select_from(ChildcareRequest).where(*past_where)
+    ).scalar()
+    demand.median_days_past_start = _median(session, past_days, past_where, int(past))
+
+    registered_days = DaysSince(ChildcareRequest.submitted_at, today)
+    registered_where = [waiting, ChildcareRequest.submitted_at.is_not(None)]
+    registered, longest = session.execute(
+        sa.select(sa.func.count(), sa.func.max(registered_days))
+        .select_from(ChildcareRequest)
+        .where(*registered_where)
+    ).one()
+    demand.longest_days_since_registration = longest
+    demand.median_days_since_registration = _median(
+        session, registered_days, registered_where, registered
+    )
+
+    per_location = session.execute(
+        _first_choice_join(
+            sa.select(Location.name, sa.func.count(), _count_past_start(today)).select_from(
+                ChildcareRequest
+            )
+        )
+        .where(waiting)
+        .group_by(Location.id, Location.name)
+    ).all()
+    demand.by_location = sorted(
+        (DemandRow(name or "", count, int(late)) for name, count, late in per_location),
+        key=lambda row: (row.label == "", row.label.lower()),
+    )
+
+    area = _area_label().label("area")
+    per_area = session.execute(
+        _first_choice_join(
+            sa.select(area, sa.func.count(), _count_past_start(today)).select_from(ChildcareRequest)
+        )
+        .where(waiting)
+        .group_by(area)
+    ).all()
+    demand.by_area = sorted(
+        (DemandRow(label, count, int(late)) for label, count, late in per_area),
+        key=lambda row: row.label.lower(),
+    )
+
+    months = _month_starts(today, MONTHS_SHOWN)
+    following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    month = MonthOf(ChildcareRequest.desired_start).label("month")
+    per_month = {
+        label: (count, int(late))
+        for label, count, late in session.execute(
+            sa.select(month, sa.func.count(), _count_past_start(today))
+            .where(
+                waiting,
+                ChildcareRequest.desired_start >= months[0],
+                ChildcareRequest.desired_start < following,
+            )
+            .group_by(month)
+        ).all()
+    }
+    demand.by_month = [
+        DemandRow(start.strftime("%Y-%m"), *per_month.get(start.strftime("%Y-%m"), (0, 0)))
+        for start in months
+    ]
+    return demand
