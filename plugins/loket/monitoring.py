@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
-from sqlmodel import select
 
-from plugins.loket.allocation import DEFAULT_RULES, age_group_for
-from plugins.loket.areas import area_of
+from plugins.loket.allocation import DEFAULT_RULES
 from plugins.loket.models import ChildcareRequest, FreePlace, Location, Preference, RequestStatus
 
 WAITING = (RequestStatus.OPEN, RequestStatus.PROPOSED)
@@ -29,66 +26,107 @@ class DashboardFigures:
 
 
 def dashboard_figures(session, *, today: date) -> DashboardFigures:
-    requests = list(session.exec(select(ChildcareRequest)))
-    waiting = [r for r in requests if r.status in WAITING]
-    placed = [r for r in requests if r.status == RequestStatus.PLACED]
-    vulnerable_flags = set(DEFAULT_RULES["vulnerable_flags"])
-    vulnerable = [
-        r for r in requests if r.status != RequestStatus.DRAFT and _vulnerable(r, vulnerable_flags)
+    """The dashboard's figures, each a COUNT / GROUP BY in the database (issue 18)."""
+    unmet = unmet_demand(session, today=today)
+    placed = ChildcareRequest.status == RequestStatus.PLACED
+    placed_count = session.execute(
+        sa.select(sa.func.count()).select_from(ChildcareRequest).where(placed)
+    ).scalar_one()
+
+    waits_where = [
+        placed,
+        ChildcareRequest.placed_at.is_not(None),
+        ChildcareRequest.submitted_at.is_not(None),
     ]
-    vulnerable_placed = [r for r in vulnerable if r.status == RequestStatus.PLACED]
-    waits = sorted(
-        (r.placed_at - r.submitted_at).days for r in placed if r.placed_at and r.submitted_at
+    wait = DaysBetween(ChildcareRequest.submitted_at, ChildcareRequest.placed_at)
+    waits = session.execute(
+        sa.select(sa.func.count()).select_from(ChildcareRequest).where(*waits_where)
+    ).scalar_one()
+    # The upper median, as this figure always was.
+    median_wait = (
+        session.execute(
+            sa.select(wait).where(*waits_where).order_by(wait).offset(waits // 2).limit(1)
+        ).scalar()
+        if waits
+        else None
     )
-    by_month = Counter(
-        r.desired_start.strftime("%Y-%m") for r in waiting if r.desired_start is not None
-    )
-    by_age = Counter(
-        age_group_for(r.reference_birth_date, r.desired_start, "groepsopvang")
-        if r.reference_birth_date and r.desired_start
-        else "unknown"
-        for r in waiting
-    )
-    locations = {loc.id: loc for loc in session.exec(select(Location))}
-    # An area request counts in its area; a request for locations in its first choice's area.
-    first_choice = dict(
-        session.exec(
-            select(Preference.request_id, Preference.location_id).where(Preference.rank == 1)
-        ).all()
-    )
-    by_area = Counter(_area_of_request(r, first_choice, locations) for r in waiting)
-    free_by_kind: Counter[str] = Counter()
-    kinds = {loc.id: loc.kind for loc in locations.values()}
-    for place in session.exec(select(FreePlace)):
-        free_by_kind[kinds.get(place.location_id, "-")] += max(
-            0, place.places - place.held_back - place.taken
-        )
+
+    vulnerable = _has_any_flag(DEFAULT_RULES["vulnerable_flags"])
+    submitted = ChildcareRequest.status != RequestStatus.DRAFT
+    vulnerable_total, vulnerable_placed = session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((placed, 1), else_=0)), 0))
+        .select_from(ChildcareRequest)
+        .where(submitted, vulnerable)
+    ).one()
+
+    waiting = _is_waiting()
+    month = MonthOf(ChildcareRequest.desired_start).label("month")
+    by_month = session.execute(
+        sa.select(month, sa.func.count())
+        .where(waiting, ChildcareRequest.desired_start.is_not(None))
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    age_group = _age_group().label("age_group")
+    by_age = session.execute(
+        sa.select(age_group, sa.func.count())
+        .select_from(ChildcareRequest)
+        .where(waiting)
+        .group_by(age_group)
+        .order_by(age_group)
+    ).all()
+    left = FreePlace.places - FreePlace.held_back - FreePlace.taken
+    free_by_kind = session.execute(
+        sa.select(Location.kind, sa.func.sum(sa.case((left > 0, left), else_=0)))
+        .select_from(FreePlace)
+        .join(Location, Location.id == FreePlace.location_id)
+        .group_by(Location.kind)
+        .order_by(Location.kind)
+    ).all()
     return DashboardFigures(
-        unmet=unmet_demand(session, today=today),
-        open_requests=len(waiting),
-        placed=len(placed),
-        median_days_to_place=waits[len(waits) // 2] if waits else None,
+        unmet=unmet,
+        open_requests=unmet.waiting,
+        placed=placed_count,
+        median_days_to_place=median_wait,
         vulnerable_placed_share=(
-            round(100 * len(vulnerable_placed) / len(vulnerable)) if vulnerable else None
+            round(100 * int(vulnerable_placed) / vulnerable_total) if vulnerable_total else None
         ),
         tables={
-            "month": sorted(by_month.items()),
-            "age_group": sorted(by_age.items()),
-            "area": sorted(by_area.items()),
-            "free_places": sorted(free_by_kind.items()),
+            "month": [(label, count) for label, count in by_month],
+            "age_group": [(label, count) for label, count in by_age],
+            "area": [(row.label, row.waiting) for row in unmet.by_area],
+            "free_places": [(kind, int(count)) for kind, count in free_by_kind],
         },
     )
 
 
-def _area_of_request(request: ChildcareRequest, first_choice: dict, locations: dict) -> str:
-    if request.area:
-        return request.area
-    location = locations.get(first_choice.get(request.id))
-    return area_of(location) if location is not None else "-"
+def _has_any_flag(flags) -> ColumnElement[bool]:
+    """The request's situation (a JSON list of fixed identifiers) names one of ``flags``.
+
+    Matched on the JSON text, portably: the flags are identifiers, so ``"flag"`` with its
+    quotes cannot occur inside another value.
+    """
+    text = sa.cast(ChildcareRequest.situation, sa.Text)
+    return sa.or_(*(text.like(f'%"{flag}"%') for flag in flags)) if flags else sa.false()
 
 
-def _vulnerable(request: ChildcareRequest, flags: set[str]) -> bool:
-    return bool(set(request.situation) & flags)
+def _age_group() -> ColumnElement[str]:
+    """``allocation.age_group_for(reference birth, desired start, "groepsopvang")`` in SQL."""
+    birth = sa.func.coalesce(
+        ChildcareRequest.birth_date, ChildcareRequest.expected_birth_date, type_=sa.Date
+    )
+    start = ChildcareRequest.desired_start
+    months = (
+        (sa.extract("year", start) - sa.extract("year", birth)) * 12
+        + sa.extract("month", start)
+        - sa.extract("month", birth)
+        - sa.case((sa.extract("day", start) < sa.extract("day", birth), 1), else_=0)
+    )
+    return sa.case(
+        (sa.or_(birth.is_(None), start.is_(None)), sa.literal_column("'unknown'", sa.String)),
+        (months < 18, sa.literal_column("'baby'", sa.String)),
+        else_=sa.literal_column("'toddler'", sa.String),
+    )
 
 
 def bars(rows: list[tuple[str, int]], *, width: int = 400, bar_height: int = 22) -> list[dict]:
@@ -171,6 +209,33 @@ def _days_since_sqlite(element: DaysSince, compiler, **kw) -> str:
     today = compiler.process(sa.literal(element.today.isoformat()), **kw)
     column = compiler.process(element.column, **kw)
     return f"CAST(julianday({today}) - julianday(date({column})) AS INTEGER)"
+
+
+class DaysBetween(ColumnElement[int]):
+    """Whole days from timestamp ``earlier`` to ``later`` (as ``timedelta.days``), in SQL."""
+
+    __visit_name__ = "loket_days_between"
+    inherit_cache = False
+    type = sa.Integer()
+
+    def __init__(self, earlier: ColumnElement, later: ColumnElement) -> None:
+        self.earlier = earlier
+        self.later = later
+
+
+@compiles(DaysBetween)
+def _days_between_postgresql(element: DaysBetween, compiler, **kw) -> str:
+    later = compiler.process(element.later, **kw)
+    earlier = compiler.process(element.earlier, **kw)
+    return f"CAST(floor(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400) AS INTEGER)"
+
+
+@compiles(DaysBetween, "sqlite")
+def _days_between_sqlite(element: DaysBetween, compiler, **kw) -> str:
+    # CAST truncates towards zero: the same as floor for a place given after the request.
+    later = compiler.process(element.later, **kw)
+    earlier = compiler.process(element.earlier, **kw)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
 class MonthOf(ColumnElement[str]):

@@ -188,3 +188,39 @@ def test_the_unmet_demand_count_ignores_another_municipality(app):
         assert monitoring.unmet_demand(db, today=TODAY).waiting == 0
     with tenant_db(app, "brugge") as db:
         assert monitoring.unmet_demand(db, today=TODAY).waiting == 1
+
+
+def test_the_dashboards_other_figures_are_counted_by_the_database_too(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom", places=3)
+        baby = _request(db, "Mila", [location], start=date(2026, 9, 1), submitted=date(2026, 5, 1))
+        baby.birth_date = date(2026, 3, 20)  # 5 months at the start
+        toddler = _request(
+            db, "Noor", [location], start=date(2026, 9, 1), submitted=date(2026, 5, 1)
+        )
+        toddler.birth_date, toddler.situation = date(2025, 3, 2), ["low_income"]  # 17 months
+        older = _request(db, "Lou", [location], start=date(2026, 9, 1), submitted=date(2026, 5, 1))
+        older.birth_date = date(2025, 3, 1)  # 18 months: a toddler
+        for name, days_waited, situation in (
+            ("Vic", 10, ["low_income"]),
+            ("Rik", 30, []),
+            ("Bo", 45, []),
+        ):
+            placed = _request(
+                db,
+                name,
+                [location],
+                start=date(2026, 5, 1),
+                submitted=date(2026, 4, 1),
+                status="placed",
+            )
+            placed.placed_at = _at(date(2026, 4, 1)) + timedelta(days=days_waited, hours=3)
+            placed.situation = situation
+        db.flush()
+        figures = monitoring.dashboard_figures(db, today=MONITOR_DAY)
+    assert (figures.open_requests, figures.placed) == (3, 3)
+    assert figures.median_days_to_place == 30
+    assert figures.vulnerable_placed_share == 50  # Noor waits, Vic is placed
+    assert figures.tables["age_group"] == [("baby", 2), ("toddler", 1)]
+    assert figures.tables["month"] == [("2026-09", 3)]
+    assert figures.tables["free_places"] == [("groepsopvang", 3)]
