@@ -30,6 +30,9 @@ from plugins.loket.models import ChildcareRequest
 # name search must not find every phone number containing it).
 MIN_PHONE_DIGITS = 4
 PHONE_SEPARATORS = " +-./()"
+# A pasted essay must not become a pattern of thousands of letter classes.
+MAX_TERM_LENGTH = 100
+MAX_WORDS = 6
 
 
 def fold(text: str) -> str:
@@ -139,9 +142,9 @@ def _phone_column() -> sa.ColumnElement:
 
 def request_matches(term: str) -> sa.ColumnElement[bool]:
     """A WHERE clause for the requests that ``term`` names (see the module doc)."""
-    term = term.strip()
+    term = term.strip()[:MAX_TERM_LENGTH]
     clauses: list[sa.ColumnElement[bool]] = []
-    words = fold(term).split()
+    words = fold(term).split()[:MAX_WORDS]
     if words:
         names = (
             ChildcareRequest.child_first_name

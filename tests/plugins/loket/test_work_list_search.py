@@ -87,3 +87,8 @@ def test_a_name_matches_whole_words_of_any_part_but_every_word_must_match(client
 def test_search_wildcards_are_taken_literally(client):
     assert found(client, "%") == []
     assert found(client, "_") == []
+
+
+def test_a_pasted_essay_in_the_search_box_is_a_normal_page(client):
+    assert found(client, "Mila Peeters " + "x" * 5000) == []
+    assert found(client, "mila " * 400) == ["Mila"]
