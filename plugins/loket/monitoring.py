@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 
-from plugins.loket.allocation import DEFAULT_RULES, age_group_for
-from plugins.loket.areas import area_of
+from plugins.loket.allocation import DEFAULT_RULES
 from plugins.loket.models import ChildcareRequest, FreePlace, Location, Preference, RequestStatus
 
 WAITING = (RequestStatus.OPEN, RequestStatus.PROPOSED)
@@ -22,68 +22,111 @@ class DashboardFigures:
     median_days_to_place: float | None = None
     vulnerable_placed_share: float | None = None
     tables: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    unmet: UnmetDemand | None = None
 
 
 def dashboard_figures(session, *, today: date) -> DashboardFigures:
-    requests = list(session.exec(select(ChildcareRequest)))
-    waiting = [r for r in requests if r.status in WAITING]
-    placed = [r for r in requests if r.status == RequestStatus.PLACED]
-    vulnerable_flags = set(DEFAULT_RULES["vulnerable_flags"])
-    vulnerable = [
-        r for r in requests if r.status != RequestStatus.DRAFT and _vulnerable(r, vulnerable_flags)
+    """The dashboard's figures, each a COUNT / GROUP BY in the database (issue 18)."""
+    unmet = unmet_demand(session, today=today)
+    placed = ChildcareRequest.status == RequestStatus.PLACED
+    placed_count = session.execute(
+        sa.select(sa.func.count()).select_from(ChildcareRequest).where(placed)
+    ).scalar_one()
+
+    waits_where = [
+        placed,
+        ChildcareRequest.placed_at.is_not(None),
+        ChildcareRequest.submitted_at.is_not(None),
     ]
-    vulnerable_placed = [r for r in vulnerable if r.status == RequestStatus.PLACED]
-    waits = sorted(
-        (r.placed_at - r.submitted_at).days for r in placed if r.placed_at and r.submitted_at
+    wait = DaysBetween(ChildcareRequest.submitted_at, ChildcareRequest.placed_at)
+    waits = session.execute(
+        sa.select(sa.func.count()).select_from(ChildcareRequest).where(*waits_where)
+    ).scalar_one()
+    # The upper median, as this figure always was.
+    median_wait = (
+        session.execute(
+            sa.select(wait).where(*waits_where).order_by(wait).offset(waits // 2).limit(1)
+        ).scalar()
+        if waits
+        else None
     )
-    by_month = Counter(
-        r.desired_start.strftime("%Y-%m") for r in waiting if r.desired_start is not None
-    )
-    by_age = Counter(
-        age_group_for(r.reference_birth_date, r.desired_start, "groepsopvang")
-        if r.reference_birth_date and r.desired_start
-        else "unknown"
-        for r in waiting
-    )
-    locations = {loc.id: loc for loc in session.exec(select(Location))}
-    # An area request counts in its area; a request for locations in its first choice's area.
-    first_choice = dict(
-        session.exec(
-            select(Preference.request_id, Preference.location_id).where(Preference.rank == 1)
-        ).all()
-    )
-    by_area = Counter(_area_of_request(r, first_choice, locations) for r in waiting)
-    free_by_kind: Counter[str] = Counter()
-    kinds = {loc.id: loc.kind for loc in locations.values()}
-    for place in session.exec(select(FreePlace)):
-        free_by_kind[kinds.get(place.location_id, "-")] += max(
-            0, place.places - place.held_back - place.taken
-        )
+
+    vulnerable = _has_any_flag(DEFAULT_RULES["vulnerable_flags"])
+    submitted = ChildcareRequest.status != RequestStatus.DRAFT
+    vulnerable_total, vulnerable_placed = session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((placed, 1), else_=0)), 0))
+        .select_from(ChildcareRequest)
+        .where(submitted, vulnerable)
+    ).one()
+
+    waiting = _is_waiting()
+    month = MonthOf(ChildcareRequest.desired_start).label("month")
+    by_month = session.execute(
+        sa.select(month, sa.func.count())
+        .where(waiting, ChildcareRequest.desired_start.is_not(None))
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    age_group = _age_group().label("age_group")
+    by_age = session.execute(
+        sa.select(age_group, sa.func.count())
+        .select_from(ChildcareRequest)
+        .where(waiting)
+        .group_by(age_group)
+        .order_by(age_group)
+    ).all()
+    left = FreePlace.places - FreePlace.held_back - FreePlace.taken
+    free_by_kind = session.execute(
+        sa.select(Location.kind, sa.func.sum(sa.case((left > 0, left), else_=0)))
+        .select_from(FreePlace)
+        .join(Location, Location.id == FreePlace.location_id)
+        .group_by(Location.kind)
+        .order_by(Location.kind)
+    ).all()
     return DashboardFigures(
-        open_requests=len(waiting),
-        placed=len(placed),
-        median_days_to_place=waits[len(waits) // 2] if waits else None,
+        unmet=unmet,
+        open_requests=unmet.waiting,
+        placed=placed_count,
+        median_days_to_place=median_wait,
         vulnerable_placed_share=(
-            round(100 * len(vulnerable_placed) / len(vulnerable)) if vulnerable else None
+            round(100 * int(vulnerable_placed) / vulnerable_total) if vulnerable_total else None
         ),
         tables={
-            "month": sorted(by_month.items()),
-            "age_group": sorted(by_age.items()),
-            "area": sorted(by_area.items()),
-            "free_places": sorted(free_by_kind.items()),
+            "month": [(label, count) for label, count in by_month],
+            "age_group": [(label, count) for label, count in by_age],
+            "area": [(row.label, row.waiting) for row in unmet.by_area],
+            "free_places": [(kind, int(count)) for kind, count in free_by_kind],
         },
     )
 
 
-def _area_of_request(request: ChildcareRequest, first_choice: dict, locations: dict) -> str:
-    if request.area:
-        return request.area
-    location = locations.get(first_choice.get(request.id))
-    return area_of(location) if location is not None else "-"
+def _has_any_flag(flags) -> ColumnElement[bool]:
+    """The request's situation (a JSON list of fixed identifiers) names one of ``flags``.
+
+    Matched on the JSON text, portably: the flags are identifiers, so ``"flag"`` with its
+    quotes cannot occur inside another value.
+    """
+    text = sa.cast(ChildcareRequest.situation, sa.Text)
+    return sa.or_(*(text.like(f'%"{flag}"%') for flag in flags)) if flags else sa.false()
 
 
-def _vulnerable(request: ChildcareRequest, flags: set[str]) -> bool:
-    return bool(set(request.situation) & flags)
+def _age_group() -> ColumnElement[str]:
+    """``allocation.age_group_for(reference birth, desired start, "groepsopvang")`` in SQL."""
+    birth = sa.func.coalesce(
+        ChildcareRequest.birth_date, ChildcareRequest.expected_birth_date, type_=sa.Date
+    )
+    start = ChildcareRequest.desired_start
+    months = (
+        (sa.extract("year", start) - sa.extract("year", birth)) * 12
+        + sa.extract("month", start)
+        - sa.extract("month", birth)
+        - sa.case((sa.extract("day", start) < sa.extract("day", birth), 1), else_=0)
+    )
+    return sa.case(
+        (sa.or_(birth.is_(None), start.is_(None)), sa.literal_column("'unknown'", sa.String)),
+        (months < 18, sa.literal_column("'baby'", sa.String)),
+        else_=sa.literal_column("'toddler'", sa.String),
+    )
 
 
 def bars(rows: list[tuple[str, int]], *, width: int = 400, bar_height: int = 22) -> list[dict]:
@@ -99,3 +142,265 @@ def bars(rows: list[tuple[str, int]], *, width: int = 400, bar_height: int = 22)
         }
         for index, (label, value) in enumerate(rows)
     ]
+
+
+# --- Unmet demand (seed 003 §9): how many children lack a place, where, and since when ------------
+#
+# Every figure below is a COUNT / GROUP BY / MAX in the database, or (for a median) the one or two
+# middle values fetched with LIMIT/OFFSET: no request is loaded (issue 18). A child "waits" while
+# the request is open or has a proposal (not placed, not withdrawn, not a draft).
+
+MONTHS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """One line of a table: a location, area or month, children waiting, of whom past their start."""
+
+    label: str
+    waiting: int
+    past_wanted_start: int
+
+
+@dataclass
+class UnmetDemand:
+    waiting: int = 0
+    past_wanted_start: int = 0
+    median_days_past_start: float | None = None
+    longest_days_past_start: int | None = None
+    median_days_since_registration: float | None = None
+    longest_days_since_registration: int | None = None
+    by_location: list[DemandRow] = field(default_factory=list)
+    by_area: list[DemandRow] = field(default_factory=list)
+    by_month: list[DemandRow] = field(default_factory=list)
+
+    def headline(self) -> list[tuple[str, int | float | None]]:
+        """The headline figures, by a stable key (the CSV export's rows)."""
+        return [
+            ("waiting", self.waiting),
+            ("past_wanted_start", self.past_wanted_start),
+            ("median_days_past_start", self.median_days_past_start),
+            ("longest_days_past_start", self.longest_days_past_start),
+            ("median_days_since_registration", self.median_days_since_registration),
+            ("longest_days_since_registration", self.longest_days_since_registration),
+        ]
+
+
+class DaysSince(ColumnElement[int]):
+    """Whole days from ``column`` (a date or timestamp) until ``today``, in SQL."""
+
+    __visit_name__ = "loket_days_since"
+    inherit_cache = False
+    type = sa.Integer()
+
+    def __init__(self, column: ColumnElement, today: date) -> None:
+        self.column = column
+        self.today = today
+
+
+@compiles(DaysSince)
+def _days_since_postgresql(element: DaysSince, compiler, **kw) -> str:
+    today = compiler.process(sa.literal(element.today, sa.Date), **kw)
+    return f"({today} - CAST({compiler.process(element.column, **kw)} AS DATE))"
+
+
+@compiles(DaysSince, "sqlite")
+def _days_since_sqlite(element: DaysSince, compiler, **kw) -> str:
+    today = compiler.process(sa.literal(element.today.isoformat()), **kw)
+    column = compiler.process(element.column, **kw)
+    return f"CAST(julianday({today}) - julianday(date({column})) AS INTEGER)"
+
+
+class DaysBetween(ColumnElement[int]):
+    """Whole days from timestamp ``earlier`` to ``later`` (as ``timedelta.days``), in SQL."""
+
+    __visit_name__ = "loket_days_between"
+    inherit_cache = False
+    type = sa.Integer()
+
+    def __init__(self, earlier: ColumnElement, later: ColumnElement) -> None:
+        self.earlier = earlier
+        self.later = later
+
+
+@compiles(DaysBetween)
+def _days_between_postgresql(element: DaysBetween, compiler, **kw) -> str:
+    later = compiler.process(element.later, **kw)
+    earlier = compiler.process(element.earlier, **kw)
+    return f"CAST(floor(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400) AS INTEGER)"
+
+
+@compiles(DaysBetween, "sqlite")
+def _days_between_sqlite(element: DaysBetween, compiler, **kw) -> str:
+    # CAST truncates towards zero: the same as floor for a place given after the request.
+    later = compiler.process(element.later, **kw)
+    earlier = compiler.process(element.earlier, **kw)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+class MonthOf(ColumnElement[str]):
+    """A date's month as "YYYY-MM", in SQL."""
+
+    __visit_name__ = "loket_month_of"
+    inherit_cache = False
+    type = sa.String()
+
+    def __init__(self, column: ColumnElement) -> None:
+        self.column = column
+
+
+@compiles(MonthOf)
+def _month_of_postgresql(element: MonthOf, compiler, **kw) -> str:
+    return f"to_char({compiler.process(element.column, **kw)}, 'YYYY-MM')"
+
+
+@compiles(MonthOf, "sqlite")
+def _month_of_sqlite(element: MonthOf, compiler, **kw) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.column, **kw)})"
+
+
+def _is_waiting() -> ColumnElement[bool]:
+    return ChildcareRequest.status.in_(WAITING)
+
+
+def _past_start(today: date) -> ColumnElement[bool]:
+    return ChildcareRequest.desired_start < today
+
+
+def _count_past_start(today: date) -> ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((_past_start(today), 1), else_=0)), 0)
+
+
+def _median(session, days: ColumnElement[int], where: list, count: int) -> float | None:
+    """The median of ``days`` over ``count`` rows: only the middle one or two values travel."""
+    if count == 0:
+        return None
+    middle = session.execute(
+        sa.select(days)
+        .select_from(ChildcareRequest)
+        .where(*where)
+        .order_by(days)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
+    ).scalars()
+    values = list(middle)
+    median = sum(values) / len(values)
+    return int(median) if median == int(median) else median
+
+
+def _first_choice_join(statement):
+    first = sa.orm.aliased(Preference)
+    statement = statement.outerjoin(
+        first, sa.and_(first.request_id == ChildcareRequest.id, first.rank == 1)
+    ).outerjoin(Location, Location.id == first.location_id)
+    return statement
+
+
+def _area_label() -> ColumnElement[str]:
+    """The area a waiting child counts in: the area asked for, else the first choice's area
+    (the location's own area, else its postcode area), as ``areas.area_of`` says."""
+    empty = sa.literal_column("''", sa.String)
+
+    def trim(column):
+        return sa.func.trim(column, type_=sa.String)
+
+    return sa.case(
+        (trim(ChildcareRequest.area) != empty, trim(ChildcareRequest.area)),
+        (Location.id.is_(None), sa.literal_column("'-'", sa.String)),
+        (trim(Location.area) != empty, trim(Location.area)),
+        else_=trim(Location.postcode)
+        + sa.literal_column("' '", sa.String)
+        + trim(Location.municipality),
+    )
+
+
+def _month_starts(today: date, count: int) -> list[date]:
+    first = date(today.year, today.month, 1)
+    months = []
+    for back in range(count - 1, -1, -1):
+        index = first.year * 12 + first.month - 1 - back
+        months.append(date(index // 12, index % 12 + 1, 1))
+    return months
+
+
+def demand_pairs(rows: list[DemandRow]) -> list[tuple[str, int]]:
+    """(label, children waiting) for ``bars``."""
+    return [(row.label, row.waiting) for row in rows]
+
+
+def unmet_demand(session, *, today: date) -> UnmetDemand:
+    """How many children lack a place, where (first choice, area), and since when."""
+    waiting = _is_waiting()
+    total, past = session.execute(
+        sa.select(sa.func.count(), _count_past_start(today))
+        .select_from(ChildcareRequest)
+        .where(waiting)
+    ).one()
+    demand = UnmetDemand(waiting=total, past_wanted_start=int(past))
+
+    past_days = DaysSince(ChildcareRequest.desired_start, today)
+    past_where = [waiting, _past_start(today)]
+    demand.longest_days_past_start = session.execute(
+        sa.select(sa.func.max(past_days)).select_from(ChildcareRequest).where(*past_where)
+    ).scalar()
+    demand.median_days_past_start = _median(session, past_days, past_where, int(past))
+
+    registered_days = DaysSince(ChildcareRequest.submitted_at, today)
+    registered_where = [waiting, ChildcareRequest.submitted_at.is_not(None)]
+    registered, longest = session.execute(
+        sa.select(sa.func.count(), sa.func.max(registered_days))
+        .select_from(ChildcareRequest)
+        .where(*registered_where)
+    ).one()
+    demand.longest_days_since_registration = longest
+    demand.median_days_since_registration = _median(
+        session, registered_days, registered_where, registered
+    )
+
+    per_location = session.execute(
+        _first_choice_join(
+            sa.select(Location.name, sa.func.count(), _count_past_start(today)).select_from(
+                ChildcareRequest
+            )
+        )
+        .where(waiting)
+        .group_by(Location.id, Location.name)
+    ).all()
+    demand.by_location = sorted(
+        (DemandRow(name or "", count, int(late)) for name, count, late in per_location),
+        key=lambda row: (row.label == "", row.label.lower()),
+    )
+
+    area = _area_label().label("area")
+    per_area = session.execute(
+        _first_choice_join(
+            sa.select(area, sa.func.count(), _count_past_start(today)).select_from(ChildcareRequest)
+        )
+        .where(waiting)
+        .group_by(area)
+    ).all()
+    demand.by_area = sorted(
+        (DemandRow(label, count, int(late)) for label, count, late in per_area),
+        key=lambda row: row.label.lower(),
+    )
+
+    months = _month_starts(today, MONTHS_SHOWN)
+    following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    month = MonthOf(ChildcareRequest.desired_start).label("month")
+    per_month = {
+        label: (count, int(late))
+        for label, count, late in session.execute(
+            sa.select(month, sa.func.count(), _count_past_start(today))
+            .where(
+                waiting,
+                ChildcareRequest.desired_start >= months[0],
+                ChildcareRequest.desired_start < following,
+            )
+            .group_by(month)
+        ).all()
+    }
+    demand.by_month = [
+        DemandRow(start.strftime("%Y-%m"), *per_month.get(start.strftime("%Y-%m"), (0, 0)))
+        for start in months
+    ]
+    return demand

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -15,7 +14,7 @@ from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session
-from plugins.loket import areas, ckg_hand_off, forms, notifications, services, words
+from plugins.loket import areas, ckg_hand_off, forms, notifications, search, services, words
 from plugins.loket.models import (
     CARE_NEEDS,
     ORIGINS,
@@ -67,14 +66,7 @@ def work_list():
         )
     term = args.get("q", "").strip()
     if term:
-        pattern = f"%{term.lower()}%"
-        statement = statement.where(
-            sa.or_(
-                sa.func.lower(ChildcareRequest.child_first_name).like(pattern),
-                sa.func.lower(ChildcareRequest.child_last_name).like(pattern),
-                sa.func.lower(ChildcareRequest.parent_name).like(pattern),
-            )
-        )
+        statement = statement.where(search.request_matches(term))
     rows = list(session.exec(statement.order_by(ChildcareRequest.created_at)))
     # Priority basis and care needs live in JSON lists: filter them here, portably.
     if args.get("basis") in SITUATION_FLAGS:
