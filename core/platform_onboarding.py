@@ -26,6 +26,7 @@ from core.db import Database, new_id
 from core.identity import invitations
 from core.identity.models import Organisation, OrganisationGrant, OrganisationProvider
 from core.identity.organisation_trust import replace_bindings
+from core.identity.providers import secret_context
 from core.models import Tenant, TenantHost, TenantPlugin
 from core.plugins import PluginRegistry
 from core.tenancy import SLUG_PATTERN, normalise_host
@@ -86,6 +87,31 @@ def parse_hosts(text: str) -> tuple[str, ...]:
         if part and (host := normalise_host(part)) not in hosts:
             hosts.append(host)
     return tuple(hosts)
+
+
+Reseal = Callable[[str, str, str], str]
+
+
+def copied_sign_in_services(
+    entries: list[dict], *, source_tenant_id: uuid.UUID, tenant_id: uuid.UUID, reseal: Reseal
+) -> list[dict]:
+    """Another municipality's sign-in services for a new one, so its first administrator can
+    sign in to accept the invitation. A secret sealed for the source municipality is sealed again
+    for the new one (``reseal(sealed, old_context, new_context)``; a sealed secret never opens
+    outside its own municipality); an operator's variable (``client_secret_env``) is kept."""
+    copies = []
+    for entry in entries:
+        copy = dict(entry)
+        sealed = entry.get("client_secret_sealed")
+        if sealed:
+            key, issuer = str(entry.get("key", "")), str(entry.get("issuer", "")).rstrip("/")
+            copy["client_secret_sealed"] = reseal(
+                sealed,
+                secret_context(str(source_tenant_id), key, issuer),
+                secret_context(str(tenant_id), key, issuer),
+            )
+        copies.append(copy)
+    return copies
 
 
 # -- municipalities -------------------------------------------------------------------------
@@ -154,12 +180,16 @@ def create_municipality(
     mail_invitation: InvitationMailer,
     actor: str | None = None,
     reserved_hosts: Iterable[str] = (),
+    sign_in_from: uuid.UUID | None = None,
+    reseal: Reseal | None = None,
 ) -> Tenant:
     """Create the municipality, its hosts and modules, and invite its first administrator —
     all in one transaction, so a refusal leaves nothing half made.
 
     ``mail_invitation(session, tenant, email, token, roles)`` queues the invitation mail in the
-    new municipality's outbox (core.identity.email_views.mail_invitation)."""
+    new municipality's outbox (core.identity.email_views.mail_invitation). With
+    ``sign_in_from``, the new municipality starts with that municipality's sign-in services
+    (see :func:`copied_sign_in_services`)."""
     tenant_id = new_id()
     try:
         with database.tenant_session(tenant_id) as session:
@@ -176,11 +206,25 @@ def create_municipality(
                 contact_email=details.contact_email,
                 active=details.active,
             )
+            summary = _summary(slug, details)
+            if sign_in_from is not None:
+                source = session.get(Tenant, sign_in_from)
+                if source is None:
+                    raise OnboardingRefused([Problem("sign_in_from", "unknown_municipality")])
+                tenant.identity_providers = copied_sign_in_services(
+                    list(source.identity_providers or []),
+                    source_tenant_id=source.id,
+                    tenant_id=tenant_id,
+                    reseal=reseal or _refuse_sealed,
+                )
+                summary["sign_in_services_from"] = source.slug
+                summary["sign_in_services"] = [
+                    str(entry.get("key", "")) for entry in tenant.identity_providers
+                ]
             session.add(tenant)
             session.flush()
             replace_hosts(session, tenant_id, list(details.hosts))
             apply_plugins(session, list(details.modules), {}, overwrite=True)
-            summary = _summary(slug, details)
             audit.record(
                 session,
                 action="tenant.created",
@@ -204,6 +248,10 @@ def create_municipality(
         # Another request took the slug or a host between the check and the commit.
         raise OnboardingRefused([Problem("slug", "slug_taken", {"slug": slug})]) from None
     return tenant
+
+
+def _refuse_sealed(sealed: str, old_context: str, new_context: str) -> str:
+    raise ValueError("a sealed secret needs the secret box to be sealed again")
 
 
 def update_municipality(

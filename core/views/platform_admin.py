@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation
 
+from core.crypto import SecretUnavailable
 from core.forms import (
     BooleanField,
     EmailField,
@@ -114,6 +115,11 @@ class NewMunicipalityForm(MunicipalityForm):
         validators=[_slug_format],
         id="municipality-slug",
     )
+    sign_in_from = SelectField(
+        _l("Sign-in services: start with those of"),
+        required=False,
+        id="municipality-sign-in-from",
+    )
     first_admin_email = EmailField(
         _l("E-mail address of the first administrator"),
         required=True,
@@ -209,6 +215,7 @@ def _problem_message(problem: Problem) -> str:
             "The short name %(slug)s is already used by another organisation.", **values
         ),
         "kind_unknown": lambda: _("Choose one of the options."),
+        "unknown_municipality": lambda: _("Choose one of the options."),
         "issuer": lambda: _("Issuer URL: %(why)s", **values),
     }
     return messages[problem.code]()
@@ -226,15 +233,31 @@ def _reserved_hosts() -> tuple[str, ...]:
 # -- municipalities -------------------------------------------------------------------------
 
 
+def _new_municipality_form(municipalities, formdata=False) -> NewMunicipalityForm:
+    form = _with_modules(NewMunicipalityForm() if formdata else NewMunicipalityForm(formdata=None))
+    form.sign_in_from.choices = [
+        (item.tenant.slug, item.tenant.name)
+        for item in municipalities
+        if item.tenant.identity_providers
+    ]
+    return form
+
+
 def _municipalities_page(form: NewMunicipalityForm | None = None, status: int = 200):
+    municipalities = list_municipalities(database(), actor=current_actor())
     return (
         render(
             "platform_admin/municipalities.html",
-            municipalities=list_municipalities(database(), actor=current_actor()),
-            form=form or _with_modules(NewMunicipalityForm(formdata=None)),
+            municipalities=municipalities,
+            form=form or _new_municipality_form(municipalities),
         ),
         status,
     )
+
+
+def _reseal(sealed: str, old_context: str, new_context: str) -> str:
+    box = current_app.extensions["opvangplein.secret_box"]
+    return box.seal(box.open(sealed, context=old_context), context=new_context)
 
 
 @blueprint.get("/")
@@ -249,9 +272,12 @@ def municipalities():
 
 @blueprint.post("/gemeenten")
 def create():
-    form = _with_modules(NewMunicipalityForm())
+    form = _new_municipality_form(
+        list_municipalities(database(), actor=current_actor()), formdata=True
+    )
     if not form.validate_on_submit():
         return _municipalities_page(form, 422)
+    source = tenant_by_slug(database(), form.sign_in_from.data) if form.sign_in_from.data else None
     try:
         tenant = create_municipality(
             database(),
@@ -262,7 +288,15 @@ def create():
             invited_by=g.user.id,
             mail_invitation=mail_invitation,
             reserved_hosts=_reserved_hosts(),
+            sign_in_from=source.id if source else None,
+            reseal=_reseal,
         )
+    except SecretUnavailable:
+        form.fail(
+            "sign_in_from",
+            _("A secret of these sign-in services cannot be opened; enter it there again first."),
+        )
+        return _municipalities_page(form, 422)
     except OnboardingRefused as refused:
         _fail(form, refused)
         return _municipalities_page(form, 422)

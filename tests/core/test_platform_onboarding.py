@@ -28,6 +28,7 @@ from tests.support.auth import make_user, sign_in, signed_in_as
 
 MUNICIPALITIES = "/t/aalst/beheer/platform/gemeenten"
 ORGANISATIONS = "/t/aalst/beheer/platform/organisaties"
+ISSUER = "http://127.0.0.1:9400"
 
 
 def gent(**changes) -> dict:
@@ -584,3 +585,53 @@ def test_granting_and_withdrawing_an_organisation_in_a_municipality(app, platfor
         f"{ORGANISATIONS}/{'0' * 8}-0000-0000-0000-{'0' * 12}/toegang/brugge/intrekken"
     )
     assert missing.status_code == 404
+
+
+# -- the first administrator can sign in --------------------------------------------------
+
+
+def test_a_new_municipality_can_start_with_the_sign_in_services_of_another(app, platform_admin):
+    """Without a sign-in service the invited first administrator could never accept; the
+    secret Aalst sealed for itself is sealed again for Gent, never reused as is."""
+    from core.identity.providers import ProviderConfig, secret_context
+
+    aalst = tenant_id(app, "aalst")
+    box = app.extensions["opvangplein.secret_box"]
+    sealed = box.seal("geheim-van-aalst", context=secret_context(str(aalst), "org", ISSUER))
+    services = [
+        {
+            "key": "org",
+            "issuer": ISSUER,
+            "client_id": "opvangplein",
+            "client_secret_sealed": sealed,
+        },
+        {"key": "demo", "issuer": ISSUER, "client_id": "demo", "client_secret_env": "IDP_SECRET"},
+    ]
+    with app.extensions["opvangplein.db"].tenant_session(None) as db:
+        db.get(Tenant, aalst).identity_providers = services
+    page = text(platform_admin.get(MUNICIPALITIES))
+    assert '<option value="aalst">Aalst</option>' in page
+    assert '<option value="brugge">' not in page  # Brugge has no sign-in service to copy
+
+    response = platform_admin.post(MUNICIPALITIES, data=gent(sign_in_from="aalst"))
+    assert response.status_code == 303
+    [tenant] = rows(app, Tenant, None, Tenant.slug == "gent")
+    copied = {entry["key"]: entry for entry in tenant.identity_providers}
+    assert copied["demo"]["client_secret_env"] == "IDP_SECRET"
+    assert copied["org"]["client_secret_sealed"] != sealed
+    with app.app_context():
+        config = ProviderConfig.from_dict(copied["org"], tenant_id=str(tenant.id))
+        assert config.client_secret == "geheim-van-aalst"
+    [entry] = [e for e in rows(app, PlatformAuditEntry) if e.action == "tenant.created"]
+    assert entry.detail["sign_in_services_from"] == "aalst"
+    assert entry.detail["sign_in_services"] == ["org", "demo"]
+    assert "geheim" not in str(entry.detail) and sealed not in str(entry.detail)
+    # The new municipality's sign-in page offers the services.
+    assert "/t/gent/aanmelden/org" in text(app.test_client().get("/t/gent/aanmelden"))
+
+
+def test_only_a_municipality_with_sign_in_services_can_be_copied(app, platform_admin):
+    response = platform_admin.post(MUNICIPALITIES, data=gent(sign_in_from="brugge"))
+    assert response.status_code == 422
+    assert "Kies een van de mogelijkheden" in text(response)
+    assert rows(app, Tenant, None, Tenant.slug == "gent") == []
