@@ -186,6 +186,22 @@ def _grant_organisations(session, grants: dict[str, list[str]]) -> None:
         session.add(grant)
 
 
+def _refuse_hosts_of_others(session, tenant_file: TenantFile, tenant_id) -> None:
+    """A host already serving another municipality (one created on the platform admin's
+    screens, say) is not taken over by a file: the sync stops with the file's name instead."""
+    if not tenant_file.hosts:
+        return
+    taken = session.exec(
+        select(TenantHost.host, Tenant.slug)
+        .join(Tenant, Tenant.id == TenantHost.tenant_id)
+        .where(TenantHost.host.in_(tenant_file.hosts), TenantHost.tenant_id != tenant_id)
+    ).first()
+    if taken is not None:
+        raise TenantFileError(
+            f"{tenant_file.slug}.toml: host {taken[0]} already belongs to tenant {taken[1]!r}"
+        )
+
+
 def replace_hosts(session, tenant_id, hosts: list[str]) -> None:
     """Make ``hosts`` (normalised) exactly the tenant's host names. Shared by the tenant files
     and the platform admin's screens (core.platform_onboarding)."""
@@ -233,6 +249,7 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
                 tenant.identity_providers = tenant_file.identity_providers
             session.add(tenant)
             session.flush()
+            _refuse_hosts_of_others(session, tenant_file, tenant.id)
             replace_hosts(session, tenant.id, tenant_file.hosts)
             tenant_id = tenant.id
         with database.tenant_session(tenant_id) as session:

@@ -396,6 +396,22 @@ def test_a_later_tenants_sync_leaves_a_municipality_made_on_screen_alone(app, pl
     assert "gent" in result.output
 
 
+def test_a_tenant_file_cannot_take_a_host_of_a_municipality_made_on_screen(app, platform_admin):
+    platform_admin.post(MUNICIPALITIES, data=gent())
+    settings = app.extensions["opvangplein.settings"]
+    write_tenant_files(
+        settings.tenants_dir, {"kaper": 'name = "Kaper"\nhosts = ["gent.test"]\nplugins = []\n'}
+    )
+    result = app.test_cli_runner().invoke(args=["tenants", "sync"])
+    assert result.exit_code == 1
+    assert "kaper.toml: host gent.test already belongs to tenant 'gent'" in result.output
+    assert "Traceback" not in result.output
+    gent_id = tenant_id(app, "gent")
+    hosts = {row.host for row in rows(app, TenantHost, None, TenantHost.tenant_id == gent_id)}
+    assert hosts == {"gent.test", "www.gent.test"}
+    assert app.test_client().get("/", headers={"Host": "gent.test"}).status_code == 200
+
+
 def test_the_files_sync_writes_rows_through_the_shared_functions(app):
     """Extracting ``replace_hosts`` and ``apply_plugins`` changed nothing for the files: a
     tenant admin's run-time module choice survives a plain sync, and ``--overwrite`` resets it."""
