@@ -336,6 +336,16 @@ def update(slug: str):
     form = _with_modules(MunicipalityForm())
     if not form.validate_on_submit():
         return _edit_page(tenant, form, 422)
+    if tenant.id == g.tenant.id and not form.active.data:
+        # These pages live in this municipality: switching it off would lock the admin out.
+        form.fail(
+            "active",
+            _(
+                "You are signed in at %(name)s: switch it off from another municipality.",
+                name=tenant.name,
+            ),
+        )
+        return _edit_page(tenant, form, 422)
     try:
         update_municipality(
             database(), registry(), tenant.id, form.details(), reserved_hosts=_reserved_hosts()

@@ -359,6 +359,15 @@ def test_an_edit_that_takes_another_municipalitys_host_is_refused_and_changes_no
     assert platform_admin.get(f"{MUNICIPALITIES}/onbekend").status_code == 404
 
 
+def test_the_platform_admin_cannot_switch_off_the_municipality_they_work_in(app, platform_admin):
+    response = platform_admin.post(
+        f"{MUNICIPALITIES}/aalst", data={"name": "Aalst", "hosts": "aalst.test", "modules": []}
+    )
+    assert response.status_code == 422
+    assert "Je bent aangemeld bij Aalst" in text(response)
+    assert [t.active for t in rows(app, Tenant, None, Tenant.slug == "aalst")] == [True]
+
+
 def test_hostile_values_in_the_edit_form_get_422_never_500(app, platform_admin):
     for value in ("Brugge\x00", "x" * 20_000, "\ud800"):
         data = {
