@@ -660,3 +660,36 @@ def test_only_a_municipality_with_sign_in_services_can_be_copied(app, platform_a
     assert response.status_code == 422
     assert "Kies een van de mogelijkheden" in text(response)
     assert rows(app, Tenant, None, Tenant.slug == "gent") == []
+
+
+def test_the_whole_onboarding_works_through_row_level_security(database_settings):
+    """On PostgreSQL the app role writes the new municipality's rows in a transaction bound to
+    it, and the lists read every municipality through the platform role."""
+    app = probe_app(database_settings)
+    client = app.test_client()
+    sign_in(client, app, "aalst", make_user(app, "platform-beheer", platform_admin=True))
+    assert client.post(MUNICIPALITIES, data=gent()).status_code == 303
+    gent_id = tenant_id(app, "gent")
+    assert {row.plugin for row in rows(app, TenantPlugin, gent_id) if row.enabled} == {
+        "probe",
+        "loket",
+    }
+    assert len(rows(app, OutboxMessage, gent_id)) == 1
+    assert rows(app, OutboxMessage, tenant_id(app, "aalst")) == []
+    listed = text(client.get(MUNICIPALITIES))
+    assert "www.gent.test" in listed and "brugge.test" in listed
+    assert (
+        client.post(
+            f"{MUNICIPALITIES}/gent",
+            data={"name": "Gent", "hosts": "gent.test", "modules": ["loket"], "active": "y"},
+        ).status_code
+        == 303
+    )
+    organisation = _organisation(app, "ckg-gent")
+    granted = client.post(
+        f"{ORGANISATIONS}/{organisation}/toegang",
+        data={"municipality": "gent", "modules": ["loket"]},
+    )
+    assert granted.status_code == 303
+    assert [grant.modules for grant in rows(app, OrganisationGrant, gent_id)] == [["loket"]]
+    assert "Toegang intrekken in Gent" in text(client.get(ORGANISATIONS))
