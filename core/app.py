@@ -19,7 +19,15 @@ from core.mail import Mailer
 from core.plugins import PluginRegistry, build_registry
 from core.rendering import htmx
 from core.tenancy import TenantPathMiddleware
-from core.views import dev, outbox_admin, platform, privacy, regional, tenant_admin
+from core.views import (
+    dev,
+    outbox_admin,
+    platform,
+    platform_admin,
+    privacy,
+    regional,
+    tenant_admin,
+)
 
 csrf = CSRFProtect()
 
@@ -78,6 +86,7 @@ def create_app(
     app.register_blueprint(identity_email.blueprint)
     app.register_blueprint(privacy.blueprint)
     app.register_blueprint(regional.blueprint)
+    app.register_blueprint(platform_admin.blueprint)
     _register_plugin_parts(app, registry)
     cli.init_app(app, registry)
     celery_app.init_app(app)

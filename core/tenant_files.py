@@ -186,6 +186,52 @@ def _grant_organisations(session, grants: dict[str, list[str]]) -> None:
         session.add(grant)
 
 
+def _refuse_hosts_of_others(session, tenant_file: TenantFile, tenant_id) -> None:
+    """A host already serving another municipality (one created on the platform admin's
+    screens, say) is not taken over by a file: the sync stops with the file's name instead."""
+    if not tenant_file.hosts:
+        return
+    taken = session.exec(
+        select(TenantHost.host, Tenant.slug)
+        .join(Tenant, Tenant.id == TenantHost.tenant_id)
+        .where(TenantHost.host.in_(tenant_file.hosts), TenantHost.tenant_id != tenant_id)
+    ).first()
+    if taken is not None:
+        raise TenantFileError(
+            f"{tenant_file.slug}.toml: host {taken[0]} already belongs to tenant {taken[1]!r}"
+        )
+
+
+def replace_hosts(session, tenant_id, hosts: list[str]) -> None:
+    """Make ``hosts`` (normalised) exactly the tenant's host names. Shared by the tenant files
+    and the platform admin's screens (core.platform_onboarding)."""
+    session.exec(delete(TenantHost).where(TenantHost.tenant_id == tenant_id))
+    session.flush()
+    for host in hosts:
+        session.add(TenantHost(host=host, tenant_id=tenant_id))
+
+
+def apply_plugins(
+    session, enabled: list[str], settings: dict[str, dict] | None, *, overwrite: bool
+) -> None:
+    """Switch the modules of the tenant session's tenant: a module without a row gets one
+    (enabled when named in ``enabled``, with its ``settings``); an existing row changes only
+    with ``overwrite``, and keeps its saved settings when ``settings`` is ``None``."""
+    existing = {row.plugin: row for row in session.exec(select(TenantPlugin)).all()}
+    for name in set(enabled) | set(existing) | set(settings or {}):
+        row = existing.get(name)
+        if row is None:
+            row = TenantPlugin(plugin=name, enabled=name in enabled)
+            row.settings = dict((settings or {}).get(name, {}))
+        elif overwrite:
+            row.enabled = name in enabled
+            if settings is not None:
+                row.settings = dict(settings.get(name, {}))
+        else:
+            continue
+        session.add(row)
+
+
 def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False) -> list[str]:
     """Load tenant files; returns one line per tenant saying what happened."""
     report = []
@@ -203,21 +249,11 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
                 tenant.identity_providers = tenant_file.identity_providers
             session.add(tenant)
             session.flush()
-            session.exec(delete(TenantHost).where(TenantHost.tenant_id == tenant.id))
-            for host in tenant_file.hosts:
-                session.add(TenantHost(host=host, tenant_id=tenant.id))
+            _refuse_hosts_of_others(session, tenant_file, tenant.id)
+            replace_hosts(session, tenant.id, tenant_file.hosts)
             tenant_id = tenant.id
         with database.tenant_session(tenant_id) as session:
-            existing = {row.plugin: row for row in session.exec(select(TenantPlugin)).all()}
-            for name in set(tenant_file.plugins) | set(existing) | set(tenant_file.settings):
-                row = existing.get(name)
-                if row is None:
-                    row = TenantPlugin(plugin=name, enabled=name in tenant_file.plugins)
-                    row.settings = dict(tenant_file.settings.get(name, {}))
-                elif overwrite:
-                    row.enabled = name in tenant_file.plugins
-                    row.settings = dict(tenant_file.settings.get(name, {}))
-                session.add(row)
+            apply_plugins(session, tenant_file.plugins, tenant_file.settings, overwrite=overwrite)
             if created or overwrite:
                 _grant_organisations(session, tenant_file.organisations)
             audit.record(
