@@ -38,7 +38,7 @@ def wait_for_page(url: str, seconds: float) -> requests.Response:
             response = requests.get(url, timeout=2)
             if response.status_code == 200:
                 return response
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting to answer
             pass
         if time.monotonic() > deadline:
             raise AssertionError(f"{url} did not come up in {seconds} s")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
@@ -39,6 +39,10 @@ AXE_SOURCE = (Path(__file__).parents[1] / "browser" / "vendor" / "axe-4.14.1.min
     encoding="utf-8"
 )
 CSP_MARKERS = ("Content Security Policy", "Refused to")
+# How long a page, a click or an expectation may take: generous, because CI machines run the
+# suite under load (up to three times slower); a passing test never waits this long.
+BROWSER_TIMEOUT_MS = 15_000
+expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
 
 # A failed htmx request still shows as a failed load (its status); these two lines are htmx
@@ -172,7 +176,7 @@ def tenant_admin_session_cookie(server: LiveServer, slug: str) -> dict:
 def signed_in_page(browser: Browser, server: LiveServer, log: BrowserLog, user=None, slug="aalst"):
     """A fresh browser context on ``server``, signed in as ``user`` (anonymous when ``None``)."""
     context = browser.new_context(base_url=server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     if user is not None:
         context.add_cookies([user_session_cookie(server, user.id, slug)])
     page = context.new_page()
@@ -214,7 +218,7 @@ def browser_log() -> BrowserLog:
 def page(browser, live_server, browser_log) -> Iterator[Page]:
     """A fresh browser context (no cookies) on the live server, watched by ``browser_log``."""
     context = browser.new_context(base_url=live_server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     browser_log.watch(page)
     yield page

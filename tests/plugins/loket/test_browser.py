@@ -19,7 +19,7 @@ from core.identity.sessions import open_session
 from core.identity.web import AUTH_KEY
 from tests.plugins.loket.conftest import make_location, tenant_db
 from tests.support.apps import tenant_id
-from tests.support.browser import BrowserLog, LiveServer
+from tests.support.browser import BROWSER_TIMEOUT_MS, BrowserLog, LiveServer
 
 pytestmark = pytest.mark.browser
 SEVERE_IMPACTS = {"serious", "critical"}
@@ -56,7 +56,7 @@ def session_cookie(server: LiveServer, subject: str, roles: list[str], organisat
 
 def open_as(browser: Browser, server: LiveServer, log: BrowserLog, cookie: dict) -> Page:
     context = browser.new_context(base_url=server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     context.add_cookies([cookie])
     page = context.new_page()
     log.watch(page)

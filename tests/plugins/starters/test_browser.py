@@ -13,7 +13,7 @@ from core.identity.web import AUTH_KEY
 from tests.plugins.starters.conftest import PDF, add_measure, make_app
 from tests.support.apps import tenant_id
 from tests.support.auth import grant_roles, make_user
-from tests.support.browser import serve
+from tests.support.browser import BROWSER_TIMEOUT_MS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def server(sqlite_settings, migrated_sqlite_file, tmp_path):
 
 def person(browser, server, browser_log, subject: str, roles: list[str]) -> Page:
     context = browser.new_context(base_url=server.url, locale="nl-BE")
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     context.add_cookies([session_cookie(server, "aalst", subject, roles)])
     page = context.new_page()
     browser_log.watch(page)
