@@ -123,3 +123,16 @@ def test_withdrawing_takes_a_post_only(region):
     assert region["aalst"].get(path).status_code == 405
     time.sleep(0.3)
     assert region["sink"].messages == []
+
+
+def test_the_withdrawal_date_is_the_day_in_belgium(region):
+    from datetime import UTC, datetime
+
+    withdraw(region, "aalst")
+    database = region["app"].extensions["opvangplein.db"]
+    with database.tenant_session(None) as db:
+        partnership = db.get(RegionalPartnership, region["partnership_id"])
+        partnership.withdrawn_at = datetime(2027, 1, 31, 23, 30, tzinfo=UTC)  # 00:30 in Brussels
+        db.add(partnership)
+    page = region["aalst"].get("/t/aalst/netwerken/beheer/regio").get_data(as_text=True)
+    assert "Ingetrokken op 01/02/2027." in page
