@@ -46,10 +46,10 @@ $(EXAMPLE_PLUGIN): tests/example_plugin/pyproject.toml | $(VENV)
 	touch $@
 
 # Runs the whole suite; with CI=true nothing may skip (PostgreSQL and browser tests included).
-# `make test TEST_WORKERS=2` runs it in two pytest-xdist processes; tests sharing an expensive
-# fixture stay on one worker (tests/support/xdist_groups.py). One process (0) until two runs in a
-# row are green in parallel.
-TEST_WORKERS ?= 0
+# Two pytest-xdist processes (one per core of the CI machine); tests sharing an expensive
+# fixture stay on one worker (tests/support/xdist_groups.py). `make test TEST_WORKERS=0` runs
+# it in one process.
+TEST_WORKERS ?= 2
 test: $(VENV) $(EXAMPLE_PLUGIN) browser-deps translations
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
