@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import fields
 from wtforms.validators import StopValidation
 
+from core.colour import TEXT_CONTRAST, contrast_ratio
 from core.forms import EmailField, PlatformForm, TextField
 from core.plugin_types import SettingField
 from core.tenancy import SettingError, Theme, coerce_setting
@@ -56,6 +58,11 @@ def _colour_field(label, key: str) -> TextField:
     )
 
 
+# What core/static/css/opvangplein.css puts beside the theme's colours.
+PAGE_BACKGROUND = "#ffffff"
+MENU_TEXT = "#1a1a1a"
+
+
 class ThemeForm(PlatformForm):
     primary = _colour_field(_l("Main colour"), "primary")
     primary_text = _colour_field(_l("Text colour on the main colour"), "primary_text")
@@ -63,6 +70,29 @@ class ThemeForm(PlatformForm):
 
     def colours(self) -> dict[str, str]:
         return {key: getattr(self, key).data for key in ("primary", "primary_text", "accent")}
+
+    def validate(self, extra_validators=None) -> bool:
+        """Colours people can read (WCAG 1.4.3, 4.5:1): the header's text on the main colour,
+        links in the main colour on the white page, the menu's dark text on the accent."""
+        if not super().validate(extra_validators):
+            return False
+        pairs = (
+            (self.primary_text, self.primary.data, self.primary_text.data),
+            (self.primary, self.primary.data, PAGE_BACKGROUND),
+            (self.accent, MENU_TEXT, self.accent.data),
+        )
+        for field, foreground, background in pairs:
+            ratio = contrast_ratio(foreground, background)
+            if ratio < TEXT_CONTRAST:
+                field.errors.append(
+                    _(
+                        "Too little contrast to read: %(ratio)s:1, at least %(needed)s:1 is"
+                        " needed. Choose a darker or a lighter colour.",
+                        ratio=format_decimal(round(ratio, 1), format="0.0"),
+                        needed=format_decimal(TEXT_CONTRAST, format="0.0"),
+                    )
+                )
+        return not any(field.errors for field in (self.primary, self.primary_text, self.accent))
 
 
 class SettingValueField(fields.Field):

@@ -255,3 +255,51 @@ def test_an_invalid_theme_colour_shows_a_focused_accessible_error_summary(
         axe_violations(admin_page), "the admin admin_page with an error summary"
     )
     browser_log.assert_clean()
+
+
+CONTRAST_OF = """([foreground, background]) => {
+  const rgb = (text) => text.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(rgb(foreground)), lum(rgb(background))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def contrast(page: Page, foreground: str, background: str) -> float:
+    return page.evaluate(CONTRAST_OF, [foreground, background])
+
+
+def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page):
+    """WCAG 1.4.3 and 1.4.11: the 'My data' link on the header, the skip link when focused,
+    and the focus ring on the white page and on the header."""
+    admin_page.goto(ADMIN)
+    header = admin_page.evaluate(
+        "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    link = admin_page.evaluate(
+        "() => getComputedStyle(document.querySelector('.my-data-link')).color"
+    )
+    assert contrast(admin_page, link, header) >= 4.5
+
+    admin_page.keyboard.press("Tab")  # the first stop is the skip link
+    skip = admin_page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.className, s.color, s.backgroundColor] }"
+    )
+    assert "utrecht-skip-link" in skip[0]
+    assert contrast(admin_page, skip[1], skip[2]) >= 4.5
+
+    for selector, background in (
+        (".utrecht-skip-link", "rgb(255, 255, 255)"),
+        (".my-data-link", header),
+    ):
+        admin_page.focus(selector)
+        style, width, ring = admin_page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor] }"
+        )
+        assert style == "solid" and width >= 2, (selector, style, width)
+        assert contrast(admin_page, ring, background) >= 3, (selector, ring)

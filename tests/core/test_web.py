@@ -332,3 +332,29 @@ def test_external_links_outside_a_request_use_the_public_url(sqlite_settings):
     with app.test_request_context("/probe/", base_url="http://aalst.test/"):
         app.preprocess_request()
         assert external_url(aalst, "probe.family_list") == "http://aalst.test/probe/"
+
+
+@pytest.mark.parametrize(
+    ("colours", "field", "ratio"),
+    [
+        # The issue's theme: white text on yellow.
+        (
+            {"primary": "#ffd700", "primary_text": "#ffffff", "accent": "#1d4f91"},
+            "primary_text",
+            "1,4",
+        ),
+        # Pale links on the white page.
+        ({"primary": "#9ec5fe", "primary_text": "#000000", "accent": "#ffffff"}, "primary", "1,8"),
+        # Dark navigation background under the dark menu text.
+        ({"primary": "#1d4f91", "primary_text": "#ffffff", "accent": "#333333"}, "accent", "1,4"),
+    ],
+)
+def test_a_theme_people_cannot_read_is_refused_with_its_contrast(
+    app, admin_client, colours, field, ratio
+):
+    before = admin_client.get("/t/aalst/theme.css").text
+    response = admin_client.post("/t/aalst/beheer/thema", data=colours)
+    assert response.status_code == 422
+    assert f"{ratio}:1" in response.text and "4,5:1" in response.text
+    assert f'id="theme-{field}"' in response.text
+    assert admin_client.get("/t/aalst/theme.css").text == before
