@@ -303,3 +303,17 @@ def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page):
         )
         assert style == "solid" and width >= 2, (selector, style, width)
         assert contrast(admin_page, ring, background) >= 3, (selector, ring)
+
+
+@pytest.mark.parametrize("path", [ADMIN, HOME, "/t/aalst/beheer/leden"])
+def test_at_320_pixels_no_page_scrolls_sideways(admin_page: Page, path):
+    """WCAG 1.4.10: the header (with its sign-out button), forms and tables fit a 320 px
+    screen; a wide table scrolls inside itself."""
+    admin_page.set_viewport_size({"width": 320, "height": 700})
+    admin_page.goto(path)
+    overflow = admin_page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{path} scrolls {overflow} px sideways at 320 px"
+    sign_out = admin_page.get_by_role("button", name="Afmelden").bounding_box()
+    assert sign_out["x"] + sign_out["width"] <= 320
