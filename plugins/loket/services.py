@@ -219,19 +219,75 @@ def save_request(
         request.submitted_at = request.submitted_at or now
     session.add(request)
     session.flush()
+    # A location the family keeps keeps its state (a declined or refused choice stays so).
+    kept_status = {}
     for old in session.exec(select(Preference).where(Preference.request_id == request.id)):
+        kept_status[old.location_id] = old.status
         session.delete(old)
     session.flush()
     # An area request has no ranked locations: the allocation expands the area.
     ranked = [] if request.area else data.preferences
     for rank, location_id in enumerate(dict.fromkeys(ranked), start=1):
-        session.add(Preference(request_id=request.id, location_id=location_id, rank=rank))
+        status = kept_status.get(location_id, PreferenceStatus.WAITING)
+        session.add(
+            Preference(request_id=request.id, location_id=location_id, rank=rank, status=status)
+        )
     sibling = data.sibling_location_id
     request.situation = [flag for flag in request.situation if flag != "sibling"]
     if sibling is not None:
         request.situation = sorted({*request.situation, f"sibling:{sibling}"})
     session.flush()
     return request
+
+
+# What a parent may change after sending, and what the audit entry of a change names.
+CHANGE_FIELDS = (
+    "child_first_name",
+    "child_last_name",
+    "birth_date",
+    "expected_birth_date",
+    "desired_start",
+    "days",
+    "care_needs",
+    "situation",
+    "language",
+    "area",
+    "area_kind",
+    "preferences",
+)
+
+
+def request_snapshot(session, request: ChildcareRequest) -> dict:
+    """The changeable fields of ``request`` as plain values (for the audit of a change)."""
+    values = {name: getattr(request, name) for name in CHANGE_FIELDS if name != "preferences"}
+    values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    values["days"] = list(request.days)
+    values["care_needs"] = list(request.care_needs)
+    values["situation"] = list(request.situation)
+    values["preferences"] = [str(p.location_id) for p in preferences_of(session, request.id)]
+    return values
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The names of the fields whose value differs (never the values: they are personal)."""
+    return [name for name in CHANGE_FIELDS if before.get(name) != after.get(name)]
+
+
+def request_state(request: ChildcareRequest, preferences: list[Preference]) -> str:
+    """The family's real state in one code (``words.labels()["state"]`` words it).
+
+    An open request is only "waiting for a place" while one of its choices is still in the
+    running; after a declined or refused offer with nothing left, it says so."""
+    if request.status != RequestStatus.OPEN or request.area:
+        return request.status
+    states = {preference.status for preference in preferences}
+    if PreferenceStatus.WAITING in states:
+        if PreferenceStatus.DECLINED in states:
+            return "open_after_decline"
+        return RequestStatus.OPEN
+    if states & {PreferenceStatus.DECLINED, PreferenceStatus.REFUSED}:
+        return "no_choice_left"
+    return RequestStatus.OPEN
 
 
 def sibling_locations(request: ChildcareRequest) -> frozenset[uuid.UUID]:

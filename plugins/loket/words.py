@@ -121,9 +121,22 @@ def labels() -> dict[str, dict[str, str]]:
             "expired": _("Expired"),
             "lapsed": _("Place taken by another family"),
         },
+        "state": {
+            "draft": _("Draft"),
+            "open": _("Waiting for a place"),
+            "open_after_decline": _("Declined a place; the other choices are still in the running"),
+            "no_choice_left": _(
+                "No choice is still in the running: change the request to add locations"
+            ),
+            "proposed": _("Place proposed"),
+            "placed": _("Placed"),
+            "withdrawn": _("Withdrawn"),
+        },
         "origin": {
-            "parent": _("Parent online"),
+            "online": _("Online, by the parent"),
+            "parent": _("Online, by the parent"),
             "phone": _("By phone"),
+            "counter": _("At the counter"),
             "paper": _("On paper"),
             "referral": _("Referral"),
             "training": _("Training programme"),

@@ -85,12 +85,12 @@ def _request_view(row: ChildcareRequest) -> dict:
         if placement.emergency:
             placed_from = max(placement.placed_at.date(), free_place.available_from)
         placed = (placement, locations[placement.location_id], placed_from)
+    preferences = services.preferences_of(session, row.id)
     return {
         "row": row,
+        "state": services.request_state(row, preferences),
         "placement": placed,
-        "preferences": [
-            (p, locations.get(p.location_id)) for p in services.preferences_of(session, row.id)
-        ],
+        "preferences": [(p, locations.get(p.location_id)) for p in preferences],
         "proposals": [(p, locations.get(p.location_id)) for p in proposals],
         "locations": locations,
     }
