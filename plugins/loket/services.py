@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -610,18 +611,71 @@ def allocation_round(
     session.flush()
     not_placed = {}
     for applicant in data.applicants:
+        request = session.get(ChildcareRequest, applicant.id)
         if applicant.id in outcome.matches:
+            request.round_explanation = None
+            session.add(request)
             continue
         own_ranks = {str(location): rank for location, rank in data.ranks[applicant.id].items()}
-        not_placed[applicant.id] = [
-            (
-                own_ranks.get(note["location_id"], note["rank"]),
-                uuid.UUID(note["location_id"]),
-                note["reason"],
-            )
+        notes = [
+            {**note, "rank": own_ranks.get(note["location_id"], note["rank"])}
             for note in outcome.explanations[applicant.id]["higher_choices"]
         ]
+        not_placed[applicant.id] = [
+            (note["rank"], uuid.UUID(note["location_id"]), note["reason"]) for note in notes
+        ]
+        # Kept on the request so the family reads why on its page, not only in a mail.
+        request.round_explanation = {
+            "round_id": str(round_.id),
+            "run_at": as_utc(now).isoformat(),
+            "rule_pack_version": pack.version,
+            "choices": notes,
+        }
+        session.add(request)
+    session.flush()
     return RoundResult(round=round_, proposals=proposals, not_placed=not_placed)
+
+
+@dataclass(frozen=True)
+class OfferDetails:
+    """What a family needs to decide on an offered place (the page and the mail show it)."""
+
+    location: Location
+    address: str
+    start: date | None
+    days: list[str]
+    tariff: str
+    contact_phone: str
+    contact_email: str
+    map_url: str
+
+
+def offer_details(session, request: ChildcareRequest, proposal: Proposal) -> OfferDetails:
+    """The offered place: where, from when (the wanted start, or later when the place frees
+    up), which days, the price type and whom to contact."""
+    location = session.get(Location, proposal.location_id)
+    free_place = session.get(FreePlace, proposal.free_place_id)
+    starts = [d for d in (request.desired_start, free_place and free_place.available_from) if d]
+    address = ", ".join(
+        part
+        for part in (location.address, f"{location.postcode} {location.municipality}".strip())
+        if part
+    )
+    return OfferDetails(
+        location=location,
+        address=address,
+        start=max(starts) if starts else None,
+        days=list(request.days),
+        tariff=location.tariff,
+        contact_phone=location.contact_phone,
+        contact_email=location.contact_email,
+        map_url=map_link(address) if address else "",
+    )
+
+
+def map_link(address: str) -> str:
+    """A link to the address on OpenStreetMap (no tracking, no key)."""
+    return f"https://www.openstreetmap.org/search?query={quote(address)}"
 
 
 def propose_matches(
@@ -676,6 +730,7 @@ def propose_matches(
         _set_preference_status(session, request_id, key[0], PreferenceStatus.PROPOSED)
         request = session.get(ChildcareRequest, request_id)
         request.status = RequestStatus.PROPOSED
+        request.round_explanation = None
         session.add(request)
     session.flush()
     return proposals

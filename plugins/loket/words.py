@@ -152,6 +152,18 @@ def labels() -> dict[str, dict[str, str]]:
             "days_not_possible": _("The days are not possible"),
             "other": _("Another reason"),
         },
+        # What would change the outcome, per reason a choice gave no place.
+        "what_changes_it": {
+            "no_free_place": _(
+                "A place here frees up or is reported later; more locations or another start "
+                "date widen your chances."
+            ),
+            "outranked": _(
+                "Families with a higher priority came first. If your situation changed (for "
+                "example you now work at least 4/5), change your request and show proof."
+            ),
+            "days_not_offered": _("Choose days this location is open to widen your chances."),
+        },
         "urgency": {
             "regular": _("Regular"),
             "soon": _("Soon"),
