@@ -163,6 +163,9 @@ def labels() -> dict[str, dict[str, str]]:
                 "example you now work at least 4/5), change your request and show proof."
             ),
             "days_not_offered": _("Choose days this location is open to widen your chances."),
+            "care_needs_not_supported": _(
+                "The counter contacts you to talk about the care your child needs."
+            ),
         },
         "urgency": {
             "regular": _("Regular"),
