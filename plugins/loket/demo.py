@@ -250,7 +250,7 @@ def _requests(session, rng, locations, count, today) -> None:
             care_needs=rng.sample(list(CARE_NEEDS), 1) if rng.random() < 0.08 else [],
             situation=situation,
             area=area,
-            origin=rng.choices(["parent", "phone", "paper"], weights=[80, 15, 5])[0],
+            origin=rng.choices(["online", "phone", "paper"], weights=[80, 15, 5])[0],
             proof_checked=rng.random() < 0.3,
             status="draft" if rng.random() < 0.05 else "open",
             parent_name=f"{parent} {surname}",

@@ -117,3 +117,31 @@ def send_reminders(session, tenant, *, now: datetime | None = None) -> int:
         registration.reminded_at = now
         session.add(registration)
     return len(due)
+
+
+# -- a person's own cancellation --------------------------------------------------------------
+# The registration mail carries a link with a signed token: whoever holds the mail may cancel
+# that one registration (as with an unsubscribe link), without an account.
+_TOKEN_SALT = "loket.info-registration.cancel"
+
+
+def _serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.secret_key, salt=_TOKEN_SALT)
+
+
+def cancel_token(registration: InfoRegistration) -> str:
+    """The token in the registration's own cancel link."""
+    return _serializer().dumps(str(registration.id))
+
+
+def registration_id_from_token(token: str) -> uuid.UUID | None:
+    """The registration a token stands for, or ``None`` for a token we did not sign."""
+    from itsdangerous import BadSignature
+
+    try:
+        return uuid.UUID(_serializer().loads(token))
+    except (BadSignature, ValueError, TypeError):
+        return None

@@ -30,10 +30,12 @@ SITUATION_FLAGS = (
     "sibling",
     "urgency",
 )
-# "training": drafted from the training plugin's ``training.childcare_needed`` event.
-ORIGINS = ("parent", "phone", "paper", "referral", "training")
+# The channel a request came in by, kept as it was: "online" when the parent filled in the form
+# themselves; "training": drafted from the training plugin's ``training.childcare_needed`` event.
+# "parent" is the old word for "online" (rows before migration loket_0006).
+ORIGINS = ("online", "phone", "counter", "paper", "referral", "training")
 # Origins staff can choose when they register a request on a parent's behalf.
-STAFF_ORIGINS = ("phone", "paper", "referral")
+STAFF_ORIGINS = ("phone", "counter", "paper", "referral")
 ALLOCATION_MODES = ("rounds", "continuous")
 LANGUAGES = ("nl", "fr", "en", "ar", "tr", "pl", "ro", "other")
 
@@ -107,6 +109,9 @@ class Location(TenantScoped, table=True):
     # The standing reserve for occasional and emergency care: places kept free at all times.
     # ``None``: the tenant's setting (a percentage of the licensed capacity).
     reserve_places: int | None = None
+    # Who a family calls or writes about a place here (shown with an offer).
+    contact_phone: str = Field(default="", max_length=40)
+    contact_email: str = Field(default="", max_length=320)
     import_key: str = Field(max_length=220)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
@@ -177,7 +182,7 @@ class ChildcareRequest(TenantScoped, table=True):
     # An area request names an area (and optionally a location type) instead of locations.
     area: str = Field(default="", max_length=100)
     area_kind: str = Field(default="", max_length=30)
-    origin: str = Field(default="parent", max_length=20)
+    origin: str = Field(default="online", max_length=20)
     # Who handed the request over (e.g. "training:<candidate id>"), so a repeated hand-off
     # updates the same draft; and what they told the counter.
     external_reference: str = Field(default="", max_length=120, index=True)
@@ -188,6 +193,9 @@ class ChildcareRequest(TenantScoped, table=True):
     placed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = _timestamp()
     created_by: str = Field(default="", max_length=200)
+    # Why the last allocation round found no place: {"round_id", "run_at", "choices": [{rank,
+    # location_id, reason, own_group?, last_admitted_group?}]}; empty once placed or proposed.
+    round_explanation: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     @property
     def child_name(self) -> str:

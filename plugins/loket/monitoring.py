@@ -10,6 +10,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 from plugins.loket.allocation import DEFAULT_RULES
+from plugins.loket.areas import MAX_MONTHS_BABY_CARE, MIN_MONTHS_SCHOOL_CARE
 from plugins.loket.models import ChildcareRequest, FreePlace, Location, Preference, RequestStatus
 
 WAITING = (RequestStatus.OPEN, RequestStatus.PROPOSED)
@@ -111,7 +112,9 @@ def _has_any_flag(flags) -> ColumnElement[bool]:
 
 
 def _age_group() -> ColumnElement[str]:
-    """``allocation.age_group_for(reference birth, desired start, "groepsopvang")`` in SQL."""
+    """The child's age group at the desired start, in SQL: baby, toddler, or school child once
+    old enough for out-of-school care (as :func:`allocation.age_group_for` with the kind of
+    care the request asks for)."""
     birth = sa.func.coalesce(
         ChildcareRequest.birth_date, ChildcareRequest.expected_birth_date, type_=sa.Date
     )
@@ -122,9 +125,27 @@ def _age_group() -> ColumnElement[str]:
         - sa.extract("month", birth)
         - sa.case((sa.extract("day", start) < sa.extract("day", birth), 1), else_=0)
     )
+    # Out-of-school care asked for (by area type or by a chosen location): a school child.
+    wants_school_care = sa.or_(
+        ChildcareRequest.area_kind == "buitenschoolse_opvang",
+        sa.exists(
+            sa.select(Preference.id)
+            .join(Location, Location.id == Preference.location_id)
+            .where(
+                Preference.request_id == ChildcareRequest.id,
+                Location.kind == "buitenschoolse_opvang",
+            )
+        ),
+    )
     return sa.case(
         (sa.or_(birth.is_(None), start.is_(None)), sa.literal_column("'unknown'", sa.String)),
         (months < 18, sa.literal_column("'baby'", sa.String)),
+        # From three a child goes to school care only; from two and a half when asked for.
+        (months >= MAX_MONTHS_BABY_CARE, sa.literal_column("'schoolchild'", sa.String)),
+        (
+            sa.and_(months >= MIN_MONTHS_SCHOOL_CARE, wants_school_care),
+            sa.literal_column("'schoolchild'", sa.String),
+        ),
         else_=sa.literal_column("'toddler'", sa.String),
     )
 

@@ -129,20 +129,20 @@ def _place_details(
     start: date | None = None,
 ):
     start = start or _start(request, free_place)
+    address = ", ".join(
+        part for part in (location.address, location.postcode, location.municipality) if part
+    )
+    labels = words.labels()
+    contact = " · ".join(part for part in (location.contact_phone, location.contact_email) if part)
     lines = [
         _("Location: %(location)s", location=location.name),
-        _(
-            "Address: %(address)s",
-            address=", ".join(
-                part
-                for part in (location.address, location.postcode, location.municipality)
-                if part
-            )
-            or "-",
-        ),
+        _("Address: %(address)s", address=address or "-"),
         _("Start date: %(date)s", date=format_date(start, "dd/MM/yyyy") if start else "-"),
         _("Days: %(days)s", days=_days(request.days)),
+        _("Price: %(tariff)s", tariff=labels["tariff"].get(location.tariff, location.tariff)),
+        _("Contact: %(contact)s", contact=contact or _("the local childcare counter")),
     ]
+    # No map link here: the mail's one link is the family's own page, which has the map.
     return "\n".join(lines)
 
 
@@ -187,8 +187,14 @@ def not_placed(
     with force_locale(parent_language(session, request)):
         reasons = words.labels()["reason"]
         if choices:
+            groups = {
+                note["rank"]: note
+                for note in (request.round_explanation or {}).get("choices", ())
+                if note.get("reason") == "outranked"
+            }
             why = "\n".join(
-                f"{rank}. {name}: {reasons.get(code, code)}" for rank, name, code in choices
+                f"{rank}. {name}: {reasons.get(code, code)}{_groups(groups.get(rank))}"
+                for rank, name, code in choices
             )
         else:
             why = _("None of the chosen locations is still open to this request.")
@@ -207,6 +213,19 @@ def not_placed(
                 why=why,
             ),
         )
+
+
+def _groups(note: dict | None) -> str:
+    """The family's priority group against the last one admitted, for an outranked choice."""
+    if not note or note.get("own_group") is None:
+        return ""
+    if note.get("last_admitted_group") is None:
+        return " " + _("(your priority group %(own)s)", own=note["own_group"])
+    return " " + _(
+        "(your priority group %(own)s; the last family admitted had group %(last)s)",
+        own=note["own_group"],
+        last=note["last_admitted_group"],
+    )
 
 
 def place_proposed_to_provider(
@@ -433,9 +452,17 @@ def info_session_registered(session, tenant, info_session: InfoSession, registra
         session,
         to=registration.email,
         subject=subject,
-        body=_with_link(body, _info_link(tenant)),
+        body=_with_link(f"{body}\n\n{_cancel_line(tenant, registration)}", _info_link(tenant)),
         purpose="loket.info_session",
     )
+
+
+def _cancel_line(tenant, registration: InfoRegistration) -> str:
+    """The registration's own page, where the person cancels with one button."""
+    from plugins.loket.info_sessions import cancel_token
+
+    link = external_url(tenant, "loket.own_registration", token=cancel_token(registration))
+    return _("Cannot come? Cancel your registration here: %(link)s", link=link)
 
 
 def info_session_already_registered(session, tenant, info_session: InfoSession, email: str) -> None:
@@ -471,7 +498,9 @@ def info_session_reminder(
                     "The info session starts on %(when)s at %(place)s.",
                     when=_when(info_session.starts_at),
                     place=info_session.place or _("online"),
-                ),
+                )
+                + "\n\n"
+                + _cancel_line(tenant, registration),
                 _info_link(tenant),
             ),
             purpose="loket.info_session_reminder",

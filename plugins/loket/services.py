@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -219,19 +220,75 @@ def save_request(
         request.submitted_at = request.submitted_at or now
     session.add(request)
     session.flush()
+    # A location the family keeps keeps its state (a declined or refused choice stays so).
+    kept_status = {}
     for old in session.exec(select(Preference).where(Preference.request_id == request.id)):
+        kept_status[old.location_id] = old.status
         session.delete(old)
     session.flush()
     # An area request has no ranked locations: the allocation expands the area.
     ranked = [] if request.area else data.preferences
     for rank, location_id in enumerate(dict.fromkeys(ranked), start=1):
-        session.add(Preference(request_id=request.id, location_id=location_id, rank=rank))
+        status = kept_status.get(location_id, PreferenceStatus.WAITING)
+        session.add(
+            Preference(request_id=request.id, location_id=location_id, rank=rank, status=status)
+        )
     sibling = data.sibling_location_id
     request.situation = [flag for flag in request.situation if flag != "sibling"]
     if sibling is not None:
         request.situation = sorted({*request.situation, f"sibling:{sibling}"})
     session.flush()
     return request
+
+
+# What a parent may change after sending, and what the audit entry of a change names.
+CHANGE_FIELDS = (
+    "child_first_name",
+    "child_last_name",
+    "birth_date",
+    "expected_birth_date",
+    "desired_start",
+    "days",
+    "care_needs",
+    "situation",
+    "language",
+    "area",
+    "area_kind",
+    "preferences",
+)
+
+
+def request_snapshot(session, request: ChildcareRequest) -> dict:
+    """The changeable fields of ``request`` as plain values (for the audit of a change)."""
+    values = {name: getattr(request, name) for name in CHANGE_FIELDS if name != "preferences"}
+    values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    values["days"] = list(request.days)
+    values["care_needs"] = list(request.care_needs)
+    values["situation"] = list(request.situation)
+    values["preferences"] = [str(p.location_id) for p in preferences_of(session, request.id)]
+    return values
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The names of the fields whose value differs (never the values: they are personal)."""
+    return [name for name in CHANGE_FIELDS if before.get(name) != after.get(name)]
+
+
+def request_state(request: ChildcareRequest, preferences: list[Preference]) -> str:
+    """The family's real state in one code (``words.labels()["state"]`` words it).
+
+    An open request is only "waiting for a place" while one of its choices is still in the
+    running; after a declined or refused offer with nothing left, it says so."""
+    if request.status != RequestStatus.OPEN or request.area:
+        return request.status
+    states = {preference.status for preference in preferences}
+    if PreferenceStatus.WAITING in states:
+        if PreferenceStatus.DECLINED in states:
+            return "open_after_decline"
+        return RequestStatus.OPEN
+    if states & {PreferenceStatus.DECLINED, PreferenceStatus.REFUSED}:
+        return "no_choice_left"
+    return RequestStatus.OPEN
 
 
 def sibling_locations(request: ChildcareRequest) -> frozenset[uuid.UUID]:
@@ -554,18 +611,71 @@ def allocation_round(
     session.flush()
     not_placed = {}
     for applicant in data.applicants:
+        request = session.get(ChildcareRequest, applicant.id)
         if applicant.id in outcome.matches:
+            request.round_explanation = None
+            session.add(request)
             continue
         own_ranks = {str(location): rank for location, rank in data.ranks[applicant.id].items()}
-        not_placed[applicant.id] = [
-            (
-                own_ranks.get(note["location_id"], note["rank"]),
-                uuid.UUID(note["location_id"]),
-                note["reason"],
-            )
+        notes = [
+            {**note, "rank": own_ranks.get(note["location_id"], note["rank"])}
             for note in outcome.explanations[applicant.id]["higher_choices"]
         ]
+        not_placed[applicant.id] = [
+            (note["rank"], uuid.UUID(note["location_id"]), note["reason"]) for note in notes
+        ]
+        # Kept on the request so the family reads why on its page, not only in a mail.
+        request.round_explanation = {
+            "round_id": str(round_.id),
+            "run_at": as_utc(now).isoformat(),
+            "rule_pack_version": pack.version,
+            "choices": notes,
+        }
+        session.add(request)
+    session.flush()
     return RoundResult(round=round_, proposals=proposals, not_placed=not_placed)
+
+
+@dataclass(frozen=True)
+class OfferDetails:
+    """What a family needs to decide on an offered place (the page and the mail show it)."""
+
+    location: Location
+    address: str
+    start: date | None
+    days: list[str]
+    tariff: str
+    contact_phone: str
+    contact_email: str
+    map_url: str
+
+
+def offer_details(session, request: ChildcareRequest, proposal: Proposal) -> OfferDetails:
+    """The offered place: where, from when (the wanted start, or later when the place frees
+    up), which days, the price type and whom to contact."""
+    location = session.get(Location, proposal.location_id)
+    free_place = session.get(FreePlace, proposal.free_place_id)
+    starts = [d for d in (request.desired_start, free_place and free_place.available_from) if d]
+    address = ", ".join(
+        part
+        for part in (location.address, f"{location.postcode} {location.municipality}".strip())
+        if part
+    )
+    return OfferDetails(
+        location=location,
+        address=address,
+        start=max(starts) if starts else None,
+        days=list(request.days),
+        tariff=location.tariff,
+        contact_phone=location.contact_phone,
+        contact_email=location.contact_email,
+        map_url=map_link(address) if address else "",
+    )
+
+
+def map_link(address: str) -> str:
+    """A link to the address on OpenStreetMap (no tracking, no key)."""
+    return f"https://www.openstreetmap.org/search?query={quote(address)}"
 
 
 def propose_matches(
@@ -620,6 +730,7 @@ def propose_matches(
         _set_preference_status(session, request_id, key[0], PreferenceStatus.PROPOSED)
         request = session.get(ChildcareRequest, request_id)
         request.status = RequestStatus.PROPOSED
+        request.round_explanation = None
         session.add(request)
     session.flush()
     return proposals

@@ -121,9 +121,22 @@ def labels() -> dict[str, dict[str, str]]:
             "expired": _("Expired"),
             "lapsed": _("Place taken by another family"),
         },
+        "state": {
+            "draft": _("Draft"),
+            "open": _("Waiting for a place"),
+            "open_after_decline": _("Declined a place; the other choices are still in the running"),
+            "no_choice_left": _(
+                "No choice is still in the running: change the request to add locations"
+            ),
+            "proposed": _("Place proposed"),
+            "placed": _("Placed"),
+            "withdrawn": _("Withdrawn"),
+        },
         "origin": {
-            "parent": _("Parent online"),
+            "online": _("Online, by the parent"),
+            "parent": _("Online, by the parent"),
             "phone": _("By phone"),
+            "counter": _("At the counter"),
             "paper": _("On paper"),
             "referral": _("Referral"),
             "training": _("Training programme"),
@@ -138,6 +151,21 @@ def labels() -> dict[str, dict[str, str]]:
             "care_need_not_supported": _("The care need cannot be supported"),
             "days_not_possible": _("The days are not possible"),
             "other": _("Another reason"),
+        },
+        # What would change the outcome, per reason a choice gave no place.
+        "what_changes_it": {
+            "no_free_place": _(
+                "A place here frees up or is reported later; more locations or another start "
+                "date widen your chances."
+            ),
+            "outranked": _(
+                "Families with a higher priority came first. If your situation changed (for "
+                "example you now work at least 4/5), change your request and show proof."
+            ),
+            "days_not_offered": _("Choose days this location is open to widen your chances."),
+            "care_needs_not_supported": _(
+                "The counter contacts you to talk about the care your child needs."
+            ),
         },
         "urgency": {
             "regular": _("Regular"),

@@ -8,6 +8,7 @@ organisations they act for.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from flask import Blueprint, abort, g
 from sqlmodel import select
@@ -85,14 +86,23 @@ def _request_view(row: ChildcareRequest) -> dict:
         if placement.emergency:
             placed_from = max(placement.placed_at.date(), free_place.available_from)
         placed = (placement, locations[placement.location_id], placed_from)
+    preferences = services.preferences_of(session, row.id)
+    explained = row.round_explanation or {}
     return {
+        "explained_at": datetime.fromisoformat(explained["run_at"]) if explained else None,
         "row": row,
+        "state": services.request_state(row, preferences),
         "placement": placed,
-        "preferences": [
-            (p, locations.get(p.location_id)) for p in services.preferences_of(session, row.id)
-        ],
+        "preferences": [(p, locations.get(p.location_id)) for p in preferences],
         "proposals": [(p, locations.get(p.location_id)) for p in proposals],
+        # What the family needs to decide on each place offered to it.
+        "offers": {
+            p.id: services.offer_details(session, row, p)
+            for p in proposals
+            if p.status == "awaiting_parent"
+        },
         "locations": locations,
+        "location_names": {str(location_id): loc.name for location_id, loc in locations.items()},
     }
 
 

@@ -8,6 +8,7 @@ from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
+from core import audit
 from core.identity.access import can, require_permission
 from core.rendering import render
 from core.web import db_session
@@ -26,6 +27,17 @@ def _info_page(status: int = 200, *, submitted=None, failed=None, plan_form=None
         for row in session.exec(select(InfoRegistration).order_by(InfoRegistration.registered_at)):
             registrations.setdefault(row.session_id, []).append(row)
     counts = {s.id: info_sessions.registered_count(session, s.id) for s in sessions}
+    # A signed-in visitor sees their own registrations (by their account's proven address).
+    own: dict = {}
+    user = g.get("user")
+    if _proven_email(user):
+        for row in session.exec(
+            select(InfoRegistration).where(
+                InfoRegistration.email == _proven_email(user),
+                InfoRegistration.status != "cancelled",
+            )
+        ):
+            own[row.session_id] = row
     registration_forms = {
         s.id: submitted
         if submitted is not None and s.id == failed
@@ -39,6 +51,7 @@ def _info_page(status: int = 200, *, submitted=None, failed=None, plan_form=None
         **_context(
             sessions=sessions,
             registrations=registrations,
+            own_registrations=own,
             counts=counts,
             registration_forms=registration_forms,
             plan_form=plan_form,
@@ -129,10 +142,79 @@ def cancel_registration(registration_id: uuid.UUID):
     registration = session.get(InfoRegistration, registration_id)
     if registration is None:
         abort(404)
+    _cancel(session, registration, by="staff")
+    session.commit()
+    flash(_("The registration was cancelled."))
+    return redirect(url_for("loket.info_sessions_page"))
+
+
+def _proven_email(user) -> str:
+    """The signed-in user's address, only when it was proven theirs (else anyone could claim
+    another person's registration by typing their address into a new account)."""
+    if user is None or not getattr(user, "email_verified_via", ""):
+        return ""
+    return (user.email or "").strip().lower()
+
+
+def _cancel(session, registration: InfoRegistration, *, by: str) -> None:
+    """Cancel, tell whoever moves up from the waiting list, and audit who cancelled."""
     moved_up = info_sessions.cancel(session, registration)
     if moved_up is not None:
         info_session = session.get(InfoSession, moved_up.session_id)
         notifications.info_session_registered(session, g.tenant, info_session, moved_up)
-    session.commit()
-    flash(_("The registration was cancelled."))
+    audit.record(
+        session,
+        action="loket.info_registration_cancelled",
+        object_type="loket_info_registration",
+        object_id=registration.id,
+        detail={"by": by, "moved_up": str(moved_up.id) if moved_up else ""},
+    )
+
+
+def _registration_of_token(token: str) -> InfoRegistration:
+    registration_id = info_sessions.registration_id_from_token(token)
+    registration = db_session().get(InfoRegistration, registration_id) if registration_id else None
+    if registration is None:
+        abort(404)  # a token we did not sign, or one of another municipality
+    return registration
+
+
+@blueprint.get("/infosessies/mijn-inschrijving/<token>")
+def own_registration(token: str):
+    """The page the registration mail links to: the person's registration and a cancel button."""
+    registration = _registration_of_token(token)
+    info_session = db_session().get(InfoSession, registration.session_id)
+    return render(
+        "loket/info_registration.html",
+        **_context(registration=registration, info_session=info_session, token=token),
+    )
+
+
+@blueprint.post("/infosessies/mijn-inschrijving/<token>")
+def cancel_own_registration(token: str):
+    """Whoever holds the registration mail cancels that one registration."""
+    session = db_session()
+    registration = _registration_of_token(token)
+    if registration.status != "cancelled":
+        _cancel(session, registration, by="person")
+        session.commit()
+    flash(_("Your registration was cancelled."))
+    return redirect(url_for("loket.own_registration", token=token))
+
+
+@blueprint.post("/infosessies/inschrijving/<uuid:registration_id>/mijn-annulering")
+def cancel_signed_in_registration(registration_id: uuid.UUID):
+    """A signed-in person cancels a registration made with their account's address."""
+    user = g.get("user")
+    if user is None:
+        abort(401)
+    session = db_session()
+    registration = session.get(InfoRegistration, registration_id)
+    email = _proven_email(user)
+    if registration is None or not email or registration.email.strip().lower() != email:
+        abort(404)
+    if registration.status != "cancelled":
+        _cancel(session, registration, by="person")
+        session.commit()
+    flash(_("Your registration was cancelled."))
     return redirect(url_for("loket.info_sessions_page"))

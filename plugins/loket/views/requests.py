@@ -115,12 +115,20 @@ def create_request():
     return _save_request(None)
 
 
+# A request that is still waiting may change; one with an offer out, a place or withdrawn not.
+CHANGEABLE = (RequestStatus.DRAFT, RequestStatus.OPEN)
+
+
 @blueprint.route("/aanvraag/<uuid:request_id>/bewerken", methods=["GET", "POST"])
 def edit_request(request_id: uuid.UUID):
-    """A parent completes their draft; staff complete drafts made by phone or handed over."""
+    """A parent completes their draft or changes a waiting request (start, days, choices, care
+    needs); staff do the same for the family. The registration date stays: it decides order."""
     _may_register()
     row = _own_request(request_id)
-    if row.status != RequestStatus.DRAFT:
+    if row.status not in CHANGEABLE:
+        if row.status == RequestStatus.PROPOSED:
+            flash(_("A place is proposed: answer the proposal before you change the request."))
+            return redirect(_after_request_change(row))
         abort(404)
     if request.method in ("GET", "HEAD"):
         return _request_page(_new_form(row), row)
@@ -135,13 +143,17 @@ def _save_request(row: ChildcareRequest | None):
     form.validate_on_submit()  # field errors first; the service's rules follow
     data = form.request_input()
     staff = can("loket.manage")
-    origin = (form.origin.data or "phone") if staff else "parent"
+    # The channel as it was: the parent's own form is "online"; staff say how it reached them.
+    origin = (form.origin.data or "phone") if staff else "online"
     if row is not None:
         origin = row.origin  # completing a draft never changes where it came from
     if not staff:
         data.parent_name = data.parent_name or g.user.name
         data.parent_email = data.parent_email or g.user.email
     submit = not form.is_draft
+    changing = row is not None and row.status != RequestStatus.DRAFT
+    if changing and not submit:
+        submit = True  # a sent request never goes back to being a draft
     errors = form.errors_by_id()
     if submit:
         kinds = {location.id: location.kind for location in locations}
@@ -166,6 +178,7 @@ def _save_request(row: ChildcareRequest | None):
             data.area = data.area_kind = ""
     if errors:
         return _request_page(form, row, status=422, errors=errors)
+    before = services.request_snapshot(session, row) if changing else None
     saved = services.save_request(
         session,
         data,
@@ -175,6 +188,22 @@ def _save_request(row: ChildcareRequest | None):
         parent_user_id=None if staff else g.user.id,
         actor=current_actor(),
     )
+    if changing:
+        changed = services.changed_fields(before, services.request_snapshot(session, saved))
+        if "situation" in changed:
+            saved.proof_checked = False  # a changed priority ground needs proof again
+            session.add(saved)
+        audit.record(
+            session,
+            action="loket.request_changed",
+            object_type="loket_request",
+            object_id=saved.id,
+            detail={"changed": changed, "submitted_at": saved.submitted_at.isoformat()},
+            on_behalf_of=services.parent_of(saved),
+        )
+        session.commit()
+        flash(_("Your changes were saved. Your registration date stays the same."))
+        return redirect(_after_request_change(saved))
     audit.record(
         session,
         action="loket.request_submitted" if submit else "loket.request_draft_saved",
