@@ -93,10 +93,15 @@ ALLOWED_TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
     S.RECEIVED: frozenset({S.INTAKE_PLANNED}),
     S.INTAKE_PLANNED: frozenset({S.ACCEPTED, S.WAITLISTED, S.REDIRECTED}),
     S.WAITLISTED: frozenset({S.ACCEPTED, S.REDIRECTED}),
-    S.ACCEPTED: frozenset({S.IN_PROGRESS}),
+    # An accepted case may close directly (the family stops before the guidance starts).
+    S.ACCEPTED: frozenset({S.IN_PROGRESS, S.CLOSED}),
     S.REDIRECTED: frozenset({S.CLOSED}),
     S.IN_PROGRESS: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
+}
+# The crisis fast path: a crisis is taken in at once, without an intake appointment first.
+CRISIS_TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    S.RECEIVED: frozenset({S.ACCEPTED}),
 }
 # States in which the CKG still has to act; the queue shows these.
 OPEN_STATES = frozenset({S.SUBMITTED, S.RECEIVED, S.INTAKE_PLANNED, S.WAITLISTED})
@@ -343,16 +348,28 @@ class StepDetails:
     outcome: str = ""
 
 
-def may_move(current: str, target: str) -> bool:
+def allowed_targets(current: str, urgency: str = "") -> frozenset[ReferralStatus]:
+    """The states a referral in ``current`` may move to; a crisis has its fast path too."""
     try:
-        return ReferralStatus(target) in ALLOWED_TRANSITIONS[ReferralStatus(current)]
+        status = ReferralStatus(current)
+    except ValueError:
+        return frozenset()
+    targets = ALLOWED_TRANSITIONS.get(status, frozenset())
+    if urgency == Urgency.CRISIS:
+        targets = targets | CRISIS_TRANSITIONS.get(status, frozenset())
+    return targets
+
+
+def may_move(current: str, target: str, urgency: str = "") -> bool:
+    try:
+        return ReferralStatus(target) in allowed_targets(current, urgency)
     except ValueError:
         return False
 
 
-def next_states(current: str) -> list[ReferralStatus]:
+def next_states(current: str, urgency: str = "") -> list[ReferralStatus]:
     order = list(ReferralStatus)
-    return sorted(ALLOWED_TRANSITIONS.get(ReferralStatus(current), ()), key=order.index)
+    return sorted(allowed_targets(current, urgency), key=order.index)
 
 
 def move(
@@ -370,7 +387,7 @@ def move(
     antennas of the referral's CKG (an acceptance must name one of them).
     """
     details = details or StepDetails()
-    if not may_move(referral.status, target):
+    if not may_move(referral.status, target, referral.urgency):
         raise RuleError(
             {
                 "status": _l(

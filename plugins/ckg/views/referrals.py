@@ -86,7 +86,7 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             {change.actor for change in history} | {f"user:{referral.assigned_user_id}"},
         ),
         notes=store.notes_of(session, referral.id),
-        next_states=next_states(referral.status),
+        next_states=next_states(referral.status, referral.urgency),
         antennas=store.antennas_of(session, {referral.organisation_id}),
         may_read_log=may_read_access_log(referral),
     )
