@@ -36,7 +36,9 @@ def test_a_regular_referral_still_needs_its_intake_first(world):
         karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on="2026-12-04"
     )
     assert refused.status_code == 422
-    assert 'met status "ontvangen" kan niet naar "aanvaard"' in unescape(refused.get_data(as_text=True))
+    assert 'met status "ontvangen" kan niet naar "aanvaard"' in unescape(
+        refused.get_data(as_text=True)
+    )
     assert stored(world.app, referral_id).status == "received"
 
 
