@@ -248,6 +248,39 @@ class StepForm(CkgForm):
         )
 
 
+class OfferForm(CkgForm):
+    """One more offer for an accepted case; the ids differ from the step form's (one page)."""
+
+    offer = TextField(_l("Offer"), id="add-offer", max_length=30)
+    antenna = UUIDField(_l("Antenna"), id="add-antenna", required=False)
+    starts_on = DateField(_l("Start date"), id="add-starts_on")
+    planned_end = DateField(
+        _l("Planned end (for a short stay, at most six weeks)"), id="add-planned_end"
+    )
+
+    def to_details(self, antennas: dict) -> StepDetails:
+        return StepDetails(
+            offer=_text(self.offer.data),
+            antenna=antennas.get(self.antenna.data) if self.antenna.data else None,
+            starts_on=self.starts_on.data,
+            planned_end=self.planned_end.data,
+        )
+
+    def apply_rules(self, errors: dict) -> None:
+        super().apply_rules({f"add-{key}": message for key, message in errors.items()})
+
+
+class EndOfferForm(CkgForm):
+    ended_on = DateField(_l("Actual end"), id="ended_on")
+
+
+class TransferForm(CkgForm):
+    antenna = UUIDField(_l("Move the case to antenna"), id="transfer-antenna", required=False)
+
+    def apply_rules(self, errors: dict) -> None:
+        super().apply_rules({f"transfer-{key}": message for key, message in errors.items()})
+
+
 class ConsentForm(CkgForm):
     """The family's choice about its consent (plugins/ckg/consent.py)."""
 

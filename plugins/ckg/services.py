@@ -25,6 +25,7 @@ from plugins.ckg.models import (
     REASON_MAX,
     SUMMARY_MAX,
     Antenna,
+    OfferEpisode,
     Referral,
     StatusChange,
 )
@@ -444,6 +445,11 @@ def _check_intake(referral: Referral, details: StepDetails, antennas: set[uuid.U
 
 
 def _check_accept(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> None:
+    check_offer(referral, details, antennas)
+
+
+def check_offer(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> None:
+    """The rules for an offer the CKG starts (at acceptance, or added to an accepted case)."""
     errors: dict[str, str] = {}
     if details.offer not in set(Offer):
         errors["offer"] = _l("Choose the offer the family is accepted for.")
@@ -516,6 +522,109 @@ _STEP_CHECKS = {
     S.REDIRECTED: _check_redirect,
     S.CLOSED: _check_close,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Offers as episodes
+# ---------------------------------------------------------------------------------------------
+
+# A case holds offers only while the CKG helps the family.
+CARE_STATES = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+
+
+def first_episode(referral: Referral) -> OfferEpisode:
+    """The offer a case was accepted for (its place was taken by :func:`move`)."""
+    return OfferEpisode(
+        referral_id=referral.id,
+        offer=referral.accepted_offer,
+        antenna_id=referral.antenna_id,
+        starts_on=referral.starts_on,
+        planned_end=referral.stay_planned_end,
+    )
+
+
+def add_offer(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> OfferEpisode:
+    """One more offer for an accepted case (e.g. day guidance beside home guidance); takes its
+    place at the antenna. Raises :class:`RuleError`."""
+    if referral.status not in CARE_STATES:
+        raise RuleError(
+            {"offer": _l("Offers are added to a case once it is accepted, until it closes.")}
+        )
+    check_offer(referral, details, antennas)
+    occupy_place(details.antenna, Offer(details.offer))
+    return OfferEpisode(
+        referral_id=referral.id,
+        offer=details.offer,
+        antenna_id=details.antenna.id,
+        starts_on=details.starts_on,
+        planned_end=details.planned_end if details.offer == Offer.SHORT_STAY else None,
+    )
+
+
+def end_episode(episode: OfferEpisode, ended_on: date | None, antenna: Antenna | None) -> None:
+    """End one offer on ``ended_on``; its place at ``antenna`` comes free. Raises :class:`RuleError`."""
+    if episode.ended_on is not None:
+        raise RuleError({"ended_on": _l("This offer has already ended.")})
+    if ended_on is None:
+        raise RuleError({"ended_on": _l("Enter the date the offer ended.")})
+    if ended_on < episode.starts_on:
+        raise RuleError({"ended_on": _l("An offer cannot end before it starts.")})
+    episode.ended_on = ended_on
+    if antenna is not None and antenna.id == episode.antenna_id:
+        release_place(antenna, Offer(episode.offer))
+
+
+def end_open_episodes(
+    episodes: list[OfferEpisode], antennas: dict[uuid.UUID, Antenna], today: date
+) -> list[OfferEpisode]:
+    """Closing a case ends every offer still running (on ``today``, or its start if later)."""
+    ended = []
+    for episode in episodes:
+        if episode.ended_on is None:
+            end_episode(episode, max(today, episode.starts_on), antennas.get(episode.antenna_id))
+            ended.append(episode)
+    return ended
+
+
+def transfer(
+    referral: Referral,
+    episodes: list[OfferEpisode],
+    target: Antenna | None,
+    antennas: dict[uuid.UUID, Antenna],
+) -> None:
+    """Move a case and its running offers to another antenna of the same CKG: each running offer
+    takes a place there and frees its old one. Raises :class:`RuleError`, changing nothing."""
+    if referral.status not in CARE_STATES:
+        raise RuleError({"antenna": _l("Only an accepted case can move to another antenna.")})
+    if target is None or target.id not in antennas:
+        raise RuleError({"antenna": _l("Choose an antenna of this CKG.")})
+    if target.id == referral.antenna_id:
+        raise RuleError({"antenna": _l("The case is already at this antenna.")})
+    running = [episode for episode in episodes if episode.ended_on is None]
+    needed: dict[Offer, int] = {}
+    for episode in running:
+        if episode.antenna_id != target.id and Offer(episode.offer) in CAPACITY_COLUMNS:
+            needed[Offer(episode.offer)] = needed.get(Offer(episode.offer), 0) + 1
+    for offer, count in needed.items():
+        if (free_places(target, offer) or 0) < count:
+            raise RuleError(
+                {
+                    "antenna": _l(
+                        "%(antenna)s has no free place for one of the case's running offers: "
+                        "the case stays where it is.",
+                        antenna=target.name,
+                    )
+                }
+            )
+    for episode in running:
+        if episode.antenna_id == target.id:
+            continue
+        old = antennas.get(episode.antenna_id)
+        if old is not None:
+            release_place(old, Offer(episode.offer))
+        occupy_place(target, Offer(episode.offer))
+        episode.antenna_id = target.id
+    referral.antenna_id = target.id
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from plugins.ckg.models import (
     Antenna,
     CaseNote,
     FamilyMember,
+    OfferEpisode,
     Referral,
     StatusChange,
 )
@@ -226,6 +227,17 @@ def history_of(session, referral_id: uuid.UUID) -> list[StatusChange]:
             select(StatusChange)
             .where(StatusChange.referral_id == referral_id)
             .order_by(StatusChange.at)
+        ).all()
+    )
+
+
+def episodes_of(session, referral_id: uuid.UUID) -> list[OfferEpisode]:
+    """A case's offers, in the order they started."""
+    return list(
+        session.exec(
+            select(OfferEpisode)
+            .where(OfferEpisode.referral_id == referral_id)
+            .order_by(OfferEpisode.starts_on, OfferEpisode.created_at)
         ).all()
     )
 

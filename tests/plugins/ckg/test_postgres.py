@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from core.db import TenantScoped
 from plugins.ckg import models
 from tests.plugins.ckg.conftest import CKG_TENANTS, build_world, users
-from tests.plugins.ckg.helpers import step, submit
+from tests.plugins.ckg.helpers import antenna_named, step, submit
 from tests.support.apps import probe_app, tenant_id
 
 pytestmark = pytest.mark.postgres
@@ -26,12 +26,17 @@ def pg_world(postgres_settings):
 
 def test_raw_sql_in_another_tenant_sees_no_ckg_rows(pg_world):
     people = users(pg_world)
-    referral_id = submit(pg_world.client_for(people["sara"]))
+    referral_id = submit(pg_world.client_for(people["sara"]), urgency="crisis")
     karim = pg_world.client_for(people["karim"])
     karim.get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
     assert step(karim, referral_id, "received").status_code == 303
+    genk = antenna_named(pg_world.app, "Antenne Genk")
+    accepted = step(
+        karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on="2026-12-04"
+    )
+    assert accepted.status_code == 303  # an offer episode now exists in Aalst
     database = pg_world.app.extensions["opvangplein.db"]
-    assert len(TENANT_TABLES) == 5
+    assert len(TENANT_TABLES) == 6
     for table in TENANT_TABLES:
         with database.session(tenant_id(pg_world.app, "brugge")) as db:
             assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
