@@ -36,6 +36,7 @@ from plugins.ckg.models import (
 from plugins.ckg.services import (
     CAPACITY_COLUMNS,
     DOMAINS,
+    EDITABLE_FIELDS,
     MAX_CHILDREN,
     MAX_PARENTS,
     ChildInput,
@@ -246,6 +247,50 @@ class StepForm(CkgForm):
             redirected_to=_text(self.redirected_to.data),
             outcome=_text(self.outcome.data),
         )
+
+
+class ReferralDataForm(CkgForm):
+    """The CKG corrects what the referrer passed on (services.edit_referral); ids are prefixed
+    so they do not clash with the other forms of the page."""
+
+    concern_summary = TextAreaField(
+        _l("What worries the referrer? (at most 1000 characters)"),
+        id="edit-concern_summary",
+        max_length=SUMMARY_MAX,
+        rows=4,
+    )
+    domains = MultiCheckboxField(_l("Domains of concern"), id="edit-domains", choices=list(DOMAINS))
+    family_phone = TextField(
+        _l("Phone number of the family"), id="edit-family_phone", max_length=PHONE_MAX
+    )
+    family_address = TextField(
+        _l("Address of the family"), id="edit-family_address", max_length=ADDRESS_MAX
+    )
+    family_language = TextField(
+        _l("Language the family prefers"), id="edit-family_language", max_length=LANGUAGE_MAX
+    )
+    interpreter_needed = BooleanField(_l("An interpreter is needed"), id="edit-interpreter_needed")
+    referrer_name = TextField(
+        _l("Name of the referrer"), id="edit-referrer_name", max_length=NAME_MAX
+    )
+    referrer_organisation_name = TextField(
+        _l("Organisation of the referrer"),
+        id="edit-referrer_organisation_name",
+        max_length=NAME_MAX,
+    )
+    referrer_phone = TextField(
+        _l("Phone number of the referrer"), id="edit-referrer_phone", max_length=PHONE_MAX
+    )
+
+    @classmethod
+    def for_referral(cls, referral) -> ReferralDataForm:
+        return cls(formdata=None, data={name: getattr(referral, name) for name in EDITABLE_FIELDS})
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in EDITABLE_FIELDS}
+
+    def apply_rules(self, errors: dict) -> None:
+        super().apply_rules({f"edit-{key}": message for key, message in errors.items()})
 
 
 class OfferForm(CkgForm):

@@ -525,6 +525,54 @@ _STEP_CHECKS = {
 
 
 # ---------------------------------------------------------------------------------------------
+# The CKG corrects the referral's data
+# ---------------------------------------------------------------------------------------------
+
+# What the CKG may correct after talking with the family or the referrer.
+EDITABLE_FIELDS = (
+    "concern_summary",
+    "domains",
+    "family_phone",
+    "family_address",
+    "family_language",
+    "interpreter_needed",
+    "referrer_name",
+    "referrer_organisation_name",
+    "referrer_phone",
+)
+
+
+def edit_referral(referral: Referral, values: dict) -> dict[str, dict]:
+    """Apply the CKG's corrections; returns ``{field: {"before": …, "after": …}}`` for each field
+    that changed (the audit keeps the referrer's original). Raises :class:`RuleError`."""
+    if referral.anonymised_at is not None:
+        raise RuleError({"concern_summary": _l("An anonymised referral cannot be changed.")})
+    errors: dict[str, str] = {}
+    domains = list(values.get("domains") or [])
+    if not domains:
+        errors["domains"] = _l("Tick at least one domain of concern.")
+    elif set(domains) - set(DOMAINS):
+        errors["domains"] = _l("Choose domains of concern from the list.")
+    for field_id in ("family_phone", "referrer_phone"):
+        if values.get(field_id) and not is_phone_number(values[field_id]):
+            errors[field_id] = _l("Enter a phone number of 8 to 15 digits, e.g. 011 12 34 56.")
+    if errors:
+        raise RuleError(errors)
+    changes: dict[str, dict] = {}
+    for name in EDITABLE_FIELDS:
+        after = domains if name == "domains" else values.get(name)
+        if name == "interpreter_needed":
+            after = bool(after)
+        elif name != "domains":
+            after = (after or "").strip()
+        before = getattr(referral, name)
+        if after != before:
+            changes[name] = {"before": before, "after": after}
+            setattr(referral, name, after)
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
 # Offers as episodes
 # ---------------------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from plugins.ckg.forms import (
     MessageForm,
     NoteForm,
     OfferForm,
+    ReferralDataForm,
     StepForm,
     TransferForm,
 )
@@ -39,6 +40,7 @@ from plugins.ckg.services import (
     ReferralStatus,
     RuleError,
     add_offer,
+    edit_referral,
     end_episode,
     end_open_episodes,
     first_episode,
@@ -96,6 +98,7 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         "offer_form": OfferForm(formdata=None),
         "end_offer_form": EndOfferForm(formdata=None),
         "transfer_form": TransferForm(formdata=None),
+        "data_form": ReferralDataForm.for_referral(referral),
     }
     for key, form in forms.items():
         if failed is not None and isinstance(failed, type(form)):
@@ -171,6 +174,36 @@ def change_status(referral_id: uuid.UUID):
         # Closed from the caseload: back to the list the worker was working from.
         return redirect(url_for("ckg.queue"), code=303)
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/gegevens")
+@require_permission("ckg.work")
+def edit_data(referral_id: uuid.UUID):
+    """The CKG corrects the referral's data; the audit entry keeps what stood there before —
+    the first correction of a field keeps the referrer's original."""
+    referral = ckg_referral(referral_id)
+    session = db_session()
+    form = ReferralDataForm()
+    changes = None
+    if form.validate_on_submit():
+        try:
+            changes = edit_referral(referral, form.values())
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if changes is None:
+        session.rollback()
+        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
+    if changes:
+        session.add(referral)
+        audit.record(
+            session,
+            action="ckg.referral_edited",
+            object_type="ckg_referral",
+            object_id=referral.id,
+            detail={"changes": changes},
+        )
+        session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#referral-data", code=303)
 
 
 # -- offers as episodes --------------------------------------------------------------------
