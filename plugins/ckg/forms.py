@@ -270,6 +270,10 @@ class ReferralDataForm(CkgForm):
         _l("Language the family prefers"), id="edit-family_language", max_length=LANGUAGE_MAX
     )
     interpreter_needed = BooleanField(_l("An interpreter is needed"), id="edit-interpreter_needed")
+    groeipakket_notice_given = BooleanField(
+        _l("The parents know that two thirds of the Groeipakket is withheld during a long stay"),
+        id="edit-groeipakket_notice_given",
+    )
     referrer_name = TextField(
         _l("Name of the referrer"), id="edit-referrer_name", max_length=NAME_MAX
     )

@@ -458,6 +458,11 @@ def check_offer(referral: Referral, details: StepDetails, antennas: set[uuid.UUI
             "A long stay needs the indirect route; this referral came directly. "
             "Offer a short stay or ask for the access gate's reference."
         )
+    elif details.offer == Offer.LONG_STAY and not referral.groeipakket_notice_given:
+        errors["offer"] = _l(
+            "A long stay needs the Groeipakket notice: record that the parents know two thirds "
+            "of the Groeipakket is withheld during a long stay (correct the referral's data)."
+        )
     if details.antenna is None or details.antenna.id not in antennas:
         errors["antenna"] = _l("Choose the antenna where the help takes place.")
     elif details.offer in set(Offer) and free_places(details.antenna, Offer(details.offer)) == 0:
@@ -536,6 +541,7 @@ EDITABLE_FIELDS = (
     "family_address",
     "family_language",
     "interpreter_needed",
+    "groeipakket_notice_given",
     "referrer_name",
     "referrer_organisation_name",
     "referrer_phone",
@@ -561,7 +567,7 @@ def edit_referral(referral: Referral, values: dict) -> dict[str, dict]:
     changes: dict[str, dict] = {}
     for name in EDITABLE_FIELDS:
         after = domains if name == "domains" else values.get(name)
-        if name == "interpreter_needed":
+        if name in ("interpreter_needed", "groeipakket_notice_given"):
             after = bool(after)
         elif name != "domains":
             after = (after or "").strip()

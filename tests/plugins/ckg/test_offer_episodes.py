@@ -227,3 +227,34 @@ def test_the_offer_routes_answer_only_post(world):
         url = f"/t/aalst/ckg/doorverwijzingen/{referral_id}/{path}"
         assert karim.get(url).status_code == 405
         assert karim.head(url).status_code == 405
+
+
+def test_a_long_stay_is_added_only_with_the_indirect_route_and_the_groeipakket_notice(world):
+    people = users(world)
+    referral_id = submit(
+        world.client_for(people["sara"]),
+        urgency="crisis",
+        route="indirect",
+        access_gate_reference="ITP-2026-0042",
+    )
+    karim = world.client_for(people["karim"])
+    genk = antenna_named(world.app, "Antenne Genk")
+    step(karim, referral_id, "received")
+    step(karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on="2026-12-04")
+    stay = {"offer": "long_stay", "antenna": str(genk.id), "starts_on": "2026-12-10"}
+    refused = add(karim, referral_id, **stay)
+    assert refused.status_code == 422
+    assert "vraagt de melding over het Groeipakket" in refused.get_data(as_text=True)
+    corrected = karim.post(
+        f"/t/aalst/ckg/doorverwijzingen/{referral_id}/gegevens",
+        data={
+            "concern_summary": "Mama raakt uitgeput en de woning is te klein.",
+            "domains": ["parenting", "housing"],
+            "family_phone": "0470 12 34 56",
+            "groeipakket_notice_given": "y",
+        },
+    )
+    assert corrected.status_code == 303
+    assert add(karim, referral_id, **stay).status_code == 303
+    assert [e.offer for e in episodes(world.app, referral_id)] == ["home", "long_stay"]
+    assert antenna_named(world.app, "Antenne Genk").long_stay_occupied == 1
