@@ -82,3 +82,25 @@ def test_the_caseload_searches_by_reference_and_name_on_postgresql(pg_world):
     assert "0 zaken gevonden" in brugge.get(
         f"/t/brugge/ckg/wachtrij?state=all&q={reference}"
     ).get_data(as_text=True)
+
+
+def test_the_workspace_reads_each_municipality_under_its_own_row_level_security(pg_world):
+    from core.models import AuditEntry
+    from tests.plugins.ckg.conftest import grant, member
+
+    people = users(pg_world)
+    in_aalst = submit(pg_world.client_for(people["sara"]))
+    grant(pg_world.app, "brugge", "school-de-brug")
+    bart = member(pg_world.app, "bart", "school-de-brug")
+    in_brugge = submit(pg_world.client_for(bart, "brugge"), tenant="brugge")
+    html = (
+        pg_world.client_for(people["karim"]).get("/t/aalst/ckg/werkruimte").get_data(as_text=True)
+    )
+    assert f"CKG-{in_aalst.hex[:8].upper()}" in html
+    assert f"CKG-{in_brugge.hex[:8].upper()}" in html
+    database = pg_world.app.extensions["opvangplein.db"]
+    with database.session(tenant_id(pg_world.app, "brugge")) as db:
+        actions = db.execute(
+            sa.select(AuditEntry.action).where(AuditEntry.action == "ckg.workspace_read")
+        ).all()
+    assert len(actions) == 1
