@@ -258,3 +258,16 @@ def test_a_long_stay_is_added_only_with_the_indirect_route_and_the_groeipakket_n
     assert add(karim, referral_id, **stay).status_code == 303
     assert [e.offer for e in episodes(world.app, referral_id)] == ["home", "long_stay"]
     assert antenna_named(world.app, "Antenne Genk").long_stay_occupied == 1
+
+
+def test_the_caseload_finds_a_case_by_an_added_offer_and_its_antenna(world):
+    referral_id, karim, _ = accepted_case(world)
+    hasselt = antenna_named(world.app, "Antenne Hasselt")
+    reference = f"CKG-{referral_id.hex[:8].upper()}"
+    by_day = karim.get("/t/aalst/ckg/wachtrij?state=all&offer=day").get_data(as_text=True)
+    assert reference not in by_day
+    add(karim, referral_id, offer="day", antenna=str(hasselt.id), starts_on="2026-12-07")
+    by_day = karim.get("/t/aalst/ckg/wachtrij?state=all&offer=day").get_data(as_text=True)
+    assert reference in by_day
+    at_hasselt = karim.get(f"/t/aalst/ckg/wachtrij?state=all&antenna={hasselt.id}")
+    assert reference in at_hasselt.get_data(as_text=True)
