@@ -271,3 +271,27 @@ def test_the_caseload_finds_a_case_by_an_added_offer_and_its_antenna(world):
     assert reference in by_day
     at_hasselt = karim.get(f"/t/aalst/ckg/wachtrij?state=all&antenna={hasselt.id}")
     assert reference in at_hasselt.get_data(as_text=True)
+
+
+def test_garbage_in_the_end_and_transfer_forms_is_a_422_not_a_500(world):
+    referral_id, karim, _ = accepted_case(world)
+    [episode] = episodes(world.app, referral_id)
+    base = f"/t/aalst/ckg/doorverwijzingen/{referral_id}"
+    no_date = karim.post(f"{base}/aanbod/{episode.id}/einde", data={})
+    assert no_date.status_code == 422
+    assert "Geef de datum waarop het aanbod eindigde." in no_date.get_data(as_text=True)
+    assert (
+        karim.post(f"{base}/aanbod/{episode.id}/einde", data={"ended_on": "gisteren"}).status_code
+        == 422
+    )
+    early = karim.post(f"{base}/aanbod/{episode.id}/einde", data={"ended_on": "2026-12-01"})
+    assert early.status_code == 422
+    assert "Een aanbod kan niet eindigen vóór het begint." in early.get_data(as_text=True)
+    assert karim.post(f"{base}/antenne", data={"antenna": "not-a-uuid"}).status_code == 422
+    assert karim.post(f"{base}/antenne", data={}).status_code == 422
+    assert (
+        karim.post(f"{base}/aanbod", data={"offer": "spa", "starts_on": "2026-12-10"}).status_code
+        == 422
+    )
+    [episode] = episodes(world.app, referral_id)
+    assert episode.ended_on is None
