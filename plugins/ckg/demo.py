@@ -20,6 +20,8 @@ from plugins.ckg.services import (
     ReferralInput,
     ReferralStatus,
     StepDetails,
+    end_open_episodes,
+    first_episode,
     move,
 )
 
@@ -121,8 +123,10 @@ def _walk(session, referral: Referral, path, antenna: Antenna, today: date, town
             offer=referral.requested_offer, antenna=antenna, starts_on=today + timedelta(days=14)
         ),
         S.WAITLISTED: StepDetails(reason=f"Wachtlijst voor de training in {town}"),
-        S.CLOSED: StepDetails(outcome="goals_reached", antenna=antenna),
+        # Closing frees the places through the case's episodes (below), not the step.
+        S.CLOSED: StepDetails(outcome="goals_reached"),
     }
+    episodes = []
     for target in path:
         session.add(
             move(
@@ -134,6 +138,11 @@ def _walk(session, referral: Referral, path, antenna: Antenna, today: date, town
                 organisation_antennas={antenna.id},
             )
         )
+        if target == S.ACCEPTED:
+            episodes.append(first_episode(referral))
+        elif target == S.CLOSED:
+            end_open_episodes(episodes, {antenna.id: antenna}, today)
+    session.add_all(episodes)
     if path:
         session.add(
             CaseNote(

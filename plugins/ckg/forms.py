@@ -36,6 +36,7 @@ from plugins.ckg.models import (
 from plugins.ckg.services import (
     CAPACITY_COLUMNS,
     DOMAINS,
+    EDITABLE_FIELDS,
     MAX_CHILDREN,
     MAX_PARENTS,
     ChildInput,
@@ -246,6 +247,87 @@ class StepForm(CkgForm):
             redirected_to=_text(self.redirected_to.data),
             outcome=_text(self.outcome.data),
         )
+
+
+class ReferralDataForm(CkgForm):
+    """The CKG corrects what the referrer passed on (services.edit_referral); ids are prefixed
+    so they do not clash with the other forms of the page."""
+
+    concern_summary = TextAreaField(
+        _l("What worries the referrer? (at most 1000 characters)"),
+        id="edit-concern_summary",
+        max_length=SUMMARY_MAX,
+        rows=4,
+    )
+    domains = MultiCheckboxField(_l("Domains of concern"), id="edit-domains", choices=list(DOMAINS))
+    family_phone = TextField(
+        _l("Phone number of the family"), id="edit-family_phone", max_length=PHONE_MAX
+    )
+    family_address = TextField(
+        _l("Address of the family"), id="edit-family_address", max_length=ADDRESS_MAX
+    )
+    family_language = TextField(
+        _l("Language the family prefers"), id="edit-family_language", max_length=LANGUAGE_MAX
+    )
+    interpreter_needed = BooleanField(_l("An interpreter is needed"), id="edit-interpreter_needed")
+    groeipakket_notice_given = BooleanField(
+        _l("The parents know that two thirds of the Groeipakket is withheld during a long stay"),
+        id="edit-groeipakket_notice_given",
+    )
+    referrer_name = TextField(
+        _l("Name of the referrer"), id="edit-referrer_name", max_length=NAME_MAX
+    )
+    referrer_organisation_name = TextField(
+        _l("Organisation of the referrer"),
+        id="edit-referrer_organisation_name",
+        max_length=NAME_MAX,
+    )
+    referrer_phone = TextField(
+        _l("Phone number of the referrer"), id="edit-referrer_phone", max_length=PHONE_MAX
+    )
+
+    @classmethod
+    def for_referral(cls, referral) -> ReferralDataForm:
+        return cls(formdata=None, data={name: getattr(referral, name) for name in EDITABLE_FIELDS})
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in EDITABLE_FIELDS}
+
+    def apply_rules(self, errors: dict) -> None:
+        super().apply_rules({f"edit-{key}": message for key, message in errors.items()})
+
+
+class OfferForm(CkgForm):
+    """One more offer for an accepted case; the ids differ from the step form's (one page)."""
+
+    offer = TextField(_l("Offer"), id="add-offer", max_length=30)
+    antenna = UUIDField(_l("Antenna"), id="add-antenna", required=False)
+    starts_on = DateField(_l("Start date"), id="add-starts_on")
+    planned_end = DateField(
+        _l("Planned end (for a short stay, at most six weeks)"), id="add-planned_end"
+    )
+
+    def to_details(self, antennas: dict) -> StepDetails:
+        return StepDetails(
+            offer=_text(self.offer.data),
+            antenna=antennas.get(self.antenna.data) if self.antenna.data else None,
+            starts_on=self.starts_on.data,
+            planned_end=self.planned_end.data,
+        )
+
+    def apply_rules(self, errors: dict) -> None:
+        super().apply_rules({f"add-{key}": message for key, message in errors.items()})
+
+
+class EndOfferForm(CkgForm):
+    ended_on = DateField(_l("Actual end"), id="ended_on")
+
+
+class TransferForm(CkgForm):
+    antenna = UUIDField(_l("Move the case to antenna"), id="transfer-antenna", required=False)
+
+    def apply_rules(self, errors: dict) -> None:
+        super().apply_rules({f"transfer-{key}": message for key, message in errors.items()})
 
 
 class ConsentForm(CkgForm):

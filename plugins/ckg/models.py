@@ -193,3 +193,20 @@ class AccessLogEntry(TenantScoped, table=True):
     actor: str = Field(max_length=200)
     role: str = Field(max_length=20)
     action: str = Field(default="view", max_length=20)
+
+
+class OfferEpisode(TenantScoped, table=True):
+    """One offer of a case — home guidance, day guidance, a short or long stay, a training
+    programme — with its antenna, start, planned end and actual end. A case may hold several at
+    once (family guidance with day guidance or a stay); each open episode holds a place."""
+
+    __tablename__ = "ckg_offer_episode"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    offer: str = Field(max_length=20)
+    antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id", index=True)
+    starts_on: date
+    planned_end: date | None = None
+    ended_on: date | None = None
+    created_at: datetime = _timestamp()

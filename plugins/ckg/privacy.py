@@ -163,6 +163,15 @@ def _export_referral(session, referral: Referral) -> dict:
             {"from": c.from_status, "to": c.to_status, "at": _iso(c.at)}
             for c in store.history_of(session, referral.id)
         ],
+        "offers": [
+            {
+                "offer": episode.offer,
+                "starts_on": _iso(episode.starts_on),
+                "planned_end": _iso(episode.planned_end),
+                "ended_on": _iso(episode.ended_on),
+            }
+            for episode in store.episodes_of(session, referral.id)
+        ],
         "access_log": [
             {"at": _iso(entry.at), "role": entry.role}
             for entry in store.access_log_of(session, referral.id)

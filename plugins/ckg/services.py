@@ -25,6 +25,7 @@ from plugins.ckg.models import (
     REASON_MAX,
     SUMMARY_MAX,
     Antenna,
+    OfferEpisode,
     Referral,
     StatusChange,
 )
@@ -93,10 +94,15 @@ ALLOWED_TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
     S.RECEIVED: frozenset({S.INTAKE_PLANNED}),
     S.INTAKE_PLANNED: frozenset({S.ACCEPTED, S.WAITLISTED, S.REDIRECTED}),
     S.WAITLISTED: frozenset({S.ACCEPTED, S.REDIRECTED}),
-    S.ACCEPTED: frozenset({S.IN_PROGRESS}),
+    # An accepted case may close directly (the family stops before the guidance starts).
+    S.ACCEPTED: frozenset({S.IN_PROGRESS, S.CLOSED}),
     S.REDIRECTED: frozenset({S.CLOSED}),
     S.IN_PROGRESS: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
+}
+# The crisis fast path: a crisis is taken in at once, without an intake appointment first.
+CRISIS_TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    S.RECEIVED: frozenset({S.ACCEPTED}),
 }
 # States in which the CKG still has to act; the queue shows these.
 OPEN_STATES = frozenset({S.SUBMITTED, S.RECEIVED, S.INTAKE_PLANNED, S.WAITLISTED})
@@ -343,16 +349,28 @@ class StepDetails:
     outcome: str = ""
 
 
-def may_move(current: str, target: str) -> bool:
+def allowed_targets(current: str, urgency: str = "") -> frozenset[ReferralStatus]:
+    """The states a referral in ``current`` may move to; a crisis has its fast path too."""
     try:
-        return ReferralStatus(target) in ALLOWED_TRANSITIONS[ReferralStatus(current)]
+        status = ReferralStatus(current)
+    except ValueError:
+        return frozenset()
+    targets = ALLOWED_TRANSITIONS.get(status, frozenset())
+    if urgency == Urgency.CRISIS:
+        targets = targets | CRISIS_TRANSITIONS.get(status, frozenset())
+    return targets
+
+
+def may_move(current: str, target: str, urgency: str = "") -> bool:
+    try:
+        return ReferralStatus(target) in allowed_targets(current, urgency)
     except ValueError:
         return False
 
 
-def next_states(current: str) -> list[ReferralStatus]:
+def next_states(current: str, urgency: str = "") -> list[ReferralStatus]:
     order = list(ReferralStatus)
-    return sorted(ALLOWED_TRANSITIONS.get(ReferralStatus(current), ()), key=order.index)
+    return sorted(allowed_targets(current, urgency), key=order.index)
 
 
 def move(
@@ -370,7 +388,7 @@ def move(
     antennas of the referral's CKG (an acceptance must name one of them).
     """
     details = details or StepDetails()
-    if not may_move(referral.status, target):
+    if not may_move(referral.status, target, referral.urgency):
         raise RuleError(
             {
                 "status": _l(
@@ -427,6 +445,11 @@ def _check_intake(referral: Referral, details: StepDetails, antennas: set[uuid.U
 
 
 def _check_accept(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> None:
+    check_offer(referral, details, antennas)
+
+
+def check_offer(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> None:
+    """The rules for an offer the CKG starts (at acceptance, or added to an accepted case)."""
     errors: dict[str, str] = {}
     if details.offer not in set(Offer):
         errors["offer"] = _l("Choose the offer the family is accepted for.")
@@ -434,6 +457,11 @@ def _check_accept(referral: Referral, details: StepDetails, antennas: set[uuid.U
         errors["offer"] = _l(
             "A long stay needs the indirect route; this referral came directly. "
             "Offer a short stay or ask for the access gate's reference."
+        )
+    elif details.offer == Offer.LONG_STAY and not referral.groeipakket_notice_given:
+        errors["offer"] = _l(
+            "A long stay needs the Groeipakket notice: record that the parents know two thirds "
+            "of the Groeipakket is withheld during a long stay (correct the referral's data)."
         )
     if details.antenna is None or details.antenna.id not in antennas:
         errors["antenna"] = _l("Choose the antenna where the help takes place.")
@@ -499,6 +527,158 @@ _STEP_CHECKS = {
     S.REDIRECTED: _check_redirect,
     S.CLOSED: _check_close,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# The CKG corrects the referral's data
+# ---------------------------------------------------------------------------------------------
+
+# What the CKG may correct after talking with the family or the referrer.
+EDITABLE_FIELDS = (
+    "concern_summary",
+    "domains",
+    "family_phone",
+    "family_address",
+    "family_language",
+    "interpreter_needed",
+    "groeipakket_notice_given",
+    "referrer_name",
+    "referrer_organisation_name",
+    "referrer_phone",
+)
+
+
+def edit_referral(referral: Referral, values: dict) -> dict[str, dict]:
+    """Apply the CKG's corrections; returns ``{field: {"before": …, "after": …}}`` for each field
+    that changed (the audit keeps the referrer's original). Raises :class:`RuleError`."""
+    if referral.anonymised_at is not None:
+        raise RuleError({"concern_summary": _l("An anonymised referral cannot be changed.")})
+    errors: dict[str, str] = {}
+    domains = list(values.get("domains") or [])
+    if not domains:
+        errors["domains"] = _l("Tick at least one domain of concern.")
+    elif set(domains) - set(DOMAINS):
+        errors["domains"] = _l("Choose domains of concern from the list.")
+    for field_id in ("family_phone", "referrer_phone"):
+        if values.get(field_id) and not is_phone_number(values[field_id]):
+            errors[field_id] = _l("Enter a phone number of 8 to 15 digits, e.g. 011 12 34 56.")
+    if errors:
+        raise RuleError(errors)
+    changes: dict[str, dict] = {}
+    for name in EDITABLE_FIELDS:
+        after = domains if name == "domains" else values.get(name)
+        if name in ("interpreter_needed", "groeipakket_notice_given"):
+            after = bool(after)
+        elif name != "domains":
+            after = (after or "").strip()
+        before = getattr(referral, name)
+        if after != before:
+            changes[name] = {"before": before, "after": after}
+            setattr(referral, name, after)
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# Offers as episodes
+# ---------------------------------------------------------------------------------------------
+
+# A case holds offers only while the CKG helps the family.
+CARE_STATES = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+
+
+def first_episode(referral: Referral) -> OfferEpisode:
+    """The offer a case was accepted for (its place was taken by :func:`move`)."""
+    return OfferEpisode(
+        referral_id=referral.id,
+        offer=referral.accepted_offer,
+        antenna_id=referral.antenna_id,
+        starts_on=referral.starts_on,
+        planned_end=referral.stay_planned_end,
+    )
+
+
+def add_offer(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]) -> OfferEpisode:
+    """One more offer for an accepted case (e.g. day guidance beside home guidance); takes its
+    place at the antenna. Raises :class:`RuleError`."""
+    if referral.status not in CARE_STATES:
+        raise RuleError(
+            {"offer": _l("Offers are added to a case once it is accepted, until it closes.")}
+        )
+    check_offer(referral, details, antennas)
+    occupy_place(details.antenna, Offer(details.offer))
+    return OfferEpisode(
+        referral_id=referral.id,
+        offer=details.offer,
+        antenna_id=details.antenna.id,
+        starts_on=details.starts_on,
+        planned_end=details.planned_end if details.offer == Offer.SHORT_STAY else None,
+    )
+
+
+def end_episode(episode: OfferEpisode, ended_on: date | None, antenna: Antenna | None) -> None:
+    """End one offer on ``ended_on``; its place at ``antenna`` comes free. Raises :class:`RuleError`."""
+    if episode.ended_on is not None:
+        raise RuleError({"ended_on": _l("This offer has already ended.")})
+    if ended_on is None:
+        raise RuleError({"ended_on": _l("Enter the date the offer ended.")})
+    if ended_on < episode.starts_on:
+        raise RuleError({"ended_on": _l("An offer cannot end before it starts.")})
+    episode.ended_on = ended_on
+    if antenna is not None and antenna.id == episode.antenna_id:
+        release_place(antenna, Offer(episode.offer))
+
+
+def end_open_episodes(
+    episodes: list[OfferEpisode], antennas: dict[uuid.UUID, Antenna], today: date
+) -> list[OfferEpisode]:
+    """Closing a case ends every offer still running (on ``today``, or its start if later)."""
+    ended = []
+    for episode in episodes:
+        if episode.ended_on is None:
+            end_episode(episode, max(today, episode.starts_on), antennas.get(episode.antenna_id))
+            ended.append(episode)
+    return ended
+
+
+def transfer(
+    referral: Referral,
+    episodes: list[OfferEpisode],
+    target: Antenna | None,
+    antennas: dict[uuid.UUID, Antenna],
+) -> None:
+    """Move a case and its running offers to another antenna of the same CKG: each running offer
+    takes a place there and frees its old one. Raises :class:`RuleError`, changing nothing."""
+    if referral.status not in CARE_STATES:
+        raise RuleError({"antenna": _l("Only an accepted case can move to another antenna.")})
+    if target is None or target.id not in antennas:
+        raise RuleError({"antenna": _l("Choose an antenna of this CKG.")})
+    if target.id == referral.antenna_id:
+        raise RuleError({"antenna": _l("The case is already at this antenna.")})
+    running = [episode for episode in episodes if episode.ended_on is None]
+    needed: dict[Offer, int] = {}
+    for episode in running:
+        if episode.antenna_id != target.id and Offer(episode.offer) in CAPACITY_COLUMNS:
+            needed[Offer(episode.offer)] = needed.get(Offer(episode.offer), 0) + 1
+    for offer, count in needed.items():
+        if (free_places(target, offer) or 0) < count:
+            raise RuleError(
+                {
+                    "antenna": _l(
+                        "%(antenna)s has no free place for one of the case's running offers: "
+                        "the case stays where it is.",
+                        antenna=target.name,
+                    )
+                }
+            )
+    for episode in running:
+        if episode.antenna_id == target.id:
+            continue
+        old = antennas.get(episode.antenna_id)
+        if old is not None:
+            release_place(old, Offer(episode.offer))
+        occupy_place(target, Offer(episode.offer))
+        episode.antenna_id = target.id
+    referral.antenna_id = target.id
 
 
 # ---------------------------------------------------------------------------------------------

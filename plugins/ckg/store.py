@@ -27,6 +27,7 @@ from plugins.ckg.models import (
     Antenna,
     CaseNote,
     FamilyMember,
+    OfferEpisode,
     Referral,
     StatusChange,
 )
@@ -230,6 +231,17 @@ def history_of(session, referral_id: uuid.UUID) -> list[StatusChange]:
     )
 
 
+def episodes_of(session, referral_id: uuid.UUID) -> list[OfferEpisode]:
+    """A case's offers, in the order they started."""
+    return list(
+        session.exec(
+            select(OfferEpisode)
+            .where(OfferEpisode.referral_id == referral_id)
+            .order_by(OfferEpisode.starts_on, OfferEpisode.created_at)
+        ).all()
+    )
+
+
 def notes_of(session, referral_id: uuid.UUID) -> list[CaseNote]:
     return list(
         session.exec(
@@ -308,11 +320,29 @@ def caseload(
     if wanted.assigned_to is not None:
         conditions.append(Referral.assigned_user_id == wanted.assigned_to)
     if wanted.offer:
+        # Asked for, accepted for, or any offer the case holds (combined offers).
         conditions.append(
-            or_(Referral.requested_offer == wanted.offer, Referral.accepted_offer == wanted.offer)
+            or_(
+                Referral.requested_offer == wanted.offer,
+                Referral.accepted_offer == wanted.offer,
+                Referral.id.in_(
+                    select(OfferEpisode.referral_id).where(OfferEpisode.offer == wanted.offer)
+                ),
+            )
         )
     if wanted.antenna_id is not None:
-        conditions.append(Referral.antenna_id == wanted.antenna_id)
+        # The case's antenna, or one where a running offer of it takes place.
+        conditions.append(
+            or_(
+                Referral.antenna_id == wanted.antenna_id,
+                Referral.id.in_(
+                    select(OfferEpisode.referral_id).where(
+                        OfferEpisode.antenna_id == wanted.antenna_id,
+                        OfferEpisode.ended_on.is_(None),
+                    )
+                ),
+            )
+        )
     if wanted.urgency:
         conditions.append(Referral.urgency == wanted.urgency)
     waiting_since = sa.func.coalesce(Referral.submitted_at, Referral.created_at)

@@ -12,6 +12,7 @@ from core import audit
 from core.db import utcnow
 from core.identity.access import require_permission
 from core.identity.models import Organisation
+from core.local_time import to_local
 from core.rendering import render
 from core.web import db_session
 from plugins.ckg import consent, notifications, store
@@ -22,9 +23,31 @@ from plugins.ckg.access import (
     require_signed_in,
     viewer_role,
 )
-from plugins.ckg.forms import AssignForm, CkgForm, MessageForm, NoteForm, StepForm
-from plugins.ckg.models import Antenna, CaseNote, Referral
-from plugins.ckg.services import ReferralStatus, RuleError, move, next_states
+from plugins.ckg.forms import (
+    AssignForm,
+    CkgForm,
+    EndOfferForm,
+    MessageForm,
+    NoteForm,
+    OfferForm,
+    ReferralDataForm,
+    StepForm,
+    TransferForm,
+)
+from plugins.ckg.models import Antenna, CaseNote, OfferEpisode, Referral
+from plugins.ckg.services import (
+    CARE_STATES,
+    ReferralStatus,
+    RuleError,
+    add_offer,
+    edit_referral,
+    end_episode,
+    end_open_episodes,
+    first_episode,
+    move,
+    next_states,
+    transfer,
+)
 from plugins.ckg.views.common import blueprint, ckg_referral, load_referral
 
 
@@ -72,6 +95,10 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         "step_form": StepForm(formdata=None),
         "note_form": NoteForm(formdata=None),
         "message_form": MessageForm(formdata=None, message=referral.message_to_referrer),
+        "offer_form": OfferForm(formdata=None),
+        "end_offer_form": EndOfferForm(formdata=None),
+        "transfer_form": TransferForm(formdata=None),
+        "data_form": ReferralDataForm.for_referral(referral),
     }
     for key, form in forms.items():
         if failed is not None and isinstance(failed, type(form)):
@@ -86,7 +113,9 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             {change.actor for change in history} | {f"user:{referral.assigned_user_id}"},
         ),
         notes=store.notes_of(session, referral.id),
-        next_states=next_states(referral.status),
+        episodes=store.episodes_of(session, referral.id),
+        in_care=referral.status in CARE_STATES,
+        next_states=next_states(referral.status, referral.urgency),
         antennas=store.antennas_of(session, {referral.organisation_id}),
         may_read_log=may_read_access_log(referral),
     )
@@ -108,7 +137,9 @@ def change_status(referral_id: uuid.UUID):
         )
     }
     details = form.to_details(antennas)
-    if referral.antenna_id in antennas and target == ReferralStatus.CLOSED:
+    episodes = store.episodes_of(session, referral.id)
+    if referral.antenna_id in antennas and target == ReferralStatus.CLOSED and not episodes:
+        # A case accepted before offers were tracked as episodes: free its one place.
         details.antenna = antennas[referral.antenna_id]
     change = None
     if form.validate_on_submit():
@@ -130,12 +161,160 @@ def change_status(referral_id: uuid.UUID):
     session.add(referral)
     if details.antenna is not None:
         session.add(details.antenna)
+    if change.to_status == ReferralStatus.ACCEPTED:
+        session.add(first_episode(referral))
+    elif change.to_status == ReferralStatus.CLOSED:
+        # Closing ends every offer still running; their places come free.
+        for episode in end_open_episodes(episodes, antennas, to_local(utcnow()).date()):
+            session.add(episode)
+        session.add_all(antennas.values())
     notifications.notify_step(session, g.tenant, referral, change)
     session.commit()
     if request.form.get("back") == "queue":
         # Closed from the caseload: back to the list the worker was working from.
         return redirect(url_for("ckg.queue"), code=303)
     return redirect(url_for("ckg.referral", referral_id=referral.id), code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/gegevens")
+@require_permission("ckg.work")
+def edit_data(referral_id: uuid.UUID):
+    """The CKG corrects the referral's data; the audit entry keeps what stood there before —
+    the first correction of a field keeps the referrer's original."""
+    referral = ckg_referral(referral_id)
+    session = db_session()
+    form = ReferralDataForm()
+    changes = None
+    if form.validate_on_submit():
+        try:
+            changes = edit_referral(referral, form.values())
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if changes is None:
+        session.rollback()
+        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
+    if changes:
+        session.add(referral)
+        audit.record(
+            session,
+            action="ckg.referral_edited",
+            object_type="ckg_referral",
+            object_id=referral.id,
+            detail={"changes": changes},
+        )
+        session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#referral-data", code=303)
+
+
+# -- offers as episodes --------------------------------------------------------------------
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/aanbod")
+@require_permission("ckg.work")
+def add_offer_episode(referral_id: uuid.UUID):
+    """One more offer for an accepted case: combined offers (e.g. home and day guidance)."""
+    referral = ckg_referral(referral_id)
+    session = db_session()
+    form = OfferForm()
+    antennas = {
+        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
+    }
+    episode = None
+    if form.validate_on_submit():
+        try:
+            episode = add_offer(referral, form.to_details(antennas), set(antennas))
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if episode is None:
+        session.rollback()
+        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
+    session.add(episode)
+    session.add(antennas[episode.antenna_id])
+    audit.record(
+        session,
+        action="ckg.offer_started",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        detail={"offer": episode.offer, "antenna_id": str(episode.antenna_id)},
+    )
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/aanbod/<uuid:episode_id>/einde")
+@require_permission("ckg.work")
+def end_offer_episode(referral_id: uuid.UUID, episode_id: uuid.UUID):
+    """End one offer (e.g. the short stay) while the rest of the case goes on."""
+    referral = ckg_referral(referral_id)
+    session = db_session()
+    episode = session.get(OfferEpisode, episode_id)
+    if episode is None or episode.referral_id != referral.id:
+        abort(404)
+    form = EndOfferForm()
+    antennas = {
+        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
+    }
+    ended = False
+    if form.validate_on_submit():
+        try:
+            end_episode(episode, form.ended_on.data, antennas.get(episode.antenna_id))
+            ended = True
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if not ended:
+        session.rollback()
+        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
+    session.add(episode)
+    session.add_all(antennas.values())
+    audit.record(
+        session,
+        action="ckg.offer_ended",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        detail={"offer": episode.offer, "ended_on": episode.ended_on.isoformat()},
+    )
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
+
+
+@blueprint.post("/doorverwijzingen/<uuid:referral_id>/antenne")
+@require_permission("ckg.work")
+def transfer_antenna(referral_id: uuid.UUID):
+    """Move the case, with its running offers and their places, to another antenna of the CKG."""
+    referral = ckg_referral(referral_id)
+    session = db_session()
+    form = TransferForm()
+    antennas = {
+        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
+    }
+    before = referral.antenna_id
+    moved = False
+    if form.validate_on_submit():
+        try:
+            transfer(
+                referral,
+                store.episodes_of(session, referral.id),
+                antennas.get(form.antenna.data) if form.antenna.data else None,
+                antennas,
+            )
+            moved = True
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if not moved:
+        session.rollback()
+        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
+    session.add(referral)
+    session.add_all(antennas.values())
+    session.add_all(store.episodes_of(session, referral.id))
+    audit.record(
+        session,
+        action="ckg.referral_transferred",
+        object_type="ckg_referral",
+        object_id=referral.id,
+        detail={"from_antenna_id": str(before), "to_antenna_id": str(referral.antenna_id)},
+    )
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/toewijzen")

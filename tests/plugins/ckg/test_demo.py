@@ -51,3 +51,19 @@ def test_a_fresh_demos_crisis_has_just_arrived_and_is_not_late(world):
     assert crisis.status == "submitted"
     assert waiting_minutes(crisis, utcnow()) < 60, "the default time to pick a crisis up"
     assert as_utc(crisis.submitted_at) > utcnow() - timedelta(hours=1)
+
+
+def test_the_demos_accepted_and_closed_cases_hold_their_offer_episodes(world):
+    from plugins.ckg.models import OfferEpisode
+
+    _load(world, "aalst")
+    with world.app.extensions["opvangplein.db"].session(tenant_id(world.app, "aalst")) as db:
+        rows = db.exec(
+            select(Referral.status, OfferEpisode).join(
+                OfferEpisode, OfferEpisode.referral_id == Referral.id
+            )
+        ).all()
+    by_status = {status: episode for status, episode in rows}
+    assert set(by_status) == {"accepted", "closed"}
+    assert by_status["accepted"].ended_on is None
+    assert by_status["closed"].ended_on is not None

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from core.db import TenantScoped
 from plugins.ckg import models
 from tests.plugins.ckg.conftest import CKG_TENANTS, build_world, users
-from tests.plugins.ckg.helpers import step, submit
+from tests.plugins.ckg.helpers import antenna_named, step, submit
 from tests.support.apps import probe_app, tenant_id
 
 pytestmark = pytest.mark.postgres
@@ -26,12 +26,17 @@ def pg_world(postgres_settings):
 
 def test_raw_sql_in_another_tenant_sees_no_ckg_rows(pg_world):
     people = users(pg_world)
-    referral_id = submit(pg_world.client_for(people["sara"]))
+    referral_id = submit(pg_world.client_for(people["sara"]), urgency="crisis")
     karim = pg_world.client_for(people["karim"])
     karim.get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
     assert step(karim, referral_id, "received").status_code == 303
+    genk = antenna_named(pg_world.app, "Antenne Genk")
+    accepted = step(
+        karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on="2026-12-04"
+    )
+    assert accepted.status_code == 303  # an offer episode now exists in Aalst
     database = pg_world.app.extensions["opvangplein.db"]
-    assert len(TENANT_TABLES) == 5
+    assert len(TENANT_TABLES) == 6
     for table in TENANT_TABLES:
         with database.session(tenant_id(pg_world.app, "brugge")) as db:
             assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
@@ -77,3 +82,25 @@ def test_the_caseload_searches_by_reference_and_name_on_postgresql(pg_world):
     assert "0 zaken gevonden" in brugge.get(
         f"/t/brugge/ckg/wachtrij?state=all&q={reference}"
     ).get_data(as_text=True)
+
+
+def test_the_workspace_reads_each_municipality_under_its_own_row_level_security(pg_world):
+    from core.models import AuditEntry
+    from tests.plugins.ckg.conftest import grant, member
+
+    people = users(pg_world)
+    in_aalst = submit(pg_world.client_for(people["sara"]))
+    grant(pg_world.app, "brugge", "school-de-brug")
+    bart = member(pg_world.app, "bart", "school-de-brug")
+    in_brugge = submit(pg_world.client_for(bart, "brugge"), tenant="brugge")
+    html = (
+        pg_world.client_for(people["karim"]).get("/t/aalst/ckg/werkruimte").get_data(as_text=True)
+    )
+    assert f"CKG-{in_aalst.hex[:8].upper()}" in html
+    assert f"CKG-{in_brugge.hex[:8].upper()}" in html
+    database = pg_world.app.extensions["opvangplein.db"]
+    with database.session(tenant_id(pg_world.app, "brugge")) as db:
+        actions = db.execute(
+            sa.select(AuditEntry.action).where(AuditEntry.action == "ckg.workspace_read")
+        ).all()
+    assert len(actions) == 1

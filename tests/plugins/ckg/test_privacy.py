@@ -164,3 +164,25 @@ def test_consent_for_a_case_is_answered_by_id_and_by_short_reference(world):
     # A crisis override is no consent to discuss the family in a network.
     assert by_reference.given is False
     assert unknown is None and elsewhere is None
+
+
+def test_the_familys_export_holds_its_offers_with_their_dates(world):
+    from tests.plugins.ckg.helpers import antenna_named, step
+
+    people = users(world)
+    referral_id = submit(world.client_for(people["sara"]), urgency="crisis")
+    karim = world.client_for(people["karim"])
+    genk = antenna_named(world.app, "Antenne Genk")
+    step(karim, referral_id, "received")
+    step(karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on="2026-12-04")
+    tenant = _tenant(world)
+    with _tenant_db(world, tenant) as db:
+        parts = subjects.export_subject(
+            db, tenant, DataSubject(email="sofie@example.be"), requester=SubjectRequester.SELF
+        )
+    [referral] = next(part for part in parts if part.get("plugin") == "ckg")[
+        "referrals_about_your_family"
+    ]
+    assert referral["offers"] == [
+        {"offer": "home", "starts_on": "2026-12-04", "planned_end": None, "ended_on": None}
+    ]
