@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from core import audit
 from core.db import as_utc, lock_row, utcnow
-from plugins.loket import allocation, areas, reserve
+from plugins.loket import allocation, areas, priority, reserve
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
@@ -462,10 +462,12 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                     for loc in ranked
                 },
                 registered_at=request.submitted_at or request.created_at,
-                situation=frozenset(f for f in request.situation if ":" not in f),
+                # What counts: work by its average, foster child and urgency once verified.
+                situation=priority.counted_grounds(request.situation),
                 days=frozenset(request.days),
                 care_needs=frozenset(request.care_needs),
                 sibling_location_ids=sibling_locations(request),
+                deviation_location_ids=priority.deviation_location_ids(request.situation),
                 desired_start=request.desired_start,
             )
         )
