@@ -108,7 +108,11 @@ def _request_detail_page(
     status: int = 200,
     form: forms.CkgHandOffForm | None = None,
     errors: dict | None = None,
+    priority_errors: dict | None = None,
 ):
+    from plugins.loket.views.priority import priority_facts
+
+    view = _request_view(row)
     ckg_enabled = "ckg" in g.get("enabled_plugins", frozenset())
     emergency_places = [
         (place, location)
@@ -120,7 +124,9 @@ def _request_detail_page(
     return render(
         "loket/request_detail.html",
         **_context(
-            view=_request_view(row),
+            view=view,
+            priority=priority_facts(db_session(), row, view["preferences"]),
+            priority_errors=priority_errors or {},
             emergency_places=emergency_places,
             ckg_enabled=ckg_enabled,
             ckgs=ckg_hand_off.ckg_organisations(db_session()) if ckg_enabled else [],

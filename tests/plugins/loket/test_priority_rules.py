@@ -3,12 +3,15 @@ count, vulnerable families counted once, deviations only on advice and at most 1
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
-from plugins.loket import priority
+from core.models import AuditEntry
+from plugins.loket import priority, services
 from plugins.loket.allocation import (
     DEFAULT_RULE_PACK,
     Applicant,
@@ -18,6 +21,16 @@ from plugins.loket.allocation import (
     lottery_numbers,
     priority_of,
 )
+from plugins.loket.models import ChildcareRequest, Proposal
+from tests.plugins.loket.conftest import (
+    LOKET_TENANTS,
+    TODAY,
+    make_location,
+    make_request,
+    tenant_db,
+)
+from tests.support.apps import probe_app
+from tests.support.auth import signed_in_as
 
 A, B = uuid.UUID(int=7001), uuid.UUID(int=7002)
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -174,3 +187,204 @@ def test_deviations_are_capped_at_ten_percent_of_the_places(places, allowed):
         priority.with_deviation(
             [], location_id=A, organisation="caw", places=places, already=allowed
         )
+
+
+# -- from the parent's and the staff's side ---------------------------------------------------
+
+START = (TODAY + timedelta(days=40)).isoformat()
+BIRTH = (TODAY - timedelta(days=120)).isoformat()
+
+
+@pytest.fixture
+def app(sqlite_settings, mail_sink):
+    settings = dataclasses.replace(sqlite_settings, smtp_host="127.0.0.1", smtp_port=mail_sink.port)
+    return probe_app(settings, tenants=LOKET_TENANTS)
+
+
+def staff_client(app):
+    client = app.test_client()
+    signed_in_as(client, app, "aalst", "loket-medewerker", ["staff:loket"])
+    return client
+
+
+def allocation_order(app) -> list[str]:
+    """Who the next round would place, first names, without saving anything."""
+    with tenant_db(app) as db:
+        data = services.round_input(db, reserved=(), today=TODAY)
+        pack = services.current_rule_pack(db)
+        rules = RulePack.from_rules(pack.rules, version=pack.version)
+        outcome = allocate(data.applicants, data.pools, rules, seed=1)
+        names = {r.id: r.child_first_name for r in db.exec(select(ChildcareRequest))}
+        db.rollback()
+    return sorted(names[a] for a in outcome.matches)
+
+
+def test_a_parents_foster_child_counts_only_after_staff_verified_it(app):
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=1)
+        make_request(db, "Wout", [speelboom], submitted=datetime.now(UTC) - timedelta(days=30))
+        speelboom_id = speelboom.id
+    parent = app.test_client()
+    signed_in_as(parent, app, "aalst", "ouder-an", ["parent"])
+    form = {
+        "child_first_name": "Lotte",
+        "child_last_name": "Claes",
+        "birth_date": BIRTH,
+        "desired_start": TODAY.isoformat(),
+        "days": ["mon-morning"],
+        "preference_1": str(speelboom_id),
+        "language": "nl",
+        "situation": ["foster_child"],
+        "action": "submit",
+    }
+    assert parent.post("/t/aalst/loket/aanvraag/nieuw", data=form).status_code == 302
+    with tenant_db(app) as db:
+        lotte = db.exec(
+            select(ChildcareRequest).where(ChildcareRequest.child_first_name == "Lotte")
+        ).one()
+        lotte_id = lotte.id
+    # Declared, not yet checked: Wout, registered a month earlier, gets the one place.
+    assert allocation_order(app) == ["Wout"]
+    staff = staff_client(app)
+    page = staff.get(f"/t/aalst/loket/aanvragen/{lotte_id}").get_data(as_text=True)
+    assert "te controleren" in page and "groep 7 van 7" in page
+    response = staff.post(
+        f"/t/aalst/loket/aanvragen/{lotte_id}/grond",
+        data={"ground": "foster_child", "decision": "verified"},
+    )
+    assert response.status_code == 302
+    page = staff.get(f"/t/aalst/loket/aanvragen/{lotte_id}").get_data(as_text=True)
+    assert "groep 3 van 7" in page and "absolute voorrang" in page and "Pleegkind" in page
+    assert allocation_order(app) == ["Lotte"]
+    assert staff.post("/t/aalst/loket/rondes").status_code == 302
+    with tenant_db(app) as db:
+        [proposal] = db.exec(select(Proposal)).all()
+        assert proposal.request_id == lotte_id
+        assert proposal.explanation["priority_grounds"] == ["foster_child"]
+        assert db.exec(
+            select(AuditEntry).where(AuditEntry.action == "loket.priority_ground_checked")
+        ).one()
+
+
+def test_a_ground_the_parent_did_not_declare_cannot_be_verified(app):
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=1)
+        request_id = make_request(db, "Wout", [speelboom]).id
+    response = staff_client(app).post(
+        f"/t/aalst/loket/aanvragen/{request_id}/grond",
+        data={"ground": "urgency", "decision": "verified"},
+    )
+    assert response.status_code == 422
+    assert "Deze grond heeft de ouder niet opgegeven." in response.get_data(as_text=True)
+
+
+def test_staff_see_per_location_which_group_and_why(app):
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=1)
+        klaverke = make_location(db, "Het Klaverke", tariff="free_price")
+        flags = [
+            "work_or_training",
+            "work_fraction:1=1.0",
+            "work_fraction:2=0.6",
+            f"sibling:{klaverke.id}",
+        ]
+        request_id = make_request(db, "Noor", [speelboom, klaverke], situation=flags).id
+    page = staff_client(app).get(f"/t/aalst/loket/aanvragen/{request_id}").get_data(as_text=True)
+    assert "gemiddeld 0.80" in page
+    rows = page.split('id="priority-groups"')[1].split("</table>")[0].split("<tr")[2:]
+    assert "De Speelboom" in rows[0] and "groep 1 van 7" in rows[0]
+    assert "ten minste 4/5" in rows[0]
+    # Free price: the tenant's own groups (by default only a sibling at the location).
+    assert "Het Klaverke" in rows[1] and "groep 1 van 2" in rows[1] and "vrije prijs" in rows[1]
+    assert "broer of zus" in rows[1]
+
+
+def test_a_deviation_needs_advice_and_the_eleventh_percent_is_refused(app):
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=1, capacity=20)  # cap: 2
+        ids = [make_request(db, name, [speelboom]).id for name in ("Ada", "Bo", "Cas")]
+        speelboom_id = speelboom.id
+    staff = staff_client(app)
+
+    def deviate(request_id, organisation="ckg"):
+        return staff.post(
+            f"/t/aalst/loket/aanvragen/{request_id}/afwijking",
+            data={"location_id": str(speelboom_id), "organisation": organisation},
+        )
+
+    no_advice = deviate(ids[0], organisation="")
+    assert no_advice.status_code == 422
+    assert "gezinsondersteunende organisatie" in no_advice.get_data(as_text=True)
+    crafted = staff.post(
+        f"/t/aalst/loket/aanvragen/{ids[0]}/afwijking",
+        data={"location_id": "not-a-location", "organisation": "ckg"},
+    )
+    assert crafted.status_code == 422
+    assert deviate(ids[0]).status_code == 302
+    assert deviate(ids[1], organisation="ocmw").status_code == 302
+    refused = deviate(ids[2])
+    assert refused.status_code == 422
+    assert (
+        "De Speelboom wijkt al af voor 2 van zijn 20 plaatsen: ten hoogste 10 % mag."
+        in refused.get_data(as_text=True)
+    )
+    with tenant_db(app) as db:
+        assert f"deviation:{speelboom_id}:ocmw" in db.get(ChildcareRequest, ids[1]).situation
+        assert not priority.deviations(db.get(ChildcareRequest, ids[2]).situation)
+    # With one place, the first deviation (registered first among the two) goes first.
+    assert allocation_order(app) == ["Ada"]
+
+
+def test_the_tenant_reads_and_edits_the_order_of_the_further_groups(app):
+    staff = staff_client(app)
+    page = staff.get("/t/aalst/loket/rondes").get_data(as_text=True)
+    absolute = page.split('id="absolute-groups"')[1].split("</ol>")[0]
+    assert absolute.index("4/5") < absolute.index("broer of zus") < absolute.index("Pleegkind")
+    response = staff.post(
+        "/t/aalst/loket/regels/verdere-groepen",
+        data={"urgency": "3", "single_parent": "1", "low_income": "1"},
+    )
+    assert response.status_code == 302
+    with tenant_db(app) as db:
+        pack = services.current_rule_pack(db)
+        assert pack.rules["priority_groups"] == [["single_parent", "low_income"], ["urgency"]]
+    further = staff.get("/t/aalst/loket/rondes").get_data(as_text=True)
+    further = further.split('id="further-groups"')[1].split("</ol>")[0]
+    assert further.index("Alleenstaande ouder") < further.index("urgentie")
+    bad = staff.post(
+        "/t/aalst/loket/regels/verdere-groepen",
+        data={"urgency": "9", "single_parent": "1", "low_income": "1"},
+    )
+    assert bad.status_code == 422 and "Geef een positie van 1 tot 3." in bad.get_data(as_text=True)
+
+
+def test_staff_what_if_shows_vulnerable_families_counted_once(app):
+    """Four places: two working families, four low-income ones and two others registered
+    first. With the reserve (20 %: one place) the vulnerable families get that place only;
+    without a reserve their further group places two of them."""
+    early = datetime.now(UTC) - timedelta(days=60)
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=4)
+        for n, (name, flags) in enumerate(
+            [
+                ("Eerste", []),
+                ("Tweede", []),
+                *((f"Kwetsbaar{n}", ["low_income"]) for n in range(4)),
+                ("Werkt1", ["work_or_training"]),
+                ("Werkt2", ["work_or_training"]),
+            ]
+        ):
+            make_request(db, name, [speelboom], situation=flags, submitted=early + timedelta(n))
+    assert allocation_order(app) == ["Eerste", "Kwetsbaar0", "Werkt1", "Werkt2"]
+    response = staff_client(app).post(
+        "/t/aalst/loket/rondes/simulatie",
+        data={"tie_break": "registration_date", "vulnerable_share_percent": "0"},
+    )
+    assert response.status_code == 200
+    table = response.get_data(as_text=True).split('id="simulation"')[1].split("</table>")[0]
+    cells = [row.split("</th>")[1] for row in table.split("<tr")[2:]]
+    assert [c.count("<td") for c in cells] == [2, 2]
+    placed, vulnerable = (
+        [cell.split(">")[1].split("<")[0] for cell in row.split("<td")[1:]] for row in cells
+    )
+    assert placed == ["4", "4"] and vulnerable == ["1", "2"]
