@@ -188,3 +188,32 @@ def with_deviation(
 def group_name(flags: tuple[str, ...]) -> str:
     """A stable key naming a group by its grounds (for explanations)."""
     return "+".join(flags)
+
+
+def work_fraction_flags(*percents: int | None) -> list[str]:
+    """The flags for the parents' declared work or training percentages (empty: not given)."""
+    return [
+        f"work_fraction:{parent}={percent / 100:g}"
+        for parent, percent in enumerate(percents, start=1)
+        if percent is not None
+    ]
+
+
+def work_percents(flags: Iterable[str]) -> dict[str, int]:
+    """The declared percentages per parent, for a form (``work_percent_1``, ``_2``)."""
+    return {
+        f"work_percent_{parent}": round(fraction * 100)
+        for parent, fraction in work_fractions(flags).items()
+    }
+
+
+def kept_staff_flags(old: Iterable[str], declared: Iterable[str]) -> set[str]:
+    """What staff recorded that survives a parent's change: a proof decision only while the
+    ground is still declared (a changed ground needs proof again), and deviations."""
+    declared = set(declared)
+    kept = set()
+    for flag in old:
+        kind, _, ground = flag.partition(":")
+        if kind in PROOF_DECISIONS and ground in declared or kind == "deviation":
+            kept.add(flag)
+    return kept

@@ -213,7 +213,10 @@ def save_request(
         setattr(request, name, value.strip() if isinstance(value, str) else value)
     request.days = sorted(data.days)
     request.care_needs = sorted(data.care_needs)
-    request.situation = sorted(data.situation)
+    # Staff's proof decisions and deviations stay (a proof only while its ground is declared).
+    request.situation = sorted(
+        {*data.situation, *priority.kept_staff_flags(request.situation or (), data.situation)}
+    )
     if submit:
         request.status = RequestStatus.OPEN
         request.submitted_at = request.submitted_at or now

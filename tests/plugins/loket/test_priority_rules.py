@@ -388,3 +388,63 @@ def test_staff_what_if_shows_vulnerable_families_counted_once(app):
         [cell.split(">")[1].split("<")[0] for cell in row.split("<td")[1:]] for row in cells
     )
     assert placed == ["4", "4"] and vulnerable == ["1", "2"]
+
+
+def parent_request(app, subject, first_name, location_id, **changes):
+    client = app.test_client()
+    signed_in_as(client, app, "aalst", subject, ["parent"])
+    form = {
+        "child_first_name": first_name,
+        "child_last_name": "Claes",
+        "birth_date": BIRTH,
+        "desired_start": TODAY.isoformat(),
+        "days": ["mon-morning"],
+        "preference_1": str(location_id),
+        "language": "nl",
+        "situation": ["work_or_training"],
+        "action": "submit",
+        **changes,
+    }
+    return client.post("/t/aalst/loket/aanvraag/nieuw", data=form)
+
+
+def test_parents_declare_work_per_parent_and_the_average_decides(app):
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=1)
+        make_request(db, "Wout", [speelboom], submitted=datetime.now(UTC) - timedelta(days=30))
+        speelboom_id = speelboom.id
+    # 100 % and 50 %: average 0.75, below 4/5 — the box alone does not give priority.
+    three_quarters = parent_request(
+        app, "ouder-bo", "Bo", speelboom_id, work_percent_1="100", work_percent_2="50"
+    )
+    assert three_quarters.status_code == 302
+    assert allocation_order(app) == ["Wout"]
+    # 100 % and 60 %: average 0.8 — absolute priority before an earlier registration.
+    four_fifths = parent_request(
+        app, "ouder-an", "Lotte", speelboom_id, work_percent_1="100", work_percent_2="60"
+    )
+    assert four_fifths.status_code == 302
+    assert allocation_order(app) == ["Lotte"]
+    with tenant_db(app) as db:
+        lotte = db.exec(
+            select(ChildcareRequest).where(ChildcareRequest.child_first_name == "Lotte")
+        ).one()
+        assert {"work_fraction:1=1", "work_fraction:2=0.6"} <= set(lotte.situation)
+        lotte_id = lotte.id
+    page = staff_client(app).get(f"/t/aalst/loket/aanvragen/{lotte_id}").get_data(as_text=True)
+    assert "gemiddeld 0.80" in page and "bereikt" in page
+    bad = parent_request(app, "ouder-cas", "Cas", speelboom_id, work_percent_1="120")
+    assert bad.status_code == 422
+    assert "Geef een percentage van 0 tot 100." in bad.get_data(as_text=True)
+
+
+def test_a_staff_check_survives_a_change_but_a_changed_ground_needs_proof_again():
+    old = [
+        "foster_child",
+        "urgency",
+        "verified:foster_child",
+        "verified:urgency",
+        "deviation:x:ckg",
+    ]
+    kept = priority.kept_staff_flags(old, ["foster_child"])
+    assert kept == {"verified:foster_child", "deviation:x:ckg"}
