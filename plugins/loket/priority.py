@@ -217,3 +217,18 @@ def kept_staff_flags(old: Iterable[str], declared: Iterable[str]) -> set[str]:
         if kind in PROOF_DECISIONS and ground in declared or kind == "deviation":
             kept.add(flag)
     return kept
+
+
+def summary(flags: Iterable[str]) -> dict[str, list[str]]:
+    """For a work list: the grounds that count (absolute ones first, in their order) and the
+    declared grounds still to verify. Sibling and deviation count at their own location."""
+    flags = list(flags)
+    counted = set(counted_grounds(flags))
+    if any(flag.startswith("sibling:") for flag in flags):
+        counted.add("sibling")
+    if deviations(flags):
+        counted.add("deviation")
+    order = [ground for group in ABSOLUTE_GROUPS for ground in group]
+    absolute = [ground for ground in order if ground in counted]
+    further = sorted(counted - ABSOLUTE_GROUNDS)
+    return {"absolute": absolute, "further": further, "to_verify": to_verify(flags)}

@@ -448,3 +448,20 @@ def test_a_staff_check_survives_a_change_but_a_changed_ground_needs_proof_again(
     ]
     kept = priority.kept_staff_flags(old, ["foster_child"])
     assert kept == {"verified:foster_child", "deviation:x:ckg"}
+
+
+def test_the_work_list_shows_each_requests_priority_and_what_is_to_verify(app):
+    with tenant_db(app) as db:
+        speelboom = make_location(db, "De Speelboom", places=1)
+        make_request(db, "Noor", [speelboom], situation=["work_or_training", "single_parent"])
+        make_request(db, "Vic", [speelboom], situation=["foster_child"])
+        make_request(db, "Wout", [speelboom])
+    page = staff_client(app).get("/t/aalst/loket/werklijst").get_data(as_text=True)
+    rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in page.split("<tr")[2:]}
+    noor = rows["Noor Peeters"].split('priority-summary">')[1].split("</td>")[0]
+    assert noor == "absolute voorrang: " + (
+        "Ouders werken of volgen een dagopleiding gemiddeld ten minste 4/5; Alleenstaande ouder"
+    )
+    vic = rows["Vic Peeters"].split('priority-summary">')[1].split("</td>")[0]
+    assert vic == "—<br><strong>te controleren: Pleegkind</strong>"
+    assert rows["Wout Peeters"].split('priority-summary">')[1].startswith("—</td>")
