@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from plugins.loket.priority import ABSOLUTE_GROUNDS, ABSOLUTE_GROUPS
@@ -96,6 +97,11 @@ class RulePack:
         groups and then the tenant's further groups; at a free price the tenant's own groups."""
         if not pool.income_related and self.income_related_only:
             return self.free_price_groups
+        return self._income_related_groups
+
+    @cached_property
+    def _income_related_groups(self) -> tuple[tuple[str, ...], ...]:
+        # Computed once per rule pack: this is read once per proposal in the hot loop.
         return (*ABSOLUTE_GROUPS, *self.priority_groups)
 
 
