@@ -5,8 +5,10 @@ tentatively holds the best proposals by its priority order and rejects the rest;
 families propose to their next choice. The result is stable (no family and location both prefer
 each other over what they got) and no family gains by misreporting its preferences.
 
-A location's priority order comes from a versioned rule pack (:class:`RulePack`): priority
-groups (for income-related childcare), a target share of places reserved for vulnerable
+A location's priority order comes from a versioned rule pack (:class:`RulePack`): at a location
+with an income-related price first the absolute groups of the Flemish rules
+(:data:`plugins.loket.priority.ABSOLUTE_GROUPS`), then the tenant's further groups; at a
+free-price location the tenant's own free-price groups. A target share of places reserved for vulnerable
 families (a soft reserve: unused reserved places go to everyone), and a tie-break by
 registration date or by a lottery drawn from a seed. Held-back places (occasional and emergency
 care), places reserved by companies and places already taken are never offered.
@@ -24,21 +26,23 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
+
+from plugins.loket.priority import ABSOLUTE_GROUNDS, ABSOLUTE_GROUPS
 
 TIE_BREAKS = ("registration_date", "lottery")
 
 DEFAULT_RULES: dict[str, Any] = {
     "name": "Vlaamse standaardregels",
-    # Flemish income-related childcare gives priority to these situations; earlier groups first.
-    "priority_groups": [
-        ["sibling", "foster_child", "urgency"],
-        ["single_parent", "low_income"],
-        ["work_or_training"],
-    ],
-    # At free-price locations only a sibling already at the location has priority.
+    # The tenant's further groups after the absolute ones (income-related price); earlier first.
+    "priority_groups": [["urgency"], ["single_parent", "low_income"]],
+    # A free-price location sets its own rules: by default only a sibling has priority.
+    "free_price_groups": [["sibling"]],
     "income_related_only": True,
-    "vulnerable_flags": ["low_income", "single_parent", "foster_child", "urgency"],
+    # Vulnerable families: counted once — on the reserved places where a location keeps them,
+    # in the further groups elsewhere, never both.
+    "vulnerable_flags": ["low_income", "single_parent", "urgency"],
     "vulnerable_share_percent": 20,
     "tie_break": "registration_date",
 }
@@ -48,8 +52,9 @@ DEFAULT_RULES: dict[str, Any] = {
 class RulePack:
     """The priority rules one allocation uses; ``version`` is recorded with every decision."""
 
-    priority_groups: tuple[tuple[str, ...], ...]
+    priority_groups: tuple[tuple[str, ...], ...]  # the tenant's further groups
     vulnerable_flags: frozenset[str]
+    free_price_groups: tuple[tuple[str, ...], ...] = (("sibling",),)
     vulnerable_share_percent: int = 0
     tie_break: str = "registration_date"
     income_related_only: bool = True
@@ -60,8 +65,14 @@ class RulePack:
     def from_rules(cls, rules: Mapping[str, Any], version: int = 0) -> RulePack:
         merged = {**DEFAULT_RULES, **rules}
         tie_break = merged["tie_break"] if merged["tie_break"] in TIE_BREAKS else TIE_BREAKS[0]
+        # Absolute grounds always come first: a further group (or an older pack) never moves them.
+        further = (
+            tuple(g for g in group if g not in ABSOLUTE_GROUNDS)
+            for group in merged["priority_groups"]
+        )
         return cls(
-            priority_groups=tuple(tuple(group) for group in merged["priority_groups"]),
+            priority_groups=tuple(group for group in further if group),
+            free_price_groups=tuple(tuple(group) for group in merged["free_price_groups"]),
             vulnerable_flags=frozenset(merged["vulnerable_flags"]),
             vulnerable_share_percent=max(0, min(100, int(merged["vulnerable_share_percent"]))),
             tie_break=tie_break,
@@ -74,11 +85,24 @@ class RulePack:
         return {
             "name": self.name,
             "priority_groups": [list(group) for group in self.priority_groups],
+            "free_price_groups": [list(group) for group in self.free_price_groups],
             "income_related_only": self.income_related_only,
             "vulnerable_flags": sorted(self.vulnerable_flags),
             "vulnerable_share_percent": self.vulnerable_share_percent,
             "tie_break": self.tie_break,
         }
+
+    def groups_for(self, pool: Pool) -> tuple[tuple[str, ...], ...]:
+        """The priority groups of ``pool``, best first: at an income-related price the absolute
+        groups and then the tenant's further groups; at a free price the tenant's own groups."""
+        if not pool.income_related and self.income_related_only:
+            return self.free_price_groups
+        return self._income_related_groups
+
+    @cached_property
+    def _income_related_groups(self) -> tuple[tuple[str, ...], ...]:
+        # Computed once per rule pack: this is read once per proposal in the hot loop.
+        return (*ABSOLUTE_GROUPS, *self.priority_groups)
 
 
 DEFAULT_RULE_PACK = RulePack.from_rules(DEFAULT_RULES, version=0)
@@ -96,6 +120,8 @@ class Applicant:
     days: frozenset[str] = frozenset()
     care_needs: frozenset[str] = frozenset()
     sibling_location_ids: frozenset[uuid.UUID] = frozenset()
+    # Locations that admit this child by a deviation on a family-support organisation's advice.
+    deviation_location_ids: frozenset[uuid.UUID] = frozenset()
     desired_start: date | None = None  # when the family wants the place to start
 
 
@@ -134,6 +160,7 @@ class Priority:
     # child who wants the place closest to the day it is free comes first (a child waiting
     # since before that day counts as 0), not a child wanted months later.
     wait: int = 0
+    grounds: tuple[str, ...] = ()  # the group's grounds: why the applicant is in it
 
     @property
     def key(self) -> tuple[int, int, float]:
@@ -181,16 +208,22 @@ def priority_of(
     lottery: Mapping[uuid.UUID, float],
 ) -> Priority:
     situation = set(applicant.situation)
+    situation.discard("sibling")
+    situation.discard("deviation")
     if pool.location_id in applicant.sibling_location_ids:
         situation.add("sibling")
-    else:
-        situation.discard("sibling")
-    groups = rules.priority_groups
-    if rules.income_related_only and not pool.income_related:
-        groups = tuple(group for group in groups if "sibling" in group)[:1]
-        groups = (("sibling",),) if groups else ()
+    if pool.location_id in applicant.deviation_location_ids:
+        situation.add("deviation")
+    groups = rules.groups_for(pool)
+    vulnerable = bool(situation & rules.vulnerable_flags)
+    # Counted once: where the pool keeps reserved places for vulnerable families, being
+    # vulnerable earns a reserved place there and not a further priority group as well.
+    grounds = situation
+    if vulnerable and reserved_for_vulnerable(pool, rules) > 0:
+        grounds = situation - (rules.vulnerable_flags - ABSOLUTE_GROUNDS)
     group = next(
-        (index for index, flags in enumerate(groups) if situation & set(flags)), len(groups)
+        (index for index, flags in enumerate(groups) if grounds.intersection(flags)),
+        len(groups),
     )
     # How long after the place is free the family wants it to start (0: at once or earlier).
     # Inline, not a helper: this runs once per proposal in the allocation's hot loop.
@@ -204,8 +237,9 @@ def priority_of(
     return Priority(
         group=group,
         tie_break=tie,
-        vulnerable=bool(situation & rules.vulnerable_flags),
+        vulnerable=vulnerable,
         wait=wait,
+        grounds=tuple(g for g in groups[group] if g in grounds) if group < len(groups) else (),
     )
 
 
@@ -358,6 +392,7 @@ def _explain(applicant, outcome, pools_by_key, priorities, refusals, held, rules
         "placed": match is not None,
         "rank": None,
         "priority_group": None,
+        "priority_grounds": [],
         "vulnerable": None,
         "higher_choices": [],
     }
@@ -365,7 +400,10 @@ def _explain(applicant, outcome, pools_by_key, priorities, refusals, held, rules
         if location_id == matched_location:
             priority = priorities[match][applicant.id]
             explanation.update(
-                rank=rank, priority_group=priority.group + 1, vulnerable=priority.vulnerable
+                rank=rank,
+                priority_group=priority.group + 1,
+                priority_grounds=list(priority.grounds),
+                vulnerable=priority.vulnerable,
             )
             break
         reason = refusals[applicant.id].get(location_id, "not_reached")

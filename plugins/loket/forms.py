@@ -47,6 +47,7 @@ from plugins.loket.models import (
     TARIFFS,
     WEEKDAYS,
 )
+from plugins.loket.priority import work_fraction_flags
 from plugins.loket.services import RequestInput
 
 DAY_CHOICES = tuple(f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS)
@@ -143,6 +144,19 @@ class RequestForm(PlatformForm):
     sibling_location_id = SelectField(
         _l("A brother or sister already goes to"), required=False, coerce=str
     )
+    # Work or day training aimed at work, per parent (plugins/loket/priority.py): 4/5 on average.
+    work_percent_1 = CountField(
+        _l("Parent 1 works or follows day training, percent of full time"),
+        minimum=0,
+        maximum=100,
+        message=_l("Enter a percentage from 0 to 100."),
+    )
+    work_percent_2 = CountField(
+        _l("Parent 2 (if any) works or follows day training, percent of full time"),
+        minimum=0,
+        maximum=100,
+        message=_l("Enter a percentage from 0 to 100."),
+    )
     care_needs = KnownChoicesField(_l("Specific care needs"), choices=_pairs(CARE_NEEDS))
     language = SelectField(_l("Language"), required=False, choices=_pairs(LANGUAGES))
     parent_name = TextField(_l("Parent's name"), max_length=200)
@@ -182,7 +196,10 @@ class RequestForm(PlatformForm):
             preferences=[uuid.UUID(p) for p in self.chosen_preferences()],
             language=_valid(self.language) or "nl",
             care_needs=list(self.care_needs.data or ()),
-            situation=list(self.situation.data or ()),
+            situation=[
+                *(self.situation.data or ()),
+                *work_fraction_flags(_valid(self.work_percent_1), _valid(self.work_percent_2)),
+            ],
             sibling_location_id=uuid.UUID(sibling) if sibling else None,
             parent_name=self.parent_name.data or "",
             parent_email=self.parent_email.data or "",

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from core import audit
 from core.db import as_utc, lock_row, utcnow
-from plugins.loket import allocation, areas, reserve
+from plugins.loket import allocation, areas, priority, reserve
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
@@ -214,7 +214,10 @@ def save_request(
         setattr(request, name, value.strip() if isinstance(value, str) else value)
     request.days = sorted(data.days)
     request.care_needs = sorted(data.care_needs)
-    request.situation = sorted(data.situation)
+    # Staff's proof decisions and deviations stay (a proof only while its ground is declared).
+    request.situation = sorted(
+        {*data.situation, *priority.kept_staff_flags(request.situation or (), data.situation)}
+    )
     if submit:
         request.status = RequestStatus.OPEN
         request.submitted_at = request.submitted_at or now
@@ -519,10 +522,12 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                     for loc in ranked
                 },
                 registered_at=request.submitted_at or request.created_at,
-                situation=frozenset(f for f in request.situation if ":" not in f),
+                # What counts: work by its average, foster child and urgency once verified.
+                situation=priority.counted_grounds(request.situation),
                 days=frozenset(request.days),
                 care_needs=frozenset(request.care_needs),
                 sibling_location_ids=sibling_locations(request),
+                deviation_location_ids=priority.deviation_location_ids(request.situation),
                 desired_start=request.desired_start,
             )
         )

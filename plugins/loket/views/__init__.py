@@ -9,6 +9,7 @@ from plugins.loket.views import (  # noqa: F401  (registers the routes)
     info_sessions,
     locations,
     places,
+    priority,
     requests,
     rounds,
     staff,

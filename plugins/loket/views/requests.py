@@ -15,7 +15,7 @@ from core.identity.access import can, require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import areas, continuous, forms, notifications, services, words
+from plugins.loket import areas, continuous, forms, notifications, priority, services, words
 from plugins.loket.models import (
     CARE_NEEDS,
     LOCATION_KINDS,
@@ -75,6 +75,7 @@ def _stored_values(row: ChildcareRequest) -> dict:
         "care_needs": row.care_needs,
         "situation": [flag for flag in row.situation if ":" not in flag],
         "sibling_location_id": str(next(iter(siblings))) if siblings else None,
+        **priority.work_percents(row.situation),
         "parent_name": row.parent_name,
         "parent_email": row.parent_email,
         "parent_phone": row.parent_phone,

@@ -14,9 +14,10 @@ from core.identity.access import require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import continuous, forms, offers, services
+from plugins.loket import continuous, forms, offers, priority, priority_forms, services
 from plugins.loket.models import AllocationRound, ChildcareRequest, Location, Proposal
 from plugins.loket.views.common import _context, _locations, blueprint, reserved_places
+from plugins.loket.views.priority import ground_labels
 
 
 @blueprint.route("/rondes", methods=["GET", "POST"])
@@ -48,7 +49,12 @@ def rounds():
     return _rounds_page()
 
 
-def _rounds_page(status: int = 200, form: forms.RulesForm | None = None, **context):
+def _rounds_page(
+    status: int = 200,
+    form: forms.RulesForm | None = None,
+    further_form: priority_forms.FurtherOrderForm | None = None,
+    **context,
+):
     session = db_session()
     recent = list(session.exec(select(AllocationRound).order_by(AllocationRound.run_at.desc())))
     proposals = list(
@@ -68,11 +74,20 @@ def _rounds_page(status: int = 200, form: forms.RulesForm | None = None, **conte
             "extra_places": 0,
         }
         form = forms.RulesForm(formdata=None, data=current)
+    rules = services.allocation.RulePack.from_rules(pack.rules, version=pack.version)
+    if further_form is None:
+        further_form = priority_forms.FurtherOrderForm(
+            formdata=None, data=priority_forms.FurtherOrderForm.positions(rules.priority_groups)
+        )
     return render(
         "loket/rounds.html",
         **_context(
             form=form,
-            errors=form.errors_by_id(),
+            errors={**form.errors_by_id(), **further_form.errors_by_id()},
+            further_form=further_form,
+            absolute_groups=priority.ABSOLUTE_GROUPS,
+            further_groups=rules.priority_groups,
+            ground_labels=ground_labels(),
             rounds=recent[:10],
             proposals=proposals,
             locations=_locations(),

@@ -14,7 +14,16 @@ from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session
-from plugins.loket import areas, ckg_hand_off, forms, notifications, search, services, words
+from plugins.loket import (
+    areas,
+    ckg_hand_off,
+    forms,
+    notifications,
+    priority,
+    search,
+    services,
+    words,
+)
 from plugins.loket.models import (
     CARE_NEEDS,
     ORIGINS,
@@ -32,6 +41,7 @@ from plugins.loket.views.common import (
     _request_view,
     blueprint,
 )
+from plugins.loket.views.priority import ground_labels
 
 PAGE_SIZE = 25
 
@@ -93,6 +103,8 @@ def work_list():
             areas=list(areas.known_areas(_locations())),
             situations=[f for f in SITUATION_FLAGS if f != "sibling"],
             care_needs=CARE_NEEDS,
+            priority_summary=priority.summary,
+            ground_labels=ground_labels(),
         ),
     )
 
@@ -108,7 +120,11 @@ def _request_detail_page(
     status: int = 200,
     form: forms.CkgHandOffForm | None = None,
     errors: dict | None = None,
+    priority_errors: dict | None = None,
 ):
+    from plugins.loket.views.priority import priority_facts
+
+    view = _request_view(row)
     ckg_enabled = "ckg" in g.get("enabled_plugins", frozenset())
     emergency_places = [
         (place, location)
@@ -120,7 +136,9 @@ def _request_detail_page(
     return render(
         "loket/request_detail.html",
         **_context(
-            view=_request_view(row),
+            view=view,
+            priority=priority_facts(db_session(), row, view["preferences"]),
+            priority_errors=priority_errors or {},
             emergency_places=emergency_places,
             ckg_enabled=ckg_enabled,
             ckgs=ckg_hand_off.ckg_organisations(db_session()) if ckg_enabled else [],

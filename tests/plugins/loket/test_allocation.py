@@ -125,8 +125,8 @@ def test_a_priority_group_goes_before_an_earlier_registration():
             "rank": 1,
             "location_id": str(a),
             "reason": "outranked",
-            "own_group": 4,
-            "last_admitted_group": 3,
+            "own_group": 7,
+            "last_admitted_group": 1,
             "places": 1,
         }
     ]
@@ -138,9 +138,13 @@ def test_the_explanation_names_rank_group_and_why_higher_choices_did_not_take_th
     second = applicant(2, [a, b])
     outcome = allocate([first, second], [pool(a, 1), pool(b, 1)])
     explanation = outcome.explanations[second.id]
-    assert (explanation["rank"], explanation["priority_group"]) == (2, 4)
+    # Four absolute groups and two further ones: no ground at all is group 7.
+    assert (explanation["rank"], explanation["priority_group"]) == (2, 7)
     assert [note["reason"] for note in explanation["higher_choices"]] == ["outranked"]
-    assert outcome.explanations[first.id]["priority_group"] == 2
+    # The single parent took the place reserved for vulnerable families (counted once: not
+    # also in the further group of single parents).
+    assert outcome.explanations[first.id]["priority_group"] == 7
+    assert outcome.explanations[first.id]["vulnerable"] is True
 
 
 def test_held_back_and_reserved_places_are_kept_out_of_reach():

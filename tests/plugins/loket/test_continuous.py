@@ -25,8 +25,8 @@ def set_mode(app, mode: str, slug: str = "aalst") -> None:
 
 
 def families(db, location, count: int = 3):
-    """Families in priority order: urgency first, then a single parent, then the rest."""
-    situations = [["urgency"], ["single_parent"], [], []][:count]
+    """Families in priority order: verified urgency first, then a single parent, then the rest."""
+    situations = [["urgency", "verified:urgency"], ["single_parent"], [], []][:count]
     names = ["Ayla", "Bram", "Cas", "Dana"][:count]
     return [
         make_request(db, name, [location], situation=flags, submitted=EARLY + timedelta(days=i))
@@ -71,7 +71,7 @@ def test_a_decline_moves_the_place_to_the_next_family_in_priority_order(app):
         assert third.explanation["rule_pack_version"] == pack.version
         assert third.explanation["continuous"] == "declined"
         assert third.explanation["seed"] == 7  # the lottery of the last round
-        assert third.explanation["rank"] == 1 and third.explanation["priority_group"] == 4
+        assert third.explanation["rank"] == 1 and third.explanation["priority_group"] == 7
         assert db.get(type(ayla), ayla.id).status == RequestStatus.OPEN
 
 

@@ -69,7 +69,7 @@ def a_round_with_one_place(app):
         speelboom = make_location(db, "De Speelboom", places=1, organisation_id=organisation_id)
         klaverke = make_location(db, "'t Klaverke")
         for family, locations, situation, days in (
-            (ayla, [speelboom], ["urgency"], 0),
+            (ayla, [speelboom], ["urgency", "verified:urgency"], 0),
             (bram, [speelboom], [], 1),
             (cas, [klaverke], [], 2),
         ):

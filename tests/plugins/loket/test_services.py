@@ -110,7 +110,8 @@ def test_a_round_proposes_places_and_records_the_rule_pack_version(app):
         assert proposal.rule_pack_id == pack.id and pack.version == 1
         child = db.get(ChildcareRequest, proposal.request_id)
         assert child.child_first_name == "Noor" and child.status == "proposed"
-        assert proposal.explanation["priority_group"] == 3
+        # Working at least 4/5 is the first absolute group.
+        assert proposal.explanation["priority_group"] == 1
 
 
 def test_held_back_quota_and_company_reservations_are_not_proposed(app):

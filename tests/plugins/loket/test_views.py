@@ -217,7 +217,7 @@ def test_round_then_provider_confirms_then_parent_accepts_with_mail_at_each_step
         )
     assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
     rounds = staff_client.get("/t/aalst/loket/rondes").get_data(as_text=True)
-    assert "Noor" in rounds and "voorrangsgroep 3" in rounds
+    assert "Noor" in rounds and "voorrangsgroep 1" in rounds
     with tenant_db(app) as db:
         proposal = db.exec(select(Proposal)).one()
     assert any("De Speelboom" in m["Subject"] for m in mail_sink.messages)
