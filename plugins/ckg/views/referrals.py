@@ -209,36 +209,54 @@ def edit_data(referral_id: uuid.UUID):
 # -- offers as episodes --------------------------------------------------------------------
 
 
+def _offer_change(referral, form, change, *, action: str, detail):
+    """Run one change to a case's offers: the form validated, ``change(antennas)`` applied (a
+    :class:`RuleError` puts its messages on the form), the rows it returns and the antennas
+    (their free places) saved, ``detail()`` audited as ``action``, back to the offers.
+
+    A refusal rolls back and shows the case with the form's messages (422): nothing half done.
+    The antennas are locked first, so two workers' changes count places one after the other.
+    """
+    session = db_session()
+    antennas = {
+        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
+    }
+    rows = None
+    if form.validate_on_submit():
+        try:
+            rows = change(antennas)
+        except RuleError as error:
+            form.apply_rules(error.errors)
+    if rows is None:
+        session.rollback()
+        return _referral_page(load_referral(referral.id), "ckg", failed=form, status=422)
+    session.add_all([*rows, *antennas.values()])
+    audit.record(
+        session, action=action, object_type="ckg_referral", object_id=referral.id, detail=detail()
+    )
+    session.commit()
+    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
+
+
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/aanbod")
 @require_permission("ckg.work")
 def add_offer_episode(referral_id: uuid.UUID):
     """One more offer for an accepted case: combined offers (e.g. home and day guidance)."""
     referral = ckg_referral(referral_id)
-    session = db_session()
     form = OfferForm()
-    antennas = {
-        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
-    }
-    episode = None
-    if form.validate_on_submit():
-        try:
-            episode = add_offer(referral, form.to_details(antennas), set(antennas))
-        except RuleError as error:
-            form.apply_rules(error.errors)
-    if episode is None:
-        session.rollback()
-        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
-    session.add(episode)
-    session.add(antennas[episode.antenna_id])
-    audit.record(
-        session,
+    added = []
+
+    def start(antennas):
+        added.append(add_offer(referral, form.to_details(antennas), set(antennas)))
+        return added
+
+    return _offer_change(
+        referral,
+        form,
+        start,
         action="ckg.offer_started",
-        object_type="ckg_referral",
-        object_id=referral.id,
-        detail={"offer": episode.offer, "antenna_id": str(episode.antenna_id)},
+        detail=lambda: {"offer": added[0].offer, "antenna_id": str(added[0].antenna_id)},
     )
-    session.commit()
-    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/aanbod/<uuid:episode_id>/einde")
@@ -246,35 +264,22 @@ def add_offer_episode(referral_id: uuid.UUID):
 def end_offer_episode(referral_id: uuid.UUID, episode_id: uuid.UUID):
     """End one offer (e.g. the short stay) while the rest of the case goes on."""
     referral = ckg_referral(referral_id)
-    session = db_session()
-    episode = session.get(OfferEpisode, episode_id)
+    episode = db_session().get(OfferEpisode, episode_id)
     if episode is None or episode.referral_id != referral.id:
         abort(404)
     form = EndOfferForm()
-    antennas = {
-        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
-    }
-    ended = False
-    if form.validate_on_submit():
-        try:
-            end_episode(episode, form.ended_on.data, antennas.get(episode.antenna_id))
-            ended = True
-        except RuleError as error:
-            form.apply_rules(error.errors)
-    if not ended:
-        session.rollback()
-        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
-    session.add(episode)
-    session.add_all(antennas.values())
-    audit.record(
-        session,
+
+    def end(antennas):
+        end_episode(episode, form.ended_on.data, antennas.get(episode.antenna_id))
+        return [episode]
+
+    return _offer_change(
+        referral,
+        form,
+        end,
         action="ckg.offer_ended",
-        object_type="ckg_referral",
-        object_id=referral.id,
-        detail={"offer": episode.offer, "ended_on": episode.ended_on.isoformat()},
+        detail=lambda: {"offer": episode.offer, "ended_on": episode.ended_on.isoformat()},
     )
-    session.commit()
-    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/antenne")
@@ -282,39 +287,25 @@ def end_offer_episode(referral_id: uuid.UUID, episode_id: uuid.UUID):
 def transfer_antenna(referral_id: uuid.UUID):
     """Move the case, with its running offers and their places, to another antenna of the CKG."""
     referral = ckg_referral(referral_id)
-    session = db_session()
     form = TransferForm()
-    antennas = {
-        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
-    }
     before = referral.antenna_id
-    moved = False
-    if form.validate_on_submit():
-        try:
-            transfer(
-                referral,
-                store.episodes_of(session, referral.id),
-                antennas.get(form.antenna.data) if form.antenna.data else None,
-                antennas,
-            )
-            moved = True
-        except RuleError as error:
-            form.apply_rules(error.errors)
-    if not moved:
-        session.rollback()
-        return _referral_page(load_referral(referral_id), "ckg", failed=form, status=422)
-    session.add(referral)
-    session.add_all(antennas.values())
-    session.add_all(store.episodes_of(session, referral.id))
-    audit.record(
-        session,
+
+    def move(antennas):
+        episodes = store.episodes_of(db_session(), referral.id)
+        target = antennas.get(form.antenna.data) if form.antenna.data else None
+        transfer(referral, episodes, target, antennas)
+        return [referral, *episodes]
+
+    return _offer_change(
+        referral,
+        form,
+        move,
         action="ckg.referral_transferred",
-        object_type="ckg_referral",
-        object_id=referral.id,
-        detail={"from_antenna_id": str(before), "to_antenna_id": str(referral.antenna_id)},
+        detail=lambda: {
+            "from_antenna_id": str(before),
+            "to_antenna_id": str(referral.antenna_id),
+        },
     )
-    session.commit()
-    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/toewijzen")
