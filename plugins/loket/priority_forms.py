@@ -41,30 +41,23 @@ class DeviationForm(PlatformForm):
     )
 
 
+def _position(label) -> CountField:
+    """A further ground's place in the order; equal positions share a group."""
+    return CountField(
+        label,
+        required=True,
+        minimum=1,
+        maximum=len(FURTHER_GROUNDS),
+        message=_l("Enter a position from 1 to 3."),
+    )
+
+
 class FurtherOrderForm(PlatformForm):
     """The tenant's order of the further groups: a position per ground (equal: same group)."""
 
-    urgency = CountField(
-        _l("Position of: social or pedagogical urgency"),
-        required=True,
-        minimum=1,
-        maximum=len(FURTHER_GROUNDS),
-        message=_l("Enter a position from 1 to 3."),
-    )
-    single_parent = CountField(
-        _l("Position of: single parent"),
-        required=True,
-        minimum=1,
-        maximum=len(FURTHER_GROUNDS),
-        message=_l("Enter a position from 1 to 3."),
-    )
-    low_income = CountField(
-        _l("Position of: low income"),
-        required=True,
-        minimum=1,
-        maximum=len(FURTHER_GROUNDS),
-        message=_l("Enter a position from 1 to 3."),
-    )
+    urgency = _position(_l("Position of: social or pedagogical urgency"))
+    single_parent = _position(_l("Position of: single parent"))
+    low_income = _position(_l("Position of: low income"))
 
     def groups(self) -> list[list[str]]:
         positions = {ground: getattr(self, ground).data for ground in FURTHER_GROUNDS}
