@@ -98,6 +98,26 @@ def _ckg_name(session, referral: Referral) -> str:
     return organisation.name if organisation else "CKG"
 
 
+def _mail_each(session, recipients: list[Recipient], purpose: str, wording) -> int:
+    """Queue ``wording()`` — its (subject, body), worded in each recipient's language — to every
+    recipient; how many were told."""
+    for address, language in recipients:
+        with force_locale(language):
+            subject, body = wording()
+        queue_mail(
+            session, to=address, subject=subject, body=body, purpose=purpose, language=language
+        )
+    return len(recipients)
+
+
+def _values(tenant, referral: Referral) -> dict:
+    return {
+        "reference": reference(referral),
+        "tenant": tenant.name,
+        "link": referral_link(tenant, referral),
+    }
+
+
 def notify_step(session, tenant, referral: Referral, change: StatusChange) -> int:
     """The CKG moved the referral (received, intake planned, accepted, waitlisted, redirected,
     in progress, closed): the referrer and the family hear that there is news. The new status is
@@ -105,100 +125,64 @@ def notify_step(session, tenant, referral: Referral, change: StatusChange) -> in
     reason of a step is the CKG's own and never leaves it."""
     if change.to_status in (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED):
         return 0
-    recipients = followers(session, referral)
-    values = {
-        "reference": reference(referral),
-        "ckg": _ckg_name(session, referral),
-        "tenant": tenant.name,
-        "link": referral_link(tenant, referral),
-    }
-    for address, language in recipients:
-        with force_locale(language):
-            subject = _("News on referral %(reference)s", **values)
-            body = _(
-                "There is news on referral %(reference)s to %(ckg)s in %(tenant)s. "
-                "Its status is now: %(status)s.\n\nRead it after signing in: %(link)s\n\n"
-                "This message contains no personal details on purpose.",
-                status=status_label(change.to_status),
-                **values,
-            )
-        queue_mail(
-            session,
-            to=address,
-            subject=subject,
-            body=body,
-            purpose=f"ckg.referral_{change.to_status}",
-            language=language,
+    values = {**_values(tenant, referral), "ckg": _ckg_name(session, referral)}
+
+    def wording():
+        return _("News on referral %(reference)s", **values), _(
+            "There is news on referral %(reference)s to %(ckg)s in %(tenant)s. "
+            "Its status is now: %(status)s.\n\nRead it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            status=status_label(change.to_status),
+            **values,
         )
-    return len(recipients)
+
+    return _mail_each(
+        session, followers(session, referral), f"ckg.referral_{change.to_status}", wording
+    )
 
 
 def notify_message_from_ckg(session, tenant, referral: Referral) -> int:
     """The CKG wrote (or changed) its message: the referrer and the family may read it."""
-    return _notify_message(
-        session, tenant, referral, followers(session, referral), "ckg.message_from_ckg"
-    )
+    values = {**_values(tenant, referral), "ckg": _ckg_name(session, referral)}
+
+    def wording():
+        return _("New message on referral %(reference)s", **values), _(
+            "%(ckg)s wrote a new message on referral %(reference)s in %(tenant)s."
+            "\n\nRead it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            **values,
+        )
+
+    return _mail_each(session, followers(session, referral), "ckg.message_from_ckg", wording)
 
 
 def notify_message_from_referrer(session, tenant, referral: Referral) -> int:
     """The referrer wrote (or changed) their message: the CKG's workers hear it."""
-    recipients = _unique(list(ckg_recipients(session, referral)))
-    return _notify_message(session, tenant, referral, recipients, "ckg.message_from_referrer")
+    values = _values(tenant, referral)
 
-
-def _notify_message(session, tenant, referral: Referral, recipients, purpose: str) -> int:
-    values = {
-        "reference": reference(referral),
-        "tenant": tenant.name,
-        "link": referral_link(tenant, referral),
-    }
-    for address, language in recipients:
-        with force_locale(language):
-            subject = _("New message on referral %(reference)s", **values)
-            if purpose == "ckg.message_from_referrer":
-                body = _(
-                    "The referrer wrote a new message on referral %(reference)s in %(tenant)s."
-                    "\n\nRead it after signing in: %(link)s\n\n"
-                    "This message contains no personal details on purpose.",
-                    **values,
-                )
-            else:
-                body = _(
-                    "%(ckg)s wrote a new message on referral %(reference)s in %(tenant)s."
-                    "\n\nRead it after signing in: %(link)s\n\n"
-                    "This message contains no personal details on purpose.",
-                    ckg=_ckg_name(session, referral),
-                    **values,
-                )
-        queue_mail(
-            session, to=address, subject=subject, body=body, purpose=purpose, language=language
+    def wording():
+        return _("New message on referral %(reference)s", **values), _(
+            "The referrer wrote a new message on referral %(reference)s in %(tenant)s."
+            "\n\nRead it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            **values,
         )
-    return len(recipients)
+
+    recipients = _unique(list(ckg_recipients(session, referral)))
+    return _mail_each(session, recipients, "ckg.message_from_referrer", wording)
 
 
 def notify_consent_changed(session, tenant, referral: Referral) -> int:
     """The family changed its consent: the CKG's workers hear that it did (not the detail)."""
-    recipients = _unique(list(ckg_recipients(session, referral)))
-    values = {
-        "reference": reference(referral),
-        "tenant": tenant.name,
-        "link": referral_link(tenant, referral),
-    }
-    for address, language in recipients:
-        with force_locale(language):
-            subject = _("The family changed its consent on referral %(reference)s", **values)
-            body = _(
-                "The family changed its consent on referral %(reference)s in %(tenant)s."
-                "\n\nRead it after signing in: %(link)s\n\n"
-                "This message contains no personal details on purpose.",
-                **values,
-            )
-        queue_mail(
-            session,
-            to=address,
-            subject=subject,
-            body=body,
-            purpose="ckg.consent_changed",
-            language=language,
+    values = _values(tenant, referral)
+
+    def wording():
+        return _("The family changed its consent on referral %(reference)s", **values), _(
+            "The family changed its consent on referral %(reference)s in %(tenant)s."
+            "\n\nRead it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            **values,
         )
-    return len(recipients)
+
+    recipients = _unique(list(ckg_recipients(session, referral)))
+    return _mail_each(session, recipients, "ckg.consent_changed", wording)
