@@ -228,6 +228,23 @@ def _groups(note: dict | None) -> str:
     )
 
 
+def _to_providers(session, tenant, recipients, purpose: str, wording) -> None:
+    """Queue ``wording()`` — (subject, body), worded in each recipient's language — to the
+    provider's people, with the link to its places page."""
+    link = external_url(tenant, "loket.places")
+    for email, language in recipients:
+        with force_locale(language):
+            subject, body = wording()
+            queue_mail(
+                session,
+                to=email,
+                subject=subject,
+                body=_with_link(body, link),
+                purpose=purpose,
+                language=language,
+            )
+
+
 def place_proposed_to_provider(
     session, tenant, location: Location, recipients: list[tuple[str, str]], count: int = 1
 ) -> None:
@@ -235,29 +252,21 @@ def place_proposed_to_provider(
     days only start when the provider confirms."""
     from plugins.loket.tenant_settings import provider_answer_days
 
-    link = external_url(tenant, "loket.places")
-    for email, language in recipients:
-        with force_locale(language):
-            queue_mail(
-                session,
-                to=email,
-                subject=_("New proposal for %(location)s", location=location.name),
-                body=_with_link(
-                    _(
-                        "The local childcare counter proposes %(count)d child(ren) for free "
-                        "places at %(location)s. Please confirm or reject each proposal within "
-                        "%(provider_days)d days, or it lapses: the family can only accept after "
-                        "your confirmation, and then has %(days)d days to answer. Answer here:",
-                        count=count,
-                        location=location.name,
-                        provider_days=provider_answer_days(session),
-                        days=_parent_answer_days(),
-                    ),
-                    link,
-                ),
-                purpose="loket.proposal_to_provider",
-                language=language,
-            )
+    provider_days, parent_days = provider_answer_days(session), _parent_answer_days()
+
+    def wording():
+        return _("New proposal for %(location)s", location=location.name), _(
+            "The local childcare counter proposes %(count)d child(ren) for free "
+            "places at %(location)s. Please confirm or reject each proposal within "
+            "%(provider_days)d days, or it lapses: the family can only accept after "
+            "your confirmation, and then has %(days)d days to answer. Answer here:",
+            count=count,
+            location=location.name,
+            provider_days=provider_days,
+            days=parent_days,
+        )
+
+    _to_providers(session, tenant, recipients, "loket.proposal_to_provider", wording)
 
 
 def place_offered_to_parent(session, tenant, request: ChildcareRequest, proposal: Proposal) -> None:
@@ -385,30 +394,21 @@ def emergency_placed_to_provider(
 ) -> None:
     """The provider hears which child takes one of its reserved places, and from when."""
     start = max(utcnow().date(), free_place.available_from)
-    link = external_url(tenant, "loket.places")
-    for email, language in provider_emails(session, location):
-        with force_locale(language):
-            queue_mail(
-                session,
-                to=email,
-                subject=_("Emergency placement at %(location)s", location=location.name),
-                body=_with_link(
-                    _(
-                        "The local childcare counter placed %(child)s (born %(birth)s) in a "
-                        "place of %(location)s kept for occasional and emergency care, from "
-                        "%(date)s. The place counts as taken. Your places:",
-                        child=request.child_name,
-                        birth=format_date(request.birth_date, "dd/MM/yyyy")
-                        if request.birth_date
-                        else "-",
-                        location=location.name,
-                        date=format_date(start, "dd/MM/yyyy"),
-                    ),
-                    link,
-                ),
-                purpose="loket.emergency_to_provider",
-                language=language,
-            )
+
+    def wording():
+        return _("Emergency placement at %(location)s", location=location.name), _(
+            "The local childcare counter placed %(child)s (born %(birth)s) in a "
+            "place of %(location)s kept for occasional and emergency care, from "
+            "%(date)s. The place counts as taken. Your places:",
+            child=request.child_name,
+            birth=format_date(request.birth_date, "dd/MM/yyyy") if request.birth_date else "-",
+            location=location.name,
+            date=format_date(start, "dd/MM/yyyy"),
+        )
+
+    _to_providers(
+        session, tenant, provider_emails(session, location), "loket.emergency_to_provider", wording
+    )
 
 
 def provider_did_not_answer(session, tenant, request: ChildcareRequest, location: Location) -> None:
