@@ -200,7 +200,7 @@ def test_an_unreachable_bucket_is_not_writable(s3_server):
 
 
 def test_an_endpoint_that_does_not_answer_fails_within_seconds():
-    from tests.support.moto_s3 import free_port
+    from core.localnet import free_port
 
     closed = f"http://127.0.0.1:{free_port()}"
     settings = {"UPLOAD_STORE": "s3://bucket", "S3_ENDPOINT_URL": closed, "S3_REGION": "eu-west-1"}

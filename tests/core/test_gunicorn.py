@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,28 +21,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from core.app import create_app
 from core.config import Settings
+from core.localnet import free_port, wait_until_up
 from core.mail import queue_mail
 from tests.support.apps import tenant_id
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except requests.RequestException:  # not listening yet, or too busy starting to answer
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} did not come up")
 
 
 def flask(environment, *arguments):

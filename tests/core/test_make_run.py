@@ -16,33 +16,14 @@ import pytest
 import requests
 
 from core.devstack import CITIZEN_PORT, MAIL_PORT, ORGANISATION_PORT
+from core.localnet import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port_in_use(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_for_page(url: str, seconds: float) -> requests.Response:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            response = requests.get(url, timeout=2)
-            if response.status_code == 200:
-                return response
-        except requests.RequestException:  # not listening yet, or too busy starting to answer
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{url} did not come up in {seconds} s")
-        time.sleep(0.5)
 
 
 @pytest.fixture()
@@ -66,9 +47,9 @@ def running_stack(tmp_path):
         start_new_session=True,
     )
     try:
-        wait_for_page(f"http://127.0.0.1:{port}/", 180)
+        wait_until_up(f"http://127.0.0.1:{port}/", 180)
         yield f"http://127.0.0.1:{port}"
-    except AssertionError:
+    except RuntimeError:
         log.flush()
         raise AssertionError((tmp_path / "make-run.log").read_text()[-3000:]) from None
     finally:

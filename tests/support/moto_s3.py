@@ -6,13 +6,14 @@ and never skips: a missing package is an import error, in CI and on a developer'
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
+
+from core.localnet import free_port
 
 REGION = "eu-west-1"
 ACCESS_KEY_ID = "testing-key-id"
@@ -51,12 +52,6 @@ class S3Server:
             "S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
             "S3_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
         }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
