@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 from gunicorn.glogging import Logger
 
+from core.config import default_log_format
+
 TEXT_ACCESS_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms [%({x-request-id}o)s]'
 
 
@@ -21,7 +23,8 @@ class AccessLogger(Logger):
         return found
 
     def access(self, resp, req, environ, request_time) -> None:
-        if os.environ.get("OPVANGPLEIN_LOG_FORMAT", _default_format()) != "json":
+        default = default_log_format(os.environ.get("OPVANGPLEIN_ENV", "development"))
+        if os.environ.get("OPVANGPLEIN_LOG_FORMAT", default) != "json":
             return super().access(resp, req, environ, request_time)
         if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
             return None
@@ -40,7 +43,3 @@ class AccessLogger(Logger):
         }
         self.access_log.info(json.dumps(line, ensure_ascii=False))
         return None
-
-
-def _default_format() -> str:
-    return "json" if os.environ.get("OPVANGPLEIN_ENV") == "production" else "text"

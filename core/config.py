@@ -123,7 +123,7 @@ class Settings:
             rls_key=_env("RLS_KEY", ""),
             tenants_dir=Path(_env("TENANTS_DIR", str(PROJECT_ROOT / "tenants"))),
             log_level=_env("LOG_LEVEL", "INFO"),
-            log_format=_env("LOG_FORMAT", "json" if env == "production" else "text"),
+            log_format=_env("LOG_FORMAT", default_log_format(env)),
             secure_cookies=_env_bool("SECURE_COOKIES", env == "production"),
             session_idle_minutes=int(_env("SESSION_IDLE_MINUTES", "30")),
             tenant_cache_seconds=float(_env("TENANT_CACHE_SECONDS", "5")),
@@ -157,7 +157,7 @@ class Settings:
                 if host.strip()
             ),
         )
-        if settings.log_format not in ("text", "json"):
+        if settings.log_format not in LOG_FORMATS:
             raise ConfigurationError(
                 f"OPVANGPLEIN_LOG_FORMAT must be 'text' or 'json', not {settings.log_format!r}"
             )
@@ -174,6 +174,14 @@ class Settings:
         findings = configuration_findings(self)
         if findings:
             raise ConfigurationError(refusal(finding.line() for finding in findings))
+
+
+LOG_FORMATS = ("text", "json")
+
+
+def default_log_format(env: str) -> str:
+    """JSON lines for a production log collector, text for a developer's terminal."""
+    return "json" if env == "production" else "text"
 
 
 def refusal(lines) -> str:

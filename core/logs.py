@@ -11,7 +11,6 @@ from pythonjsonlogger.json import JsonFormatter
 from core.request_context import RequestIdFilter
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
-LOG_FORMATS = ("text", "json")
 
 
 def json_formatter() -> logging.Formatter:
