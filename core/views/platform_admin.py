@@ -25,6 +25,7 @@ from core.forms import (
     TextAreaField,
     TextField,
 )
+from core.i18n import current_language
 from core.identity.email_views import mail_invitation
 from core.identity.providers import issuer_problem
 from core.platform_onboarding import (
@@ -174,8 +175,14 @@ class AccessForm(PlatformForm):
     modules = ModulesField(_l("Modules granted"))
 
 
+def _module_titles() -> dict[str, str]:
+    """Each installed module's name as people know it, in the reader's language."""
+    language = current_language()
+    return {name: registry().manifests[name].title(language) for name in registry().names}
+
+
 def _module_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in registry().names]
+    return list(_module_titles().items())
 
 
 def _with_modules(form):
@@ -249,6 +256,7 @@ def _municipalities_page(form: NewMunicipalityForm | None = None, status: int = 
         render(
             "platform_admin/municipalities.html",
             municipalities=municipalities,
+            module_titles=_module_titles(),
             form=form or _new_municipality_form(municipalities),
         ),
         status,

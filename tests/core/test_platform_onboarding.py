@@ -156,6 +156,8 @@ def test_the_platform_admin_lists_every_municipality_with_hosts_modules_and_stat
     assert "Gemeenten op het platform" in html
     for expected in ("Aalst", "aalst.test", "Brugge", "brugge.test", "ckg", "loket", "Actief"):
         assert expected in html
+    # Modules by the names people know them, not their code names.
+    assert '<td class="utrecht-table__cell">Lokaal Loket Kinderopvang' in html
     assert 'href="/t/aalst/beheer/platform/gemeenten"' in text(
         platform_admin.get("/t/aalst/beheer/leden")
     )

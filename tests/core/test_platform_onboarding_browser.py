@@ -32,7 +32,7 @@ def fill_gent(page: Page, *, slug: str) -> None:
     page.get_by_label("Hostnamen, één per regel").fill("gent.test\nwww.gent.test")
     page.get_by_label("Regio", exact=True).fill("Oost-Vlaanderen")
     page.get_by_label("Contactadres (e-mail)").fill("kinderopvang@gent.be")
-    page.get_by_label("loket", exact=True).check()
+    page.get_by_label("Lokaal Loket Kinderopvang", exact=True).check()
     page.get_by_label("E-mailadres van de eerste beheerder").fill("beheer@gent.be")
 
 
@@ -55,7 +55,7 @@ def test_a_platform_admin_creates_a_municipality_after_correcting_a_taken_slug(
     summary.get_by_role("link").first.click()
     expect(page.locator("#municipality-slug")).to_be_focused()
     expect(page.get_by_label("Hostnamen, één per regel")).to_have_value("gent.test\nwww.gent.test")
-    expect(page.get_by_label("loket", exact=True)).to_be_checked()
+    expect(page.get_by_label("Lokaal Loket Kinderopvang", exact=True)).to_be_checked()
     assert_accessible(page, axe_violations)
 
     page.get_by_label("Korte naam (in het webadres /t/…)").fill("gent")
