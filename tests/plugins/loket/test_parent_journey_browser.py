@@ -30,7 +30,9 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
 ):
     app = live_server.app
     with app.extensions["opvangplein.db"].tenant_session(None) as db:
-        provider_organisation = Organisation(slug="kdv-regenboog", name="KDV Regenboog", kind="provider")
+        provider_organisation = Organisation(
+            slug="kdv-regenboog", name="KDV Regenboog", kind="provider"
+        )
         db.add(provider_organisation)
     with tenant_db(app) as db:
         db.add(OrganisationGrant(organisation_id=provider_organisation.id, modules=["loket"]))
@@ -39,9 +41,7 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
         regenboog.contact_phone = "053 11 22 33"
         regenboog.address = "Molenstraat 7"
         regenboog_id = regenboog.id
-        make_request(
-            db, "Bram", [zonnebloem], submitted=datetime.now(UTC) - timedelta(days=60)
-        )
+        make_request(db, "Bram", [zonnebloem], submitted=datetime.now(UTC) - timedelta(days=60))
 
     parent = open_as(
         browser, live_server, browser_log, session_cookie(live_server, "an", ["parent"])
