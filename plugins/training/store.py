@@ -381,10 +381,20 @@ def registrations(session, info_session_id: uuid.UUID) -> list[tuple[InfoRegistr
     )
 
 
+class NotStartedYet(Exception):
+    """Attendance is what happened: it is recorded only once the session or course began."""
+
+
+def has_started(starts_at: datetime, now: datetime | None = None) -> bool:
+    return as_utc(starts_at) <= (now or utcnow())
+
+
 def record_attendance(
     session, info_session: InfoSession, attended_ids: set[uuid.UUID], *, actor: str, today: date
 ) -> int:
     """Mark who came; a candidate who came moves on from ``interested``. Returns how many came."""
+    if not has_started(info_session.starts_at):
+        raise NotStartedYet
     came = 0
     for registration, candidate in registrations(session, info_session.id):
         if registration.status != "registered":
@@ -491,6 +501,8 @@ def signups(session, course_id: uuid.UUID) -> list[CourseSignup]:
 
 
 def record_course_attendance(session, course: Course, attended_ids: set[uuid.UUID]) -> int:
+    if not has_started(course.starts_at):
+        raise NotStartedYet
     came = 0
     for signup in signups(session, course.id):
         if signup.status != "registered":

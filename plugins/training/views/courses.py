@@ -160,13 +160,22 @@ def course_participants(course_id: uuid.UUID):
     form.offer(signups)
     came = None
     if form.validate_on_submit():
-        came = store.record_course_attendance(session, course, form.attended_ids())
-        session.commit()
-        signups = store.signups(session, course.id)
-    return render(
-        "training/course_participants.html",
-        course=course,
-        signups=signups,
-        seats=course_seats(course),
-        came=came,
+        try:
+            came = store.record_course_attendance(session, course, form.attended_ids())
+        except store.NotStartedYet:
+            form.attended.errors.append(_("Who came is recorded after the course has begun."))
+        else:
+            session.commit()
+            signups = store.signups(session, course.id)
+    return (
+        render(
+            "training/course_participants.html",
+            course=course,
+            signups=signups,
+            seats=course_seats(course),
+            came=came,
+            started=store.has_started(course.starts_at),
+            form=form,
+        ),
+        422 if form.attended.errors else 200,
     )

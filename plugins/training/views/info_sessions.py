@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from core.rendering import render
 from core.web import db_session
@@ -22,6 +23,8 @@ from plugins.training.views.common import (
     tell_promoted,
     today,
 )
+
+NOT_STARTED_MESSAGE = _l("Who came is recorded after the info session has begun.")
 
 
 @blueprint.route("/infosessies", methods=["GET", "POST"])
@@ -63,12 +66,19 @@ def info_session(session_id: uuid.UUID):
     registrations = store.registrations(session, found.id)
     form = AttendanceForm()
     form.offer(registration for registration, _candidate in registrations)
+    started = store.has_started(found.starts_at)
     if form.validate_on_submit():
-        came = store.record_attendance(
-            session, found, form.attended_ids(), actor=actor(), today=today()
-        )
-        session.commit()
-        return redirect(url_for("training.info_session", session_id=found.id, aanwezig=came), 303)
+        try:
+            came = store.record_attendance(
+                session, found, form.attended_ids(), actor=actor(), today=today()
+            )
+        except store.NotStartedYet:
+            form.attended.errors.append(NOT_STARTED_MESSAGE)
+        else:
+            session.commit()
+            return redirect(
+                url_for("training.info_session", session_id=found.id, aanwezig=came), 303
+            )
     return (
         render(
             "training/info_session.html",
@@ -76,6 +86,7 @@ def info_session(session_id: uuid.UUID):
             registrations=registrations,
             seats=seats(found),
             came=request.args.get("aanwezig", type=int),
+            started=started,
             form=form,
         ),
         422 if form.errors else 200,

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from plugins.training.models import InfoSession
 from tests.plugins.training.conftest import TRAINING_TENANTS, build_world, people
+from tests.plugins.training.helpers import started
 from tests.support.apps import probe_app
 from tests.support.browser import (
     BrowserLog,
@@ -52,6 +54,9 @@ def test_a_candidate_registers_the_school_enrols_and_graduates_them(
 
         school = signed_in_page(browser, server, log, users["sara"])
         school.goto(f"/t/aalst/opleiding/infosessies/{info_session.id}")
+        expect(school.locator(".attendance-not-yet")).to_be_visible()
+        started(world, InfoSession, info_session.id)  # the evening of the session
+        school.reload()
         assert_accessible(school, axe_violations)
         school.get_by_label("An Claes was aanwezig").check()
         school.get_by_role("button", name="Aanwezigheid bewaren").click()

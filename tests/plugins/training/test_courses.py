@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from plugins.training.models import Course, CourseSignup
 from tests.plugins.training.conftest import grant, member, people
-from tests.plugins.training.helpers import last_link_mailed_to
+from tests.plugins.training.helpers import last_link_mailed_to, started
 from tests.support.apps import tenant_id
 
 
@@ -102,6 +102,7 @@ def test_the_organiser_records_attendance_and_other_schools_see_nothing(world):
     _sign_up(client, course, email="els@vlinder.be", given_name="Els")
     with world.db.session(tenant_id(world.app, "aalst")) as db:
         ilse = db.exec(select(CourseSignup).where(CourseSignup.email == "ilse@speelboom.be")).one()
+    started(world, Course, course.id)
     sara = world.client_for(people(world)["sara"])
     url = f"/t/aalst/opleiding/vormingen/{course.id}/deelnemers"
     page = sara.post(url, data={"attended": [str(ilse.id)]}).get_data(as_text=True)

@@ -9,12 +9,13 @@ from sqlmodel import select
 
 from core.db import utcnow
 from core.mail import OutboxMessage
-from plugins.training.models import InfoRegistration
+from plugins.training.models import InfoRegistration, InfoSession
 from plugins.training.services import Stage
 from tests.plugins.training.conftest import people
 from tests.plugins.training.helpers import (
     candidate_by_email,
     register,
+    started,
     timeline,
     token_of,
 )
@@ -160,6 +161,7 @@ def test_attendance_moves_those_who_came_to_info_session_attended(world):
     token_of(register(client, info_session.id, email="kwam@example.be"))
     token_of(register(client, info_session.id, email="niet@example.be"))
     came = candidate_by_email(world.app, "kwam@example.be")
+    started(world, InfoSession, info_session.id)
     sara = world.client_for(people(world)["sara"])
     page = sara.get(f"/t/aalst/opleiding/infosessies/{info_session.id}").get_data(as_text=True)
     assert "Fatima Elamrani" in page
