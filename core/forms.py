@@ -61,6 +61,11 @@ class PlatformForm(FlaskForm):
         the top of the page links each message to its field."""
         return [(field.id, str(field.errors[0])) for field in self if field.errors]
 
+    def labels_by_id(self) -> dict[str, str]:
+        """The label of each field by its id: the summary names the field of each message, so
+        three times "Fill in this field." says which three fields."""
+        return {field.id: str(field.label.text) for field in self if field.label is not None}
+
     def errors_by_id(self) -> dict[str, str]:
         return dict(self.error_summary())
 

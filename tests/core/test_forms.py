@@ -228,6 +228,19 @@ def test_the_macros_link_each_error_to_its_field_and_describe_it(app):
     assert 'min="2026-01-01" max="2026-12-31"' in html
 
 
+def test_the_summary_names_the_field_of_each_generic_message(app):
+    form, valid, context = submit(app, {**GOOD, "name": " ", "places": "x", "note": "a\x00b"})
+    try:
+        html = render_template_string(
+            '{% import "forms.html" as forms %}{{ forms.error_summary(form) }}', form=form
+        )
+    finally:
+        context.pop()
+    assert '<a class="utrecht-link" href="#name">Name: Vul dit veld in.</a>' in html
+    assert '<a class="utrecht-link" href="#places">Places: Vul een geheel getal in.</a>' in html
+    assert 'href="#note">Note: Verwijder de onzichtbare' in html
+
+
 class EdgesForm(PlatformForm):
     born_on = DateField("Born")
     month = MonthField("Month")
