@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import cli, errors, forms, i18n, local_time, metrics, ratelimit, security, web
+from core import cli, errors, forms, i18n, local_time, metrics, page_title, ratelimit, security, web
 from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
@@ -72,6 +72,7 @@ def create_app(
     local_time.init_app(app)
     forms.init_app(app)
     security.init_app(app)
+    page_title.init_app(app)
     web.init_app(app)
     identity_web.init_app(app)
     errors.init_app(app)
