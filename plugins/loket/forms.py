@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-
 from wtforms.validators import StopValidation
 
 from core.forms import (
@@ -34,8 +33,8 @@ from core.forms import (
     UUIDField,
 )
 from plugins.loket.allocation import TIE_BREAKS
-from plugins.loket.contact import PHONE_MAX, checked_phone
 from plugins.loket.ckg_hand_off import SUMMARY_MAX, URGENCIES, HandOffInput
+from plugins.loket.contact import PHONE_MAX, checked_phone
 from plugins.loket.location_import import FOUR_DIGITS
 from plugins.loket.locations import MAX_CAPACITY, LocationInput
 from plugins.loket.models import (
@@ -306,6 +305,26 @@ class FreePlaceForm(_Numbered, PlatformForm):
     )
 
 
+class FreePlaceChangeForm(PlatformForm):
+    """A report's places, date and days changed afterwards (the age group stays)."""
+
+    places = CountField(
+        _l("Number of free places"),
+        required=True,
+        minimum=1,
+        maximum=99,
+        message=_l("Enter a number of places from 1 to 99."),
+    )
+    available_from = DateField(_l("Free from"), required=True)
+    days = KnownChoicesField(
+        _l("Days and day parts (none chosen: every day)"), choices=_pairs(DAY_CHOICES)
+    )
+
+
+class WithdrawFreePlaceForm(PlatformForm):
+    """Only the CSRF token: withdrawing asks nothing more."""
+
+
 class ProviderDecisionForm(_Numbered, PlatformForm):
     decision = TextField(max_length=20)  # the button pressed: "confirm" or "reject"
     reason = ChoiceField(
@@ -345,9 +364,7 @@ class _PhoneNumber:
 
 
 def _contact_phone() -> TextField:
-    return TextField(
-        _l("Phone for families"), max_length=PHONE_MAX, validators=[_PhoneNumber()]
-    )
+    return TextField(_l("Phone for families"), max_length=PHONE_MAX, validators=[_PhoneNumber()])
 
 
 def _contact_email() -> EmailField:

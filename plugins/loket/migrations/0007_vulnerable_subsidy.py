@@ -17,9 +17,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("loket_location") as batch:
         batch.add_column(
-            sa.Column(
-                "vulnerable_subsidy", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("vulnerable_subsidy", sa.Boolean(), nullable=False, server_default=sa.false())
         )
 
 

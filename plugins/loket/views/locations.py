@@ -9,6 +9,7 @@ import uuid
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from sqlmodel import select
 
 from core import audit
 from core.identity.access import can, require_permission
@@ -24,6 +25,7 @@ from plugins.loket.models import (
     LOCATION_KINDS,
     TARIFFS,
     WEEKDAYS,
+    FreePlace,
     Location,
     LocationImport,
 )
@@ -95,6 +97,14 @@ def _page(location: Location, form: forms.LocationForm | None = None, *, status:
             age_groups=AGE_GROUPS,
             manages=can("loket.manage"),
             reserve=reserve.reserve_of(session, location, settings()),
+            free_places=[
+                place
+                for place in session.exec(
+                    select(FreePlace)
+                    .where(FreePlace.location_id == location.id, FreePlace.places > 0)
+                    .order_by(FreePlace.available_from)
+                )
+            ],
             back=url_for("loket.locations" if can("loket.manage") else "loket.places"),
         ),
     ), status
@@ -315,8 +325,7 @@ def _import_message(code: str) -> str:
             value=detail,
         ),
         "email_invalid": _(
-            "The e-mail address “%(value)s” is not valid: write one address, like "
-            "name@example.be.",
+            "The e-mail address “%(value)s” is not valid: write one address, like name@example.be.",
             value=detail,
         ),
         "organisation_unknown": _(
