@@ -3,6 +3,7 @@ children placed there — never another provider's locations, nor another munici
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -10,9 +11,22 @@ from sqlmodel import select
 
 from plugins.loket import services
 from plugins.loket.models import FreePlace, LocationCapacity, Proposal
-from tests.plugins.loket.conftest import TODAY, make_location, make_request, tenant_db
-from tests.plugins.loket.test_views import app, provider, staff  # noqa: F401  (fixture)
+from tests.plugins.loket.conftest import (
+    LOKET_TENANTS,
+    TODAY,
+    make_location,
+    make_request,
+    tenant_db,
+)
+from tests.plugins.loket.test_views import provider, staff
+from tests.support.apps import probe_app
 from tests.support.auth import make_partner, make_user, sign_in
+
+
+@pytest.fixture
+def app(sqlite_settings, mail_sink):
+    settings = dataclasses.replace(sqlite_settings, smtp_host="127.0.0.1", smtp_port=mail_sink.port)
+    return probe_app(settings, tenants=LOKET_TENANTS)
 
 
 def occupancy_row(page: str, location_id, age_group: str) -> list[int]:
@@ -31,7 +45,7 @@ def children_table(page: str, location_id) -> str:
 
 
 @pytest.fixture
-def filled(app):  # noqa: F811
+def filled(app):
     """De Speelboom (the provider's): 6 baby places reported with a reserve of 2; Noor placed,
     Eva placed in an emergency, Mila and Lars proposed. De Vlinder belongs to someone else."""
     provider_client = app.test_client()
@@ -58,7 +72,7 @@ def filled(app):  # noqa: F811
     return provider_client, ids, other_client
 
 
-def test_a_provider_sees_occupancy_per_age_group_at_its_own_location(app, filled):  # noqa: F811
+def test_a_provider_sees_occupancy_per_age_group_at_its_own_location(app, filled):
     client, ids, other = filled
     page = client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
     # licensed, placed (emergency too), of which emergency, proposals open, offered, reserve
@@ -67,7 +81,7 @@ def test_a_provider_sees_occupancy_per_age_group_at_its_own_location(app, filled
     assert "Bezetting per leeftijdsgroep" in page
 
 
-def test_a_provider_sees_the_children_placed_with_start_date_and_emergency(app, filled):  # noqa: F811
+def test_a_provider_sees_the_children_placed_with_start_date_and_emergency(app, filled):
     client, ids, other = filled
     page = client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
     children = children_table(page, ids["own"])
@@ -84,17 +98,21 @@ def test_a_provider_sees_the_children_placed_with_start_date_and_emergency(app, 
     assert "Mila Peeters" not in children and "Zoë" not in page
 
 
-def test_a_provider_sees_nothing_of_another_providers_location(app, filled):  # noqa: F811
+def test_a_provider_sees_nothing_of_another_providers_location(app, filled):
     client, ids, other = filled
     page = client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
     assert "De Vlinder" not in page and f"occupancy-{ids['theirs']}" not in page
     theirs = other.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
-    assert "De Speelboom" not in theirs and "Noor Peeters" not in theirs and "Eva Peeters" not in theirs
+    assert (
+        "De Speelboom" not in theirs
+        and "Noor Peeters" not in theirs
+        and "Eva Peeters" not in theirs
+    )
     assert occupancy_row(theirs, ids["theirs"], "baby")[1] == 1  # Zoë
     assert "Zoë Peeters" in children_table(theirs, ids["theirs"])
 
 
-def test_the_same_provider_at_another_municipality_sees_only_that_municipality(app, filled):  # noqa: F811
+def test_the_same_provider_at_another_municipality_sees_only_that_municipality(app, filled):
     client, ids, other = filled
     user = make_user(app, "opvang-brugge")
     make_partner(app, "brugge", user, "de-speelboom", ["loket"])
@@ -105,7 +123,7 @@ def test_the_same_provider_at_another_municipality_sees_only_that_municipality(a
     assert "Uw organisatie heeft nog geen locaties in deze gemeente." in page
 
 
-def test_staff_and_parents_do_not_get_the_providers_page(app, filled):  # noqa: F811
+def test_staff_and_parents_do_not_get_the_providers_page(app, filled):
     staff_client = app.test_client()
     staff(app, staff_client)
     assert staff_client.get("/t/aalst/loket/plaatsen").status_code == 403
