@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from core.models import AuditEntry
-from plugins.loket import services
+from plugins.loket import free_places, services
 from plugins.loket.models import FreePlace, Proposal
 from tests.plugins.loket.conftest import (
     LOKET_TENANTS,
@@ -255,3 +256,65 @@ def test_changing_and_withdrawing_need_the_csrf_token(csrf_app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text).group(1)
     assert client.post(f"{url}/intrekken", data={"csrf_token": token}).status_code == 302
     assert _stored(csrf_app, report.id).places == 0
+
+
+@pytest.mark.postgres
+def test_a_withdrawal_and_an_acceptance_at_once_keep_the_accepted_place_on_postgres(
+    postgres_settings,
+):
+    app = probe_app(postgres_settings, tenants=LOKET_TENANTS)
+    organisation = provider(app, app.test_client())
+    location, report = _own_report(app, organisation, places=3, reserve=0)
+    with tenant_db(app) as db:
+        make_request(db, "Noor", [location])
+        _round, [proposal] = services.run_round(db, reserved=[], seed=1, actor="t", today=TODAY)
+        services.confirm_proposal(db, proposal)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def withdraw():
+        with tenant_db(app) as db:
+            barrier.wait(timeout=10)
+            free_places.withdraw_free_place(db, report.id)
+
+    def accept():
+        with tenant_db(app) as db:
+            waiting = db.get(Proposal, proposal.id)
+            barrier.wait(timeout=10)
+            services.accept_proposal(db, waiting)
+
+    def guarded(step):
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(step,)) for step in (withdraw, accept)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    stored = _stored(app, report.id)
+    assert (stored.places, stored.taken, stored.held_back) == (1, 1, 0)
+    with tenant_db(app) as db:
+        assert db.get(Proposal, proposal.id).status == "accepted"
+
+
+@pytest.mark.postgres
+def test_changing_a_report_over_http_works_on_postgres(postgres_settings, mail_sink):
+    settings = dataclasses.replace(
+        postgres_settings, smtp_host="127.0.0.1", smtp_port=mail_sink.port
+    )
+    app = probe_app(settings, tenants=LOKET_TENANTS)
+    client = app.test_client()
+    organisation = provider(app, client)
+    _location, report = _own_report(app, organisation)
+    assert client.get(_report_url(report.id)).status_code == 200
+    changed = client.post(
+        _report_url(report.id), data={"places": "2", "available_from": TODAY.isoformat()}
+    )
+    assert changed.status_code == 302 and _stored(app, report.id).places == 2
+    assert client.post(f"{_report_url(report.id)}/intrekken").status_code == 302
+    assert _stored(app, report.id).places == 0
+    assert len(_audit(app, "loket.free_place_changed")) == 1
