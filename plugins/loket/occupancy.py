@@ -37,11 +37,6 @@ class AgeGroupOccupancy:
     offered: int = 0  # reported places not taken, proposed or held back: open to families
     reserve: int = 0  # held back for occasional and emergency care and not used
 
-    @property
-    def unreported(self) -> int:
-        """Licensed places neither reported free nor taken (the provider has not said)."""
-        return max(0, self.licensed - self.placed - self.proposed - self.offered - self.reserve)
-
 
 @dataclass(frozen=True)
 class PlacedChild:
