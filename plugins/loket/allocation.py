@@ -139,6 +139,7 @@ class Pool:
     days: frozenset[str] = frozenset()  # empty: every day
     care_needs: frozenset[str] = frozenset()
     available_from: date | None = None  # the earliest day a place of this pool is free
+    vulnerable_subsidy: bool = False
 
     @property
     def allocatable(self) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import StopValidation
 
 from core.forms import (
     BooleanField,
@@ -33,6 +34,7 @@ from core.forms import (
 )
 from plugins.loket.allocation import TIE_BREAKS
 from plugins.loket.ckg_hand_off import SUMMARY_MAX, URGENCIES, HandOffInput
+from plugins.loket.contact import PHONE_MAX, checked_phone
 from plugins.loket.location_import import FOUR_DIGITS
 from plugins.loket.locations import MAX_CAPACITY, LocationInput
 from plugins.loket.models import (
@@ -303,6 +305,26 @@ class FreePlaceForm(_Numbered, PlatformForm):
     )
 
 
+class FreePlaceChangeForm(PlatformForm):
+    """A report's places, date and days changed afterwards (the age group stays)."""
+
+    places = CountField(
+        _l("Number of free places"),
+        required=True,
+        minimum=1,
+        maximum=99,
+        message=_l("Enter a number of places from 1 to 99."),
+    )
+    available_from = DateField(_l("Free from"), required=True)
+    days = KnownChoicesField(
+        _l("Days and day parts (none chosen: every day)"), choices=_pairs(DAY_CHOICES)
+    )
+
+
+class WithdrawFreePlaceForm(PlatformForm):
+    """Only the CSRF token: withdrawing asks nothing more."""
+
+
 class ProviderDecisionForm(_Numbered, PlatformForm):
     decision = TextField(max_length=20)  # the button pressed: "confirm" or "reject"
     reason = ChoiceField(
@@ -329,6 +351,33 @@ def _capacity(group: str) -> CountField:
     )
 
 
+class _PhoneNumber:
+    """A phone number a family can dial (see :func:`plugins.loket.contact.checked_phone`)."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        phone = checked_phone(field.data)
+        if phone is None:
+            raise StopValidation(_l("Fill in a phone number, like 011 42 12 34."))
+        field.data = phone
+
+
+def _contact_phone() -> TextField:
+    return TextField(_l("Phone for families"), max_length=PHONE_MAX, validators=[_PhoneNumber()])
+
+
+def _contact_email() -> EmailField:
+    return EmailField(_l("E-mail address for families"))
+
+
+def _vulnerable_subsidy() -> BooleanField:
+    return BooleanField(
+        _l("Receives the extra subsidy for vulnerable families (keeps places for them)"),
+        false_values=("", "no", "false"),
+    )
+
+
 def _provider_field() -> SelectField:
     # Choices (the tenant's provider organisations) are set by the view.
     return SelectField(_l("Provider organisation (reports the free places)"), required=False)
@@ -349,6 +398,10 @@ class LocationForm(PlatformForm):
     )
 
     tariff = ChoiceField(_l("Tariff"), choices=_pairs(TARIFFS), message=_l("Choose a tariff."))
+    # Only staff set the subsidy (Opgroeien grants it); the view ignores it for a provider.
+    vulnerable_subsidy = _vulnerable_subsidy()
+    contact_phone = _contact_phone()
+    contact_email = _contact_email()
     care_needs = KnownChoicesField(
         _l("Specific care needs this location can support"), choices=_pairs(CARE_NEEDS)
     )
@@ -384,6 +437,8 @@ class LocationForm(PlatformForm):
             area=self.area.data or "",
             participates=bool(self.participates.data),
             reserve_places=self.reserve_places.data,
+            contact_phone=self.contact_phone.data or "",
+            contact_email=self.contact_email.data or "",
             capacity={
                 group: field.data
                 for group, field in self.capacity_fields().items()
@@ -410,6 +465,13 @@ class NewLocationForm(PlatformForm):
         message=_l("The capacity must be a number from 0 to 1000."),
     )
     provider_organisation_id = _provider_field()
+    # Not chosen: income-related, as most locations that take part in a local counter are.
+    tariff = ChoiceField(
+        _l("Tariff"), required=False, choices=_pairs(TARIFFS), message=_l("Choose a tariff.")
+    )
+    vulnerable_subsidy = _vulnerable_subsidy()
+    contact_phone = _contact_phone()
+    contact_email = _contact_email()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

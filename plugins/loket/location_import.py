@@ -1,11 +1,14 @@
 """Importing childcare locations from a CSV file shaped like Opgroeien's public list.
 
 Columns (English or Dutch headers): name/naam, address/adres, postcode, municipality/gemeente,
-type/soort, capacity/capaciteit, and optionally area/deelgemeente (else the postcode area) and
+type/soort, capacity/capaciteit, and optionally area/deelgemeente (else the postcode area),
 organisation/organisator (the provider organisation whose members report the location's free
-places: one the tenant lets work in the loket, named by its short name or full name). A
-location is known by its name and postcode: importing the same file again updates those
-locations instead of adding them twice.
+places: one the tenant lets work in the loket, named by its short name or full name), the price
+type (prijs: "inkomensgerelateerd" or "vrije prijs"), the subsidy for vulnerable families
+(plussubsidie: ja/nee) and the contact for families (telefoon, e-mail). An empty optional cell
+keeps what the location has (a new location gets the default). A location is known by its name
+and postcode: importing the same file again updates those locations instead of adding them
+twice.
 
 Large files: the preview stores the checked rows in a :class:`LocationImport`; confirming
 applies them ``CHUNK_SIZE`` rows per request (the progress page asks for the next chunk), so no
@@ -18,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
@@ -26,6 +30,7 @@ from sqlmodel import select
 
 from core.db import utcnow
 from plugins.loket.areas import derived_area
+from plugins.loket.contact import checked_email, checked_phone
 from plugins.loket.models import Location, LocationCapacity, LocationImport
 from plugins.loket.providers import find_provider, provider_organisations
 
@@ -45,6 +50,37 @@ HEADERS = {
         "aanbieder",
         "provider",
     ),
+    "tariff": (
+        "tariff",
+        "price type",
+        "prijs",
+        "prijstype",
+        "type prijs",
+        "soort prijs",
+        "prijssysteem",
+        "tarief",
+        "tarieftype",
+        "inkomenstarief",
+    ),
+    "vulnerable_subsidy": (
+        "vulnerable subsidy",
+        "subsidy for vulnerable families",
+        "plussubsidie",
+        "subsidie kwetsbare gezinnen",
+        "subsidie voor kwetsbare gezinnen",
+        "kwetsbare gezinnen",
+        "subsidietrap",
+    ),
+    "contact_phone": ("phone", "contact phone", "telefoon", "telefoonnummer", "tel", "tel."),
+    "contact_email": (
+        "email",
+        "e-mail",
+        "contact email",
+        "contact e-mail",
+        "e-mailadres",
+        "emailadres",
+        "mail",
+    ),
 }
 # Opgroeien's whole Flemish list fits; the rows are applied in chunks, never all at once.
 MAX_ROWS = 20000
@@ -62,6 +98,9 @@ class ImportRow:
     capacity: int = 0
     # The provider organisation the row names; "" when the cell is empty (the link is kept).
     organisation_id: str = ""
+    # The price type and subsidy the row states; "" / None when its cell is empty (kept).
+    tariff: str = ""
+    vulnerable_subsidy: bool | None = None
     errors: list[str] = field(default_factory=list)
     action: str = ""  # "create" | "update"
 
@@ -97,6 +136,47 @@ def location_kind(raw: str) -> str | None:
         return "gezinsopvang"
     if "groep" in text:
         return "groepsopvang"
+    return None
+
+
+def _words(raw: str) -> str:
+    """Lower case, accents and punctuation gone: "Inkomens-gerelateerd" → "inkomensgerelateerd"."""
+    folded = unicodedata.normalize("NFKD", raw.lower())
+    return "".join(character for character in folded if character.isalnum())
+
+
+# How spreadsheets write the price type: "Inkomensgerelateerd", "inkomensgerelateerde prijs",
+# "IKT" (inkomenstarief), "Vrije prijs", "vrij", in Dutch or English.
+_INCOME_RELATED = ("inkomen", "ikt", "ikg", "incomerelated", "income")
+_FREE_PRICE = ("vrij", "free")
+
+
+def price_type(raw: str) -> str | None:
+    """``income_related`` or ``free_price`` for a price type cell; ``None`` when unknown."""
+    text = _words(raw)
+    if not text:
+        return None
+    if text.startswith(_INCOME_RELATED) or text in ("ja", "yes"):
+        return "income_related"
+    if text.startswith(_FREE_PRICE) or text in ("nee", "no"):
+        return "free_price"
+    return None
+
+
+# "ja"/"nee" and what a spreadsheet makes of it; Opgroeien calls the subsidy for vulnerable
+# families "plussubsidie" or subsidy step 3 (steps 1 and 2 are the basic and income subsidies).
+_YES = {"ja", "j", "yes", "y", "x", "1", "waar", "true", "trap3", "3", "plussubsidie"}
+_NO = {"nee", "n", "no", "0", "onwaar", "false", "geen", "trap1", "trap2", "trap2a", "trap2b"}
+_NO |= {"basissubsidie", "2", "2a", "2b"}
+
+
+def subsidy_flag(raw: str) -> bool | None:
+    """Whether a subsidy cell says yes; ``None`` when it is neither yes nor no."""
+    text = _words(raw)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
     return None
 
 
@@ -166,12 +246,39 @@ def _read_rows(session, reader, report: ImportReport) -> ImportReport:
                 row.errors.append(f"organisation_unknown:{named[:100]}")
             else:
                 row.organisation_id = str(organisation.id)
+        _check_optional_cells(row, values)
         if row.key in seen and not row.errors:
             row.errors.append(f"duplicate_of_line:{seen[row.key]}")
         seen.setdefault(row.key, line)
         row.action = "update" if row.key in existing else "create"
         report.rows.append(row)
     return report
+
+
+def _check_optional_cells(row: ImportRow, values: dict[str, str]) -> None:
+    """Price type, subsidy and contact: a filled cell must say something the loket can use."""
+    if values.get("tariff"):
+        tariff = price_type(values["tariff"])
+        if tariff is None:
+            row.errors.append(f"tariff_unknown:{values['tariff'][:60]}")
+        else:
+            row.tariff = tariff
+    if values.get("vulnerable_subsidy"):
+        row.vulnerable_subsidy = subsidy_flag(values["vulnerable_subsidy"])
+        if row.vulnerable_subsidy is None:
+            row.errors.append(f"subsidy_unknown:{values['vulnerable_subsidy'][:60]}")
+    if values.get("contact_phone"):
+        phone = checked_phone(values["contact_phone"])
+        if phone is None:
+            row.errors.append(f"phone_invalid:{values['contact_phone'][:60]}")
+        else:
+            values["contact_phone"] = phone
+    if values.get("contact_email"):
+        email = checked_email(values["contact_email"])
+        if email is None:
+            row.errors.append(f"email_invalid:{values['contact_email'][:60]}")
+        else:
+            values["contact_email"] = email
 
 
 def apply_import(session, report: ImportReport) -> tuple[int, int]:
@@ -187,6 +294,8 @@ def _stored(row: ImportRow) -> dict:
         "kind": row.kind,
         "capacity": row.capacity,
         "organisation_id": row.organisation_id,
+        "tariff": row.tariff,
+        "vulnerable_subsidy": row.vulnerable_subsidy,
     }
 
 
@@ -287,6 +396,14 @@ def _apply_rows(session, rows: list[dict]) -> tuple[int, int]:
         location.kind = row["kind"]
         if row.get("organisation_id"):
             location.provider_organisation_id = uuid.UUID(row["organisation_id"])
+        # Rows stored before these columns existed have no such keys: the location keeps its own.
+        if row.get("tariff"):
+            location.tariff = row["tariff"]
+        if row.get("vulnerable_subsidy") is not None:
+            location.vulnerable_subsidy = row["vulnerable_subsidy"]
+        for contact in ("contact_phone", "contact_email"):
+            if values.get(contact):
+                setattr(location, contact, values[contact])
         location.updated_at = utcnow()
         session.add(location)
         by_key[row["key"]] = location

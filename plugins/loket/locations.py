@@ -29,6 +29,8 @@ class LocationInput:
     participates: bool = True
     capacity: dict[str, int] = field(default_factory=dict)  # age group → places (typed ones)
     reserve_places: int | None = None  # None: the tenant's setting
+    contact_phone: str = ""
+    contact_email: str = ""
 
 
 def update_location(session, location: Location, data: LocationInput) -> None:
@@ -39,6 +41,8 @@ def update_location(session, location: Location, data: LocationInput) -> None:
     location.area = data.area
     location.participates = data.participates
     location.reserve_places = data.reserve_places
+    location.contact_phone = data.contact_phone
+    location.contact_email = data.contact_email
     location.updated_at = utcnow()
     session.add(location)
     current = {
@@ -72,6 +76,10 @@ class NewLocation:
     municipality: str = ""
     provider_organisation_id: uuid.UUID | None = None
     capacity: int = 0  # licensed places, shared over the age groups as the CSV import does
+    tariff: str = "income_related"
+    vulnerable_subsidy: bool = False
+    contact_phone: str = ""
+    contact_email: str = ""
 
 
 def create_location(session, data: NewLocation) -> Location | None:
@@ -88,6 +96,10 @@ def create_location(session, data: NewLocation) -> Location | None:
         municipality=data.municipality,
         area=derived_area(data.postcode, data.municipality),
         provider_organisation_id=data.provider_organisation_id,
+        tariff=data.tariff,
+        vulnerable_subsidy=data.vulnerable_subsidy,
+        contact_phone=data.contact_phone,
+        contact_email=data.contact_email,
         import_key=key,
     )
     session.add(location)

@@ -109,6 +109,9 @@ class Location(TenantScoped, table=True):
     # The standing reserve for occasional and emergency care: places kept free at all times.
     # ``None``: the tenant's setting (a percentage of the licensed capacity).
     reserve_places: int | None = None
+    # Extra subsidy for vulnerable families (Opgroeien's "plussubsidie"): the location keeps
+    # places for them, so the allocation treats its pools accordingly.
+    vulnerable_subsidy: bool = False
     # Who a family calls or writes about a place here (shown with an offer).
     contact_phone: str = Field(default="", max_length=40)
     contact_email: str = Field(default="", max_length=320)

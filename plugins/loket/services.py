@@ -470,6 +470,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 days=frozenset(days),
                 care_needs=frozenset(location.care_needs),
                 available_from=min(with_room) if with_room else None,
+                vulnerable_subsidy=location.vulnerable_subsidy,
             )
         )
     applicants = []

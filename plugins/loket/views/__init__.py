@@ -6,6 +6,7 @@ acts, a template renders. Importing the resource modules registers their routes.
 
 from plugins.loket.views import (  # noqa: F401  (registers the routes)
     dashboard,
+    free_places,
     info_sessions,
     locations,
     places,

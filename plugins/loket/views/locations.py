@@ -9,6 +9,7 @@ import uuid
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from sqlmodel import select
 
 from core import audit
 from core.identity.access import can, require_permission
@@ -24,6 +25,7 @@ from plugins.loket.models import (
     LOCATION_KINDS,
     TARIFFS,
     WEEKDAYS,
+    FreePlace,
     Location,
     LocationImport,
 )
@@ -73,6 +75,9 @@ def _page(location: Location, form: forms.LocationForm | None = None, *, status:
             "day_parts": location.day_parts,
             "area": location.area,
             "participates": location.participates,
+            "vulnerable_subsidy": location.vulnerable_subsidy,
+            "contact_phone": location.contact_phone,
+            "contact_email": location.contact_email,
         }
         capacities = location_details.capacities_of(db_session(), location)
         form = forms.LocationForm(formdata=None, data=stored)
@@ -92,6 +97,14 @@ def _page(location: Location, form: forms.LocationForm | None = None, *, status:
             age_groups=AGE_GROUPS,
             manages=can("loket.manage"),
             reserve=reserve.reserve_of(session, location, settings()),
+            free_places=[
+                place
+                for place in session.exec(
+                    select(FreePlace)
+                    .where(FreePlace.location_id == location.id, FreePlace.places > 0)
+                    .order_by(FreePlace.available_from)
+                )
+            ],
             back=url_for("loket.locations" if can("loket.manage") else "loket.places"),
         ),
     ), status
@@ -114,6 +127,8 @@ def save_location(location_id: uuid.UUID):
     if can("loket.manage"):
         # Only staff link a location to a provider; a provider member's form has no such field.
         location.provider_organisation_id = _chosen_provider(form.provider_organisation_id)
+        # Opgroeien grants the subsidy; the municipality records it, not the provider itself.
+        location.vulnerable_subsidy = bool(form.vulnerable_subsidy.data)
     location_details.update_location(session, location, data)
     audit.record(
         session,
@@ -125,6 +140,8 @@ def save_location(location_id: uuid.UUID):
             "capacity": data.capacity,
             "provider_organisation_id": str(location.provider_organisation_id or ""),
             "reserve_places": location.reserve_places,
+            "vulnerable_subsidy": location.vulnerable_subsidy,
+            "tariff": location.tariff,
         },
     )
     session.commit()
@@ -151,6 +168,10 @@ def new_location():
                 municipality=form.municipality.data or "",
                 provider_organisation_id=_chosen_provider(form.provider_organisation_id),
                 capacity=form.capacity.data,
+                tariff=form.tariff.data or "income_related",
+                vulnerable_subsidy=bool(form.vulnerable_subsidy.data),
+                contact_phone=form.contact_phone.data or "",
+                contact_email=form.contact_email.data or "",
             ),
         )
         if location is not None:
@@ -159,7 +180,11 @@ def new_location():
                 action="loket.location_created",
                 object_type="loket_location",
                 object_id=location.id,
-                detail={"provider_organisation_id": str(location.provider_organisation_id or "")},
+                detail={
+                    "provider_organisation_id": str(location.provider_organisation_id or ""),
+                    "tariff": location.tariff,
+                    "vulnerable_subsidy": location.vulnerable_subsidy,
+                },
             )
             session.commit()
             flash(_("The location was added: fill in what it offers."))
@@ -167,7 +192,9 @@ def new_location():
         form.fail("name", _("A location with this name and postcode already exists."))
     if form.is_submitted():
         status = 422
-    return render("loket/location_new.html", **_context(form=form, kinds=LOCATION_KINDS)), status
+    return render(
+        "loket/location_new.html", **_context(form=form, kinds=LOCATION_KINDS, tariffs=TARIFFS)
+    ), status
 
 
 # -- the CSV import --------------------------------------------------------------------------
@@ -285,6 +312,22 @@ def _import_message(code: str) -> str:
         "kind_unknown": _("The type must be group childcare, childminder or out-of-school care."),
         "capacity_invalid": _("The capacity must be a number from 0 to 1000."),
         "duplicate_of_line": _("Same location as line %(line)s.", line=detail),
+        "tariff_unknown": _(
+            "The price type “%(value)s” is unknown: write “inkomensgerelateerd” or “vrije prijs”.",
+            value=detail,
+        ),
+        "subsidy_unknown": _(
+            "The subsidy for vulnerable families “%(value)s” is unknown: write “ja” or “nee”.",
+            value=detail,
+        ),
+        "phone_invalid": _(
+            "The phone number “%(value)s” is not valid: write it like 011 42 12 34.",
+            value=detail,
+        ),
+        "email_invalid": _(
+            "The e-mail address “%(value)s” is not valid: write one address, like name@example.be.",
+            value=detail,
+        ),
         "organisation_unknown": _(
             "No provider organisation “%(name)s” works in the loket here: ask the "
             "municipality's administrator to admit it, or leave the cell empty.",

@@ -12,7 +12,7 @@ from core.identity.access import require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import continuous, forms, notifications, reserve, services
+from plugins.loket import continuous, forms, notifications, occupancy, reserve, services
 from plugins.loket.models import (
     AGE_GROUPS,
     REJECTION_REASONS,
@@ -47,7 +47,8 @@ def _places_page(status: int = 200, submitted=None, failed: uuid.UUID | None = N
     free_places = [
         place
         for place in session.exec(select(FreePlace).order_by(FreePlace.available_from))
-        if place.location_id in own
+        # A withdrawn report with nothing taken keeps its row (proposals point at it).
+        if place.location_id in own and place.places > 0
     ]
     proposals = [
         (proposal, row)
@@ -70,6 +71,7 @@ def _places_page(status: int = 200, submitted=None, failed: uuid.UUID | None = N
             locations=locations,
             by_id={location.id: location for location in locations},
             free_places=free_places,
+            occupancy=occupancy.occupancy_of(session, [location.id for location in locations]),
             reserves={
                 location.id: reserve.reserve_of(session, location, settings())
                 for location in locations
