@@ -48,7 +48,11 @@ def families(session) -> list[Family]:
         )
     ):
         groups.setdefault(group_id, []).append(request_id)
-    return [tuple(sorted(members, key=lambda m: m.int)) for members in groups.values() if len(members) > 1]
+    return [
+        tuple(sorted(members, key=lambda m: m.int))
+        for members in groups.values()
+        if len(members) > 1
+    ]
 
 
 def placed_sibling_locations(session) -> dict[uuid.UUID, frozenset[uuid.UUID]]:

@@ -19,9 +19,7 @@ def upgrade() -> None:
     with op.batch_alter_table("loket_request") as batch:
         batch.add_column(sa.Column("sibling_group_id", sa.Uuid(), nullable=True))
         batch.add_column(
-            sa.Column(
-                "siblings_together", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("siblings_together", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.create_index("ix_loket_request_sibling_group_id", ["sibling_group_id"])
 

@@ -215,7 +215,7 @@ def _save_request(row: ChildcareRequest | None):
         data.preferences = data.preferences[:limit]
         if data.area not in areas.known_areas(locations):
             data.area = data.area_kind = ""
-        for slot, sibling in new_siblings:
+        for _slot, sibling in new_siblings:
             sibling.preferences, sibling.area, sibling.area_kind = (
                 data.preferences,
                 data.area,

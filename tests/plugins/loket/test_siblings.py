@@ -193,7 +193,9 @@ def test_together_siblings_wait_together_and_the_parent_and_staff_read_why(app):
         assert _proposed(db) == {"Cas": small.id}
         lotte_id = lotte.id
     page = text(client.get("/t/aalst/loket/mijn-aanvragen"))
-    assert "Samen was er in deze ronde geen plaats voor je kinderen; ze blijven samen wachten." in page
+    assert (
+        "Samen was er in deze ronde geen plaats voor je kinderen; ze blijven samen wachten." in page
+    )
     assert "geen plaats hier voor al je kinderen samen" in page
     detail = text(staff_client.get(f"/t/aalst/loket/aanvragen/{lotte_id}"))
     assert "Samen was er in deze ronde geen plaats voor je kinderen" in detail
@@ -359,7 +361,9 @@ def test_a_parent_withdraws_one_child_or_the_whole_family(app):
         "Cas": "withdrawn",
     }
     everyone = {"confirm": "yes", "scope": "family"}
-    assert client.post(f"/t/aalst/loket/aanvraag/{bo.id}/intrekken", data=everyone).status_code == 302
+    assert (
+        client.post(f"/t/aalst/loket/aanvraag/{bo.id}/intrekken", data=everyone).status_code == 302
+    )
     assert {r.status for r in children(app).values()} == {"withdrawn"}
 
 

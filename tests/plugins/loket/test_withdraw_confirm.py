@@ -60,7 +60,7 @@ def test_the_withdraw_button_explains_what_it_means_and_is_a_warning_not_the_mai
     assert "utrecht-button--warning" in summary and "primary-action" not in summary
     assert "De aanvraag verliest haar plaats in de volgorde" in block
     assert "de inschrijvingsdatum van" in block and "vervalt" in block
-    assert f'name="confirm" value="yes"' in block and f"confirm-{row.id}" in block
+    assert 'name="confirm" value="yes"' in block and f"confirm-{row.id}" in block
     [button] = re.findall(r"<button class=\"([^\"]+)\"", block)
     assert "utrecht-button--warning" in button and "primary-action" not in button
 
@@ -68,9 +68,7 @@ def test_the_withdraw_button_explains_what_it_means_and_is_a_warning_not_the_mai
 def test_a_confirmed_withdrawal_withdraws_the_request(app):
     client = app.test_client()
     row = _parents_request(app, client)
-    response = client.post(
-        f"/t/aalst/loket/aanvraag/{row.id}/intrekken", data={"confirm": "yes"}
-    )
+    response = client.post(f"/t/aalst/loket/aanvraag/{row.id}/intrekken", data={"confirm": "yes"})
     assert response.status_code == 302
     assert _status(app, row) == "withdrawn" and len(_withdrawals(app)) == 1
     page = client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True)
