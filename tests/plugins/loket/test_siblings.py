@@ -7,6 +7,7 @@ sibling ground; a change keeps each child's registration date; nobody else reach
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -377,3 +378,76 @@ def test_continuous_allocation_keeps_together_siblings_at_one_location(app, choi
         continuous.offer_freed_places(db, location.id, reserved=(), today=TODAY, trigger="t")
         offered = _proposed(db)
     assert len(offered) == (0 if choice == "together" else 1)
+
+
+@pytest.mark.browser
+def test_a_parent_sends_two_children_together_and_withdraws_one_in_the_browser(
+    browser, live_server, browser_log, axe_violations
+):
+    from playwright.sync_api import expect
+
+    from tests.plugins.loket.test_browser import assert_accessible, open_as, session_cookie
+
+    with tenant_db(live_server.app) as db:
+        make_location(db, "Zonnebloem")
+    page = open_as(browser, live_server, browser_log, session_cookie(live_server, "an", ["parent"]))
+    page.goto("/t/aalst/loket/aanvraag/nieuw")
+    child = page.get_by_role("group", name="Het kind")
+    child.get_by_label("Voornaam").fill("Lotte")
+    child.get_by_label("Familienaam").fill("Claes")
+    child.get_by_label("Geboortedatum", exact=True).fill(BIRTH)
+    sibling = page.get_by_role("group", name="Broer of zus 1")
+    sibling.get_by_label("Voornaam").fill("Bo")
+    sibling.get_by_label("Familienaam").fill("Claes")
+    sibling.get_by_label("Geboortedatum", exact=True).fill(TWIN_BIRTH)
+    page.get_by_label("Samen: dezelfde locatie voor allemaal").check()
+    page.get_by_label("Gewenste startdatum").fill(START)
+    page.get_by_label("maandag voormiddag").check()
+    page.get_by_label("Keuze 1").select_option(label="Zonnebloem (Groepsopvang, 9300)")
+    assert_accessible(page, axe_violations, "request form with a sibling")
+    page.get_by_role("button", name="Aanvraag versturen").click()
+    expect(
+        page.get_by_role("heading", name="Gezinsaanvraag: Bo Claes, Lotte Claes")
+    ).to_be_visible()
+    assert_accessible(page, axe_violations, "family request")
+    # Withdrawing Bo: the button opens the explanation; without the tick nothing happens.
+    card = page.get_by_role("region", name=re.compile("^Bo Claes"))
+    card.get_by_text("Deze aanvraag intrekken…").click()
+    expect(card.get_by_text("De aanvraag verliest haar plaats in de volgorde")).to_be_visible()
+    card.get_by_role("button", name="Ja, trek de aanvraag in").click()
+    expect(page.get_by_text("Er is nog niets gewijzigd.")).to_be_visible()
+    assert_accessible(page, axe_violations, "withdrawal refused")
+    page.get_by_label("Alleen Bo Claes").check()
+    page.get_by_label("Ik begrijp dat de aanvraag haar plaats").check()
+    page.get_by_role("button", name="Ja, trek de aanvraag in").click()
+    expect(page.get_by_text("De aanvraag is ingetrokken.")).to_be_visible()
+    assert {r.child_first_name: r.status for r in _rows(live_server.app)} == {
+        "Lotte": "open",
+        "Bo": "withdrawn",
+    }
+
+
+def _rows(app) -> list[ChildcareRequest]:
+    with tenant_db(app) as db:
+        return list(db.exec(select(ChildcareRequest)))
+
+
+def test_a_family_draft_is_completed_for_all_children_at_once(app):
+    client = app.test_client()
+    parent(app, client)
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+    draft = family_form(location, action="draft", desired_start="")
+    assert client.post(NEW, data=draft).status_code == 302
+    rows = children(app)
+    assert {row.status for row in rows.values()} == {"draft"}
+    assert rows["Lotte"].sibling_group_id == rows["Bo"].sibling_group_id
+    edit = f"/t/aalst/loket/aanvraag/{rows['Lotte'].id}/bewerken"
+    page = text(client.get(edit))
+    assert "Gezinsaanvraag" in page and 'value="together" checked' in page
+    completed = {k: v for k, v in family_form(location).items() if not k.startswith("sibling_")}
+    assert client.post(edit, data=completed).status_code == 302
+    rows = children(app)
+    assert {row.status for row in rows.values()} == {"open"}
+    assert rows["Bo"].birth_date == date.fromisoformat(TWIN_BIRTH)
+    assert rows["Bo"].submitted_at is not None
