@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from core.db import utcnow
 from core.tenancy import enabled_plugins
-from plugins.loket import allocation, notifications, offers, services
+from plugins.loket import allocation, notifications, offers, services, together
 from plugins.loket.models import AllocationRound, ChildcareRequest, Location, Proposal
 from plugins.loket.tenant_settings import continuous_allocation
 
@@ -61,7 +61,8 @@ def offer_freed_places(
     if not any(pool.allocatable for pool in pools):
         return []
     seed = latest_round_seed(session)
-    outcome = allocation.allocate(data.applicants, pools, rules, seed)
+    families = together.families(session)
+    outcome = together.allocate(data.applicants, pools, rules, seed, families=families)
     # Other locations were left out on purpose: "no place there" would be no explanation.
     note = {"continuous": trigger, "seed": seed, "higher_choices": []}
     return services.propose_matches(session, data, outcome, pack, round_id=None, now=now, note=note)

@@ -8,6 +8,7 @@ the child's age) come back from the service as codes; ``words.error_messages`` w
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 
@@ -27,6 +28,7 @@ from core.forms import (
     MultiCheckboxField,
     PlatformForm,
     QueryForm,
+    RadioField,
     SelectField,
     TextAreaField,
     TextField,
@@ -54,6 +56,9 @@ from plugins.loket.services import RequestInput
 
 DAY_CHOICES = tuple(f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS)
 MAX_PREFERENCE_FIELDS = 10  # the highest ``max_preferences`` setting
+# Brothers and sisters a parent can add to one request, after the first child.
+MAX_SIBLINGS = 3
+SIBLING_FIELDS = ("first_name", "last_name", "birth_date", "expected_birth_date", "care_needs")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
@@ -165,6 +170,15 @@ class RequestForm(PlatformForm):
     parent_email = EmailField(_l("E-mail address"))
     parent_phone = TextField(_l("Phone"), max_length=40)
     origin = SelectField(_l("Registered"), required=False, choices=_pairs(STAFF_ORIGINS))
+    # With brothers or sisters in the request: one location for all of them, or each apart.
+    siblings_together = RadioField(
+        _l("Should the children go to the same location?"),
+        required=False,
+        choices=[
+            ("together", _l("Together: the same location for all of them, or none of them yet")),
+            ("apart", _l("Apart: each child gets a place on its own")),
+        ],
+    )
     action = TextField(max_length=20)  # the button pressed: "submit" or "draft"
 
     def offer(self, location_ids: Iterable[uuid.UUID]) -> RequestForm:
@@ -184,6 +198,34 @@ class RequestForm(PlatformForm):
         """The chosen locations in the order of the selects (an empty select is skipped)."""
         ranks = range(1, MAX_PREFERENCE_FIELDS + 1)
         return [_valid(self[f"preference_{r}"]) for r in ranks if _valid(self[f"preference_{r}"])]
+
+    def sibling_slots(self) -> list[int]:
+        """The numbers of the sibling slots the parent filled in (any field of it)."""
+        return [
+            slot
+            for slot in range(1, MAX_SIBLINGS + 1)
+            if any(
+                self[f"sibling_{slot}_{name}"].data or self[f"sibling_{slot}_{name}"].errors
+                for name in SIBLING_FIELDS
+            )
+        ]
+
+    def sibling_input(self, slot: int, shared: RequestInput) -> RequestInput:
+        """The request of the sibling in ``slot``: its own name, birth and care needs, the
+        rest (start, days, choices, family situation, contact) shared with the first child."""
+        field = lambda name: self[f"sibling_{slot}_{name}"]  # noqa: E731
+        return dataclasses.replace(
+            shared,
+            child_first_name=_valid(field("first_name")) or "",
+            child_last_name=_valid(field("last_name")) or "",
+            birth_date=_valid(field("birth_date")),
+            expected_birth_date=_valid(field("expected_birth_date")),
+            care_needs=list(_valid(field("care_needs")) or ()),
+        )
+
+    @property
+    def together(self) -> bool:
+        return self.siblings_together.data == "together"
 
     def request_input(self) -> RequestInput:
         """The typed values for the services (a field that did not validate is empty)."""
@@ -209,6 +251,35 @@ class RequestForm(PlatformForm):
             area=self.area.data or "",
             area_kind=_valid(self.area_kind) or "",
         )
+
+
+def _add_sibling_fields() -> None:
+    """Fixed slots rather than a list that grows with JavaScript: the form works without it."""
+    for slot in range(1, MAX_SIBLINGS + 1):
+        prefix = f"sibling_{slot}_"
+        setattr(RequestForm, prefix + "first_name", TextField(_l("First name"), max_length=100))
+        setattr(RequestForm, prefix + "last_name", TextField(_l("Last name"), max_length=100))
+        setattr(RequestForm, prefix + "birth_date", DateField(_l("Birth date")))
+        setattr(
+            RequestForm,
+            prefix + "expected_birth_date",
+            DateField(_l("Expected birth date (not born yet)")),
+        )
+        setattr(
+            RequestForm,
+            prefix + "care_needs",
+            KnownChoicesField(_l("Specific care needs"), choices=_pairs(CARE_NEEDS)),
+        )
+
+
+_add_sibling_fields()
+
+
+class WithdrawForm(PlatformForm):
+    """Withdrawing a request, only with the box that says the family understands it."""
+
+    confirm = BooleanField(false_values=("", "no", "false"))
+    scope = SelectField(required=False, choices=[("child", "child"), ("family", "family")])
 
 
 class AnswerForm(PlatformForm):

@@ -199,6 +199,10 @@ class ChildcareRequest(TenantScoped, table=True):
     # Why the last allocation round found no place: {"round_id", "run_at", "choices": [{rank,
     # location_id, reason, own_group?, last_admitted_group?}]}; empty once placed or proposed.
     round_explanation: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Brothers and sisters sent in one request share a group (one request row per child) and
+    # the family's choice: together (one location for all, or none) or each on its own.
+    sibling_group_id: uuid.UUID | None = Field(default=None, index=True)
+    siblings_together: bool = False
 
     @property
     def child_name(self) -> str:

@@ -91,6 +91,9 @@ def _export_request(session, row: ChildcareRequest, names: dict) -> dict:
         "care_needs": list(row.care_needs),
         "family_situation": [flag for flag in row.situation if ":" not in flag],
         "proof_checked": row.proof_checked,
+        # Brothers and sisters sent in the same request, and whether they should go together.
+        "sibling_group": str(row.sibling_group_id) if row.sibling_group_id else None,
+        "siblings_together": row.siblings_together if row.sibling_group_id else None,
         "parent": {"name": row.parent_name, "email": row.parent_email, "phone": row.parent_phone},
         "area": row.area,
         "note": row.note,

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from core import audit
 from core.db import as_utc, lock_row, utcnow
-from plugins.loket import allocation, areas, priority, reserve
+from plugins.loket import allocation, areas, priority, reserve, together
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
@@ -477,6 +477,7 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
     ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
     area_requests: dict[uuid.UUID, str] = {}
     ended = _ended_proposal_locations(session)
+    placed_siblings = together.placed_sibling_locations(session)
     # One query for every preference: a round (or a freed place) looks at all open requests.
     preferences: dict[uuid.UUID, list[Preference]] = {}
     for preference in session.exec(
@@ -527,7 +528,8 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
                 situation=priority.counted_grounds(request.situation),
                 days=frozenset(request.days),
                 care_needs=frozenset(request.care_needs),
-                sibling_location_ids=sibling_locations(request),
+                sibling_location_ids=sibling_locations(request)
+                | placed_siblings.get(request.id, frozenset()),
                 deviation_location_ids=priority.deviation_location_ids(request.situation),
                 desired_start=request.desired_start,
             )
@@ -603,7 +605,8 @@ def allocation_round(
     pack = current_rule_pack(session)
     rules = allocation.RulePack.from_rules(pack.rules, version=pack.version)
     data = round_input(session, reserved=reserved, today=today)
-    outcome = allocation.allocate(data.applicants, data.pools, rules, seed)
+    families = together.families(session)
+    outcome = together.allocate(data.applicants, data.pools, rules, seed, families=families)
     round_ = AllocationRound(rule_pack_id=pack.id, seed=seed, run_by=actor, run_at=now)
     session.add(round_)
     session.flush()

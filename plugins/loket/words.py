@@ -147,6 +147,7 @@ def labels() -> dict[str, dict[str, str]]:
             "care_needs_not_supported": _("the care needs cannot be supported"),
             "outranked": _("all places went to families with a higher priority"),
             "not_reached": _("not needed: a higher choice took the family"),
+            "together_not_possible": _("no place here for all your children together"),
             "no_longer_free": _("The place is no longer free"),
             "care_need_not_supported": _("The care need cannot be supported"),
             "days_not_possible": _("The days are not possible"),

@@ -296,7 +296,7 @@ def test_an_emergency_placement_and_a_withdrawal_by_staff_name_the_parent(loket_
         f"/t/aalst/loket/aanvragen/{placed.id}/noodopvang",
         data={"free_place_id": str(free_place.id)},
     )
-    client.post(f"/t/aalst/loket/aanvraag/{withdrawn.id}/intrekken")
+    client.post(f"/t/aalst/loket/aanvraag/{withdrawn.id}/intrekken", data={"confirm": "yes"})
     [emergency] = _entries(loket_app, "loket.emergency_placement")
     assert (emergency.actor, emergency.on_behalf_of) == (f"user:{staff.id}", f"user:{parent.id}")
     [withdrawal] = _entries(loket_app, "loket.request_withdrawn")

@@ -16,7 +16,7 @@ from sqlmodel import select
 from core.identity.access import acting_organisations, can
 from core.rendering import render
 from core.web import db_session, tenant_hooks
-from plugins.loket import services, words
+from plugins.loket import services, siblings, words
 from plugins.loket.models import ChildcareRequest, FreePlace, Location, Placement, Proposal
 
 blueprint = Blueprint("loket", __name__, url_prefix="/loket")
@@ -102,6 +102,8 @@ def _request_view(row: ChildcareRequest) -> dict:
             if p.status == "awaiting_parent"
         },
         "locations": locations,
+        # The brothers and sisters sent in the same request, with the family's choice.
+        "family": siblings.family_view(session, row),
         "location_names": {str(location_id): loc.name for location_id, loc in locations.items()},
     }
 

@@ -15,7 +15,16 @@ from core.identity.access import can, require_permission
 from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import areas, continuous, forms, notifications, priority, services, words
+from plugins.loket import (
+    areas,
+    continuous,
+    forms,
+    notifications,
+    priority,
+    services,
+    siblings,
+    words,
+)
 from plugins.loket.models import (
     CARE_NEEDS,
     LOCATION_KINDS,
@@ -41,6 +50,7 @@ from plugins.loket.views.common import (
 def _request_page(
     form: forms.RequestForm, row: ChildcareRequest | None, *, status: int = 200, errors=None
 ):
+    family = siblings.family_view(db_session(), row) if row is not None else None
     return render(
         "loket/request_form.html",
         **_context(
@@ -56,6 +66,8 @@ def _request_page(
             situations=[flag for flag in SITUATION_FLAGS if flag != "sibling"],
             origins=STAFF_ORIGINS,
             staff=can("loket.manage"),
+            family=family,
+            sibling_slots=range(1, forms.MAX_SIBLINGS + 1),
         ),
     ), status
 
@@ -82,10 +94,15 @@ def _stored_values(row: ChildcareRequest) -> dict:
         "area": row.area,
         "area_kind": row.area_kind or None,
         "origin": row.origin,
+        "siblings_together": _choice(row) if row.sibling_group_id else None,
     }
     for rank, preference in enumerate(preferences, start=1):
         values[f"preference_{rank}"] = str(preference.location_id)
     return values
+
+
+def _choice(row: ChildcareRequest) -> str:
+    return "together" if row.siblings_together else "apart"
 
 
 def _new_form(row: ChildcareRequest | None) -> forms.RequestForm:
@@ -116,8 +133,7 @@ def create_request():
     return _save_request(None)
 
 
-# A request that is still waiting may change; one with an offer out, a place or withdrawn not.
-CHANGEABLE = (RequestStatus.DRAFT, RequestStatus.OPEN)
+CHANGEABLE = siblings.CHANGEABLE
 
 
 @blueprint.route("/aanvraag/<uuid:request_id>/bewerken", methods=["GET", "POST"])
@@ -155,73 +171,164 @@ def _save_request(row: ChildcareRequest | None):
     changing = row is not None and row.status != RequestStatus.DRAFT
     if changing and not submit:
         submit = True  # a sent request never goes back to being a draft
+    # Brothers and sisters: new ones from the form's slots, or the group of the changed request
+    # (only those whose request can still change follow the shared values).
+    family = siblings.members(session, row) if row is not None else []
+    following = [m for m in family if m.id != row.id and m.status in CHANGEABLE] if row else []
+    new_siblings = [] if row else [(n, form.sibling_input(n, data)) for n in form.sibling_slots()]
     errors = form.errors_by_id()
+    if (new_siblings or len(family) > 1) and not form.siblings_together.data:
+        message = _("Choose whether the children go to the same location or each apart.")
+        errors.setdefault("siblings_together", message)
+        form.fail("siblings_together", message)
     if submit:
         kinds = {location.id: location.kind for location in locations}
-        others = session.exec(select(ChildcareRequest).where(ChildcareRequest.id != _id(row)))
-        codes = services.validate_request(
-            data,
-            today=date.today(),
-            max_preferences=limit,
-            location_kinds=kinds,
-            other_requests=others,
-            area_kinds=areas.known_areas(locations),
+        family_ids = {member.id for member in family} | {_id(row)}
+        others = list(
+            session.exec(select(ChildcareRequest).where(ChildcareRequest.id.not_in(family_ids)))
         )
-        for key, message in words.error_messages(codes, limit).items():
+
+        def rules(one: services.RequestInput, earlier=()) -> dict[str, str]:
+            codes = services.validate_request(
+                one,
+                today=date.today(),
+                max_preferences=limit,
+                location_kinds=kinds,
+                other_requests=[*others, *earlier],
+                area_kinds=areas.known_areas(locations),
+            )
+            return words.error_messages(codes, limit)
+
+        for key, message in rules(data).items():
             if key in errors:
                 continue
             errors[key] = message
             if key in form:
                 form.fail(key, message)
+        earlier = [_unsaved(data)]
+        for slot, sibling in new_siblings:
+            _sibling_errors(form, errors, slot, sibling, rules(sibling, earlier))
+            earlier.append(_unsaved(sibling))
+        for member in following:
+            _member_errors(errors, member, rules(siblings.with_child(data, member)))
     else:
         data.preferences = data.preferences[:limit]
         if data.area not in areas.known_areas(locations):
             data.area = data.area_kind = ""
+        for _slot, sibling in new_siblings:
+            sibling.preferences, sibling.area, sibling.area_kind = (
+                data.preferences,
+                data.area,
+                data.area_kind,
+            )
     if errors:
         return _request_page(form, row, status=422, errors=errors)
-    before = services.request_snapshot(session, row) if changing else None
-    saved = services.save_request(
-        session,
-        data,
-        request=row,
-        submit=submit,
-        origin=origin,
-        parent_user_id=None if staff else g.user.id,
-        actor=current_actor(),
-    )
-    if changing:
-        changed = services.changed_fields(before, services.request_snapshot(session, saved))
-        if "situation" in changed:
-            saved.proof_checked = False  # a changed priority ground needs proof again
-            session.add(saved)
-        audit.record(
+    changed_rows = [row, *following] if changing else []
+    before = {m.id: services.request_snapshot(session, m) for m in changed_rows}
+
+    def save(one: services.RequestInput, request: ChildcareRequest | None) -> ChildcareRequest:
+        return services.save_request(
             session,
-            action="loket.request_changed",
-            object_type="loket_request",
-            object_id=saved.id,
-            detail={"changed": changed, "submitted_at": saved.submitted_at.isoformat()},
-            on_behalf_of=services.parent_of(saved),
+            one,
+            request=request,
+            submit=submit,
+            origin=request.origin if request is not None else origin,
+            parent_user_id=None if staff else g.user.id,
+            actor=current_actor(),
         )
+
+    saved = save(data, row)
+    saved_siblings = [save(sibling, None) for _slot, sibling in new_siblings]
+    saved_siblings += [save(siblings.with_child(data, member), member) for member in following]
+    if new_siblings:
+        siblings.link([saved, *saved_siblings], together=form.together)
+    elif len(family) > 1:
+        siblings.set_choice(session, family, together=form.together)
+    session.flush()
+    if changing:
+        for changed_row in [saved, *saved_siblings]:
+            _audit_change(session, changed_row, before[changed_row.id])
         session.commit()
         flash(_("Your changes were saved. Your registration date stays the same."))
         return redirect(_after_request_change(saved))
-    audit.record(
-        session,
-        action="loket.request_submitted" if submit else "loket.request_draft_saved",
-        object_type="loket_request",
-        object_id=saved.id,
-        detail={"origin": saved.origin},
-        # Staff register and complete requests for parents who phone, write or call in.
-        on_behalf_of=services.parent_of(saved),
-    )
-    if submit:
-        notifications.request_received(session, g.tenant, saved)
+    for new_row in [saved, *saved_siblings]:
+        audit.record(
+            session,
+            action="loket.request_submitted" if submit else "loket.request_draft_saved",
+            object_type="loket_request",
+            object_id=new_row.id,
+            detail={"origin": new_row.origin},
+            # Staff register and complete requests for parents who phone, write or call in.
+            on_behalf_of=services.parent_of(new_row),
+        )
+        if submit:
+            notifications.request_received(session, g.tenant, new_row)
     session.commit()
     if staff:
         flash(_("The request was saved."))
         return redirect(url_for("loket.request_detail", request_id=saved.id))
     flash(_("Your request was sent.") if submit else _("Your draft was saved."))
     return redirect(url_for("loket.my_requests"))
+
+
+# The fields of the first child's request that belong to a sibling's slot instead.
+_CHILD_KEYS = {
+    "child_first_name": "first_name",
+    "child_last_name": "last_name",
+    "birth_date": "birth_date",
+    "expected_birth_date": "expected_birth_date",
+}
+
+
+def _sibling_errors(form, errors: dict, slot: int, sibling, messages: dict) -> None:
+    """A sibling's errors on its own fields; a shared rule it breaks (too old for a chosen
+    location) on its fieldset, naming the child."""
+    for key, message in messages.items():
+        if key in _CHILD_KEYS:
+            name = f"sibling_{slot}_{_CHILD_KEYS[key]}"
+            if name not in errors:
+                errors[name] = message
+                form.fail(name, message)
+        elif key not in errors:
+            child = sibling.child_first_name or _("brother or sister %(number)d", number=slot)
+            errors.setdefault(
+                f"sibling-{slot}", _("For %(child)s: %(message)s", child=child, message=message)
+            )
+
+
+def _member_errors(errors: dict, member: ChildcareRequest, messages: dict) -> None:
+    """A change a brother's or sister's request cannot take (it follows the shared values)."""
+    for message in messages.values():
+        errors.setdefault(
+            "family",
+            _("For %(child)s: %(message)s", child=member.child_name or "—", message=message),
+        )
+
+
+def _unsaved(one: services.RequestInput) -> ChildcareRequest:
+    """A child of this same form as the duplicate check sees it (never added to the session)."""
+    return ChildcareRequest(
+        child_first_name=one.child_first_name.strip(),
+        child_last_name=one.child_last_name.strip(),
+        birth_date=one.birth_date,
+        expected_birth_date=one.expected_birth_date,
+        status=RequestStatus.OPEN,
+    )
+
+
+def _audit_change(session, saved: ChildcareRequest, before: dict) -> None:
+    changed = services.changed_fields(before, services.request_snapshot(session, saved))
+    if "situation" in changed:
+        saved.proof_checked = False  # a changed priority ground needs proof again
+        session.add(saved)
+    audit.record(
+        session,
+        action="loket.request_changed",
+        object_type="loket_request",
+        object_id=saved.id,
+        detail={"changed": changed, "submitted_at": saved.submitted_at.isoformat()},
+        on_behalf_of=services.parent_of(saved),
+    )
 
 
 def _id(row):
@@ -239,10 +346,16 @@ def my_requests():
             .order_by(ChildcareRequest.created_at.desc())
         )
     )
-    return render(
-        "loket/my_requests.html",
-        **_context(requests=[_request_view(row) for row in rows]),
-    )
+    # The children of one request appear together, as one family request.
+    families = [
+        {
+            "views": [_request_view(row) for row in group],
+            "together": group[0].siblings_together,
+            "several": len(group) > 1,
+        }
+        for group in siblings.grouped(rows)
+    ]
+    return render("loket/my_requests.html", **_context(families=families))
 
 
 @blueprint.post("/aanvraag/<uuid:request_id>/andere-intrekken")
@@ -260,22 +373,47 @@ def withdraw_others(request_id: uuid.UUID):
 
 @blueprint.post("/aanvraag/<uuid:request_id>/intrekken")
 def withdraw_request(request_id: uuid.UUID):
-    """The family no longer needs a place; a place proposed to it moves on."""
+    """The family no longer needs a place; a place proposed to it moves on.
+
+    Only with the confirmation box ticked: the family loses its place in the order. A request
+    of several children withdraws one child, or all of them (``scope=family``)."""
     _may_register()
     session = db_session()
     row = _own_request(request_id)
-    try:
-        freed = services.withdraw_request(session, row)
-    except services.InvalidTransition:
+    form = forms.WithdrawForm()
+    form.validate_on_submit()
+    family = siblings.family_view(session, row)
+    if not form.confirm.data:
+        message = _("Tick the box to confirm that you want to withdraw the request.")
+        return render(
+            "loket/withdraw_confirm.html",
+            **_context(
+                view=_request_view(row),
+                errors={f"confirm-{row.id}": message},
+                staff=can("loket.manage"),
+            ),
+        ), 422
+    targets = [row]
+    if form.scope.data == "family" and family is not None:
+        targets = family["withdrawable"]
+    freed = []
+    withdrawn = 0
+    for target in targets:
+        try:
+            freed += services.withdraw_request(session, target)
+        except services.InvalidTransition:
+            continue
+        withdrawn += 1
+        audit.record(
+            session,
+            action="loket.request_withdrawn",
+            object_type="loket_request",
+            object_id=target.id,
+            on_behalf_of=services.parent_of(target),
+        )
+    if not withdrawn:
         flash(_("This request can no longer be withdrawn."))
         return redirect(_after_request_change(row))
-    audit.record(
-        session,
-        action="loket.request_withdrawn",
-        object_type="loket_request",
-        object_id=row.id,
-        on_behalf_of=services.parent_of(row),
-    )
     continuous.place_freed(session, g.tenant, freed, trigger="withdrawn")
     session.commit()
     flash(_("The request was withdrawn."))

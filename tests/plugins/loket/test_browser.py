@@ -84,9 +84,11 @@ def test_request_round_confirmation_and_acceptance_in_the_browser(
     )
     parent.goto("/t/aalst/loket/aanvraag/nieuw")
     assert_accessible(parent, axe_violations, "request form")
-    parent.get_by_label("Voornaam").fill("Lotte")
-    parent.get_by_label("Familienaam").fill("Claes")
-    parent.get_by_label("Geboortedatum", exact=True).fill(
+    # The first child's fields; a brother or sister has the same labels in its own group.
+    child = parent.get_by_role("group", name="Het kind")
+    child.get_by_label("Voornaam").fill("Lotte")
+    child.get_by_label("Familienaam").fill("Claes")
+    child.get_by_label("Geboortedatum", exact=True).fill(
         (date.today() - timedelta(days=100)).isoformat()
     )
     parent.get_by_label("Gewenste startdatum").fill((date.today() + timedelta(days=30)).isoformat())

@@ -15,6 +15,8 @@ from tests.support.apps import tenant_id
 from tests.support.auth import signed_in_as
 
 EARLY = datetime(2026, 1, 5, tzinfo=UTC)
+# Withdrawing asks to confirm (issue 16): the ticked box the page sends.
+CONFIRM = {"confirm": "yes"}
 
 
 def set_mode(app, mode: str, slug: str = "aalst") -> None:
@@ -137,7 +139,7 @@ def test_a_withdrawn_request_hands_its_proposed_place_on(app):
         db.add(ayla)
         services.run_round(db, reserved=(), seed=7, actor="t", today=TODAY)
         ayla_id = ayla.id
-    response = client.post(f"/t/aalst/loket/aanvraag/{ayla_id}/intrekken")
+    response = client.post(f"/t/aalst/loket/aanvraag/{ayla_id}/intrekken", data=CONFIRM)
     assert response.status_code == 302
     with tenant_db(app) as db:
         assert offered_to(db) == ["Bram"]
@@ -145,7 +147,9 @@ def test_a_withdrawn_request_hands_its_proposed_place_on(app):
         assert withdrawn.status == ProposalStatus.WITHDRAWN
     page = client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True)
     assert "De aanvraag is ingetrokken." in page and "Ingetrokken" in page
-    again = client.post(f"/t/aalst/loket/aanvraag/{ayla_id}/intrekken", follow_redirects=True)
+    again = client.post(
+        f"/t/aalst/loket/aanvraag/{ayla_id}/intrekken", data=CONFIRM, follow_redirects=True
+    )
     assert "Deze aanvraag kan niet meer ingetrokken worden." in again.get_data(as_text=True)
 
 

@@ -49,9 +49,11 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
     parent.set_viewport_size(PHONE)
     parent.goto("/t/aalst/loket/aanvraag/nieuw")
     assert not scrolls_sideways(parent), "the request form scrolls sideways on a phone"
-    parent.get_by_label("Voornaam").fill("Lotte")
-    parent.get_by_label("Familienaam").fill("Claes")
-    parent.get_by_label("Geboortedatum", exact=True).fill(
+    # The first child's fields; a brother or sister has the same labels in its own group.
+    child = parent.get_by_role("group", name="Het kind")
+    child.get_by_label("Voornaam").fill("Lotte")
+    child.get_by_label("Familienaam").fill("Claes")
+    child.get_by_label("Geboortedatum", exact=True).fill(
         (date.today() - timedelta(days=100)).isoformat()
     )
     parent.get_by_label("Gewenste startdatum").fill(date.today().isoformat())
