@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
-from operator import attrgetter
 from typing import Any
 
 from plugins.loket.priority import ABSOLUTE_GROUNDS, ABSOLUTE_GROUPS
@@ -348,7 +347,7 @@ def allocate(
 class _Market:
     """One run of deferred acceptance on integers.
 
-    Applicants are numbered in id order, pools in key order. A pool ranks an applicant by one
+    Applicants are numbered in the order given, pools in key order. A pool ranks an applicant by one
     packed integer, ``(group × max_wait + wait) × applicants + tie_rank``, where ``tie_rank``
     is the applicant's place in (registration date or lottery number, id) order: comparing two
     such integers is comparing :attr:`Priority.key` and then the id, as :func:`choose` does.
@@ -359,27 +358,43 @@ class _Market:
     """
 
     def __init__(self, applicants, pools, rules: RulePack, seed: int) -> None:
-        ordered = sorted(applicants, key=_ID_INT)
-        ints = [applicant.id.int for applicant in ordered]
+        given = list(applicants)
+        ints = [applicant.id.int for applicant in given]
         if len(set(ints)) != len(ints):
-            ordered = list({applicant.id: applicant for applicant in ordered}.values())
-        self.applicants = ordered
+            given = list({applicant.id: applicant for applicant in given}.values())
+            ints = [applicant.id.int for applicant in given]
+        # Kept in the order given: walking objects in the order they were made is several
+        # times faster (memory caches) than walking them in id order.
+        self.applicants = given
         self.rules = rules
         self.seed = seed
         self.pools_by_key = {pool.key: pool for pool in sorted(pools, key=lambda p: p.key)}
-        count = len(ordered)
-        generator = random.Random(seed)
-        # Drawn in id order, as :func:`lottery_numbers` draws them.
-        self.lottery_values = [generator.random() for _ in range(count)]
+        count = len(given)
+        self.ints = ints
         if rules.tie_break == "lottery":
             ties = self.lottery_values
+            # Positions in (tie-break, id) order: a stable sort of the id order by tie-break.
+            self.by_rank = sorted(self.id_order, key=ties.__getitem__)
         else:
-            ties = [applicant.registered_at.timestamp() for applicant in ordered]
-        # A stable sort keeps equal tie-breaks in id order.
-        self.by_rank = sorted(range(count), key=ties.__getitem__)
+            ties = [applicant.registered_at.timestamp() for applicant in given]
+            self.by_rank = _tie_order(ties, ints)
         self.rank = [0] * count
         for rank, index in enumerate(self.by_rank):
             self.rank[index] = rank
+
+    @cached_property
+    def id_order(self) -> list[int]:
+        """Positions in id order: lottery numbers are drawn in it, explanations follow it."""
+        return sorted(range(len(self.ints)), key=self.ints.__getitem__)
+
+    @cached_property
+    def lottery_values(self) -> list[float]:
+        """Each position's lottery number, drawn in id order as :func:`lottery_numbers` does."""
+        generator = random.Random(self.seed)
+        values = [0.0] * len(self.ints)
+        for index in self.id_order:
+            values[index] = generator.random()
+        return values
 
     def run(self) -> Outcome:
         rules, applicants = self.rules, self.applicants
@@ -443,7 +458,6 @@ class _Market:
         vulnerable_held: list[list[int]] = [[] for _ in pool_list]
         other_held: list[list[int]] = [[] for _ in pool_list]
         held_count = [0] * len(pool_list)
-        proposals = 0
         insort = bisect.insort
 
         for first in range(count):
@@ -456,7 +470,6 @@ class _Market:
                 if choice >= len(preferences):
                     break
                 next_choice[current] = choice + 1
-                proposals += 1
                 location_id = preferences[choice]
                 age_group = applicant.age_groups.get(location_id)
                 if not age_group:
@@ -507,8 +520,9 @@ class _Market:
                 self.last_held[key] = by_rank[holders[-1] % wait_step]
         self.next_choice = next_choice
         self.matches = outcome.matches
-        outcome.proposals = proposals
-        outcome.explanations = Explanations(applicants, self.explain)
+        # Every choice a family got to is one proposal.
+        outcome.proposals = sum(next_choice)
+        outcome.explanations = Explanations(applicants, lambda: self.id_order, self.explain)
         return outcome
 
     @cached_property
@@ -565,15 +579,33 @@ class _Market:
         return explanation
 
 
-_ID_INT = attrgetter("id.int")
+def _tie_order(ties: list[float], ints: list[int]) -> list[int]:
+    """Positions in (tie-break, id) order. Sorting 128-bit ids is the slow part, and only
+    equal tie-breaks need them: sort by tie-break, then each run of equal ones by id."""
+    order = sorted(range(len(ties)), key=ties.__getitem__)
+    if len(set(ties)) == len(ties):
+        return order
+    start = 0
+    for end in range(1, len(order) + 1):
+        if end == len(order) or ties[order[end]] != ties[order[start]]:
+            if end - start > 1:
+                order[start:end] = sorted(order[start:end], key=ints.__getitem__)
+            start = end
+    return order
 
 
 class Explanations(Mapping):
     """Explanations per applicant, written when first asked for: a round stores only those of
     the families it places, and a simulation needs none."""
 
-    def __init__(self, applicants: list[Applicant], explain: Callable[[int], dict]) -> None:
-        self._applicants = applicants  # in id order, ids unique
+    def __init__(
+        self,
+        applicants: list[Applicant],
+        id_order: Callable[[], list[int]],
+        explain: Callable[[int], dict],
+    ) -> None:
+        self._applicants = applicants  # ids unique
+        self._id_order = id_order  # positions in ``applicants`` by id: the order of iteration
         self._explain = explain
         self._done: dict[uuid.UUID, dict] = {}
 
@@ -587,7 +619,7 @@ class Explanations(Mapping):
         return self._done[applicant_id]
 
     def __iter__(self):
-        return (applicant.id for applicant in self._applicants)
+        return (self._applicants[index].id for index in self._id_order())
 
     def __len__(self) -> int:
         return len(self._applicants)
