@@ -8,10 +8,17 @@ each other over what they got) and no family gains by misreporting its preferenc
 A location's priority order comes from a versioned rule pack (:class:`RulePack`): at a location
 with an income-related price first the absolute groups of the Flemish rules
 (:data:`plugins.loket.priority.ABSOLUTE_GROUPS`), then the tenant's further groups; at a
-free-price location the tenant's own free-price groups. A target share of places reserved for vulnerable
-families (a soft reserve: unused reserved places go to everyone), and a tie-break by
-registration date or by a lottery drawn from a seed. Held-back places (occasional and emergency
-care), places reserved by companies and places already taken are never offered.
+free-price location the tenant's own free-price groups. A location with the extra subsidy for
+vulnerable families (:attr:`Pool.vulnerable_subsidy`) keeps the rule pack's target share of its
+places for them (a soft reserve: unused reserved places go to everyone); there being vulnerable
+earns a reserved place and not a further priority group as well. A location without that
+subsidy keeps no places: a vulnerable family counts in the further groups there. Ties are
+broken by registration date or by a lottery drawn from a seed. Held-back places (occasional and
+emergency care), places reserved by companies and places already taken are never offered.
+
+:func:`allocate` runs on integers — one packed priority key per proposal, two sorted lists of
+keys per pool — with the garbage collector paused; :func:`priority_of` and :func:`choose` are
+the readable forms of the same order, used for explanations and by the property tests.
 
 Nothing here touches a database or Flask: the same input and seed always give the same output.
 """
