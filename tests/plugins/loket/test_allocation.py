@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,6 +18,7 @@ from plugins.loket.allocation import (
     allocate,
     blocking_pairs,
     needs_to_confirm,
+    reserved_for_vulnerable,
 )
 
 LOCATIONS = [uuid.UUID(int=1000 + n) for n in range(6)]
@@ -52,6 +54,7 @@ def markets(draw):
                 held_back=draw(st.integers(0, min(1, places))),
                 reserved=draw(st.integers(0, 1)),
                 income_related=draw(st.booleans()),
+                vulnerable_subsidy=draw(st.booleans()),
             )
         )
     locations = [p.location_id for p in pools]
@@ -114,6 +117,31 @@ def test_every_family_is_matched_only_to_a_location_it_asked_for(market):
         assert location in by_id[applicant_id].preferences
 
 
+@settings(max_examples=150, deadline=None)
+@given(markets(), st.data())
+def test_no_family_gets_a_place_it_prefers_by_misreporting_its_preferences(market, data):
+    applicants, pools, rules, seed = market
+    if not applicants:
+        return
+    liar = data.draw(st.sampled_from(applicants))
+    told = data.draw(st.lists(st.sampled_from(LOCATIONS), max_size=3, unique=True))
+    misreport = dataclasses.replace(
+        liar, preferences=tuple(told), age_groups=dict.fromkeys(told, "baby")
+    )
+    others = [a for a in applicants if a.id != liar.id]
+
+    def true_rank(outcome) -> int:
+        # Lower is better by the family's true preferences; unplaced or elsewhere is worst.
+        match = outcome.matches.get(liar.id)
+        if match is None or match[0] not in liar.preferences:
+            return len(liar.preferences)
+        return liar.preferences.index(match[0])
+
+    truthful = allocate(applicants, pools, rules, seed)
+    lying = allocate([*others, misreport], pools, rules, seed)
+    assert true_rank(lying) >= true_rank(truthful)
+
+
 def test_a_priority_group_goes_before_an_earlier_registration():
     a, b = LOCATIONS[:2]
     early = applicant(1, [a], situation=[], registered=EPOCH)
@@ -136,13 +164,13 @@ def test_the_explanation_names_rank_group_and_why_higher_choices_did_not_take_th
     a, b = LOCATIONS[:2]
     first = applicant(1, [a], situation=["single_parent"])
     second = applicant(2, [a, b])
-    outcome = allocate([first, second], [pool(a, 1), pool(b, 1)])
+    outcome = allocate([first, second], [pool(a, 1, vulnerable_subsidy=True), pool(b, 1)])
     explanation = outcome.explanations[second.id]
     # Four absolute groups and two further ones: no ground at all is group 7.
     assert (explanation["rank"], explanation["priority_group"]) == (2, 7)
     assert [note["reason"] for note in explanation["higher_choices"]] == ["outranked"]
-    # The single parent took the place reserved for vulnerable families (counted once: not
-    # also in the further group of single parents).
+    # The single parent took the place the subsidised location reserves for vulnerable
+    # families (counted once: not also in the further group of single parents).
     assert outcome.explanations[first.id]["priority_group"] == 7
     assert outcome.explanations[first.id]["vulnerable"] is True
 
@@ -161,14 +189,77 @@ def test_a_target_share_reserves_places_for_vulnerable_families():
     rules = RulePack.from_rules(
         {"priority_groups": [["work_or_training"]], "vulnerable_share_percent": 25}
     )
-    outcome = allocate([*working, vulnerable], [pool(a, 4)], rules)
+    subsidised = pool(a, 4, vulnerable_subsidy=True)
+    outcome = allocate([*working, vulnerable], [subsidised], rules)
     assert vulnerable.id in outcome.matches
     without_share = RulePack.from_rules(
         {"priority_groups": [["work_or_training"]], "vulnerable_share_percent": 0}
     )
     assert (
-        vulnerable.id not in allocate([*working, vulnerable], [pool(a, 4)], without_share).matches
+        vulnerable.id not in allocate([*working, vulnerable], [subsidised], without_share).matches
     )
+
+
+def test_a_location_without_the_subsidy_keeps_no_places_for_vulnerable_families():
+    a = LOCATIONS[0]
+    working = [applicant(n, [a], situation=["work_or_training"]) for n in range(1, 5)]
+    vulnerable = applicant(9, [a], situation=["low_income"], registered=EPOCH + timedelta(99))
+    rules = RulePack.from_rules(
+        {"priority_groups": [["work_or_training"]], "vulnerable_share_percent": 25}
+    )
+    plain = pool(a, 4)
+    assert reserved_for_vulnerable(plain, rules) == 0
+    outcome = allocate([*working, vulnerable], [plain], rules)
+    assert set(outcome.matches) == {family.id for family in working}
+    assert outcome.explanations[vulnerable.id]["higher_choices"][0]["reason"] == "outranked"
+
+
+def test_without_the_subsidy_a_vulnerable_family_counts_in_the_further_groups_instead():
+    a = LOCATIONS[0]
+    rules = RulePack.from_rules({"vulnerable_share_percent": 50})
+    single = applicant(5, [a], situation=["single_parent"], registered=EPOCH + timedelta(50))
+    nobody = [applicant(n, [a]) for n in range(1, 3)]
+    plain, subsidised = pool(a, 2), pool(a, 2, vulnerable_subsidy=True)
+    # No reserve here: the single parent's further group (6 of 7) ranks above no ground (7).
+    outcome = allocate([*nobody, single], [plain], rules)
+    assert outcome.explanations[single.id]["priority_group"] == 6
+    assert outcome.explanations[single.id]["priority_grounds"] == ["single_parent"]
+    assert set(outcome.matches) == {single.id, nobody[0].id}
+    # With the subsidy: one of the two places is reserved for her, and being vulnerable does not
+    # also lift her a group — counted once.
+    assert reserved_for_vulnerable(subsidised, rules) == 1
+    outcome = allocate([*nobody, single], [subsidised], rules)
+    assert outcome.explanations[single.id]["priority_group"] == 7
+    assert outcome.explanations[single.id]["vulnerable"] is True
+    assert set(outcome.matches) == {single.id, nobody[0].id}
+
+
+def test_at_a_subsidised_location_the_reserved_places_go_to_the_vulnerable_first():
+    a = LOCATIONS[0]
+    rules = RulePack.from_rules(
+        {"priority_groups": [["work_or_training"]], "vulnerable_share_percent": 50}
+    )
+    working = [applicant(n, [a], situation=["work_or_training"]) for n in range(1, 5)]
+    vulnerable = [
+        applicant(n, [a], situation=["low_income"], registered=EPOCH + timedelta(90 + n))
+        for n in range(10, 14)
+    ]
+    subsidised, plain = pool(a, 4, vulnerable_subsidy=True), pool(a, 4)
+    placed = set(allocate([*working, *vulnerable], [subsidised], rules).matches)
+    # Two of the four places are reserved: the two earliest vulnerable families, then the two
+    # earliest working families.
+    assert placed == {vulnerable[0].id, vulnerable[1].id, working[0].id, working[1].id}
+    assert set(allocate([*working, *vulnerable], [plain], rules).matches) == {
+        family.id for family in working
+    }
+
+
+def test_unused_reserved_places_go_to_everyone():
+    a = LOCATIONS[0]
+    rules = RulePack.from_rules({"vulnerable_share_percent": 50})
+    families = [applicant(n, [a]) for n in range(1, 6)]
+    outcome = allocate(families, [pool(a, 4, vulnerable_subsidy=True)], rules)
+    assert set(outcome.matches) == {family.id for family in families[:4]}
 
 
 def test_days_a_location_cannot_offer_rule_it_out():
