@@ -88,9 +88,12 @@ def test_working_parents_no_longer_rank_last():
     working = family(9, "work_or_training")
     one_place = [Pool(location_id=A, age_group="baby", places=1)]
     assert list(allocate([early, working], one_place, NO_RESERVE).matches) == [working.id]
-    # Where the location keeps a place for vulnerable families, that place stays theirs.
+    # Where the location has the subsidy and keeps a place for vulnerable families, that place
+    # stays theirs; without the subsidy the same rule pack keeps none.
     keeps_one = RulePack.from_rules({"vulnerable_share_percent": 100})
-    assert list(allocate([early, working], one_place, keeps_one).matches) == [early.id]
+    assert list(allocate([early, working], one_place, keeps_one).matches) == [working.id]
+    subsidised = [Pool(location_id=A, age_group="baby", places=1, vulnerable_subsidy=True)]
+    assert list(allocate([early, working], subsidised, keeps_one).matches) == [early.id]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +149,8 @@ def what_if_market():
     working = [family(n, "work_or_training") for n in range(100, 105)]
     others = [family(n) for n in range(1, 6)]
     vulnerable = [family(n, "low_income") for n in range(10, 20)]
-    return [*working, *others, *vulnerable], [Pool(location_id=A, age_group="baby", places=10)]
+    subsidised = Pool(location_id=A, age_group="baby", places=10, vulnerable_subsidy=True)
+    return [*working, *others, *vulnerable], [subsidised]
 
 
 def test_what_if_vulnerable_families_are_counted_once_not_twice():
@@ -365,6 +369,7 @@ def test_staff_what_if_shows_vulnerable_families_counted_once(app):
     early = datetime.now(UTC) - timedelta(days=60)
     with tenant_db(app) as db:
         speelboom = make_location(db, "De Speelboom", places=4)
+        speelboom.vulnerable_subsidy = True  # only a subsidised location keeps the reserve
         for n, (name, flags) in enumerate(
             [
                 ("Eerste", []),
