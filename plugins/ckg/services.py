@@ -706,6 +706,26 @@ def transfer(
         referral.assigned_user_id = None
 
 
+UNKNOWN_CKG = _l("Choose another CKG that serves this municipality.")
+
+
+def hand_over_referral(referral: Referral, target_id: uuid.UUID | None, serving: set) -> None:
+    """A referral the CKG has not accepted yet goes to another CKG that serves the
+    municipality (``serving``): it is that CKG's from now on, with its history, in the state it
+    was in. Raises :class:`RuleError`, changing nothing."""
+    if referral.status not in OPEN_STATES:
+        raise RuleError(
+            {"ckg": _l("A case in care moves with its offers: choose an antenna of the other CKG.")}
+        )
+    if target_id == referral.organisation_id:
+        raise RuleError({"ckg": _l("The referral is already with this CKG.")})
+    if target_id is None or target_id not in serving:
+        # A CKG that does not serve the municipality is as unknown as a made-up id.
+        raise RuleError({"ckg": UNKNOWN_CKG})
+    referral.organisation_id = target_id
+    referral.assigned_user_id = None
+
+
 # ---------------------------------------------------------------------------------------------
 # Capacity
 # ---------------------------------------------------------------------------------------------

@@ -39,14 +39,17 @@ from plugins.ckg.forms import (
 from plugins.ckg.models import Antenna, CaseNote, OfferEpisode, Referral
 from plugins.ckg.services import (
     CARE_STATES,
+    OPEN_STATES,
     ReferralStatus,
     RuleError,
+    Urgency,
     add_offer,
     edit_referral,
     end_episode,
     end_open_episodes,
     episode_state,
     first_episode,
+    hand_over_referral,
     move,
     next_states,
     transfer,
@@ -150,6 +153,14 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             if organisation_id in organisations
         ],
         handovers=handover.handed_over_between_ckgs(session, referral.id),
+        # A referral not accepted yet may go to another CKG that serves the municipality.
+        other_ckgs=[
+            organisations[o]
+            for o in serving
+            if o != referral.organisation_id and o in organisations
+        ]
+        if referral.status in OPEN_STATES
+        else [],
         in_care=referral.status in CARE_STATES,
         next_states=next_states(referral.status, referral.urgency),
         antennas=store.antennas_of(session, {referral.organisation_id}),
@@ -341,7 +352,13 @@ def transfer_antenna(referral_id: uuid.UUID):
     before = (referral.organisation_id, referral.antenna_id)
     actor = f"user:{g.user.id}"
 
+    serving = handover.serving_ckg_ids(session, referral.organisation_id)
+
     def move(antennas):
+        if referral.status not in CARE_STATES:
+            # Not accepted yet: no places to move, the referral goes to the other CKG.
+            hand_over_referral(referral, form.ckg.data, serving)
+            return [referral]
         episodes = store.episodes_of(session, referral.id)
         target = antennas.get(form.antenna.data) if form.antenna.data else None
         transfer(referral, episodes, target, antennas)
@@ -360,6 +377,9 @@ def transfer_antenna(referral_id: uuid.UUID):
         if referral.organisation_id == before[0]:
             return None
         notifications.notify_handed_over(session, g.tenant, referral)
+        if referral.urgency == Urgency.CRISIS and referral.status == ReferralStatus.SUBMITTED:
+            # Nobody took the crisis yet: the receiving CKG's on-call hears of it at once.
+            store.alert_on_call(session, g.tenant, referral)
         # The case is the other CKG's now: this worker cannot open it any more.
         flash(
             _(
@@ -381,7 +401,7 @@ def transfer_antenna(referral_id: uuid.UUID):
             "from_antenna_id": str(before[1]),
             "to_antenna_id": str(referral.antenna_id),
         },
-        organisation_ids=handover.serving_ckg_ids(session, referral.organisation_id),
+        organisation_ids=serving,
         finish=finish,
     )
 

@@ -216,3 +216,80 @@ def test_a_transfer_without_the_form_token_is_refused(world):
         == organisation(world.app, "ckg-limburg", "ckg").id
     )
     assert _audit(world.app, "ckg.referral_transferred") == []
+
+
+def _hand_over(client, referral_id, ckg_id):
+    return client.post(f"{BASE}/{referral_id}/antenne", data={"ckg": str(ckg_id)})
+
+
+def test_a_referral_not_yet_accepted_goes_to_another_ckg(world):
+    grant(world.app, "aalst", "ckg-gent")
+    people = users(world)
+    limburg = organisation(world.app, "ckg-limburg", "ckg")
+    gent_ckg = organisation(world.app, "ckg-gent", "ckg")
+    sara = world.client_for(people["sara"])
+    referral_id = submit(sara, organisation=str(limburg.id))
+    karim = world.client_for(people["karim"])
+    step(karim, referral_id, "received")
+    page = karim.get(f"{BASE}/{referral_id}").get_data(as_text=True)
+    assert 'id="handover-ckg"' in page and "Ckg Gent" in page
+    moved = _hand_over(karim, referral_id, gent_ckg.id)
+    assert moved.status_code == 303, moved.get_data(as_text=True)
+    case = stored(world.app, referral_id)
+    assert (case.organisation_id, case.status, case.antenna_id) == (gent_ckg.id, "received", None)
+    assert karim.get(f"{BASE}/{referral_id}").status_code == 404
+    ghislaine = world.client_for(people["ghislaine"])
+    reference = f"CKG-{referral_id.hex[:8].upper()}"
+    assert reference in ghislaine.get("/t/aalst/ckg/wachtrij").get_data(as_text=True)
+    assert "Overgedragen door Ckg Limburg aan Ckg Gent" in ghislaine.get(
+        f"{BASE}/{referral_id}"
+    ).get_data(as_text=True)
+    assert "Ckg Gent behandelt deze doorverwijzing sinds" in sara.get(
+        f"{BASE}/{referral_id}"
+    ).get_data(as_text=True)
+    [entry] = _audit(world.app, "ckg.referral_transferred")
+    assert entry.detail["to_organisation_id"] == str(gent_ckg.id)
+
+
+def test_a_referral_goes_only_to_a_ckg_that_serves_the_municipality(world):
+    people = users(world)
+    referral_id = submit(world.client_for(people["sara"]))
+    karim = world.client_for(people["karim"])
+    gent_ckg = organisation(world.app, "ckg-gent", "ckg")  # does not serve Aalst here
+    school = organisation(world.app, "school-de-linde", "school")  # granted, but no CKG
+    answers = [
+        _hand_over(karim, referral_id, target)
+        for target in (gent_ckg.id, school.id, "00000000-0000-4000-8000-000000000000")
+    ]
+    assert {answer.status_code for answer in answers} == {422}
+
+    def message(response) -> str:
+        html = response.get_data(as_text=True)
+        start = html.index('id="handover-ckg-error"')
+        return html[start : html.index("</p>", start)]
+
+    assert len({message(answer) for answer in answers}) == 1
+    assert "Kies een ander CKG dat deze gemeente bedient" in message(answers[0])
+    limburg = organisation(world.app, "ckg-limburg", "ckg")
+    assert stored(world.app, referral_id).organisation_id == limburg.id
+    assert _hand_over(karim, referral_id, limburg.id).status_code == 422
+    assert _hand_over(karim, referral_id, "geen-uuid").status_code == 422
+
+
+def test_a_crisis_handed_over_alerts_the_receiving_ckgs_on_call(world):
+    from core.mail import OutboxMessage
+
+    grant(world.app, "aalst", "ckg-gent")
+    people = users(world)
+    limburg = organisation(world.app, "ckg-limburg", "ckg")
+    referral_id = submit(
+        world.client_for(people["sara"]), urgency="crisis", organisation=str(limburg.id)
+    )
+    karim = world.client_for(people["karim"])
+    gent_ckg = organisation(world.app, "ckg-gent", "ckg")
+    assert _hand_over(karim, referral_id, gent_ckg.id).status_code == 303
+    with world.app.extensions["opvangplein.db"].session(tenant_id(world.app, "aalst")) as db:
+        alerts = db.exec(
+            select(OutboxMessage).where(OutboxMessage.purpose == "ckg.crisis_alert")
+        ).all()
+    assert "piket@ckg-gent.be" in {alert.to_address for alert in alerts}
