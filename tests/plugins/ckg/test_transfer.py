@@ -74,6 +74,7 @@ def _transfer(client, referral_id, antenna_id):
 
 def test_a_case_moves_to_another_ckg_with_its_history_and_the_sender_loses_access(world):
     referral_id, karim, family, people = _case_in_care(world)
+    assert karim.get(f"{BASE}/{referral_id}").status_code == 200  # a look, in the access log
     gent = antenna_named(world.app, "Antenne Gent")
     moved = _transfer(karim, referral_id, gent.id)
     assert moved.status_code == 303, moved.get_data(as_text=True)
@@ -99,6 +100,9 @@ def test_a_case_moves_to_another_ckg_with_its_history_and_the_sender_loses_acces
     assert "Het gezin stemde op" in html
     assert "Overgedragen door Ckg Limburg aan Ckg Gent" in html
     assert reference in ghislaine.get("/t/aalst/ckg/wachtrij?state=all").get_data(as_text=True)
+    # ... and who looked at the case before, the sending CKG's workers included.
+    looks = ghislaine.get(f"{BASE}/{referral_id}/toegangslog")
+    assert looks.status_code == 200 and "Karim" in looks.get_data(as_text=True)
 
     # The sending CKG is told where the case went, then it is gone from its page, its queue
     # and its actions.
@@ -106,7 +110,9 @@ def test_a_case_moves_to_another_ckg_with_its_history_and_the_sender_loses_acces
     told = karim.get(moved.headers["Location"]).get_data(as_text=True)
     assert f"Doorverwijzing {reference} is overgedragen aan Ckg Gent." in told
     assert karim.get(f"{BASE}/{referral_id}").status_code == 404
+    assert karim.get(f"{BASE}/{referral_id}/toegangslog").status_code == 404
     assert reference not in karim.get("/t/aalst/ckg/wachtrij?state=all").get_data(as_text=True)
+    assert reference not in karim.get("/t/aalst/ckg/werkruimte?state=all").get_data(as_text=True)
     assert (
         karim.post(f"{BASE}/{referral_id}/notities", data={"body": "nog iets"}).status_code == 404
     )
