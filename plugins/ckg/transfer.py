@@ -38,12 +38,40 @@ from sqlmodel import select
 from core.identity.models import Organisation
 from plugins.ckg import store
 from plugins.ckg.models import CaseTransfer, Referral
+from plugins.ckg.services import OPEN_STATES
 
 
 def serving_ckg_ids(session, own: uuid.UUID) -> set[uuid.UUID]:
     """The CKG that has the case and every other CKG this municipality granted ``ckg``: the
     only organisations whose antennas a case may move to."""
     return {own} | {organisation.id for organisation in store.granted_ckgs(session)}
+
+
+def targets(session, referral: Referral) -> dict:
+    """Where the case may go, for the CKG's page: ``transfer_targets`` — each serving CKG (the
+    case's own first) with its antennas, for a case in care — and ``other_ckgs``, for a
+    referral not accepted yet."""
+    serving = serving_ckg_ids(session, referral.organisation_id)
+    antennas = store.antennas_of(session, serving)
+    organisations = {
+        organisation.id: organisation
+        for organisation in session.exec(
+            select(Organisation).where(Organisation.id.in_(serving))
+        ).all()
+    }
+    ordered = sorted(
+        organisations.values(),
+        key=lambda organisation: (organisation.id != referral.organisation_id, organisation.name),
+    )
+    return {
+        "transfer_targets": [
+            (organisation, [a for a in antennas if a.organisation_id == organisation.id])
+            for organisation in ordered
+        ],
+        "other_ckgs": [o for o in ordered if o.id != referral.organisation_id]
+        if referral.status in OPEN_STATES
+        else [],
+    }
 
 
 def record(

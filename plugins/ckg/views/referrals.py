@@ -39,7 +39,6 @@ from plugins.ckg.forms import (
 from plugins.ckg.models import Antenna, CaseNote, OfferEpisode, Referral
 from plugins.ckg.services import (
     CARE_STATES,
-    OPEN_STATES,
     ReferralStatus,
     RuleError,
     Urgency,
@@ -120,14 +119,6 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             forms[key] = failed
     history = store.history_of(session, referral.id)
     episodes = store.episodes_of(session, referral.id)
-    serving = handover.serving_ckg_ids(session, referral.organisation_id)
-    targets = store.antennas_of(session, serving)
-    organisations = {
-        organisation.id: organisation
-        for organisation in session.exec(
-            select(Organisation).where(Organisation.id.in_(serving))
-        ).all()
-    }
     context.update(
         forms,
         failed=failed,
@@ -139,28 +130,8 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         notes=store.notes_of(session, referral.id),
         episodes=episodes,
         antenna_names=store.antenna_names(session, {e.antenna_id for e in episodes}),
-        # Where the case may go: this CKG's antennas first, then those of every other CKG that
-        # serves the municipality (a handover, transfer.py).
-        transfer_targets=[
-            (
-                organisations[organisation_id],
-                [a for a in targets if a.organisation_id == organisation_id],
-            )
-            for organisation_id in sorted(
-                serving,
-                key=lambda o: (o != referral.organisation_id, organisations[o].name),
-            )
-            if organisation_id in organisations
-        ],
+        **handover.targets(session, referral),
         handovers=handover.handed_over_between_ckgs(session, referral.id),
-        # A referral not accepted yet may go to another CKG that serves the municipality.
-        other_ckgs=[
-            organisations[o]
-            for o in serving
-            if o != referral.organisation_id and o in organisations
-        ]
-        if referral.status in OPEN_STATES
-        else [],
         in_care=referral.status in CARE_STATES,
         next_states=next_states(referral.status, referral.urgency),
         antennas=store.antennas_of(session, {referral.organisation_id}),
