@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from core.db import utcnow
 from core.local_time import to_local
 from tests.plugins.ckg.conftest import CKG_TENANTS, build_world, organisation, users
-from tests.plugins.ckg.helpers import family_confirms, submit
+from tests.plugins.ckg.helpers import antenna_named, family_confirms, step, submit
 from tests.plugins.ckg.test_consent import _ask_hook
 from tests.support.apps import probe_app
 from tests.support.browser import BrowserLog, assert_accessible, serve, signed_in_page
@@ -130,6 +130,18 @@ def test_a_family_withdraws_its_consent_and_a_case_consultation_can_no_longer_us
     with _without_csrf(app):
         referral_id = submit(world.client_for(people["sara"]))
         family_confirms(app)
+        # Accepted for home guidance with a short stay planned: the family's page lists both.
+        karim = world.client_for(people["karim"])
+        genk = antenna_named(app, "Antenne Genk")
+        step(karim, referral_id, "received")
+        step(karim, referral_id, "intake_planned", intake_on=_day(0))
+        step(karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on=_day(0))
+        stay = {"offer": "short_stay", "antenna": str(genk.id), "starts_on": _day(7)}
+        added = karim.post(
+            f"/t/aalst/ckg/doorverwijzingen/{referral_id}/aanbod",
+            data={**stay, "planned_end": _day(21)},
+        )
+        assert added.status_code == 303
     sofie = world.user("sofie", "aalst", ["parent"])
     reference = f"CKG-{referral_id.hex[:8].upper()}"
     limburg = organisation(app, "ckg-limburg", "ckg").id
@@ -139,6 +151,10 @@ def test_a_family_withdraws_its_consent_and_a_case_consultation_can_no_longer_us
         parent.set_viewport_size({"width": PHONE_WIDTH, "height": 900})
         parent.goto(f"/t/aalst/ckg/doorverwijzingen/{referral_id}")
         expect(parent.locator("h1")).to_contain_text(reference)
+        offers = parent.locator("#case-offers tbody tr")
+        expect(offers).to_have_count(2)
+        expect(offers.nth(0)).to_contain_text("Begeleiding aan huis")
+        expect(offers.nth(1)).to_contain_text("gepland")
         _no_sideways_scroll(parent, PHONE_WIDTH)
         assert_accessible(parent, axe_violations)
 

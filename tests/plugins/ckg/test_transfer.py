@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from core.mail import OutboxMessage
 from core.models import AuditEntry
 from plugins.ckg.models import CaseTransfer, OfferEpisode
 from tests.plugins.ckg.conftest import grant, organisation, users
@@ -141,7 +142,17 @@ def test_a_case_moves_to_another_ckg_with_its_history_and_the_sender_loses_acces
     assert entry.detail["to_antenna_id"] == str(gent.id)
     with world.app.extensions["opvangplein.db"].session(tenant_id(world.app, "aalst")) as db:
         [record] = db.exec(select(CaseTransfer)).all()
+        mails = db.exec(
+            select(OutboxMessage).where(OutboxMessage.purpose.startswith("ckg.handed_over"))
+        ).all()
     assert (record.from_organisation_id, record.to_organisation_id) == (limburg, gent_ckg)
+    # Mails say who has the case now, never what it is about; the sender hears nothing.
+    told = {(mail.to_address, mail.purpose) for mail in mails}
+    assert ("sara@example.be", "ckg.handed_over") in told
+    assert ("sofie@example.be", "ckg.handed_over") in told
+    assert ("ghislaine@example.be", "ckg.handed_over_to_ckg") in told
+    assert not any(mail.to_address == "karim@example.be" for mail in mails)
+    assert all("Mama" not in mail.body and "Sofie" not in mail.body for mail in mails)
 
 
 def test_an_unknown_or_foreign_target_gets_the_same_answer(world):
@@ -283,8 +294,6 @@ def test_a_referral_goes_only_to_a_ckg_that_serves_the_municipality(world):
 
 
 def test_a_crisis_handed_over_alerts_the_receiving_ckgs_on_call(world):
-    from core.mail import OutboxMessage
-
     grant(world.app, "aalst", "ckg-gent")
     people = users(world)
     limburg = organisation(world.app, "ckg-limburg", "ckg")
