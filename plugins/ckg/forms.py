@@ -324,10 +324,15 @@ class EndOfferForm(CkgForm):
 
 
 class TransferForm(CkgForm):
+    """A case in care moves to an antenna (of this CKG or another); a referral not yet accepted
+    goes to another CKG (plugins/ckg/transfer.py)."""
+
     antenna = UUIDField(_l("Move the case to antenna"), id="transfer-antenna", required=False)
+    ckg = UUIDField(_l("Hand the referral over to"), id="handover-ckg", required=False)
 
     def apply_rules(self, errors: dict) -> None:
-        super().apply_rules({f"transfer-{key}": message for key, message in errors.items()})
+        ids = {"antenna": "transfer-antenna", "ckg": "handover-ckg"}
+        super().apply_rules({ids.get(key, key): message for key, message in errors.items()})
 
 
 class ConsentForm(CkgForm):

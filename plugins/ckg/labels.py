@@ -37,6 +37,12 @@ OUTCOME_LABELS = {
     "referred_onwards": _l("Referred onwards"),
     "other": _l("Other"),
 }
+# How an offer stands, for the family and the referrer (services.episode_state).
+EPISODE_STATE_LABELS = {
+    "planned": _l("planned"),
+    "running": _l("running"),
+    "ended": _l("ended"),
+}
 REFERRER_LABELS = {
     "parent": _l("the parent"),
     "staff": _l("municipal staff"),
@@ -70,4 +76,5 @@ TEMPLATE_LABELS = {
     "outcome": OUTCOME_LABELS,
     "referrer": REFERRER_LABELS,
     "role": ROLE_LABELS,
+    "episode_state": EPISODE_STATE_LABELS,
 }

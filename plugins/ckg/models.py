@@ -210,3 +210,24 @@ class OfferEpisode(TenantScoped, table=True):
     planned_end: date | None = None
     ended_on: date | None = None
     created_at: datetime = _timestamp()
+
+
+class CaseTransfer(TenantScoped, table=True):
+    """A case handed to another antenna or to another CKG that serves the municipality: who
+    handled it until when, and who handles it since. Never changed afterwards.
+
+    It is what stays of the handover for everyone who follows the case: the family and the
+    referrer read from it who handles the case now and since when; the audit log holds the same
+    act for accountability. See :mod:`plugins.ckg.transfer` for what the sending CKG keeps.
+    """
+
+    __tablename__ = "ckg_case_transfer"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    at: datetime = _timestamp()
+    actor: str = Field(max_length=200)
+    from_organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
+    to_organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
+    from_antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id")
+    to_antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id")

@@ -186,3 +186,30 @@ def notify_consent_changed(session, tenant, referral: Referral) -> int:
 
     recipients = _unique(list(ckg_recipients(session, referral)))
     return _mail_each(session, recipients, "ckg.consent_changed", wording)
+
+
+def notify_handed_over(session, tenant, referral: Referral) -> int:
+    """The case went to another CKG: the referrer and the family hear which CKG has it now, and
+    the receiving CKG's workers that a case was handed to them (the sending CKG's workers no
+    longer hear anything of it: ``ckg_recipients`` follows the referral's CKG)."""
+    values = {**_values(tenant, referral), "ckg": _ckg_name(session, referral)}
+
+    def to_followers():
+        return _("News on referral %(reference)s", **values), _(
+            "Referral %(reference)s in %(tenant)s is now handled by %(ckg)s."
+            "\n\nRead it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            **values,
+        )
+
+    def to_ckg():
+        return _("Referral %(reference)s was handed over to your CKG", **values), _(
+            "Referral %(reference)s in %(tenant)s was handed over to %(ckg)s, with its history."
+            "\n\nRead it after signing in: %(link)s\n\n"
+            "This message contains no personal details on purpose.",
+            **values,
+        )
+
+    told = _mail_each(session, followers(session, referral), "ckg.handed_over", to_followers)
+    workers = _unique(list(ckg_recipients(session, referral)))
+    return told + _mail_each(session, workers, "ckg.handed_over_to_ckg", to_ckg)

@@ -615,6 +615,16 @@ def add_offer(referral: Referral, details: StepDetails, antennas: set[uuid.UUID]
     )
 
 
+def episode_state(episode: OfferEpisode, today: date) -> str:
+    """``planned`` (starts after ``today``), ``running`` or ``ended``: how the family and the
+    referrer read an offer; ``today`` is the day in Belgium."""
+    if episode.ended_on is not None and episode.ended_on <= today:
+        return "ended"
+    if episode.starts_on > today:
+        return "planned"
+    return "running"
+
+
 def end_episode(episode: OfferEpisode, ended_on: date | None, antenna: Antenna | None) -> None:
     """End one offer on ``ended_on``; its place at ``antenna`` comes free. Raises :class:`RuleError`."""
     if episode.ended_on is not None:
@@ -640,18 +650,29 @@ def end_open_episodes(
     return ended
 
 
+# The one answer for a transfer target that is not there, whatever the reason.
+UNKNOWN_TARGET = _l(
+    "Choose an antenna of this CKG or of another CKG that serves this municipality."
+)
+
+
 def transfer(
     referral: Referral,
     episodes: list[OfferEpisode],
     target: Antenna | None,
     antennas: dict[uuid.UUID, Antenna],
 ) -> None:
-    """Move a case and its running offers to another antenna of the same CKG: each running offer
-    takes a place there and frees its old one. Raises :class:`RuleError`, changing nothing."""
+    """Move a case and its running offers to another antenna — of the same CKG, or of another
+    CKG that serves the municipality (``antennas`` holds the antennas of both): each running
+    offer takes a place there and frees its old one; ended offers stay where they took place.
+    Handed to another CKG, the case is that CKG's from now on (and nobody's there yet).
+    Raises :class:`RuleError`, changing nothing."""
     if referral.status not in CARE_STATES:
         raise RuleError({"antenna": _l("Only an accepted case can move to another antenna.")})
     if target is None or target.id not in antennas:
-        raise RuleError({"antenna": _l("Choose an antenna of this CKG.")})
+        # An antenna of a CKG that does not serve the municipality is as unknown as a made-up
+        # one: the same message, so a transfer form cannot be used to probe for antennas.
+        raise RuleError({"antenna": UNKNOWN_TARGET})
     if target.id == referral.antenna_id:
         raise RuleError({"antenna": _l("The case is already at this antenna.")})
     running = [episode for episode in episodes if episode.ended_on is None]
@@ -679,6 +700,30 @@ def transfer(
         occupy_place(target, Offer(episode.offer))
         episode.antenna_id = target.id
     referral.antenna_id = target.id
+    if target.organisation_id != referral.organisation_id:
+        referral.organisation_id = target.organisation_id
+        # The worker who had the case belongs to the sending CKG.
+        referral.assigned_user_id = None
+
+
+UNKNOWN_CKG = _l("Choose another CKG that serves this municipality.")
+
+
+def hand_over_referral(referral: Referral, target_id: uuid.UUID | None, serving: set) -> None:
+    """A referral the CKG has not accepted yet goes to another CKG that serves the
+    municipality (``serving``): it is that CKG's from now on, with its history, in the state it
+    was in. Raises :class:`RuleError`, changing nothing."""
+    if referral.status not in OPEN_STATES:
+        raise RuleError(
+            {"ckg": _l("A case in care moves with its offers: choose an antenna of the other CKG.")}
+        )
+    if target_id == referral.organisation_id:
+        raise RuleError({"ckg": _l("The referral is already with this CKG.")})
+    if target_id is None or target_id not in serving:
+        # A CKG that does not serve the municipality is as unknown as a made-up id.
+        raise RuleError({"ckg": UNKNOWN_CKG})
+    referral.organisation_id = target_id
+    referral.assigned_user_id = None
 
 
 # ---------------------------------------------------------------------------------------------

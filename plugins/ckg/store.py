@@ -69,6 +69,15 @@ def antennas_of(
     return list(session.exec(statement).all())
 
 
+def antenna_names(session, antenna_ids) -> dict[uuid.UUID, str]:
+    """id → name of these antennas, whichever CKG they belong to (a case handed over keeps
+    its ended offers where they took place)."""
+    ids = {antenna_id for antenna_id in antenna_ids if antenna_id is not None}
+    if not ids:
+        return {}
+    return {a.id: a.name for a in session.exec(select(Antenna).where(Antenna.id.in_(ids))).all()}
+
+
 def people_named(session, actors) -> dict[str, str]:
     """``user:<id>`` → the user's name, for history and access-log pages."""
     ids = set()

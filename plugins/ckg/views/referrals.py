@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from sqlmodel import select
 
 from core import audit
@@ -16,6 +17,7 @@ from core.local_time import to_local
 from core.rendering import render
 from core.web import db_session
 from plugins.ckg import consent, notifications, store
+from plugins.ckg import transfer as handover
 from plugins.ckg.access import (
     is_tenant_admin,
     log_access,
@@ -39,11 +41,14 @@ from plugins.ckg.services import (
     CARE_STATES,
     ReferralStatus,
     RuleError,
+    Urgency,
     add_offer,
     edit_referral,
     end_episode,
     end_open_episodes,
+    episode_state,
     first_episode,
+    hand_over_referral,
     move,
     next_states,
     transfer,
@@ -75,7 +80,16 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         "organisation": session.get(Organisation, referral.organisation_id),
         "antenna": session.get(Antenna, referral.antenna_id) if referral.antenna_id else None,
         "just_submitted": request.args.get("submitted") == "1",
+        # Who handles the case since when, for a case handed over (transfer.py).
+        "handover": handover.latest_between_ckgs(session, referral.id),
     }
+    if role in ("referrer", "family"):
+        # Kind, state and dates of each offer: never its antenna's notes or the CKG's reasons.
+        today = to_local(utcnow()).date()
+        context["case_offers"] = [
+            (episode, episode_state(episode, today))
+            for episode in store.episodes_of(session, referral.id)
+        ]
     if role == "referrer":
         context["message_form"] = failed or MessageForm(
             formdata=None, message=referral.message_from_referrer
@@ -104,6 +118,7 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
         if failed is not None and isinstance(failed, type(form)):
             forms[key] = failed
     history = store.history_of(session, referral.id)
+    episodes = store.episodes_of(session, referral.id)
     context.update(
         forms,
         failed=failed,
@@ -113,7 +128,10 @@ def _referral_page(referral: Referral, role: str, *, failed: CkgForm | None = No
             {change.actor for change in history} | {f"user:{referral.assigned_user_id}"},
         ),
         notes=store.notes_of(session, referral.id),
-        episodes=store.episodes_of(session, referral.id),
+        episodes=episodes,
+        antenna_names=store.antenna_names(session, {e.antenna_id for e in episodes}),
+        **handover.targets(session, referral),
+        handovers=handover.handed_over_between_ckgs(session, referral.id),
         in_care=referral.status in CARE_STATES,
         next_states=next_states(referral.status, referral.urgency),
         antennas=store.antennas_of(session, {referral.organisation_id}),
@@ -209,17 +227,24 @@ def edit_data(referral_id: uuid.UUID):
 # -- offers as episodes --------------------------------------------------------------------
 
 
-def _offer_change(referral, form, change, *, action: str, detail):
+def _offer_change(
+    referral, form, change, *, action: str, detail, organisation_ids=None, finish=None
+):
     """Run one change to a case's offers: the form validated, ``change(antennas)`` applied (a
     :class:`RuleError` puts its messages on the form), the rows it returns and the antennas
-    (their free places) saved, ``detail()`` audited as ``action``, back to the offers.
+    (their free places) saved, ``detail()`` audited as ``action``, back to the offers — or to
+    what ``finish(session)`` answers, called just before the commit.
 
     A refusal rolls back and shows the case with the form's messages (422): nothing half done.
-    The antennas are locked first, so two workers' changes count places one after the other.
+    The antennas (of ``organisation_ids``, else of the case's CKG) are locked first, so two
+    workers' changes count places one after the other.
     """
     session = db_session()
     antennas = {
-        a.id: a for a in store.antennas_of(session, {referral.organisation_id}, for_update=True)
+        a.id: a
+        for a in store.antennas_of(
+            session, organisation_ids or {referral.organisation_id}, for_update=True
+        )
     }
     rows = None
     if form.validate_on_submit():
@@ -234,8 +259,11 @@ def _offer_change(referral, form, change, *, action: str, detail):
     audit.record(
         session, action=action, object_type="ckg_referral", object_id=referral.id, detail=detail()
     )
+    response = finish(session) if finish is not None else None
     session.commit()
-    return redirect(url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303)
+    return response or redirect(
+        url_for("ckg.referral", referral_id=referral.id) + "#offers", code=303
+    )
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/aanbod")
@@ -283,18 +311,55 @@ def end_offer_episode(referral_id: uuid.UUID, episode_id: uuid.UUID):
 
 
 @blueprint.post("/doorverwijzingen/<uuid:referral_id>/antenne")
-@require_permission("ckg.work")
+@require_signed_in
 def transfer_antenna(referral_id: uuid.UUID):
-    """Move the case, with its running offers and their places, to another antenna of the CKG."""
+    """Hand the case, with its running offers and their places, to another antenna of the CKG
+    or of another CKG that serves this municipality (see plugins/ckg/transfer.py). Anyone but
+    the case's CKG gets the 404 of a case that does not exist — a permission alone says nothing
+    about this case."""
     referral = ckg_referral(referral_id)
+    session = db_session()
     form = TransferForm()
-    before = referral.antenna_id
+    before = (referral.organisation_id, referral.antenna_id)
+    actor = f"user:{g.user.id}"
+
+    serving = handover.serving_ckg_ids(session, referral.organisation_id)
 
     def move(antennas):
-        episodes = store.episodes_of(db_session(), referral.id)
+        if referral.status not in CARE_STATES:
+            # Not accepted yet: no places to move, the referral goes to the other CKG.
+            hand_over_referral(referral, form.ckg.data, serving)
+            return [referral]
+        episodes = store.episodes_of(session, referral.id)
         target = antennas.get(form.antenna.data) if form.antenna.data else None
         transfer(referral, episodes, target, antennas)
         return [referral, *episodes]
+
+    def finish(session):
+        session.add(
+            handover.record(
+                referral,
+                from_organisation_id=before[0],
+                from_antenna_id=before[1],
+                actor=actor,
+                now=utcnow(),
+            )
+        )
+        if referral.organisation_id == before[0]:
+            return None
+        notifications.notify_handed_over(session, g.tenant, referral)
+        if referral.urgency == Urgency.CRISIS and referral.status == ReferralStatus.SUBMITTED:
+            # Nobody took the crisis yet: the receiving CKG's on-call hears of it at once.
+            store.alert_on_call(session, g.tenant, referral)
+        # The case is the other CKG's now: this worker cannot open it any more.
+        flash(
+            _(
+                "Referral %(reference)s is handed over to %(ckg)s.",
+                reference=store.reference(referral),
+                ckg=session.get(Organisation, referral.organisation_id).name,
+            )
+        )
+        return redirect(url_for("ckg.queue"), code=303)
 
     return _offer_change(
         referral,
@@ -302,9 +367,13 @@ def transfer_antenna(referral_id: uuid.UUID):
         move,
         action="ckg.referral_transferred",
         detail=lambda: {
-            "from_antenna_id": str(before),
+            "from_organisation_id": str(before[0]),
+            "to_organisation_id": str(referral.organisation_id),
+            "from_antenna_id": str(before[1]),
             "to_antenna_id": str(referral.antenna_id),
         },
+        organisation_ids=serving,
+        finish=finish,
     )
 
 

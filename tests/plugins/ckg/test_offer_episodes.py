@@ -192,13 +192,15 @@ def test_referrer_other_ckg_and_school_cannot_touch_the_offers(world):
         "antenne": {"antenna": str(genk.id)},
     }
     # The referrer and another school hold ckg.work through their role but are not this CKG:
-    # 404, as for a case that does not exist. CKG Gent has no ckg.work in Aalst at all: 403.
+    # 404, as for a case that does not exist. CKG Gent has no ckg.work in Aalst at all: 403 —
+    # except for the handover, which answers every outsider with the 404 (plugins/ckg/transfer.py).
     expected = {"sara": 404, "tom": 404, "ghislaine": 403}
     for who, status in expected.items():
         client = world.client_for(people[who])
         for path, data in paths.items():
             response = client.post(f"/t/aalst/ckg/doorverwijzingen/{referral_id}/{path}", data=data)
-            assert response.status_code == status, (who, path, response.status_code)
+            wanted = 404 if path == "antenne" else status
+            assert response.status_code == wanted, (who, path, response.status_code)
     ghislaine_home = world.client_for(people["ghislaine"], tenant="gent")
     response = ghislaine_home.post(
         f"/t/gent/ckg/doorverwijzingen/{referral_id}/aanbod/{episode.id}/einde",

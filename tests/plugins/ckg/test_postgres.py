@@ -32,11 +32,21 @@ def test_raw_sql_in_another_tenant_sees_no_ckg_rows(pg_world):
     assert step(karim, referral_id, "received").status_code == 303
     genk = antenna_named(pg_world.app, "Antenne Genk")
     accepted = step(
-        karim, referral_id, "accepted", offer="home", antenna=str(genk.id), starts_on="2026-12-04"
+        karim,
+        referral_id,
+        "accepted",
+        offer="training",
+        antenna=str(genk.id),
+        starts_on="2026-12-04",
     )
     assert accepted.status_code == 303  # an offer episode now exists in Aalst
+    hasselt = antenna_named(pg_world.app, "Antenne Hasselt")
+    moved = karim.post(
+        f"/t/aalst/ckg/doorverwijzingen/{referral_id}/antenne", data={"antenna": str(hasselt.id)}
+    )
+    assert moved.status_code == 303  # and a handover record
     database = pg_world.app.extensions["opvangplein.db"]
-    assert len(TENANT_TABLES) == 6
+    assert len(TENANT_TABLES) == 7
     for table in TENANT_TABLES:
         with database.session(tenant_id(pg_world.app, "brugge")) as db:
             assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
