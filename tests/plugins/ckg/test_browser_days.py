@@ -100,6 +100,14 @@ def test_a_ckg_workers_day(browser, sqlite_settings, axe_violations, width):
         expect(episodes.nth(1)).to_contain_text("Kortdurend verblijf")
         _no_sideways_scroll(worker, width)
 
+        # The family takes the child home after the first night: the stay ends early.
+        stay = episodes.nth(1)
+        stay.locator('input[name="ended_on"]').fill(_day(2))
+        stay.get_by_role("button", name="Dit aanbod beëindigen").click()
+        ended = worker.locator("#offer-episodes tbody tr").nth(1)
+        expect(ended).to_contain_text("Kortdurend verblijf")
+        expect(ended.get_by_role("button", name="Dit aanbod beëindigen")).to_have_count(0)
+
         # The family stops before the guidance starts: an accepted case closes directly.
         worker.check("#target-closed")
         worker.select_option("#outcome", "stopped_by_family")
