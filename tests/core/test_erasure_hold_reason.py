@@ -77,7 +77,7 @@ def test_the_parent_reads_on_their_own_data_page_that_the_erasure_is_held_and_wh
     assert _admin(world).post("/t/aalst/beheer/privacy/wissen", data=ERASE).status_code == 200
     page = parent.get("/t/aalst/mijn-gegevens").get_data(as_text=True)
     held = _holds_section(page)
-    assert "Uw vraag om uw gegevens te wissen staat even stil" in page
+    assert "Je vraag om je gegevens te wissen staat even stil" in page
     assert "Ckg Limburg" in held and "art. 17(3)(b)" in held
     # The same parent at another municipality has nothing held there.
     signed_in_as(parent, world.app, "brugge", "sofie", ["parent"])
