@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from core.models import AuditEntry
@@ -211,3 +212,26 @@ def test_over_the_ten_percent_cap_the_ckg_reads_a_clear_message(world):
     assert "het advies is niet geregistreerd" in page
     assert not priority.deviations(_request(world, request_id).situation)
     assert "loket.deviation_advice_refused" in _actions(world)
+
+
+@pytest.mark.postgres
+def test_on_postgres_the_advice_is_recorded_and_withdrawn_within_the_tenant(postgres_settings):
+    """Row-level security on: the same flow, and Brugge's identical request stays untouched."""
+    world = build_world(probe_app(postgres_settings, tenants=TENANTS))
+    people = users(world)
+    request_id, speelboom = _loket_request(world, "De Speelboom")
+    brugge_request, _klaverke = _loket_request(world, "De Speelboom", tenant="brugge")
+    referral_id, sofie = _case(world, people)
+    assert _advise(world.client_for(people["karim"]), referral_id, speelboom).status_code == 303
+    assert priority.deviations(_request(world, request_id).situation)
+    assert not priority.deviations(_request(world, brugge_request, "brugge").situation)
+    assert "Ckg Limburg" in _staff_page(world, request_id)
+    database = world.app.extensions["opvangplein.db"]
+    for tenant, expected in (("aalst", 1), ("brugge", 0)):
+        with database.session(tenant_id(world.app, tenant)) as db:
+            count = db.execute(sa.text("SELECT count(*) FROM ckg_loket_advice")).scalar_one()
+            assert count == expected, tenant
+    url = f"/t/aalst/ckg/doorverwijzingen/{referral_id}/toestemming"
+    done = sofie.post(url, data={"action": "withdraw_loket_advice", "confirmed": "y"})
+    assert done.status_code == 303
+    assert not priority.deviations(_request(world, request_id).situation)
