@@ -5,6 +5,7 @@ same on their own data page, and another municipality's administrator sees nothi
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
 from tests.plugins.ckg.conftest import CKG_TENANTS, build_world, users
 from tests.plugins.ckg.helpers import antenna_named, step, stored, submit
@@ -82,3 +83,14 @@ def test_the_parent_reads_on_their_own_data_page_that_the_erasure_is_held_and_wh
     # The same parent at another municipality has nothing held there.
     signed_in_as(parent, world.app, "brugge", "sofie", ["parent"])
     assert 'id="erasure-holds"' not in parent.get("/t/brugge/mijn-gegevens").get_data(as_text=True)
+
+
+def test_the_command_line_says_which_erasure_is_held_and_why(world):
+    _case_in_guidance(world)
+    with world.app.app_context():
+        erased = CliRunner().invoke(
+            world.app.cli,
+            ["subjects", "erase", "--tenant", "aalst", "--email", "sofie@example.be", "--yes"],
+        )
+    assert erased.exit_code == 0, erased.output
+    assert "held by Ckg Limburg" in erased.output and "art. 17(3)(b)" in erased.output

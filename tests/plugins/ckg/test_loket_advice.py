@@ -65,6 +65,9 @@ def _case(world, people, *, consent_to_advice=True):
     )
     family_confirms(world.app)
     sofie = world.client_for(world.user("sofie", "aalst", ["parent"]))
+    page = sofie.get(f"/t/aalst/ckg/doorverwijzingen/{referral_id}").get_data(as_text=True)
+    assert "Toestemming voor advies aan het lokaal loket" in page
+    assert "Ik stem in met advies aan het loket" in page
     if consent_to_advice:
         given = sofie.post(
             f"/t/aalst/ckg/doorverwijzingen/{referral_id}/toestemming",
