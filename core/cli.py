@@ -263,15 +263,20 @@ def subjects_export(slug: str, email: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def subjects_erase(slug: str, email: str, yes: bool) -> None:
     """Erase or anonymise a person in every enabled module (audited; cannot be undone)."""
-    from core.subjects import erase_subject, subject_for_email
+    from core.subjects import erase_subject, erasure_holds, subject_for_email
 
     tenant = _tenant_by_slug(slug)
     email = _email(email)
     if not yes:
         click.confirm(f"Erase {email} at {tenant.name}? This cannot be undone", abort=True)
     with _database().tenant_session(tenant.id) as session:
-        rows = erase_subject(session, tenant, subject_for_email(session, email))
+        subject = subject_for_email(session, email)
+        rows = erase_subject(session, tenant, subject)
+        holds = erasure_holds(session, tenant, subject)
     click.echo(f"{tenant.slug}: {rows} records erased or anonymised for {email}")
+    for hold in holds:
+        # A module kept data on a legal ground: the operator must be able to tell the person.
+        click.echo(f"held by {hold.holder} ({hold.module}): {hold.legal_ground} {hold.next_step}")
 
 
 @figures_cli.command("region")

@@ -180,6 +180,29 @@ def consent_for_case(tenant, session, case_reference, participant_organisation_i
     """
 
 
+@hookspec(firstresult=True)
+def childcare_deviation_advice(tenant, session, advice):
+    """Record a family-support organisation's advice to deviate for a family; return a
+    :class:`~core.plugin_types.DeviationAdviceAnswer`, or ``None`` when no loket answers.
+
+    Answered by the loket plugin. The rules since 1 April 2024 let a location with an
+    income-related price deviate from the absolute priority for at most 10 % of its places, in the
+    interest of the child or for a health or welfare situation in the family, on the advice of a
+    family-support organisation. The ckg plugin calls this when a CKG worker gives that advice
+    from a case whose family consented to it (``advice`` is a
+    :class:`~core.plugin_types.DeviationAdvice`).
+
+    The loket looks, through ``session`` (the adviser's tenant session, so another municipality's
+    requests are never seen), for the family's open request that lists ``advice.location_id``,
+    records the deviation with the adviser (audited) and answers only ``outcome``:
+    ``recorded``, ``no_matching_request``, ``cap_reached`` (the location already deviates for
+    10 % of its places; nothing recorded) or ``unknown_location``. It never returns anything about
+    the request itself. Recording the same advice twice is harmless. The adviser withdraws it
+    with the event ``ckg.deviation_advice_withdrawn`` (see ``on_event``), e.g. when the family
+    withdraws its consent. Stops at the first non-``None`` result.
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # Events: a plugin announces a domain event, others react.
 # ---------------------------------------------------------------------------------------------
@@ -202,6 +225,9 @@ def on_event(event, session):
     * ``training.childcare_needed`` — a candidate lacks childcare for their own child and
       consented to a loket request; payload: the consented fields. The loket plugin creates a
       draft request and answers with ``loket.request_drafted``.
+    * ``ckg.deviation_advice_withdrawn`` — a CKG withdraws advice it gave through
+      ``childcare_deviation_advice`` (the family withdrew its consent, or the worker did);
+      payload: ``advice_id``. The loket removes the deviation that advice recorded, at once.
     """
 
 
@@ -248,6 +274,22 @@ def erase_subject_data(tenant, subject, session):
     never what was erased.
 
     Keep what the law obliges you to keep (e.g. a placement decision) but strip the person from it.
+    Where the law obliges you to keep it *with* the person for now (a case in guidance), do not
+    erase: hold it, hand it to whoever must decide, count nothing, and answer
+    ``erasure_holds`` so the administrator and the person see why.
+    """
+
+
+@hookspec
+def erasure_holds(tenant, subject, session):
+    """Return the :class:`~core.plugin_types.ErasureHold` entries still open for ``subject``.
+
+    An erasure a plugin held (see ``erase_subject_data``) is shown, with its reason, to the
+    administrator right after asking for it on the privacy page, and to the person on their own
+    data page ("Mijn gegevens"). Say in plain words, in the current language, which module holds
+    it, on what legal ground, since when and what happens next — never what the data is. Read
+    through ``session`` (a tenant session for ``tenant``): another municipality's holds are not
+    yours to tell. Return an empty list (or ``None``) when nothing is held.
     """
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -267,3 +267,67 @@ class ConsentRecord:
     given: bool
     recorded_at: date | None = None
     basis: str = ""  # "consent" | "refused" | "override:<reason>"
+
+
+@dataclass(frozen=True)
+class ChildIdentity:
+    """A child as a family-support organisation knows it: enough to find the family's request."""
+
+    name: str
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class DeviationAdvice:
+    """A family-support organisation advises the loket to deviate from the priority order for a
+    family at one location (see ``childcare_deviation_advice``).
+
+    ``advice_id`` is the adviser's own id for this advice: it is quoted back when the advice is
+    withdrawn. ``organisation`` is the kind of adviser the loket's rules know (``"ckg"``);
+    ``adviser_name`` the organisation's name and ``advised_by`` the worker, both shown to loket
+    staff. The family is identified only by what the loket needs to find its request:
+    ``loket_request_id`` (a request the loket itself handed over), or the parents' proven
+    e-mail addresses / user ids together with a child's name and birth date.
+    """
+
+    advice_id: str
+    organisation: str
+    adviser_name: str
+    advised_by: str
+    location_id: uuid.UUID
+    parent_emails: frozenset[str] = frozenset()
+    parent_user_ids: frozenset[uuid.UUID] = frozenset()
+    children: tuple[ChildIdentity, ...] = ()
+    loket_request_id: str = ""
+
+
+class AdviceOutcome(StrEnum):
+    """What the loket answers an adviser: never more than whether the advice was recorded."""
+
+    RECORDED = "recorded"
+    NO_MATCHING_REQUEST = "no_matching_request"
+    CAP_REACHED = "cap_reached"
+    UNKNOWN_LOCATION = "unknown_location"
+
+
+@dataclass(frozen=True)
+class DeviationAdviceAnswer:
+    outcome: AdviceOutcome
+    location_name: str = ""
+
+
+@dataclass(frozen=True)
+class ErasureHold:
+    """An erasure a module did not carry out because the law obliges it to keep the data for now.
+
+    Said in plain words in the current language, for the administrator and for the person:
+    ``module`` (the module's title), ``holder`` (who keeps the data, e.g. the CKG's name),
+    ``legal_ground`` (why the law allows keeping it), ``since`` (when the erasure was asked,
+    UTC) and ``next_step`` (what happens now and what the person can do). Never case content.
+    """
+
+    module: str
+    holder: str
+    legal_ground: str
+    since: datetime
+    next_step: str

@@ -7,7 +7,7 @@ from flask import current_app
 from core import audit
 from core.mail import erase_mail_to
 from core.models import Tenant
-from core.plugin_types import DataSubject, Figure, SubjectRequester
+from core.plugin_types import DataSubject, ErasureHold, Figure, SubjectRequester
 from core.tenancy import enabled_plugins
 
 
@@ -84,3 +84,14 @@ def monitoring_figures(session, tenant: Tenant) -> list[Figure]:
         for figures in _hooks(session).monitoring_figures(tenant=tenant, session=session)
         for figure in figures or ()
     ]
+
+
+def erasure_holds(session, tenant: Tenant, subject: DataSubject) -> list[ErasureHold]:
+    """The erasures the enabled plugins hold for ``subject``, with why, oldest first."""
+    holds = [
+        hold
+        for answer in _hooks(session).erasure_holds(tenant=tenant, subject=subject, session=session)
+        for hold in answer or ()
+        if isinstance(hold, ErasureHold)
+    ]
+    return sorted(holds, key=lambda hold: hold.since)

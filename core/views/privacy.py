@@ -22,7 +22,7 @@ from core.identity.models import Membership, User
 from core.plugin_types import DataSubject, PrivacyNotice, SubjectRequester
 from core.ratelimit import rate_limited
 from core.rendering import render
-from core.subjects import erase_subject, export_subject, subject_for_email
+from core.subjects import erase_subject, erasure_holds, export_subject, subject_for_email
 from core.views.forms import ErasureForm, ExportForm
 from core.web import db_session, tenant_hooks, tenant_required
 
@@ -57,9 +57,11 @@ def my_data():
 
 
 def _my_data_page(*, confirmation_sent: bool = False):
+    subject = DataSubject(user_id=g.user.id, email=(verified_email(g.user) or None))
     return render(
         "privacy/my_data.html",
         user=g.user,
+        holds=erasure_holds(db_session(), g.tenant, subject),
         verified=bool(verified_email(g.user)),
         confirmation_sent=confirmation_sent,
     )
@@ -119,8 +121,11 @@ def erase_for_person():
     session = db_session()
     subject = subject_for_email(session, form.email.data)
     rows = erase_subject(session, g.tenant, subject)
+    # What a module could not erase yet, and why: the administrator must be able to tell the
+    # person (asked after erasing, so it also lists holds from an earlier request).
+    holds = erasure_holds(session, g.tenant, subject)
     session.commit()
-    return _admin_page(erased={"email": subject.email, "rows": rows})
+    return _admin_page(erased={"email": subject.email, "rows": rows, "holds": holds})
 
 
 def _admin_page(*, status: int = 200, export_form=None, erase_form=None, **context):

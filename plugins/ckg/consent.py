@@ -18,9 +18,12 @@ from plugins.ckg.services import Consent, ReferralStatus, RuleError
 WITHDRAW = "withdraw"
 GIVE_NETWORK = "give_network"
 WITHDRAW_NETWORK = "withdraw_network"
-ACTIONS = (WITHDRAW, GIVE_NETWORK, WITHDRAW_NETWORK)
+# Advice to the local childcare counter (loket) to deviate for the child: plugins/ckg/loket_advice.py.
+GIVE_LOKET_ADVICE = "give_loket_advice"
+WITHDRAW_LOKET_ADVICE = "withdraw_loket_advice"
+ACTIONS = (WITHDRAW, GIVE_NETWORK, WITHDRAW_NETWORK, GIVE_LOKET_ADVICE, WITHDRAW_LOKET_ADVICE)
 # Actions that take something away from the CKG: asked to confirm first.
-NEEDS_CONFIRMATION = frozenset({WITHDRAW, WITHDRAW_NETWORK})
+NEEDS_CONFIRMATION = frozenset({WITHDRAW, WITHDRAW_NETWORK, WITHDRAW_LOKET_ADVICE})
 
 
 def may_withdraw(referral: Referral) -> bool:
@@ -42,8 +45,9 @@ def apply(referral: Referral, action: str, now: datetime) -> None:
         if not may_withdraw(referral):
             raise RuleError({"action": _l("There is no consent of yours to withdraw here.")})
         referral.consent_withdrawn_at = now
-        # Nothing may be shared in a network any more either.
+        # Nothing may be shared in a network, nor advised to the loket, any more either.
         referral.network_consent_at = None
+        referral.loket_advice_consent_at = None
     elif action == GIVE_NETWORK:
         if not may_give_network_consent(referral):
             raise RuleError(
@@ -54,5 +58,15 @@ def apply(referral: Referral, action: str, now: datetime) -> None:
         if referral.network_consent_at is None:
             raise RuleError({"action": _l("There is no consent of yours to withdraw here.")})
         referral.network_consent_at = None
+    elif action == GIVE_LOKET_ADVICE:
+        if not may_withdraw(referral) or referral.loket_advice_consent_at is not None:
+            raise RuleError(
+                {"action": _l("Consent to advice to the loket needs your consent to the referral.")}
+            )
+        referral.loket_advice_consent_at = now
+    elif action == WITHDRAW_LOKET_ADVICE:
+        if referral.loket_advice_consent_at is None:
+            raise RuleError({"action": _l("There is no consent of yours to withdraw here.")})
+        referral.loket_advice_consent_at = None
     else:
         raise RuleError({"action": _l("Choose what you want to do with your consent.")})

@@ -104,6 +104,9 @@ class Referral(TenantScoped, table=True):
     # The family agreed that the CKG discusses it in a network case consultation the CKG takes
     # part in: a purpose of its own, given and withdrawn by the family.
     network_consent_at: datetime | None = _optional_timestamp()
+    # The family agreed that the CKG advises the local childcare counter (loket) to deviate from
+    # the priority order for its child: a purpose of its own, given and withdrawn by the family.
+    loket_advice_consent_at: datetime | None = _optional_timestamp()
     # The family's read-only view: the parent who referred, or a parent e-mail the referrer gave.
     family_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     family_email: str = Field(default="", max_length=320)
@@ -231,3 +234,22 @@ class CaseTransfer(TenantScoped, table=True):
     to_organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
     from_antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id")
     to_antenna_id: uuid.UUID | None = Field(default=None, foreign_key="ckg_antenna.id")
+
+
+class LoketAdvice(TenantScoped, table=True):
+    """A CKG worker's advice to the loket to deviate for the family at one childcare location
+    (plugins/ckg/loket_advice.py). Keeps only what the CKG did and the loket's one-word answer,
+    never anything about the family's loket request."""
+
+    __tablename__ = "ckg_loket_advice"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    referral_id: uuid.UUID = Field(foreign_key="ckg_referral.id", index=True)
+    # The loket's location (another plugin's table: no foreign key) and its name as shown.
+    location_id: uuid.UUID
+    location_name: str = Field(default="", max_length=200)
+    # recorded | no_matching_request | cap_reached | unknown_location | no_loket
+    outcome: str = Field(max_length=30)
+    advised_by: str = Field(max_length=200)
+    advised_at: datetime = _timestamp()
+    withdrawn_at: datetime | None = _optional_timestamp()

@@ -143,6 +143,13 @@ def erase_subject_data(tenant, subject, session):
 
 
 @hookimpl
+def erasure_holds(tenant, subject, session):
+    from plugins.ckg.erasure_hold_reasons import open_holds
+
+    return open_holds(session, subject)
+
+
+@hookimpl
 def consent_for_case(tenant, session, case_reference, participant_organisation_ids):
     from plugins.ckg.privacy import consent_record
 

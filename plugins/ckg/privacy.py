@@ -146,6 +146,7 @@ def _export_referral(session, referral: Referral) -> dict:
         "consent_explanation": referral.consent_explanation,
         "consent_withdrawn_at": _iso(referral.consent_withdrawn_at),
         "case_consultation_consent_at": _iso(referral.network_consent_at),
+        "loket_advice_consent_at": _iso(referral.loket_advice_consent_at),
         "contact": {name: getattr(referral, name) for name in store.CONTACT_FIELDS},
         "message_from_the_ckg": referral.message_to_referrer,
         "message_from_the_referrer": referral.message_from_referrer,
@@ -353,6 +354,10 @@ def privacy_notice(retention_years: int) -> PrivacyNotice:
         shared_with=(
             _(
                 "The local childcare counter, when it handed the family on: that the CKG received it"
+            ),
+            _(
+                "The local childcare counter, only with the family's consent: that the CKG advises "
+                "priority for the child at a location (never why)"
             ),
         ),
     )

@@ -254,10 +254,12 @@ def _participation(session, location_id):
 @hookimpl
 def on_event(event, session):
     """``training.childcare_needed`` becomes a draft request that loket staff complete, and
-    ``ckg.referral_received`` is noted with the request handed on. Written through the
+    ``ckg.referral_received`` is noted with the request handed on, and
+    ``ckg.deviation_advice_withdrawn`` removes the deviation that advice recorded. Written through the
     announcer's session, so it commits or rolls back with the announcer."""
     from datetime import date
 
+    from plugins.loket.ckg_advice import WITHDRAWN, withdraw_advice
     from plugins.loket.ckg_hand_off import RECEIVED, record_receipt
     from plugins.loket.hand_off import NEEDED, draft_from_training
 
@@ -265,6 +267,15 @@ def on_event(event, session):
         draft_from_training(session, event.payload, today=date.today())
     elif event.name == RECEIVED:
         record_receipt(session, event.payload)
+    elif event.name == WITHDRAWN:
+        withdraw_advice(session, event.payload)
+
+
+@hookimpl
+def childcare_deviation_advice(tenant, session, advice):
+    from plugins.loket.ckg_advice import record_advice
+
+    return record_advice(session, advice)
 
 
 @hookimpl

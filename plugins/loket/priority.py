@@ -19,7 +19,9 @@ what staff recorded about it, as prefixed flags:
 
 - ``work_fraction:<parent>=<fraction>`` — a parent's work or training fraction (0 to 1);
 - ``verified:<ground>`` / ``refused:<ground>`` — staff checked a ground that needs proof;
-- ``deviation:<location id>:<organisation>`` — a deviation on an organisation's advice.
+- ``deviation:<location id>:<organisation>`` — a deviation on an organisation's advice;
+- ``advice:<location id>:<advice id>`` — that deviation came from an adviser's hook call
+  (plugins/loket/ckg_advice.py) and goes when the adviser withdraws the advice.
 
 A self-declared foster child or urgency counts only once staff marked it verified; until
 then staff see it as "to verify". Nothing here touches a database or Flask.
@@ -214,7 +216,7 @@ def kept_staff_flags(old: Iterable[str], declared: Iterable[str]) -> set[str]:
     kept = set()
     for flag in old:
         kind, _, ground = flag.partition(":")
-        if kind in PROOF_DECISIONS and ground in declared or kind == "deviation":
+        if kind in PROOF_DECISIONS and ground in declared or kind in ("deviation", "advice"):
             kept.add(flag)
     return kept
 

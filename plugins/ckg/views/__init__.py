@@ -3,7 +3,14 @@
 Importing the resource modules registers their routes on the one blueprint of common.py.
 """
 
-from plugins.ckg.views import capacity, consent, referrals, referring, workspace  # noqa: F401
+from plugins.ckg.views import (  # noqa: F401
+    capacity,
+    consent,
+    loket_advice,
+    referrals,
+    referring,
+    workspace,
+)
 from plugins.ckg.views.common import blueprint
 
 __all__ = ["blueprint"]

@@ -12,7 +12,7 @@ from core import audit
 from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
-from plugins.ckg import consent, notifications
+from plugins.ckg import consent, loket_advice, notifications
 from plugins.ckg.access import log_access, require_signed_in, viewer_role
 from plugins.ckg.forms import ConsentForm
 from plugins.ckg.models import CaseNote
@@ -30,6 +30,8 @@ AUDIT_ACTIONS = {
     consent.WITHDRAW: "ckg.consent_withdrawn",
     consent.GIVE_NETWORK: "ckg.network_consent_given",
     consent.WITHDRAW_NETWORK: "ckg.network_consent_withdrawn",
+    consent.GIVE_LOKET_ADVICE: "ckg.loket_advice_consent_given",
+    consent.WITHDRAW_LOKET_ADVICE: "ckg.loket_advice_consent_withdrawn",
 }
 
 
@@ -55,6 +57,8 @@ def family_consent(referral_id: uuid.UUID):
         form.apply_rules(error.errors)
         return render("ckg/consent_confirm.html", referral=referral, form=form, action=""), 422
     session.add(referral)
+    if referral.loket_advice_consent_at is None:
+        loket_advice.withdraw_all(session, referral, now)  # takes effect at once
     log_access(session, referral, "family", action="consent")
     with force_locale("nl"):
         # The CKG's workers read the case in the CKG's language.
@@ -65,6 +69,12 @@ def family_consent(referral_id: uuid.UUID):
             ),
             consent.WITHDRAW_NETWORK: _(
                 "The family withdrew its consent to be discussed in a case consultation."
+            ),
+            consent.GIVE_LOKET_ADVICE: _(
+                "The family agreed that the CKG advises the loket to deviate for its child."
+            ),
+            consent.WITHDRAW_LOKET_ADVICE: _(
+                "The family withdrew its consent to advice to the loket; the advice was withdrawn."
             ),
         }[action]
     session.add(CaseNote(referral_id=referral.id, author=f"user:{g.user.id}", body=note, at=now))

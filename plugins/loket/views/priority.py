@@ -14,7 +14,7 @@ from core import audit
 from core.identity.access import require_permission
 from core.request_context import current_actor
 from core.web import db_session
-from plugins.loket import allocation, priority, priority_forms, services
+from plugins.loket import allocation, ckg_advice, priority, priority_forms, services
 from plugins.loket.models import (
     ChildcareRequest,
     Location,
@@ -118,6 +118,7 @@ def priority_facts(session, row: ChildcareRequest, preferences) -> dict:
             if ground in flags
         },
         "deviations": priority.deviations(flags),
+        "ckg_advice": ckg_advice.advice_on(session, row),
         "ground_labels": ground_labels(),
         "organisation_labels": organisation_labels(),
         "proof_form": priority_forms.ProofDecisionForm(formdata=None),
