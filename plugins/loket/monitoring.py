@@ -11,6 +11,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from plugins.loket.allocation import DEFAULT_RULES
 from plugins.loket.models import ChildcareRequest, FreePlace, Location, Preference, RequestStatus
 from plugins.loket.monitoring_sql import (  # noqa: F401  (DaysSince, MonthOf: part of this API)
+    AGE_GROUPS,
     WAITING,
     DaysBetween,
     DaysSince,
@@ -67,14 +68,6 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
         .group_by(month)
         .order_by(month)
     ).all()
-    age_group = _age_group().label("age_group")
-    by_age = session.execute(
-        sa.select(age_group, sa.func.count())
-        .select_from(ChildcareRequest)
-        .where(waiting)
-        .group_by(age_group)
-        .order_by(age_group)
-    ).all()
     left = FreePlace.places - FreePlace.held_back - FreePlace.taken
     free_by_kind = session.execute(
         sa.select(Location.kind, sa.func.sum(sa.case((left > 0, left), else_=0)))
@@ -97,7 +90,7 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
         trend=monthly_trend(session, today=today),
         tables={
             "month": [(label, count) for label, count in by_month],
-            "age_group": [(label, count) for label, count in by_age],
+            "age_group": [(row.label, row.waiting) for row in unmet.by_age_group],
             "area": [(row.label, row.waiting) for row in unmet.by_area],
             "free_places": [(kind, int(count)) for kind, count in free_by_kind],
         },
@@ -158,6 +151,7 @@ class UnmetDemand:
     by_location: list[DemandRow] = field(default_factory=list)
     by_area: list[DemandRow] = field(default_factory=list)
     by_month: list[DemandRow] = field(default_factory=list)
+    by_age_group: list[DemandRow] = field(default_factory=list)  # baby, toddler, schoolchild
 
     def headline(self) -> list[tuple[str, int | float | None]]:
         """The headline figures, by a stable key (the CSV export's rows)."""
@@ -231,6 +225,11 @@ def _month_starts(today: date, count: int) -> list[date]:
     return months
 
 
+def trend_pairs(months: list[TrendMonth]) -> list[tuple[str, int]]:
+    """(month, children still waiting at its end) for ``bars``."""
+    return [(month.month, month.waiting_at_end) for month in months]
+
+
 def demand_pairs(rows: list[DemandRow]) -> list[tuple[str, int]]:
     """(label, children waiting) for ``bars``."""
     return [(row.label, row.waiting) for row in rows]
@@ -291,6 +290,20 @@ def unmet_demand(session, *, today: date) -> UnmetDemand:
         (DemandRow(label, count, int(late)) for label, count, late in per_area),
         key=lambda row: row.label.lower(),
     )
+
+    group = age_group().label("age_group")
+    per_group = {
+        label: (count, int(late))
+        for label, count, late in session.execute(
+            sa.select(group, sa.func.count(), _count_past_start(today))
+            .select_from(ChildcareRequest)
+            .where(waiting)
+            .group_by(group)
+        ).all()
+    }
+    demand.by_age_group = [
+        DemandRow(label, *per_group[label]) for label in AGE_GROUPS if label in per_group
+    ]
 
     months = _month_starts(today, MONTHS_SHOWN)
     following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
