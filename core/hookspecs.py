@@ -114,7 +114,10 @@ def monitoring_figures(tenant, session):
     ``session`` is a tenant session for ``tenant`` (callers outside a request have no other).
     Call it through :func:`core.subjects.monitoring_figures`, which passes the session and keeps
     to the plugins enabled for the tenant. Set ``Figure.combine`` so a regional view knows how to
-    add up several municipalities.
+    add up several municipalities, and ``Figure.suppress_below`` (e.g. 5) on counts of people so
+    it hides small ones (:mod:`core.disclosure`); leave out a figure derived from a small count
+    (a median over three children). Give labels and units with ``lazy_gettext``: the regional
+    view renders them in every interface language.
 
     Other plugins (a network's page, the municipality's dashboard) show these so partners discuss
     facts. Never return anything that identifies a person.

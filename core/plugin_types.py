@@ -166,13 +166,19 @@ class DashboardCard:
 class Figure:
     """One aggregated figure. ``combine`` says how a regional view adds up municipalities:
     ``sum`` for counts, ``mean`` for shares and averages (shown as the mean of the
-    municipalities), ``none`` when a regional total would mislead."""
+    municipalities), ``none`` when a regional total would mislead.
+
+    ``suppress_below`` (a count of people): outside the municipality (the regional view) a
+    value from 1 to ``suppress_below - 1`` is hidden, with more cells or the total hidden where
+    the total would give it away (:mod:`core.disclosure`); 0 never hides. A figure derived from
+    a small count (a median over three children) is the module's to leave out."""
 
     key: str
     label: str
     value: float | int
     unit: str = ""
     combine: str = "sum"
+    suppress_below: int = 0
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Each municipality's figures come from its own tenant session through the ``monitoring_figures``
 hook (only aggregated, non-personal values cross here); how a figure adds up is the plugin's
 call (``Figure.combine``): counts are summed, shares and averages are shown as the mean of the
-municipalities, and some figures get no regional total at all.
+municipalities, and some figures get no regional total at all. A count that asks for it
+(``Figure.suppress_below``) is shown by the rule of :mod:`core.disclosure`: a municipality's
+small count is hidden, and so is whatever would give it away (another cell, or the total).
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from sqlmodel import select
 
 from core.db import as_utc, utcnow
+from core.disclosure import Suppression, suppress_table
 from core.i18n import SUPPORTED_LOCALES
 from core.models import RegionalFigureSnapshot, Tenant
 from core.spreadsheet import csv_text
@@ -26,6 +30,11 @@ from core.subjects import monitoring_figures
 # when the page is read (a worker that stopped must not leave a region on old figures).
 REFRESH_EVERY = timedelta(minutes=15)
 STALE_AFTER = timedelta(hours=1)
+# Kept with the labels (a JSON column) rather than in a column of its own: how a figure is
+# shown, decided when it was computed, like its labels.
+SUPPRESS_BELOW = "suppress_below"
+# A suppressed count in the export (the page says it in the reader's language).
+HIDDEN_IN_CSV = "suppressed"
 
 
 @dataclass
@@ -35,11 +44,32 @@ class RegionalFigure:
     unit: str
     combine: str
     by_municipality: dict[str, float | int] = field(default_factory=dict)
+    suppress_below: int = 0
+
+    @cached_property
+    def _suppression(self) -> Suppression:
+        # Read once the municipalities are filled in (the page asks for every cell).
+        if self.suppress_below <= 0:
+            return Suppression(hidden=frozenset(), total_hidden=False)
+        return suppress_table(self.by_municipality, threshold=self.suppress_below)
+
+    def is_hidden(self, municipality: str) -> bool:
+        return municipality in self._suppression.hidden
+
+    @property
+    def total_hidden(self) -> bool:
+        return self._suppression.total_hidden
+
+    def shown(self, municipality: str, hidden: str, missing: str = "") -> float | int | str:
+        """The municipality's value as it may be shown: ``hidden`` for a suppressed count."""
+        if self.is_hidden(municipality):
+            return hidden
+        return self.by_municipality.get(municipality, missing)
 
     @property
     def total(self) -> float | int | None:
         values = list(self.by_municipality.values())
-        if not values or self.combine == "none":
+        if not values or self.combine == "none" or self.total_hidden:
             return None
         if self.combine == "mean":
             return round(sum(values) / len(values), 1)
@@ -58,8 +88,10 @@ class RegionalTable:
             [
                 figure.label,
                 figure.unit,
-                *(figure.by_municipality.get(name, "") for name in self.municipalities),
-                "" if figure.total is None else figure.total,
+                *(figure.shown(name, HIDDEN_IN_CSV) for name in self.municipalities),
+                HIDDEN_IN_CSV
+                if figure.total_hidden
+                else ("" if figure.total is None else figure.total),
                 figure.combine,
             ]
             for figure in self.figures
@@ -98,7 +130,16 @@ def regional_table(database, region: str, *, now: datetime | None = None) -> Reg
     for tenant in tenants:
         for row in snapshots.get(tenant.id, ()):
             label, unit = row.labels.get(language) or row.labels.get("nl") or (row.key, "")
-            figure = figures.setdefault(row.key, RegionalFigure(row.key, label, unit, row.combine))
+            figure = figures.setdefault(
+                row.key,
+                RegionalFigure(
+                    row.key,
+                    label,
+                    unit,
+                    row.combine,
+                    suppress_below=int(row.labels.get(SUPPRESS_BELOW, 0)),
+                ),
+            )
             figure.by_municipality[tenant.name] = int(row.value) if row.whole else row.value
     computed = [as_utc(row.computed_at) for rows in snapshots.values() for row in rows]
     return RegionalTable(
@@ -147,6 +188,8 @@ def refresh_snapshot(session, tenant: Tenant, now: datetime) -> list[RegionalFig
         for language in SUPPORTED_LOCALES:
             with force_locale(language):
                 labels[language] = [str(figure.label), str(figure.unit)]
+        if figure.suppress_below:
+            labels[SUPPRESS_BELOW] = figure.suppress_below
         row = RegionalFigureSnapshot(
             key=figure.key,
             value=float(figure.value),

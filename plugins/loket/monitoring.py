@@ -6,14 +6,24 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 from plugins.loket.allocation import DEFAULT_RULES
-from plugins.loket.areas import MAX_MONTHS_BABY_CARE, MIN_MONTHS_SCHOOL_CARE
 from plugins.loket.models import ChildcareRequest, FreePlace, Location, Preference, RequestStatus
+from plugins.loket.monitoring_sql import (  # noqa: F401  (DaysSince, MonthOf: part of this API)
+    AGE_GROUPS,
+    WAITING,
+    DaysBetween,
+    DaysSince,
+    MonthOf,
+    age_group,
+    is_waiting,
+)
+from plugins.loket.monitoring_trend import TrendMonth, monthly_trend
+from plugins.loket.monitoring_waits import WaitingTimes, waiting_times
 
-WAITING = (RequestStatus.OPEN, RequestStatus.PROPOSED)
+_age_group = age_group  # the older name, still used by tests
+_is_waiting = is_waiting
 
 
 @dataclass
@@ -24,33 +34,23 @@ class DashboardFigures:
     vulnerable_placed_share: float | None = None
     tables: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     unmet: UnmetDemand | None = None
+    # The share above, as counts (open data hides the share when either is small).
+    vulnerable_total: int = 0
+    vulnerable_placed: int = 0
+    waits: WaitingTimes = field(default_factory=WaitingTimes)
+    trend: list[TrendMonth] = field(default_factory=list)
 
 
 def dashboard_figures(session, *, today: date) -> DashboardFigures:
-    """The dashboard's figures, each a COUNT / GROUP BY in the database (issue 18)."""
+    """The dashboard's figures, each a COUNT / GROUP BY in the database (issue 18): a fixed
+    number of statements, whatever the number of requests."""
     unmet = unmet_demand(session, today=today)
     placed = ChildcareRequest.status == RequestStatus.PLACED
     placed_count = session.execute(
         sa.select(sa.func.count()).select_from(ChildcareRequest).where(placed)
     ).scalar_one()
 
-    waits_where = [
-        placed,
-        ChildcareRequest.placed_at.is_not(None),
-        ChildcareRequest.submitted_at.is_not(None),
-    ]
-    wait = DaysBetween(ChildcareRequest.submitted_at, ChildcareRequest.placed_at)
-    waits = session.execute(
-        sa.select(sa.func.count()).select_from(ChildcareRequest).where(*waits_where)
-    ).scalar_one()
-    # The upper median, as this figure always was.
-    median_wait = (
-        session.execute(
-            sa.select(wait).where(*waits_where).order_by(wait).offset(waits // 2).limit(1)
-        ).scalar()
-        if waits
-        else None
-    )
+    waits = waiting_times(session, today=today)
 
     vulnerable = _has_any_flag(DEFAULT_RULES["vulnerable_flags"])
     submitted = ChildcareRequest.status != RequestStatus.DRAFT
@@ -68,14 +68,6 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
         .group_by(month)
         .order_by(month)
     ).all()
-    age_group = _age_group().label("age_group")
-    by_age = session.execute(
-        sa.select(age_group, sa.func.count())
-        .select_from(ChildcareRequest)
-        .where(waiting)
-        .group_by(age_group)
-        .order_by(age_group)
-    ).all()
     left = FreePlace.places - FreePlace.held_back - FreePlace.taken
     free_by_kind = session.execute(
         sa.select(Location.kind, sa.func.sum(sa.case((left > 0, left), else_=0)))
@@ -88,13 +80,17 @@ def dashboard_figures(session, *, today: date) -> DashboardFigures:
         unmet=unmet,
         open_requests=unmet.waiting,
         placed=placed_count,
-        median_days_to_place=median_wait,
+        median_days_to_place=waits.to_place.median,
         vulnerable_placed_share=(
             round(100 * int(vulnerable_placed) / vulnerable_total) if vulnerable_total else None
         ),
+        vulnerable_total=vulnerable_total,
+        vulnerable_placed=int(vulnerable_placed),
+        waits=waits,
+        trend=monthly_trend(session, today=today),
         tables={
             "month": [(label, count) for label, count in by_month],
-            "age_group": [(label, count) for label, count in by_age],
+            "age_group": [(row.label, row.waiting) for row in unmet.by_age_group],
             "area": [(row.label, row.waiting) for row in unmet.by_area],
             "free_places": [(kind, int(count)) for kind, count in free_by_kind],
         },
@@ -109,45 +105,6 @@ def _has_any_flag(flags) -> ColumnElement[bool]:
     """
     text = sa.cast(ChildcareRequest.situation, sa.Text)
     return sa.or_(*(text.like(f'%"{flag}"%') for flag in flags)) if flags else sa.false()
-
-
-def _age_group() -> ColumnElement[str]:
-    """The child's age group at the desired start, in SQL: baby, toddler, or school child once
-    old enough for out-of-school care (as :func:`allocation.age_group_for` with the kind of
-    care the request asks for)."""
-    birth = sa.func.coalesce(
-        ChildcareRequest.birth_date, ChildcareRequest.expected_birth_date, type_=sa.Date
-    )
-    start = ChildcareRequest.desired_start
-    months = (
-        (sa.extract("year", start) - sa.extract("year", birth)) * 12
-        + sa.extract("month", start)
-        - sa.extract("month", birth)
-        - sa.case((sa.extract("day", start) < sa.extract("day", birth), 1), else_=0)
-    )
-    # Out-of-school care asked for (by area type or by a chosen location): a school child.
-    wants_school_care = sa.or_(
-        ChildcareRequest.area_kind == "buitenschoolse_opvang",
-        sa.exists(
-            sa.select(Preference.id)
-            .join(Location, Location.id == Preference.location_id)
-            .where(
-                Preference.request_id == ChildcareRequest.id,
-                Location.kind == "buitenschoolse_opvang",
-            )
-        ),
-    )
-    return sa.case(
-        (sa.or_(birth.is_(None), start.is_(None)), sa.literal_column("'unknown'", sa.String)),
-        (months < 18, sa.literal_column("'baby'", sa.String)),
-        # From three a child goes to school care only; from two and a half when asked for.
-        (months >= MAX_MONTHS_BABY_CARE, sa.literal_column("'schoolchild'", sa.String)),
-        (
-            sa.and_(months >= MIN_MONTHS_SCHOOL_CARE, wants_school_care),
-            sa.literal_column("'schoolchild'", sa.String),
-        ),
-        else_=sa.literal_column("'toddler'", sa.String),
-    )
 
 
 def bars(rows: list[tuple[str, int]], *, width: int = 400, bar_height: int = 22) -> list[dict]:
@@ -194,6 +151,7 @@ class UnmetDemand:
     by_location: list[DemandRow] = field(default_factory=list)
     by_area: list[DemandRow] = field(default_factory=list)
     by_month: list[DemandRow] = field(default_factory=list)
+    by_age_group: list[DemandRow] = field(default_factory=list)  # baby, toddler, schoolchild
 
     def headline(self) -> list[tuple[str, int | float | None]]:
         """The headline figures, by a stable key (the CSV export's rows)."""
@@ -205,83 +163,6 @@ class UnmetDemand:
             ("median_days_since_registration", self.median_days_since_registration),
             ("longest_days_since_registration", self.longest_days_since_registration),
         ]
-
-
-class DaysSince(ColumnElement[int]):
-    """Whole days from ``column`` (a date or timestamp) until ``today``, in SQL."""
-
-    __visit_name__ = "loket_days_since"
-    inherit_cache = False
-    type = sa.Integer()
-
-    def __init__(self, column: ColumnElement, today: date) -> None:
-        self.column = column
-        self.today = today
-
-
-@compiles(DaysSince)
-def _days_since_postgresql(element: DaysSince, compiler, **kw) -> str:
-    today = compiler.process(sa.literal(element.today, sa.Date), **kw)
-    return f"({today} - CAST({compiler.process(element.column, **kw)} AS DATE))"
-
-
-@compiles(DaysSince, "sqlite")
-def _days_since_sqlite(element: DaysSince, compiler, **kw) -> str:
-    today = compiler.process(sa.literal(element.today.isoformat()), **kw)
-    column = compiler.process(element.column, **kw)
-    return f"CAST(julianday({today}) - julianday(date({column})) AS INTEGER)"
-
-
-class DaysBetween(ColumnElement[int]):
-    """Whole days from timestamp ``earlier`` to ``later`` (as ``timedelta.days``), in SQL."""
-
-    __visit_name__ = "loket_days_between"
-    inherit_cache = False
-    type = sa.Integer()
-
-    def __init__(self, earlier: ColumnElement, later: ColumnElement) -> None:
-        self.earlier = earlier
-        self.later = later
-
-
-@compiles(DaysBetween)
-def _days_between_postgresql(element: DaysBetween, compiler, **kw) -> str:
-    later = compiler.process(element.later, **kw)
-    earlier = compiler.process(element.earlier, **kw)
-    return f"CAST(floor(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400) AS INTEGER)"
-
-
-@compiles(DaysBetween, "sqlite")
-def _days_between_sqlite(element: DaysBetween, compiler, **kw) -> str:
-    # CAST truncates towards zero: the same as floor for a place given after the request.
-    later = compiler.process(element.later, **kw)
-    earlier = compiler.process(element.earlier, **kw)
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-
-class MonthOf(ColumnElement[str]):
-    """A date's month as "YYYY-MM", in SQL."""
-
-    __visit_name__ = "loket_month_of"
-    inherit_cache = False
-    type = sa.String()
-
-    def __init__(self, column: ColumnElement) -> None:
-        self.column = column
-
-
-@compiles(MonthOf)
-def _month_of_postgresql(element: MonthOf, compiler, **kw) -> str:
-    return f"to_char({compiler.process(element.column, **kw)}, 'YYYY-MM')"
-
-
-@compiles(MonthOf, "sqlite")
-def _month_of_sqlite(element: MonthOf, compiler, **kw) -> str:
-    return f"strftime('%Y-%m', {compiler.process(element.column, **kw)})"
-
-
-def _is_waiting() -> ColumnElement[bool]:
-    return ChildcareRequest.status.in_(WAITING)
 
 
 def _past_start(today: date) -> ColumnElement[bool]:
@@ -344,6 +225,11 @@ def _month_starts(today: date, count: int) -> list[date]:
     return months
 
 
+def trend_pairs(months: list[TrendMonth]) -> list[tuple[str, int]]:
+    """(month, children still waiting at its end) for ``bars``."""
+    return [(month.month, month.waiting_at_end) for month in months]
+
+
 def demand_pairs(rows: list[DemandRow]) -> list[tuple[str, int]]:
     """(label, children waiting) for ``bars``."""
     return [(row.label, row.waiting) for row in rows]
@@ -404,6 +290,20 @@ def unmet_demand(session, *, today: date) -> UnmetDemand:
         (DemandRow(label, count, int(late)) for label, count, late in per_area),
         key=lambda row: row.label.lower(),
     )
+
+    group = age_group().label("age_group")
+    per_group = {
+        label: (count, int(late))
+        for label, count, late in session.execute(
+            sa.select(group, sa.func.count(), _count_past_start(today))
+            .select_from(ChildcareRequest)
+            .where(waiting)
+            .group_by(group)
+        ).all()
+    }
+    demand.by_age_group = [
+        DemandRow(label, *per_group[label]) for label in AGE_GROUPS if label in per_group
+    ]
 
     months = _month_starts(today, MONTHS_SHOWN)
     following = date(today.year + today.month // 12, today.month % 12 + 1, 1)

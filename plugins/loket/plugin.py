@@ -7,7 +7,6 @@ from datetime import timedelta
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
-    Figure,
     LocationSummary,
     LoketParticipation,
     MenuItem,
@@ -131,6 +130,13 @@ MANIFEST = PluginManifest(
                 ("Ook meteen wanneer een plaats vrijkomt", "Also at once when a place frees up"),
             ),
         ),
+        SettingField(
+            "open_data_public",
+            "Monitoringcijfers openbaar als open data (JSON, kleine aantallen verborgen)",
+            "Publish the monitoring figures as open data (JSON, small counts hidden)",
+            kind="bool",
+            default=False,
+        ),
         # Modest by default: every demo row multiplies the route probe's work (it tries each id
         # on each route). The demo tenants set 300 for a realistic dashboard.
         SettingField(
@@ -177,22 +183,9 @@ def dashboard_cards(tenant, user):
 def monitoring_figures(tenant, session):
     from datetime import date
 
-    from plugins.loket.monitoring import dashboard_figures
+    from plugins.loket.monitoring_figures import figures_for_region
 
-    figures = dashboard_figures(session, today=date.today())
-    free_places = sum(value for _, value in figures.tables["free_places"])
-    return [
-        Figure(key="loket.open_requests", label="Open opvangvragen", value=figures.open_requests),
-        Figure(key="loket.placed", label="Geplaatste kinderen", value=figures.placed),
-        Figure(key="loket.free_places", label="Vrije plaatsen", value=free_places),
-        Figure(
-            key="loket.vulnerable_placed_share",
-            label="Kwetsbare gezinnen geplaatst",
-            value=figures.vulnerable_placed_share or 0,
-            unit="%",
-            combine="mean",
-        ),
-    ]
+    return figures_for_region(session, today=date.today())
 
 
 @hookimpl
