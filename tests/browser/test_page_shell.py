@@ -317,3 +317,37 @@ def test_at_320_pixels_no_page_scrolls_sideways(admin_page: Page, path):
     assert overflow <= 0, f"{path} scrolls {overflow} px sideways at 320 px"
     sign_out = admin_page.get_by_role("button", name="Afmelden").bounding_box()
     assert sign_out["x"] + sign_out["width"] <= 320
+
+
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll(".utrecht-table__header-cell, .utrecht-table__cell")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/[^\\s-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/t/aalst/beheer/leden", "/t/aalst/beheer/audit"])
+def test_at_320_pixels_table_words_stay_whole_and_a_wide_table_takes_focus(
+    admin_page: Page, axe_violations, path
+):
+    admin_page.set_viewport_size({"width": 320, "height": 700})
+    admin_page.goto(path)
+    assert admin_page.evaluate(SPLIT_WORDS) == []
+    wide = admin_page.evaluate(
+        "() => [...document.querySelectorAll('table.utrecht-table')]"
+        ".filter((t) => t.scrollWidth > t.clientWidth + 1)"
+        ".map((t) => t.getAttribute('tabindex'))"
+    )
+    assert all(tabindex == "0" for tabindex in wide), wide
+    assert not [v for v in axe_violations(admin_page) if v["id"] == "scrollable-region-focusable"]

@@ -41,3 +41,20 @@ document.addEventListener("htmx:beforeRequest", () => {
   const alert = document.getElementById("request-problem");
   if (alert) alert.hidden = true;
 });
+
+// A data table wider than the page scrolls inside itself (WCAG 1.4.10 allows it for tables);
+// a keyboard user scrolls it only once it can take focus (axe scrollable-region-focusable).
+function letWideTablesTakeFocus(root) {
+  root.querySelectorAll("table.utrecht-table").forEach((table) => {
+    const wide = table.scrollWidth > table.clientWidth + 1;
+    if (wide && !table.hasAttribute("tabindex")) table.setAttribute("tabindex", "0");
+    if (!wide && table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => letWideTablesTakeFocus(document));
+document.addEventListener("htmx:afterSettle", () => letWideTablesTakeFocus(document));
+let tableResizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(tableResizeTimer);
+  tableResizeTimer = setTimeout(() => letWideTablesTakeFocus(document), 150);
+});
