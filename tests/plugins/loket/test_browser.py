@@ -96,7 +96,7 @@ def test_request_round_confirmation_and_acceptance_in_the_browser(
     parent.get_by_label("Keuze 1").select_option(label="Zonnebloem (Groepsopvang, 9300)")
     parent.get_by_label("Ouders werken of volgen een opleiding").check()
     parent.get_by_role("button", name="Aanvraag versturen").click()
-    expect(parent.get_by_text("Uw aanvraag is verstuurd.")).to_be_visible()
+    expect(parent.get_by_text("Je aanvraag is verstuurd.")).to_be_visible()
     assert_accessible(parent, axe_violations, "my requests")
 
     staff = open_as(
@@ -117,11 +117,11 @@ def test_request_round_confirmation_and_acceptance_in_the_browser(
     provider.goto("/t/aalst/loket/plaatsen")
     assert_accessible(provider, axe_violations, "free places")
     provider.get_by_role("button", name="Bevestigen").click()
-    expect(provider.get_by_text("U hebt het voorstel bevestigd")).to_be_visible()
+    expect(provider.get_by_text("Je hebt het voorstel bevestigd")).to_be_visible()
 
     parent.goto("/t/aalst/loket/mijn-aanvragen")
     parent.get_by_role("button", name="De plaats aanvaarden").click()
-    expect(parent.get_by_text("U hebt de plaats aanvaard.")).to_be_visible()
+    expect(parent.get_by_text("Je hebt de plaats aanvaard.")).to_be_visible()
     expect(parent.get_by_role("heading", name="Lotte Claes — Geplaatst")).to_be_visible()
     assert_accessible(parent, axe_violations, "placed request")
 

@@ -61,7 +61,7 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
     parent.get_by_label("Keuze 1").select_option(label="Zonnebloem (Groepsopvang, 9300)")
     parent.get_by_label("Keuze 2").select_option(label="Regenboog (Groepsopvang, 9300)")
     parent.get_by_role("button", name="Aanvraag versturen").click()
-    expect(parent.get_by_text("Uw aanvraag is verstuurd.")).to_be_visible()
+    expect(parent.get_by_text("Je aanvraag is verstuurd.")).to_be_visible()
 
     staff = open_as(
         browser, live_server, browser_log, session_cookie(live_server, "loket", ["staff:loket"])
@@ -105,7 +105,7 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
     provider.set_viewport_size(PHONE)
     provider.goto("/t/aalst/loket/plaatsen")
     provider.get_by_role("button", name="Bevestigen").click()
-    expect(provider.get_by_text("U hebt het voorstel bevestigd")).to_be_visible()
+    expect(provider.get_by_text("Je hebt het voorstel bevestigd")).to_be_visible()
 
     # The offer says where, from when, which days, at what price type and whom to call, and why
     # the first choice did not work out.
@@ -122,7 +122,7 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
     assert not scrolls_sideways(parent), "the offer scrolls sideways on a phone"
     assert_accessible(parent, axe_violations, "offer")
     parent.get_by_role("button", name="De plaats aanvaarden").click()
-    expect(parent.get_by_text("U hebt de plaats aanvaard.")).to_be_visible()
+    expect(parent.get_by_text("Je hebt de plaats aanvaard.")).to_be_visible()
     expect(parent.get_by_role("heading", name="Lotte Claes — Geplaatst")).to_be_visible()
     expect(parent.locator(".placement")).to_contain_text("Regenboog, Molenstraat 7, 9300 Aalst")
     assert not scrolls_sideways(parent)

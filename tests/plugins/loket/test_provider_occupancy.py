@@ -120,7 +120,7 @@ def test_the_same_provider_at_another_municipality_sees_only_that_municipality(a
     sign_in(brugge, app, "brugge", user)
     page = brugge.get("/t/brugge/loket/plaatsen").get_data(as_text=True)
     assert "De Speelboom" not in page and "Noor" not in page
-    assert "Uw organisatie heeft nog geen locaties in deze gemeente." in page
+    assert "Je organisatie heeft nog geen locaties in deze gemeente." in page
 
 
 def test_staff_and_parents_do_not_get_the_providers_page(app, filled):
