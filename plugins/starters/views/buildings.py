@@ -50,14 +50,19 @@ def _buildings_page(failed=None, failed_for: uuid.UUID | None = None, status: in
                 select(BuildingInterest).order_by(BuildingInterest.created_at)
             )
         ]
-    own_interest = set()
+    # The starter's own interests with staff's outcome: a matched building is allocated and
+    # leaves the list of available ones, so the outcome is shown apart from that list.
+    own_interests = []
     if chosen is not None:
-        own_interest = {
-            row.building_id
+        own_interests = [
+            (row, session.get(Building, row.building_id))
             for row in session.exec(
-                select(BuildingInterest).where(BuildingInterest.application_id == chosen.id)
+                select(BuildingInterest)
+                .where(BuildingInterest.application_id == chosen.id)
+                .order_by(BuildingInterest.created_at)
             )
-        }
+        ]
+    own_interest = {row.building_id for row, _building in own_interests}
 
     def form_for(form_class, row_id):
         if isinstance(failed, form_class) and failed_for == row_id:
@@ -71,6 +76,7 @@ def _buildings_page(failed=None, failed_for: uuid.UUID | None = None, status: in
             mine=mine,
             chosen=chosen,
             own_interest=own_interest,
+            own_interests=own_interests,
             interests=interests,
             reviewer=reviewer,
             failed=failed,
