@@ -75,6 +75,7 @@ TIMELINE_ACTIONS = {
     "measures_chosen": _l("Support chosen"),
     "document_removed": _l("Document removed"),
     "starter_notified": _l("E-mail sent to the starter"),
+    "letter_issued": _l("Decision letter made"),
 }
 APPLICANT_KINDS = {"person": _l("A person"), "organisation": _l("An organisation")}
 

@@ -9,6 +9,7 @@ from plugins.starters.views import (  # noqa: F401  (the modules register their 
     buildings,
     catalogue,
     documents,
+    letters,
     review,
 )
 from plugins.starters.views.common import blueprint

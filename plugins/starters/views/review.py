@@ -13,7 +13,7 @@ from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session, tenant_hooks
-from plugins.starters import notifications, services
+from plugins.starters import letters, notifications, services
 from plugins.starters.access import (
     APPLY,
     REVIEW,
@@ -131,6 +131,7 @@ def detail_page(
             requested=requested,
             unmet=unmet,
             documents=services.documents_of(session, application),
+            letters=letters.letters_of(session, application),
             questions=services.questions_of(session, application),
             timeline=timeline,
             licence_steps=steps,
@@ -146,7 +147,7 @@ def detail_page(
     )
 
 
-def _to_detail(application: Application):
+def to_detail(application: Application):
     return redirect(url_for("starters.application_detail", application_id=application.id), 303)
 
 
@@ -191,7 +192,7 @@ def ask_information(application_id: uuid.UUID):
     )
     session.commit()
     flash(_("The question was sent to the starter."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/vragen/<uuid:question_id>/antwoord")
@@ -213,7 +214,7 @@ def answer_information(application_id: uuid.UUID, question_id: uuid.UUID):
     notifications.question_answered(session, g.tenant, application, asked, contact_email())
     session.commit()
     flash(_("Thank you: your answer was sent to the municipality."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/beslissing")
@@ -246,13 +247,14 @@ def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
         object_id=requested.id,
         detail={"amount": requested.amount_granted_eur},
     )
-    if application.status == ApplicationStatus.DECIDED:
-        _record_notified(
-            application, notifications.application_decided(session, g.tenant, application)
-        )
     session.commit()
     flash(_("The decision was recorded."))
-    return _to_detail(application)
+    if application.status == ApplicationStatus.DECIDED:
+        from plugins.starters.views.letters import issue_and_send
+
+        if issue_and_send(application) is None:
+            flash(_("The decision letter could not be made. Try again later."))
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/vergunning")
@@ -267,7 +269,7 @@ def licence_checklist(application_id: uuid.UUID):
     services.update_licence_steps(session, application, done, date.today(), actor=actor_name())
     session.commit()
     flash(_("The licence checklist was saved."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/opening")
@@ -293,7 +295,7 @@ def record_opening(application_id: uuid.UUID):
     )
     session.commit()
     flash(_("The opening was recorded."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/locatie")
@@ -315,7 +317,7 @@ def link_location(application_id: uuid.UUID):
     session.add(application)
     services.add_timeline(session, application, "location_linked", actor_name(), chosen.name)
     session.commit()
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.get("/behandelen")
