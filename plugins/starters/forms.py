@@ -260,6 +260,23 @@ class DecisionForm(StartersForm):
         return self
 
 
+class SecondApprovalForm(StartersForm):
+    """The second staff member confirms a proposed approval (four eyes); the service checks
+    that they are not the one who proposed it."""
+
+    confirm = BooleanField(_l("I checked this decision and approve it as a second staff member"))
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if not self.confirm.data and not self.confirm.errors:
+            self.fail("confirm", _l("Tick the box to confirm the approval."))
+        return not any(field.errors for field in self)
+
+    def for_row(self, requested_id: uuid.UUID) -> SecondApprovalForm:
+        self.confirm.id = f"second-{requested_id}-confirm"
+        return self
+
+
 class LicenceForm(StartersForm):
     done = KnownChoicesField(_l("Licence checklist"), choices=list(LICENCE_STEPS.items()))
 

@@ -31,6 +31,7 @@ STATUSES = {
 }
 DECISIONS = {
     "pending": _l("Not decided yet"),
+    "proposed": _l("Approval proposed, waiting for a second approval"),
     "approved": _l("Approved"),
     "refused": _l("Refused"),
 }
@@ -66,6 +67,8 @@ TIMELINE_ACTIONS = {
     "document_added": _l("Document added"),
     "measure_approved": _l("Measure approved"),
     "measure_refused": _l("Measure refused"),
+    "measure_proposed": _l("Approval proposed (second approval needed)"),
+    "measure_second_approved": _l("Approval confirmed by a second staff member"),
     "decided": _l("Every measure decided"),
     "licence_updated": _l("Licence checklist updated"),
     "location_linked": _l("Facility linked to its loket location"),

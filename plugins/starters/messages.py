@@ -90,6 +90,11 @@ def rule_message(code: str) -> str:
         "amount_required": _("Fill in the amount granted."),
         "opening_in_future": _("The opening date cannot be in the future."),
         "amount_too_high": _("The amount granted cannot exceed the premium in the catalogue."),
+        "not_proposed": _("This measure is not waiting for a second approval."),
+        "same_person": _(
+            "You proposed this approval yourself: another staff member must give the second "
+            "approval."
+        ),
     }
     return messages.get(code, _("This action is not possible now."))
 

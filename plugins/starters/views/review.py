@@ -12,6 +12,7 @@ from sqlmodel import select
 from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
+from core.tenancy import plugin_settings
 from core.web import db_session, tenant_hooks
 from plugins.starters import letters, notifications, services
 from plugins.starters.access import (
@@ -31,6 +32,7 @@ from plugins.starters.forms import (
     LocationForm,
     OpeningForm,
     QuestionForm,
+    SecondApprovalForm,
 )
 from plugins.starters.messages import rule_message
 from plugins.starters.models import (
@@ -96,6 +98,11 @@ def _page_forms(application, requested, compliance, failed, failed_for) -> dict:
             ).for_row(row.id)
             for row, measure in requested
             if row.decision == Decision.PENDING
+        },
+        "second_approvals": {
+            row.id: per_row(SecondApprovalForm, row.id).for_row(row.id)
+            for row, _measure in requested
+            if row.decision == Decision.PROPOSED
         },
         "document": fresh(DocumentForm),
         "licence": fresh(LicenceForm),
@@ -234,6 +241,8 @@ def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
                 reason=form.reason.data,
                 amount=form.amount.data,
                 actor=actor_name(),
+                actor_user_id=g.user.id,
+                second_approval_above=second_approval_above(),
             )
         except RuleError as error:
             form.fail(error.field or "decision", rule_message(error.code))
@@ -248,12 +257,55 @@ def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
         detail={"amount": requested.amount_granted_eur},
     )
     session.commit()
+    _after_decision(application)
+    return to_detail(application)
+
+
+def second_approval_above() -> int:
+    """The four-eyes amount of this tenant (0: every approval counts at once)."""
+    from plugins.starters.plugin import MANIFEST
+
+    return plugin_settings(db_session(), MANIFEST).get("second_approval_above_eur") or 0
+
+
+def _after_decision(application: Application) -> None:
     flash(_("The decision was recorded."))
     if application.status == ApplicationStatus.DECIDED:
         from plugins.starters.views.letters import issue_and_send
 
         if issue_and_send(application) is None:
             flash(_("The decision letter could not be made. Try again later."))
+
+
+@blueprint.post(
+    "/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/tweede-goedkeuring"
+)
+@require_permission(REVIEW)
+def second_approval(application_id: uuid.UUID, requested_id: uuid.UUID):
+    """Four eyes: another staff member than the one who proposed confirms the approval."""
+    application = visible_application(application_id)
+    session = db_session()
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = SecondApprovalForm().for_row(requested.id)
+    if form.validate_on_submit():
+        try:
+            services.second_approve(
+                session, application, requested, actor=actor_name(), actor_user_id=g.user.id
+            )
+        except RuleError as error:
+            form.fail("confirm", rule_message(error.code))
+    if form.errors:
+        session.rollback()
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    audit.record(
+        session,
+        action="starters.measure_second_approved",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+        detail={"amount": requested.amount_granted_eur},
+    )
+    session.commit()
+    _after_decision(application)
     return to_detail(application)
 
 
