@@ -39,6 +39,7 @@ from plugins.starters.labels import (
     INTEREST_OUTCOMES,
     LICENCE_STEPS,
     MEASURE_KINDS,
+    PAYMENT_STATUSES,
 )
 from plugins.starters.models import ADDRESS_MAX, NAME_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from plugins.starters.services import FacilityType, MeasureKind
@@ -275,6 +276,27 @@ class SecondApprovalForm(StartersForm):
     def for_row(self, requested_id: uuid.UUID) -> SecondApprovalForm:
         self.confirm.id = f"second-{requested_id}-confirm"
         return self
+
+
+class PaymentForm(StartersForm):
+    """Staff record the next step of a granted premium's payment; the service checks the order."""
+
+    status = RadioField(
+        _l("Payment step"),
+        choices=[(code, PAYMENT_STATUSES[code]) for code in ("requested", "paid", "recovered")],
+        required_message=_l("Choose the payment step."),
+    )
+    on = DateField(_l("On"), required=True)
+    note = TextAreaField(_l("Note (required for a recovery)"), max_length=REASON_MAX, rows=2)
+
+    def for_row(self, requested_id: uuid.UUID) -> PaymentForm:
+        for field in self:
+            field.id = f"payment-{requested_id}-{field.name}"
+        return self
+
+
+class PaymentRequestForm(StartersForm):
+    """The starter asks for a granted premium to be paid (only the CSRF token)."""
 
 
 class LicenceForm(StartersForm):

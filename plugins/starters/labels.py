@@ -79,6 +79,15 @@ TIMELINE_ACTIONS = {
     "document_removed": _l("Document removed"),
     "starter_notified": _l("E-mail sent to the starter"),
     "letter_issued": _l("Decision letter made"),
+    "payment_requested": _l("Payment requested"),
+    "payment_paid": _l("Premium paid"),
+    "payment_recovered": _l("Premium recovered"),
+}
+PAYMENT_STATUSES = {
+    "": _l("No payment requested yet"),
+    "requested": _l("Payment requested"),
+    "paid": _l("Paid"),
+    "recovered": _l("Recovered"),
 }
 APPLICANT_KINDS = {"person": _l("A person"), "organisation": _l("An organisation")}
 
@@ -98,4 +107,5 @@ TEMPLATE_LABELS = {
     "interest_outcome": INTEREST_OUTCOMES,
     "timeline": TIMELINE_ACTIONS,
     "applicant_kind": APPLICANT_KINDS,
+    "payment_status": PAYMENT_STATUSES,
 }

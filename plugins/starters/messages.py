@@ -90,6 +90,13 @@ def rule_message(code: str) -> str:
         "amount_required": _("Fill in the amount granted."),
         "opening_in_future": _("The opening date cannot be in the future."),
         "amount_too_high": _("The amount granted cannot exceed the premium in the catalogue."),
+        "not_payable": _("Only an approved premium with an amount can be paid."),
+        "payment_out_of_order": _(
+            "A payment goes step by step: first requested, then paid, then (if needed) recovered."
+        ),
+        "payment_in_future": _("The date cannot be in the future."),
+        "payment_before_previous": _("The date cannot be before the previous step."),
+        "recovery_reason_required": _("Give the reason why the premium is recovered."),
         "not_proposed": _("This measure is not waiting for a second approval."),
         "same_person": _(
             "You proposed this approval yourself: another staff member must give the second "

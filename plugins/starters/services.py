@@ -436,6 +436,70 @@ def second_approve(
     _decided_when_complete(session, application, actor)
 
 
+# -- payment of granted premiums --------------------------------------------------------------
+
+# Each step follows the one before it: a premium is asked for, paid, and perhaps taken back.
+PAYMENT_NEXT = {
+    PaymentStatus.NONE: (PaymentStatus.REQUESTED,),
+    PaymentStatus.REQUESTED: (PaymentStatus.PAID,),
+    PaymentStatus.PAID: (PaymentStatus.RECOVERED,),
+    PaymentStatus.RECOVERED: (),
+}
+PAYMENT_DATE_FIELD = {
+    PaymentStatus.REQUESTED: "payment_requested_on",
+    PaymentStatus.PAID: "paid_on",
+    PaymentStatus.RECOVERED: "recovered_on",
+}
+
+
+def payable(requested: RequestedMeasure) -> bool:
+    return requested.decision == Decision.APPROVED and bool(requested.amount_granted_eur)
+
+
+def record_payment(
+    session,
+    application: Application,
+    requested: RequestedMeasure,
+    *,
+    status: str,
+    on: date,
+    note: str,
+    today: date,
+    actor: str,
+) -> None:
+    """Move a granted premium's payment one step on (requested, paid, recovered), on a date
+    that is not in the future nor before the step before it; a recovery needs its reason."""
+    if requested.application_id != application.id or not payable(requested):
+        raise RuleError("not_payable")
+    current = PaymentStatus(requested.payment_status or "")
+    if status not in PAYMENT_NEXT[current]:
+        raise RuleError("payment_out_of_order", "status")
+    if on > today:
+        raise RuleError("payment_in_future", "on")
+    previous = [
+        getattr(requested, field)
+        for step, field in PAYMENT_DATE_FIELD.items()
+        if getattr(requested, field) is not None and step != status
+    ]
+    if previous and on < max(previous):
+        raise RuleError("payment_before_previous", "on")
+    if status == PaymentStatus.RECOVERED and not note.strip():
+        raise RuleError("recovery_reason_required", "note")
+    requested.payment_status = status
+    setattr(requested, PAYMENT_DATE_FIELD[PaymentStatus(status)], on)
+    if note.strip():
+        requested.payment_note = note.strip()
+    session.add(requested)
+    measure = session.get(SupportMeasure, requested.measure_id)
+    add_timeline(
+        session,
+        application,
+        f"payment_{status}",
+        actor,
+        f"{measure.title if measure else ''} ({on.strftime('%d/%m/%Y')})",
+    )
+
+
 def licence_steps(session, application: Application) -> list[LicenceStep]:
     rows = {
         row.step: row

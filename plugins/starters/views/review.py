@@ -31,6 +31,8 @@ from plugins.starters.forms import (
     LicenceForm,
     LocationForm,
     OpeningForm,
+    PaymentForm,
+    PaymentRequestForm,
     QuestionForm,
     SecondApprovalForm,
 )
@@ -103,6 +105,11 @@ def _page_forms(application, requested, compliance, failed, failed_for) -> dict:
             row.id: per_row(SecondApprovalForm, row.id).for_row(row.id)
             for row, _measure in requested
             if row.decision == Decision.PROPOSED
+        },
+        "payments": {
+            row.id: per_row(PaymentForm, row.id, on=date.today()).for_row(row.id)
+            for row, _measure in requested
+            if services.payable(row)
         },
         "document": fresh(DocumentForm),
         "licence": fresh(LicenceForm),
@@ -306,6 +313,67 @@ def second_approval(application_id: uuid.UUID, requested_id: uuid.UUID):
     )
     session.commit()
     _after_decision(application)
+    return to_detail(application)
+
+
+def _payment_step(application, requested, status: str, on: date, note: str, form) -> bool:
+    """Record one payment step and audit it; ``False`` (the form marked) when refused."""
+    session = db_session()
+    try:
+        services.record_payment(
+            session,
+            application,
+            requested,
+            status=status,
+            on=on,
+            note=note,
+            today=date.today(),
+            actor=actor_name(),
+        )
+    except RuleError as error:
+        form.fail(error.field or "status", rule_message(error.code))
+        session.rollback()
+        return False
+    audit.record(
+        session,
+        action=f"starters.payment_{status}",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+        detail={"amount": requested.amount_granted_eur, "on": on.isoformat()},
+    )
+    session.commit()
+    return True
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/betaling")
+@require_permission(REVIEW)
+def record_payment(application_id: uuid.UUID, requested_id: uuid.UUID):
+    application = visible_application(application_id)
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = PaymentForm().for_row(requested.id)
+    if not form.validate_on_submit() or not _payment_step(
+        application, requested, form.status.data, form.on.data, form.note.data or "", form
+    ):
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    flash(_("The payment step was recorded."))
+    return to_detail(application)
+
+
+@blueprint.post(
+    "/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/betaling-aanvragen"
+)
+@require_permission(APPLY)
+def request_payment(application_id: uuid.UUID, requested_id: uuid.UUID):
+    """The starter asks for their granted premium to be paid."""
+    application = own_application(application_id)
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = PaymentRequestForm()
+    if not form.validate_on_submit():
+        return detail_page(application, status=422)
+    refused = PaymentForm(formdata=None).for_row(requested.id)
+    if not _payment_step(application, requested, "requested", date.today(), "", refused):
+        return detail_page(application, failed=refused, failed_for=requested.id, status=409)
+    flash(_("Your request for payment was sent to the municipality."))
     return to_detail(application)
 
 
