@@ -42,6 +42,7 @@ from plugins.starters.labels import (
     PAYMENT_STATUSES,
 )
 from plugins.starters.models import ADDRESS_MAX, NAME_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from plugins.starters.photos import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES
 from plugins.starters.services import FacilityType, MeasureKind
 from plugins.starters.uploads import ALLOWED_TYPES, MAX_BYTES
 
@@ -431,6 +432,23 @@ class BuildingForm(StartersForm):
         for name in ("rent_and_conditions", "accessibility"):
             values[name] = values[name] or ""
         return values
+
+
+class BuildingPhotoForm(StartersForm):
+    """A photo of a building; the photo service checks the content (see photos.py)."""
+
+    photo = FileField(
+        _l("Photo (PNG or JPEG, at most 5 MB)"),
+        id="building-photo",
+        required=True,
+        extensions=PHOTO_EXTENSIONS,
+        max_bytes=PHOTO_MAX_BYTES,
+    )
+    caption = TextField(_l("What the photo shows (for people who cannot see it)"), max_length=200)
+
+
+class BuildingStatusForm(StartersForm):
+    """Withdraw a building or offer it again (only the CSRF token)."""
 
 
 class InterestForm(StartersForm):

@@ -125,3 +125,15 @@ def upload_message(code: str, detail: str = "") -> str:
     if code == "empty":
         return _("The file is empty.")
     return _("Choose a file to upload.")
+
+
+def photo_message(code: str, detail: str = "") -> str:
+    from plugins.starters.photos import PHOTO_MAX_BYTES
+
+    if code == "too_big":
+        return _("The photo is too big: at most %(mb)d MB.", mb=PHOTO_MAX_BYTES // (1024 * 1024))
+    if code in ("not_an_image", "wrong_type", "content_mismatch"):
+        return _("Only photos in PNG or JPEG are accepted.")
+    if code == "too_many":
+        return _("A building has at most %(count)d photos.", count=detail)
+    return upload_message(code, detail)

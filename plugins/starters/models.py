@@ -220,6 +220,8 @@ class BuildingPhoto(TenantScoped, table=True):
     stored_name: str = Field(max_length=64)
     content_type: str = Field(max_length=50)
     size_bytes: int
+    # The alternative text: what the photo shows, for people who cannot see it.
+    caption: str = Field(default="", max_length=200)
     uploaded_at: datetime = _timestamp()
 
 

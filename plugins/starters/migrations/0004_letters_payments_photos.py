@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("stored_name", sa.String(64), nullable=False),
         sa.Column("content_type", sa.String(50), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("caption", sa.String(200), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
     )
     _owned_table(

@@ -5,6 +5,7 @@ Thin views: parse with a form (plugins/starters/forms.py), authorise, call a ser
 
 from plugins.starters.views import (  # noqa: F401  (the modules register their routes)
     agreements,
+    building_admin,
     applications,
     buildings,
     catalogue,

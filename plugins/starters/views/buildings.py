@@ -21,7 +21,8 @@ from plugins.starters.access import (
     own_application,
 )
 from plugins.starters.forms import BuildingForm, InterestForm, MatchForm
-from plugins.starters.models import Application, Building, BuildingInterest
+from plugins.starters.models import Application, Building, BuildingInterest, BuildingPhoto
+from plugins.starters.photos import map_link
 from plugins.starters.views.common import blueprint, get_or_404, own_applications
 
 
@@ -69,10 +70,15 @@ def _buildings_page(failed=None, failed_for: uuid.UUID | None = None, status: in
             return failed
         return form_class(formdata=None)
 
+    photos = {}
+    for photo in session.exec(select(BuildingPhoto).order_by(BuildingPhoto.uploaded_at)):
+        photos.setdefault(photo.building_id, []).append(photo)
     return (
         render(
             "starters/buildings.html",
             buildings=buildings,
+            photos=photos,
+            map_link=map_link,
             mine=mine,
             chosen=chosen,
             own_interest=own_interest,
@@ -122,6 +128,8 @@ def add_building():
 def express_interest(building_id: uuid.UUID):
     session = db_session()
     building = get_or_404(Building, building_id)
+    if building.status != "available":
+        abort(404)  # withdrawn or allocated: starters no longer see it
     form = InterestForm().for_building(building.id)
     valid = form.validate_on_submit()
     if form.application_id.data is None:
