@@ -5,8 +5,8 @@ Thin views: parse with a form (plugins/starters/forms.py), authorise, call a ser
 
 from plugins.starters.views import (  # noqa: F401  (the modules register their routes)
     agreements,
-    building_admin,
     applications,
+    building_admin,
     buildings,
     catalogue,
     documents,

@@ -9,8 +9,15 @@ from sqlmodel import select
 
 from core.audit import AuditEntry
 from plugins.starters.models import Building, BuildingInterest, BuildingPhoto
-from tests.plugins.starters.conftest import PDF, PNG, client_as, project_form, start, step_url
-from tests.plugins.starters.conftest import tenant_db
+from tests.plugins.starters.conftest import (
+    PDF,
+    PNG,
+    client_as,
+    project_form,
+    start,
+    step_url,
+    tenant_db,
+)
 
 BUILDINGS = "/t/aalst/starters/panden"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
