@@ -409,6 +409,17 @@ def _decided_when_complete(session, application: Application, actor: str) -> Non
         add_timeline(session, application, "decided", actor)
 
 
+def awaiting_second_approval(session) -> set[uuid.UUID]:
+    """Applications with an approval proposed and not yet confirmed (for the work list)."""
+    return set(
+        session.exec(
+            select(RequestedMeasure.application_id).where(
+                RequestedMeasure.decision == Decision.PROPOSED
+            )
+        )
+    )
+
+
 def second_approve(
     session,
     application: Application,

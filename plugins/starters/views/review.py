@@ -456,4 +456,5 @@ def work_list():
         applications=applications,
         licence_progress=services.licence_progress(session),
         licence_total=len(services.LICENCE_STEPS),
+        awaiting_second_approval=services.awaiting_second_approval(session),
     )

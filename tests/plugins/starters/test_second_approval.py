@@ -65,6 +65,9 @@ def test_a_large_amount_waits_for_a_second_staff_member_who_is_not_the_first(app
     # A starter cannot give it either; HEAD is no way around the POST.
     assert sofie.post(second, data={"confirm": "y"}).status_code == 403
     piet = client_as(app, "piet", ["staff:starters"])
+    # The second staff member finds it in the work list.
+    work_list = piet.get("/t/aalst/starters/behandelen").get_data(as_text=True)
+    assert "wacht op een tweede goedkeuring" in work_list
     assert piet.head(second).status_code in (404, 405)
     unticked = piet.post(second, data={})
     assert unticked.status_code == 422
