@@ -279,6 +279,16 @@ class SecondApprovalForm(StartersForm):
         return self
 
 
+class SendBackForm(StartersForm):
+    """A proposed approval is sent back to be decided again (by anyone of staff, with why)."""
+
+    reason = TextAreaField(_l("Why is the proposal sent back?"), max_length=REASON_MAX, rows=2)
+
+    def for_row(self, requested_id: uuid.UUID) -> SendBackForm:
+        self.reason.id = f"send-back-{requested_id}-reason"
+        return self
+
+
 class PaymentForm(StartersForm):
     """Staff record the next step of a granted premium's payment; the service checks the order."""
 

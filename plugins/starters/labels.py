@@ -69,6 +69,7 @@ TIMELINE_ACTIONS = {
     "measure_refused": _l("Measure refused"),
     "measure_proposed": _l("Approval proposed (second approval needed)"),
     "measure_second_approved": _l("Approval confirmed by a second staff member"),
+    "measure_sent_back": _l("Proposed approval sent back to be decided again"),
     "decided": _l("Every measure decided"),
     "licence_updated": _l("Licence checklist updated"),
     "location_linked": _l("Facility linked to its loket location"),

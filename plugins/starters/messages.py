@@ -97,6 +97,7 @@ def rule_message(code: str) -> str:
         "payment_in_future": _("The date cannot be in the future."),
         "payment_before_previous": _("The date cannot be before the previous step."),
         "recovery_reason_required": _("Give the reason why the premium is recovered."),
+        "send_back_reason_required": _("Say why the proposal is sent back."),
         "not_proposed": _("This measure is not waiting for a second approval."),
         "same_person": _(
             "You proposed this approval yourself: another staff member must give the second "

@@ -409,6 +409,21 @@ def _decided_when_complete(session, application: Application, actor: str) -> Non
         add_timeline(session, application, "decided", actor)
 
 
+def send_back(
+    session, application: Application, requested: RequestedMeasure, *, reason: str, actor: str
+) -> None:
+    """A proposed approval is not confirmed: the measure is to be decided again, with why."""
+    if requested.application_id != application.id or requested.decision != Decision.PROPOSED:
+        raise RuleError("not_proposed")
+    if not reason.strip():
+        raise RuleError("send_back_reason_required", "reason")
+    requested.decision, requested.amount_granted_eur = Decision.PENDING, None
+    requested.decided_at, requested.decided_by, requested.decided_by_user_id = None, "", None
+    requested.reason = ""
+    session.add(requested)
+    add_timeline(session, application, "measure_sent_back", actor, reason.strip())
+
+
 def awaiting_second_approval(session) -> set[uuid.UUID]:
     """Applications with an approval proposed and not yet confirmed (for the work list)."""
     return set(

@@ -35,6 +35,7 @@ from plugins.starters.forms import (
     PaymentRequestForm,
     QuestionForm,
     SecondApprovalForm,
+    SendBackForm,
 )
 from plugins.starters.messages import rule_message
 from plugins.starters.models import (
@@ -103,6 +104,11 @@ def _page_forms(application, requested, compliance, failed, failed_for) -> dict:
         },
         "second_approvals": {
             row.id: per_row(SecondApprovalForm, row.id).for_row(row.id)
+            for row, _measure in requested
+            if row.decision == Decision.PROPOSED
+        },
+        "send_backs": {
+            row.id: per_row(SendBackForm, row.id).for_row(row.id)
             for row, _measure in requested
             if row.decision == Decision.PROPOSED
         },
@@ -313,6 +319,34 @@ def second_approval(application_id: uuid.UUID, requested_id: uuid.UUID):
     )
     session.commit()
     _after_decision(application)
+    return to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/terugsturen")
+@require_permission(REVIEW)
+def send_back(application_id: uuid.UUID, requested_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = SendBackForm().for_row(requested.id)
+    if form.validate_on_submit():
+        try:
+            services.send_back(
+                session, application, requested, reason=form.reason.data, actor=actor_name()
+            )
+        except RuleError as error:
+            form.fail(error.field or "reason", rule_message(error.code))
+    if form.errors:
+        session.rollback()
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    audit.record(
+        session,
+        action="starters.measure_sent_back",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+    )
+    session.commit()
+    flash(_("The proposal was sent back: the measure is to be decided again."))
     return to_detail(application)
 
 

@@ -127,3 +127,27 @@ def test_another_tenant_cannot_give_the_second_approval(app):
     )
     assert response.status_code == 404
     assert the_row(app, row_id).decision == "proposed"
+
+
+def test_the_second_staff_member_sends_a_proposal_back_with_the_reason(app):
+    with_second_approval_above(app, 1000)
+    _sofie, application_id, row_id = premium_application(app)
+    els = client_as(app, "els", ["staff:starters"])
+    els.post(
+        f"{detail(application_id)}/maatregelen/{row_id}/beslissing",
+        data={"decision": "approved", "amount": "4000"},
+    )
+    piet = client_as(app, "piet", ["staff:starters"])
+    url = f"{detail(application_id)}/maatregelen/{row_id}/terugsturen"
+    no_reason = piet.post(url, data={"reason": " "})
+    assert no_reason.status_code == 422
+    assert f'href="#send-back-{row_id}-reason"' in no_reason.get_data(as_text=True)
+    assert piet.post(url, data={"reason": "Bedrag te hoog voor 14 plaatsen."}).status_code == 303
+    row = the_row(app, row_id)
+    assert (row.decision, row.amount_granted_eur, row.decided_by_user_id) == ("pending", None, None)
+    page = els.get(detail(application_id)).get_data(as_text=True)
+    assert "Bedrag te hoog voor 14 plaatsen." in page
+    # Back to the start: a new decision can be made.
+    assert 'name="decision"' in page
+    again = piet.post(url, data={"reason": "Nog eens."})
+    assert again.status_code == 422
