@@ -39,8 +39,10 @@ from plugins.starters.labels import (
     INTEREST_OUTCOMES,
     LICENCE_STEPS,
     MEASURE_KINDS,
+    PAYMENT_STATUSES,
 )
 from plugins.starters.models import ADDRESS_MAX, NAME_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from plugins.starters.photos import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES
 from plugins.starters.services import FacilityType, MeasureKind
 from plugins.starters.uploads import ALLOWED_TYPES, MAX_BYTES
 
@@ -260,6 +262,54 @@ class DecisionForm(StartersForm):
         return self
 
 
+class SecondApprovalForm(StartersForm):
+    """The second staff member confirms a proposed approval (four eyes); the service checks
+    that they are not the one who proposed it."""
+
+    confirm = BooleanField(_l("I checked this decision and approve it as a second staff member"))
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if not self.confirm.data and not self.confirm.errors:
+            self.fail("confirm", _l("Tick the box to confirm the approval."))
+        return not any(field.errors for field in self)
+
+    def for_row(self, requested_id: uuid.UUID) -> SecondApprovalForm:
+        self.confirm.id = f"second-{requested_id}-confirm"
+        return self
+
+
+class SendBackForm(StartersForm):
+    """A proposed approval is sent back to be decided again (by anyone of staff, with why)."""
+
+    reason = TextAreaField(_l("Why is the proposal sent back?"), max_length=REASON_MAX, rows=2)
+
+    def for_row(self, requested_id: uuid.UUID) -> SendBackForm:
+        self.reason.id = f"send-back-{requested_id}-reason"
+        return self
+
+
+class PaymentForm(StartersForm):
+    """Staff record the next step of a granted premium's payment; the service checks the order."""
+
+    status = RadioField(
+        _l("Payment step"),
+        choices=[(code, PAYMENT_STATUSES[code]) for code in ("requested", "paid", "recovered")],
+        required_message=_l("Choose the payment step."),
+    )
+    on = DateField(_l("On"), required=True)
+    note = TextAreaField(_l("Note (required for a recovery)"), max_length=REASON_MAX, rows=2)
+
+    def for_row(self, requested_id: uuid.UUID) -> PaymentForm:
+        for field in self:
+            field.id = f"payment-{requested_id}-{field.name}"
+        return self
+
+
+class PaymentRequestForm(StartersForm):
+    """The starter asks for a granted premium to be paid (only the CSRF token)."""
+
+
 class LicenceForm(StartersForm):
     done = KnownChoicesField(_l("Licence checklist"), choices=list(LICENCE_STEPS.items()))
 
@@ -392,6 +442,23 @@ class BuildingForm(StartersForm):
         for name in ("rent_and_conditions", "accessibility"):
             values[name] = values[name] or ""
         return values
+
+
+class BuildingPhotoForm(StartersForm):
+    """A photo of a building; the photo service checks the content (see photos.py)."""
+
+    photo = FileField(
+        _l("Photo (PNG or JPEG, at most 5 MB)"),
+        id="building-photo",
+        required=True,
+        extensions=PHOTO_EXTENSIONS,
+        max_bytes=PHOTO_MAX_BYTES,
+    )
+    caption = TextField(_l("What the photo shows (for people who cannot see it)"), max_length=200)
+
+
+class BuildingStatusForm(StartersForm):
+    """Withdraw a building or offer it again (only the CSRF token)."""
 
 
 class InterestForm(StartersForm):

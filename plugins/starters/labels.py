@@ -31,6 +31,7 @@ STATUSES = {
 }
 DECISIONS = {
     "pending": _l("Not decided yet"),
+    "proposed": _l("Approval proposed, waiting for a second approval"),
     "approved": _l("Approved"),
     "refused": _l("Refused"),
 }
@@ -66,6 +67,9 @@ TIMELINE_ACTIONS = {
     "document_added": _l("Document added"),
     "measure_approved": _l("Measure approved"),
     "measure_refused": _l("Measure refused"),
+    "measure_proposed": _l("Approval proposed (second approval needed)"),
+    "measure_second_approved": _l("Approval confirmed by a second staff member"),
+    "measure_sent_back": _l("Proposed approval sent back to be decided again"),
     "decided": _l("Every measure decided"),
     "licence_updated": _l("Licence checklist updated"),
     "location_linked": _l("Facility linked to its loket location"),
@@ -75,6 +79,16 @@ TIMELINE_ACTIONS = {
     "measures_chosen": _l("Support chosen"),
     "document_removed": _l("Document removed"),
     "starter_notified": _l("E-mail sent to the starter"),
+    "letter_issued": _l("Decision letter made"),
+    "payment_requested": _l("Payment requested"),
+    "payment_paid": _l("Premium paid"),
+    "payment_recovered": _l("Premium recovered"),
+}
+PAYMENT_STATUSES = {
+    "": _l("No payment requested yet"),
+    "requested": _l("Payment requested"),
+    "paid": _l("Paid"),
+    "recovered": _l("Recovered"),
 }
 APPLICANT_KINDS = {"person": _l("A person"), "organisation": _l("An organisation")}
 
@@ -94,4 +108,5 @@ TEMPLATE_LABELS = {
     "interest_outcome": INTEREST_OUTCOMES,
     "timeline": TIMELINE_ACTIONS,
     "applicant_kind": APPLICANT_KINDS,
+    "payment_status": PAYMENT_STATUSES,
 }

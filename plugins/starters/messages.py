@@ -90,6 +90,19 @@ def rule_message(code: str) -> str:
         "amount_required": _("Fill in the amount granted."),
         "opening_in_future": _("The opening date cannot be in the future."),
         "amount_too_high": _("The amount granted cannot exceed the premium in the catalogue."),
+        "not_payable": _("Only an approved premium with an amount can be paid."),
+        "payment_out_of_order": _(
+            "A payment goes step by step: first requested, then paid, then (if needed) recovered."
+        ),
+        "payment_in_future": _("The date cannot be in the future."),
+        "payment_before_previous": _("The date cannot be before the previous step."),
+        "recovery_reason_required": _("Give the reason why the premium is recovered."),
+        "send_back_reason_required": _("Say why the proposal is sent back."),
+        "not_proposed": _("This measure is not waiting for a second approval."),
+        "same_person": _(
+            "You proposed this approval yourself: another staff member must give the second "
+            "approval."
+        ),
     }
     return messages.get(code, _("This action is not possible now."))
 
@@ -113,3 +126,15 @@ def upload_message(code: str, detail: str = "") -> str:
     if code == "empty":
         return _("The file is empty.")
     return _("Choose a file to upload.")
+
+
+def photo_message(code: str, detail: str = "") -> str:
+    from plugins.starters.photos import PHOTO_MAX_BYTES
+
+    if code == "too_big":
+        return _("The photo is too big: at most %(mb)d MB.", mb=PHOTO_MAX_BYTES // (1024 * 1024))
+    if code in ("not_an_image", "wrong_type", "content_mismatch"):
+        return _("Only photos in PNG or JPEG are accepted.")
+    if code == "too_many":
+        return _("A building has at most %(count)d photos.", count=detail)
+    return upload_message(code, detail)

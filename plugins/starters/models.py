@@ -112,11 +112,24 @@ class RequestedMeasure(TenantScoped, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     application_id: uuid.UUID = Field(foreign_key="starters_application.id", index=True)
     measure_id: uuid.UUID = Field(foreign_key="starters_measure.id", index=True)
-    decision: str = Field(default="pending", max_length=10)  # pending | approved | refused
+    # pending | proposed (an approval awaiting a second staff member) | approved | refused
+    decision: str = Field(default="pending", max_length=10)
     reason: str = Field(default="", max_length=REASON_MAX)
     amount_granted_eur: int | None = None
     decided_at: datetime | None = _optional_timestamp()
     decided_by: str = Field(default="", max_length=NAME_MAX)
+    # Who decided first, by account: the second approval (four eyes) must be someone else. No
+    # foreign key: erasing a staff member must not take the decision along.
+    decided_by_user_id: uuid.UUID | None = None
+    second_approved_by: str = Field(default="", max_length=NAME_MAX)
+    second_approved_by_user_id: uuid.UUID | None = None
+    second_approved_at: datetime | None = _optional_timestamp()
+    # Payment of a granted premium: "" (nothing yet) | requested | paid | recovered.
+    payment_status: str = Field(default="", max_length=12)
+    payment_requested_on: date | None = None
+    paid_on: date | None = None
+    recovered_on: date | None = None
+    payment_note: str = Field(default="", max_length=REASON_MAX)
 
 
 class ApplicationDocument(TenantScoped, table=True):
@@ -192,8 +205,38 @@ class Building(TenantScoped, table=True):
     rent_and_conditions: str = Field(default="", max_length=REASON_MAX)
     accessibility: str = Field(default="", max_length=REASON_MAX)
     available_from: date | None = None
-    status: str = Field(default="available", max_length=12)  # available | allocated
+    status: str = Field(default="available", max_length=12)  # available | allocated | withdrawn
     created_at: datetime = _timestamp()
+
+
+class BuildingPhoto(TenantScoped, table=True):
+    """A photo of a building; the file lives in the upload store, owned by the building."""
+
+    __tablename__ = "starters_building_photo"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    building_id: uuid.UUID = Field(foreign_key="starters_building.id", index=True)
+    original_name: str = Field(max_length=255)
+    stored_name: str = Field(max_length=64)
+    content_type: str = Field(max_length=50)
+    size_bytes: int
+    # The alternative text: what the photo shows, for people who cannot see it.
+    caption: str = Field(default="", max_length=200)
+    uploaded_at: datetime = _timestamp()
+
+
+class DecisionLetter(TenantScoped, table=True):
+    """The decision letter (PDF) of a decided application, kept in the file (the upload store)."""
+
+    __tablename__ = "starters_decision_letter"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    application_id: uuid.UUID = Field(foreign_key="starters_application.id", index=True)
+    stored_name: str = Field(max_length=64)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = _timestamp()
+    created_by: str = Field(default="", max_length=NAME_MAX)
 
 
 class BuildingInterest(TenantScoped, table=True):

@@ -25,7 +25,9 @@ def _application_link(tenant, application: Application) -> str:
     return external_url(tenant, "starters.application_detail", application_id=application.id)
 
 
-def _to_starter(session, tenant, application: Application, write, purpose: str) -> str:
+def _to_starter(
+    session, tenant, application: Application, write, purpose: str, attachments: tuple = ()
+) -> str:
     """Queue ``write(link) -> (subject, body)`` to the starter; returns the subject ("" if no
     address), in the language the view reads, for the application's timeline."""
     if not application.applicant_email:
@@ -41,6 +43,7 @@ def _to_starter(session, tenant, application: Application, write, purpose: str) 
         body=body,
         purpose=purpose,
         language=language,
+        attachments=attachments,
     )
     return subject
 
@@ -59,14 +62,23 @@ def question_asked(session, tenant, application: Application, question: str) -> 
     return _to_starter(session, tenant, application, write, "starters.information_requested")
 
 
-def application_decided(session, tenant, application: Application) -> str:
-    def write(link):
-        return (
-            _("%(tenant)s decided on your application", tenant=tenant.name),
-            _("Every measure you asked for was decided. Read the decision on %(link)s", link=link),
-        )
+def application_decided(session, tenant, application: Application, attachments: tuple = ()) -> str:
+    """The decision, with the decision letter attached (``attachments``) when there is one."""
 
-    return _to_starter(session, tenant, application, write, "starters.decided")
+    def write(link):
+        body = _(
+            "Every measure you asked for was decided. Read the decision on %(link)s", link=link
+        )
+        if attachments:
+            body += "\n\n" + _(
+                "The decision letter is attached; it states the motivation and how you can "
+                "object to the decision."
+            )
+        return (_("%(tenant)s decided on your application", tenant=tenant.name), body)
+
+    return _to_starter(
+        session, tenant, application, write, "starters.decided", attachments=attachments
+    )
 
 
 def question_answered(

@@ -23,6 +23,12 @@ from core.plugin_types import (
     ScheduledJob,
     SettingField,
 )
+from plugins.starters.letter_defaults import (
+    DEFAULT_APPEAL_DAYS,
+    DEFAULT_APPEAL_ROUTE,
+    DEFAULT_OPENING,
+    DEFAULT_SIGNATORY,
+)
 
 MANIFEST = PluginManifest(
     name="starters",
@@ -73,6 +79,45 @@ MANIFEST = PluginManifest(
             "Contact point e-mail address",
             kind="str",
             default="",
+        ),
+        SettingField(
+            "letter_opening",
+            "Beslissingsbrief: inleidende tekst",
+            "Decision letter: opening text",
+            kind="str",
+            default=DEFAULT_OPENING,
+        ),
+        SettingField(
+            "appeal_route",
+            "Beslissingsbrief: hoe en bij wie de starter bezwaar of beroep indient",
+            "Decision letter: how and where the starter lodges an objection or appeal",
+            kind="str",
+            default=DEFAULT_APPEAL_ROUTE,
+        ),
+        SettingField(
+            "appeal_days",
+            "Beslissingsbrief: termijn voor bezwaar in dagen",
+            "Decision letter: term for an objection in days",
+            kind="int",
+            default=DEFAULT_APPEAL_DAYS,
+            minimum=1,
+            maximum=365,
+        ),
+        SettingField(
+            "letter_signatory",
+            "Beslissingsbrief: ondertekening",
+            "Decision letter: signed by",
+            kind="str",
+            default=DEFAULT_SIGNATORY,
+        ),
+        SettingField(
+            "second_approval_above_eur",
+            "Tweede goedkeuring (vier ogen) voor bedragen boven (euro, 0 = nooit)",
+            "Second approval (four eyes) for amounts above (euro, 0 = never)",
+            kind="int",
+            default=0,
+            minimum=0,
+            maximum=1_000_000,
         ),
     ),
 )

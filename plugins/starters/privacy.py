@@ -1,6 +1,7 @@
 """The starter's rights over their data: everything we hold (export) and erasure.
 
-Erasure deletes drafts and every document file, and strips the person from submitted
+Erasure deletes drafts, every document file and every decision letter (a letter names the
+person; the decisions it states stay on their rows and can be put in a new letter), and strips the person from submitted
 applications: a decision on public money must stay on file, the person behind it need not.
 """
 
@@ -15,6 +16,7 @@ from plugins.starters.models import (
     Application,
     ApplicationDocument,
     BuildingInterest,
+    DecisionLetter,
     InformationRequest,
     LicenceStep,
     RequestedMeasure,
@@ -80,6 +82,10 @@ def export_subject(session, subject: DataSubject) -> dict | None:
                     {"question": asked.question, "answer": asked.answer}
                     for asked in _rows(session, InformationRequest, application)
                 ],
+                "decision_letters": [
+                    {"created_at": letter.created_at.isoformat(), "size": letter.size_bytes}
+                    for letter in _rows(session, DecisionLetter, application)
+                ],
                 "building_interest": [
                     {"building_id": str(row.building_id), "message": row.message}
                     for row in _rows(session, BuildingInterest, application)
@@ -96,6 +102,10 @@ def erase_subject(session, subject: DataSubject) -> int:
         for document in _rows(session, ApplicationDocument, application):
             files.remove(session.tenant_id, application.id, document.stored_name)
             session.delete(document)
+            count += 1
+        for letter in _rows(session, DecisionLetter, application):
+            files.remove(session.tenant_id, application.id, letter.stored_name)
+            session.delete(letter)
             count += 1
         for row in _rows(session, BuildingInterest, application):
             row.message = ""

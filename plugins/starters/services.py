@@ -58,8 +58,21 @@ class ApplicationStatus(StrEnum):
 
 class Decision(StrEnum):
     PENDING = "pending"
+    # An approval above the four-eyes amount, waiting for a second staff member.
+    PROPOSED = "proposed"
     APPROVED = "approved"
     REFUSED = "refused"
+
+
+# A measure counts as decided once approved or refused; a proposal still waits.
+FINAL_DECISIONS = (Decision.APPROVED, Decision.REFUSED)
+
+
+class PaymentStatus(StrEnum):
+    NONE = ""
+    REQUESTED = "requested"  # the starter asked for the premium to be paid (or staff did)
+    PAID = "paid"
+    RECOVERED = "recovered"  # paid and taken back (conditions not met)
 
 
 class InterestOutcome(StrEnum):
@@ -346,8 +359,14 @@ def decide(
     reason: str,
     amount: int | None,
     actor: str,
+    actor_user_id: uuid.UUID | None = None,
+    second_approval_above: int = 0,
 ) -> None:
-    """Approve or refuse one measure; the application is decided once every measure is."""
+    """Approve or refuse one measure; the application is decided once every measure is.
+
+    With ``second_approval_above`` set (the four-eyes amount, 0 for never), an approval of a
+    larger amount is only *proposed*: another staff member confirms it (:func:`second_approve`).
+    """
     if application.status not in UNDER_REVIEW:
         raise RuleError("not_under_review")
     if requested.application_id != application.id or requested.decision != Decision.PENDING:
@@ -368,18 +387,143 @@ def decide(
         if measure.amount_eur is not None and amount > measure.amount_eur:
             raise RuleError("amount_too_high", "amount")
         granted = amount
+    if granted is not None and second_approval_above and granted > second_approval_above:
+        decision = Decision.PROPOSED
     requested.decision, requested.reason = decision, reason.strip()
     requested.amount_granted_eur = granted
     requested.decided_at, requested.decided_by = utcnow(), actor
+    requested.decided_by_user_id = actor_user_id
     session.add(requested)
     session.flush()
     title = measure.title if measure else ""
     add_timeline(session, application, f"measure_{decision}", actor, title)
-    if all(row.decision != Decision.PENDING for row in requested_measures(session, application)):
+    _decided_when_complete(session, application, actor)
+
+
+def _decided_when_complete(session, application: Application, actor: str) -> None:
+    rows = requested_measures(session, application)
+    if all(row.decision in FINAL_DECISIONS for row in rows):
         application.status = ApplicationStatus.DECIDED
         application.decided_at = utcnow()
         session.add(application)
         add_timeline(session, application, "decided", actor)
+
+
+def send_back(
+    session, application: Application, requested: RequestedMeasure, *, reason: str, actor: str
+) -> None:
+    """A proposed approval is not confirmed: the measure is to be decided again, with why."""
+    if requested.application_id != application.id or requested.decision != Decision.PROPOSED:
+        raise RuleError("not_proposed")
+    if not reason.strip():
+        raise RuleError("send_back_reason_required", "reason")
+    requested.decision, requested.amount_granted_eur = Decision.PENDING, None
+    requested.decided_at, requested.decided_by, requested.decided_by_user_id = None, "", None
+    requested.reason = ""
+    session.add(requested)
+    add_timeline(session, application, "measure_sent_back", actor, reason.strip())
+
+
+def awaiting_second_approval(session) -> set[uuid.UUID]:
+    """Applications with an approval proposed and not yet confirmed (for the work list)."""
+    return set(
+        session.exec(
+            select(RequestedMeasure.application_id).where(
+                RequestedMeasure.decision == Decision.PROPOSED
+            )
+        )
+    )
+
+
+def second_approve(
+    session,
+    application: Application,
+    requested: RequestedMeasure,
+    *,
+    actor: str,
+    actor_user_id: uuid.UUID,
+) -> None:
+    """A second staff member confirms a proposed approval; the one who proposed it cannot."""
+    if requested.application_id != application.id or requested.decision != Decision.PROPOSED:
+        raise RuleError("not_proposed")
+    if application.status not in UNDER_REVIEW:
+        raise RuleError("not_under_review")
+    if actor_user_id is None or actor_user_id == requested.decided_by_user_id:
+        raise RuleError("same_person")
+    requested.decision = Decision.APPROVED
+    requested.second_approved_by, requested.second_approved_by_user_id = actor, actor_user_id
+    requested.second_approved_at = utcnow()
+    session.add(requested)
+    session.flush()
+    measure = session.get(SupportMeasure, requested.measure_id)
+    add_timeline(
+        session, application, "measure_second_approved", actor, measure.title if measure else ""
+    )
+    _decided_when_complete(session, application, actor)
+
+
+# -- payment of granted premiums --------------------------------------------------------------
+
+# Each step follows the one before it: a premium is asked for, paid, and perhaps taken back.
+PAYMENT_NEXT = {
+    PaymentStatus.NONE: (PaymentStatus.REQUESTED,),
+    PaymentStatus.REQUESTED: (PaymentStatus.PAID,),
+    PaymentStatus.PAID: (PaymentStatus.RECOVERED,),
+    PaymentStatus.RECOVERED: (),
+}
+PAYMENT_DATE_FIELD = {
+    PaymentStatus.REQUESTED: "payment_requested_on",
+    PaymentStatus.PAID: "paid_on",
+    PaymentStatus.RECOVERED: "recovered_on",
+}
+
+
+def payable(requested: RequestedMeasure) -> bool:
+    return requested.decision == Decision.APPROVED and bool(requested.amount_granted_eur)
+
+
+def record_payment(
+    session,
+    application: Application,
+    requested: RequestedMeasure,
+    *,
+    status: str,
+    on: date,
+    note: str,
+    today: date,
+    actor: str,
+) -> None:
+    """Move a granted premium's payment one step on (requested, paid, recovered), on a date
+    that is not in the future nor before the step before it; a recovery needs its reason."""
+    if requested.application_id != application.id or not payable(requested):
+        raise RuleError("not_payable")
+    current = PaymentStatus(requested.payment_status or "")
+    if status not in PAYMENT_NEXT[current]:
+        raise RuleError("payment_out_of_order", "status")
+    if on > today:
+        raise RuleError("payment_in_future", "on")
+    previous = [
+        getattr(requested, field)
+        for step, field in PAYMENT_DATE_FIELD.items()
+        if getattr(requested, field) is not None and step != status
+    ]
+    if previous and on < max(previous):
+        raise RuleError("payment_before_previous", "on")
+    if status == PaymentStatus.RECOVERED and not note.strip():
+        raise RuleError("recovery_reason_required", "note")
+    requested.payment_status = status
+    setattr(requested, PAYMENT_DATE_FIELD[PaymentStatus(status)], on)
+    if note.strip():
+        requested.payment_note = note.strip()
+    session.add(requested)
+    measure = session.get(SupportMeasure, requested.measure_id)
+    add_timeline(
+        session,
+        application,
+        f"payment_{status}",
+        actor,
+        f"{measure.title if measure else ''} ({on.strftime('%d/%m/%Y')})",
+    )
 
 
 def licence_steps(session, application: Application) -> list[LicenceStep]:

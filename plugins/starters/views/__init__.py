@@ -6,9 +6,11 @@ Thin views: parse with a form (plugins/starters/forms.py), authorise, call a ser
 from plugins.starters.views import (  # noqa: F401  (the modules register their routes)
     agreements,
     applications,
+    building_admin,
     buildings,
     catalogue,
     documents,
+    letters,
     review,
 )
 from plugins.starters.views.common import blueprint

@@ -21,7 +21,8 @@ from plugins.starters.access import (
     own_application,
 )
 from plugins.starters.forms import BuildingForm, InterestForm, MatchForm
-from plugins.starters.models import Application, Building, BuildingInterest
+from plugins.starters.models import Application, Building, BuildingInterest, BuildingPhoto
+from plugins.starters.photos import map_link
 from plugins.starters.views.common import blueprint, get_or_404, own_applications
 
 
@@ -50,27 +51,38 @@ def _buildings_page(failed=None, failed_for: uuid.UUID | None = None, status: in
                 select(BuildingInterest).order_by(BuildingInterest.created_at)
             )
         ]
-    own_interest = set()
+    # The starter's own interests with staff's outcome: a matched building is allocated and
+    # leaves the list of available ones, so the outcome is shown apart from that list.
+    own_interests = []
     if chosen is not None:
-        own_interest = {
-            row.building_id
+        own_interests = [
+            (row, session.get(Building, row.building_id))
             for row in session.exec(
-                select(BuildingInterest).where(BuildingInterest.application_id == chosen.id)
+                select(BuildingInterest)
+                .where(BuildingInterest.application_id == chosen.id)
+                .order_by(BuildingInterest.created_at)
             )
-        }
+        ]
+    own_interest = {row.building_id for row, _building in own_interests}
 
     def form_for(form_class, row_id):
         if isinstance(failed, form_class) and failed_for == row_id:
             return failed
         return form_class(formdata=None)
 
+    photos = {}
+    for photo in session.exec(select(BuildingPhoto).order_by(BuildingPhoto.uploaded_at)):
+        photos.setdefault(photo.building_id, []).append(photo)
     return (
         render(
             "starters/buildings.html",
             buildings=buildings,
+            photos=photos,
+            map_link=map_link,
             mine=mine,
             chosen=chosen,
             own_interest=own_interest,
+            own_interests=own_interests,
             interests=interests,
             reviewer=reviewer,
             failed=failed,
@@ -116,6 +128,8 @@ def add_building():
 def express_interest(building_id: uuid.UUID):
     session = db_session()
     building = get_or_404(Building, building_id)
+    if building.status != "available":
+        abort(404)  # withdrawn or allocated: starters no longer see it
     form = InterestForm().for_building(building.id)
     valid = form.validate_on_submit()
     if form.application_id.data is None:

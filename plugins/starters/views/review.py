@@ -12,8 +12,9 @@ from sqlmodel import select
 from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
+from core.tenancy import plugin_settings
 from core.web import db_session, tenant_hooks
-from plugins.starters import notifications, services
+from plugins.starters import letters, notifications, services
 from plugins.starters.access import (
     APPLY,
     REVIEW,
@@ -30,7 +31,11 @@ from plugins.starters.forms import (
     LicenceForm,
     LocationForm,
     OpeningForm,
+    PaymentForm,
+    PaymentRequestForm,
     QuestionForm,
+    SecondApprovalForm,
+    SendBackForm,
 )
 from plugins.starters.messages import rule_message
 from plugins.starters.models import (
@@ -97,6 +102,21 @@ def _page_forms(application, requested, compliance, failed, failed_for) -> dict:
             for row, measure in requested
             if row.decision == Decision.PENDING
         },
+        "second_approvals": {
+            row.id: per_row(SecondApprovalForm, row.id).for_row(row.id)
+            for row, _measure in requested
+            if row.decision == Decision.PROPOSED
+        },
+        "send_backs": {
+            row.id: per_row(SendBackForm, row.id).for_row(row.id)
+            for row, _measure in requested
+            if row.decision == Decision.PROPOSED
+        },
+        "payments": {
+            row.id: per_row(PaymentForm, row.id, on=date.today()).for_row(row.id)
+            for row, _measure in requested
+            if services.payable(row)
+        },
         "document": fresh(DocumentForm),
         "licence": fresh(LicenceForm),
         "opening": fresh(OpeningForm),
@@ -131,6 +151,7 @@ def detail_page(
             requested=requested,
             unmet=unmet,
             documents=services.documents_of(session, application),
+            letters=letters.letters_of(session, application),
             questions=services.questions_of(session, application),
             timeline=timeline,
             licence_steps=steps,
@@ -146,7 +167,7 @@ def detail_page(
     )
 
 
-def _to_detail(application: Application):
+def to_detail(application: Application):
     return redirect(url_for("starters.application_detail", application_id=application.id), 303)
 
 
@@ -191,7 +212,7 @@ def ask_information(application_id: uuid.UUID):
     )
     session.commit()
     flash(_("The question was sent to the starter."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/vragen/<uuid:question_id>/antwoord")
@@ -213,7 +234,7 @@ def answer_information(application_id: uuid.UUID, question_id: uuid.UUID):
     notifications.question_answered(session, g.tenant, application, asked, contact_email())
     session.commit()
     flash(_("Thank you: your answer was sent to the municipality."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/beslissing")
@@ -233,6 +254,8 @@ def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
                 reason=form.reason.data,
                 amount=form.amount.data,
                 actor=actor_name(),
+                actor_user_id=g.user.id,
+                second_approval_above=second_approval_above(),
             )
         except RuleError as error:
             form.fail(error.field or "decision", rule_message(error.code))
@@ -246,13 +269,146 @@ def decide(application_id: uuid.UUID, requested_id: uuid.UUID):
         object_id=requested.id,
         detail={"amount": requested.amount_granted_eur},
     )
-    if application.status == ApplicationStatus.DECIDED:
-        _record_notified(
-            application, notifications.application_decided(session, g.tenant, application)
-        )
     session.commit()
+    _after_decision(application)
+    return to_detail(application)
+
+
+def second_approval_above() -> int:
+    """The four-eyes amount of this tenant (0: every approval counts at once)."""
+    from plugins.starters.plugin import MANIFEST
+
+    return plugin_settings(db_session(), MANIFEST).get("second_approval_above_eur") or 0
+
+
+def _after_decision(application: Application) -> None:
     flash(_("The decision was recorded."))
-    return _to_detail(application)
+    if application.status == ApplicationStatus.DECIDED:
+        from plugins.starters.views.letters import issue_and_send
+
+        if issue_and_send(application) is None:
+            flash(_("The decision letter could not be made. Try again later."))
+
+
+@blueprint.post(
+    "/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/tweede-goedkeuring"
+)
+@require_permission(REVIEW)
+def second_approval(application_id: uuid.UUID, requested_id: uuid.UUID):
+    """Four eyes: another staff member than the one who proposed confirms the approval."""
+    application = visible_application(application_id)
+    session = db_session()
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = SecondApprovalForm().for_row(requested.id)
+    if form.validate_on_submit():
+        try:
+            services.second_approve(
+                session, application, requested, actor=actor_name(), actor_user_id=g.user.id
+            )
+        except RuleError as error:
+            form.fail("confirm", rule_message(error.code))
+    if form.errors:
+        session.rollback()
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    audit.record(
+        session,
+        action="starters.measure_second_approved",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+        detail={"amount": requested.amount_granted_eur},
+    )
+    session.commit()
+    _after_decision(application)
+    return to_detail(application)
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/terugsturen")
+@require_permission(REVIEW)
+def send_back(application_id: uuid.UUID, requested_id: uuid.UUID):
+    application = visible_application(application_id)
+    session = db_session()
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = SendBackForm().for_row(requested.id)
+    if form.validate_on_submit():
+        try:
+            services.send_back(
+                session, application, requested, reason=form.reason.data, actor=actor_name()
+            )
+        except RuleError as error:
+            form.fail(error.field or "reason", rule_message(error.code))
+    if form.errors:
+        session.rollback()
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    audit.record(
+        session,
+        action="starters.measure_sent_back",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+    )
+    session.commit()
+    flash(_("The proposal was sent back: the measure is to be decided again."))
+    return to_detail(application)
+
+
+def _payment_step(application, requested, status: str, on: date, note: str, form) -> bool:
+    """Record one payment step and audit it; ``False`` (the form marked) when refused."""
+    session = db_session()
+    try:
+        services.record_payment(
+            session,
+            application,
+            requested,
+            status=status,
+            on=on,
+            note=note,
+            today=date.today(),
+            actor=actor_name(),
+        )
+    except RuleError as error:
+        form.fail(error.field or "status", rule_message(error.code))
+        session.rollback()
+        return False
+    audit.record(
+        session,
+        action=f"starters.payment_{status}",
+        object_type="starters_requested_measure",
+        object_id=requested.id,
+        detail={"amount": requested.amount_granted_eur, "on": on.isoformat()},
+    )
+    session.commit()
+    return True
+
+
+@blueprint.post("/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/betaling")
+@require_permission(REVIEW)
+def record_payment(application_id: uuid.UUID, requested_id: uuid.UUID):
+    application = visible_application(application_id)
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = PaymentForm().for_row(requested.id)
+    if not form.validate_on_submit() or not _payment_step(
+        application, requested, form.status.data, form.on.data, form.note.data or "", form
+    ):
+        return detail_page(application, failed=form, failed_for=requested.id, status=422)
+    flash(_("The payment step was recorded."))
+    return to_detail(application)
+
+
+@blueprint.post(
+    "/aanvragen/<uuid:application_id>/maatregelen/<uuid:requested_id>/betaling-aanvragen"
+)
+@require_permission(APPLY)
+def request_payment(application_id: uuid.UUID, requested_id: uuid.UUID):
+    """The starter asks for their granted premium to be paid."""
+    application = own_application(application_id)
+    requested = row_of_application(RequestedMeasure, requested_id, application)
+    form = PaymentRequestForm()
+    if not form.validate_on_submit():
+        return detail_page(application, status=422)
+    refused = PaymentForm(formdata=None).for_row(requested.id)
+    if not _payment_step(application, requested, "requested", date.today(), "", refused):
+        return detail_page(application, failed=refused, failed_for=requested.id, status=409)
+    flash(_("Your request for payment was sent to the municipality."))
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/vergunning")
@@ -267,7 +423,7 @@ def licence_checklist(application_id: uuid.UUID):
     services.update_licence_steps(session, application, done, date.today(), actor=actor_name())
     session.commit()
     flash(_("The licence checklist was saved."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/opening")
@@ -293,7 +449,7 @@ def record_opening(application_id: uuid.UUID):
     )
     session.commit()
     flash(_("The opening was recorded."))
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.post("/aanvragen/<uuid:application_id>/locatie")
@@ -315,7 +471,7 @@ def link_location(application_id: uuid.UUID):
     session.add(application)
     services.add_timeline(session, application, "location_linked", actor_name(), chosen.name)
     session.commit()
-    return _to_detail(application)
+    return to_detail(application)
 
 
 @blueprint.get("/behandelen")
@@ -334,4 +490,5 @@ def work_list():
         applications=applications,
         licence_progress=services.licence_progress(session),
         licence_total=len(services.LICENCE_STEPS),
+        awaiting_second_approval=services.awaiting_second_approval(session),
     )

@@ -4,6 +4,7 @@ answers, staff approve the premium — with real CSRF protection, the strict CSP
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -145,4 +146,80 @@ def test_a_starter_applies_answers_a_question_and_gets_the_premium(
 
     starter.reload()
     expect(starter.get_by_text("€ 5000 toegekend")).to_be_visible()
+    # The decision letter, as a PDF the starter keeps.
+    with starter.expect_download() as download_info:
+        starter.get_by_role("link", name="Beslissingsbrief van").click()
+    letter = download_info.value
+    assert letter.suggested_filename.endswith(".pdf")
+    assert Path(letter.path()).read_bytes().startswith(b"%PDF-")
+    browser_log.assert_clean()
+
+
+def tiny_png() -> bytes:
+    """A real 2×2 PNG, so the browser can draw it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xcc\x33\x33" * 2 for _ in range(2))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_staff_show_a_building_with_a_photo_and_record_the_match_the_starter_reads_it(
+    browser, server, browser_log, axe_violations, tmp_path
+):
+    from plugins.starters.models import Application, Building
+    from tests.plugins.starters.conftest import tenant_db
+
+    app = server.app
+    with tenant_db(app) as db:
+        building = Building(address="Dorpsstraat 12, 3550 Heusden", area_m2=180, suitable_places=18)
+        db.add(building)
+        db.add(
+            Application(
+                applicant_user_id=make_user(app, "sofie").id,
+                applicant_name="Sofie Starter",
+                planned_places=14,
+            )
+        )
+    staff = person(browser, server, browser_log, "els", ["staff:starters"])
+    staff.goto("/t/aalst/starters/panden")
+    staff.get_by_role("link", name="Dorpsstraat 12, 3550 Heusden bewerken").click()
+    photo = tmp_path / "speelzaal.png"
+    photo.write_bytes(tiny_png())
+    staff.get_by_label("Foto (PNG of JPEG, hoogstens 5 MB)").set_input_files(str(photo))
+    staff.get_by_label("Wat de foto toont").fill("De lichte speelzaal")
+    staff.get_by_role("button", name="Voeg de foto toe").click()
+    expect(staff.get_by_role("status")).to_contain_text("De foto is toegevoegd")
+    assert_accessible(staff, axe_violations)
+
+    starter = person(browser, server, browser_log, "sofie", ["starter"])
+    starter.goto("/t/aalst/starters/panden")
+    image = starter.get_by_role("img", name="De lichte speelzaal")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") == 2
+    map_link = starter.get_by_role("link", name="op de kaart (OpenStreetMap)")
+    assert map_link.get_attribute("href").startswith("https://www.openstreetmap.org/search?query=")
+    starter.get_by_role("button", name="Ik heb interesse in Dorpsstraat 12, 3550 Heusden").click()
+    expect(starter.get_by_role("status")).to_contain_text("doorgegeven")
+    assert_accessible(starter, axe_violations)
+
+    # The form as Chromium sends it, CSRF token and all: each outcome can be saved.
+    staff.goto("/t/aalst/starters/panden")
+    staff.get_by_label("Gekoppeld", exact=True).check()
+    staff.get_by_label("Notitie").fill("Sleutel op 1 maart.")
+    staff.get_by_role("button", name="Uitkomst vastleggen").click()
+    expect(staff.get_by_role("status")).to_contain_text("De uitkomst is vastgelegd")
+    assert_accessible(staff, axe_violations)
+
+    starter.reload()
+    expect(starter.get_by_text("Dorpsstraat 12, 3550 Heusden: Gekoppeld")).to_be_visible()
     browser_log.assert_clean()

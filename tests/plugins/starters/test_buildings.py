@@ -58,7 +58,10 @@ def test_a_starter_sees_buildings_that_fit_the_planned_places_and_shows_interest
     with tenant_db(app) as db:
         assert db.exec(select(BuildingInterest)).one().outcome == "matched"
         assert db.get(Building, big).status == "allocated"
-    assert "Dorpsstraat 12" not in sofie.get("/t/aalst/starters/panden").get_data(as_text=True)
+    # No longer offered as available; the starter reads the outcome of their interest instead.
+    page = sofie.get("/t/aalst/starters/panden").get_data(as_text=True)
+    assert f'id="building-{big}"' not in page
+    assert "Dorpsstraat 12: Gekoppeld" in page
 
 
 def test_staff_add_a_building_and_bad_input_is_explained(app):

@@ -126,11 +126,12 @@ def test_each_measure_is_approved_or_refused_with_reason_and_amount(app):
     assert decided[premium].amount_granted_eur == 4000
     assert decided[coaching].reason == "Geen coaches vrij dit jaar."
     assert stored(app, application_id).status == "decided"
-    assert timeline(app, application_id)[-4:] == [
+    assert timeline(app, application_id)[-5:] == [
         "measure_approved",
         "measure_refused",
         "decided",
-        "starter_notified",  # the decision mail
+        "letter_issued",
+        "starter_notified",  # the decision mail, with the letter
     ]
     with tenant_db(app) as db:
         [mail] = db.exec(select(OutboxMessage).where(OutboxMessage.purpose == "starters.decided"))

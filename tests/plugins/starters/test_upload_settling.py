@@ -95,3 +95,37 @@ def test_settling_is_the_scheduled_job_starters_settle_uploads_and_its_command_r
     assert (
         result.exit_code == 0 and "-: 0 uploads published, 0 stray uploads removed" in result.output
     )
+
+
+def test_a_committed_letter_or_photo_is_published_a_stray_photo_removed(app, upload_dir):
+    from plugins.starters.models import Building, BuildingPhoto, DecisionLetter
+    from tests.plugins.starters.conftest import PNG
+
+    client = client_as(app, "sofie", ["starter"])
+    application_id = start(client)
+    aalst = tenant_id(app, "aalst")
+    files = LocalDiskFileStore(upload_dir)
+    with tenant_db(app) as db:
+        building = Building(address="Markt 1", area_m2=100, suitable_places=10)
+        db.add(building)
+    letter_name = files.put_pending(aalst, application_id, PDF)
+    photo_name = files.put_pending(aalst, building.id, PNG)
+    files.put_pending(aalst, building.id, PNG)  # its request died before the commit
+    with tenant_db(app) as db:
+        db.add(
+            DecisionLetter(
+                application_id=application_id, stored_name=letter_name, size_bytes=1, sha256="0"
+            )
+        )
+        db.add(
+            BuildingPhoto(
+                building_id=building.id,
+                original_name="pand.png",
+                stored_name=photo_name,
+                content_type="image/png",
+                size_bytes=len(PNG),
+            )
+        )
+    database = app.extensions["opvangplein.db"]
+    assert settle_pending(database, files, now=_later()) == (2, 1)
+    assert sorted(_files(upload_dir)) == sorted([letter_name, photo_name])
