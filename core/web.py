@@ -82,19 +82,39 @@ def _is_local_path(target: str) -> bool:
 
 def tenants_with_plugin(plugin: str) -> list:
     """Active municipalities that enabled ``plugin`` (which modules a municipality uses is
-    public), e.g. to offer only those a cross-municipality invitation can reach."""
+    public), e.g. to offer only those a cross-municipality invitation can reach. One query."""
     from sqlmodel import select
 
     from core.models import Tenant
 
     with database().session() as lookup:
-        tenants = lookup.exec(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
-    return [
-        tenant
-        for tenant in tenants
-        if (resolved := tenant_directory().resolve(slug=tenant.slug, host=""))
-        and plugin in resolved.plugins
-    ]
+        return list(
+            lookup.exec(
+                select(Tenant)
+                .where(Tenant.active, Tenant.id.in_(_tenants_enabling(lookup, plugin)))
+                .order_by(Tenant.name)
+            ).all()
+        )
+
+
+def _tenants_enabling(session, plugin: str):
+    """The ids of tenants with ``plugin`` switched on, as a subquery of any tenant's session.
+
+    On PostgreSQL row-level security shows a session one tenant's switches at most; the
+    ``tenants_enabling`` function (core migration 0014) answers for all, with ids only. SQLite
+    has no such wall: the table itself, read as a plain table so no tenant scoping applies.
+    """
+    import sqlalchemy as sa
+
+    from core.models import TenantPlugin
+    from core.rls import TENANTS_ENABLING_FUNCTION
+
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.select(getattr(sa.func.public, TENANTS_ENABLING_FUNCTION)(plugin))
+    switches = TenantPlugin.__table__
+    return sa.select(switches.c.tenant_id).where(
+        switches.c.plugin == plugin, switches.c.enabled.is_(True)
+    )
 
 
 def external_url(tenant, endpoint: str, **values) -> str:

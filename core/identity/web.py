@@ -79,6 +79,7 @@ def load_user() -> None:
         registry(), g.enabled_plugins, identity.roles, is_platform_admin=user.is_platform_admin
     )
 
+
 def init_app(app: Flask) -> None:
     oidc.init_app(app)
     app.before_request(load_user)
