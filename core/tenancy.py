@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import select
@@ -73,6 +73,8 @@ def enabled_plugins(session) -> frozenset[str]:
 class ResolvedTenant:
     tenant: Tenant
     plugins: frozenset[str]
+    # The page shell built for this tenant (core.shell): it goes when the entry is reloaded.
+    shell: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 class TenantDirectory:

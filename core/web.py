@@ -161,6 +161,7 @@ def _ignore_the_body_of_a_safe_request() -> None:
 
 def _resolve_tenant() -> None:
     g.tenant = None
+    g.resolved_tenant = None
     g.enabled_plugins = frozenset()
     if request.endpoint in PLATFORM_ENDPOINTS:
         return
@@ -175,6 +176,7 @@ def _resolve_tenant() -> None:
             abort(404)
         return
     g.tenant = resolved.tenant
+    g.resolved_tenant = resolved
     g.enabled_plugins = resolved.plugins
     owner = current_app.extensions["opvangplein.blueprint_owners"].get(request.blueprint or "")
     if owner is not None and owner not in g.enabled_plugins:
@@ -222,16 +224,21 @@ def _close_session(exc: BaseException | None) -> None:
 
 
 def _template_context() -> dict:
+    from core.shell import current_shell, request_translations
+
     tenant = g.get("tenant")
     return {
         "tenant": tenant,
         "theme": Theme.from_dict(tenant.theme) if tenant else Theme(),
         "menu_items": _menu_items,
+        "shell": current_shell,
         "run_hook": _run_template_hook,
+        **request_translations(),
     }
 
 
 def _menu_items() -> list:
+    """The tenant's menu entries (see :func:`core.shell.current_shell` for the cached shell)."""
     tenant = g.get("tenant")
     if tenant is None:
         return []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -36,8 +37,10 @@ class Identity:
     organisations: tuple[GrantedOrganisation, ...]
 
 
-def identity_statement(token: str):
-    """The live sign-in for ``token`` with everything that decides what its user may do.
+@lru_cache(maxsize=1)
+def identity_statement():
+    """The live sign-in for the ``token_hash`` parameter with everything that decides what its
+    user may do. Built once: building the construct cost more than running it.
 
     Outer joins, each bound to the session's tenant in its ``ON`` clause (the session's scoping
     adds the same criterion; stating it keeps a grant of another tenant out even if it did not):
@@ -69,7 +72,10 @@ def identity_statement(token: str):
             ),
         )
         .outerjoin(Organisation, Organisation.id == OrganisationGrant.organisation_id)
-        .where(SignInSession.token_hash == hash_token(token), SignInSession.ended_at.is_(None))
+        .where(
+            SignInSession.token_hash == sa.bindparam("token_hash"),
+            SignInSession.ended_at.is_(None),
+        )
     )
 
 
@@ -81,7 +87,7 @@ def current_identity(
     A session past its idle or absolute lifetime is ended here; a live one is touched at most
     once a minute (the only other statement, and rare).
     """
-    rows = db.exec(identity_statement(token)).all()
+    rows = db.exec(identity_statement(), params={"token_hash": hash_token(token)}).all()
     if not rows:
         return None
     now = now or utcnow()
