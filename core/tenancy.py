@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import select
@@ -74,7 +75,7 @@ class ResolvedTenant:
     tenant: Tenant
     plugins: frozenset[str]
     # The page shell built for this tenant (core.shell): it goes when the entry is reloaded.
-    shell: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    shell: dict = dataclasses.field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 class TenantDirectory:
