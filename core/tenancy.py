@@ -7,10 +7,10 @@ so ``url_for`` keeps generating links inside the same tenant.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
