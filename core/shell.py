@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -36,7 +36,8 @@ TENANT_LINKS = {
     "privacy": "privacy.notice",
     "administration": "tenant_admin.index",
 }
-_PLATFORM_LIMIT = 256  # platform-host shells (per address prefix and language), never many
+# Shells per cache (address prefix × language × permission sets): never many; bounded anyway.
+_CACHE_LIMIT = 256
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,7 @@ class Shell:
     menu: tuple[tuple[str, str], ...]
 
 
-_platform_shells: dict[tuple, Shell] = {}
-_platform_lock = threading.Lock()
+_cache_lock = threading.Lock()
 
 
 def current_shell() -> Shell:
@@ -74,16 +74,16 @@ def current_shell() -> Shell:
         # This very request switched a module: its entry is already forgotten, build afresh.
         g.shell = _build_shell()
         return g.shell
-    cache = resolved.shell if resolved is not None else _platform_shells
+    if resolved is not None:
+        cache = resolved.shell
+    else:  # the platform host's pages: one cache per app
+        cache = current_app.extensions.setdefault("opvangplein.platform_shells", {})
     shell = cache.get(key)
     if shell is None:
         shell = _build_shell()
-        if resolved is None:
-            with _platform_lock:
-                if len(_platform_shells) >= _PLATFORM_LIMIT:
-                    _platform_shells.clear()
-                _platform_shells[key] = shell
-        else:
+        with _cache_lock:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
             cache[key] = shell
     g.shell = shell
     return shell
