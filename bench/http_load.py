@@ -120,21 +120,30 @@ def _parse_head(head: bytes) -> tuple[int, bool]:
     return length, closes
 
 
-def build_request(port: int, path: str) -> bytes:
-    return f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: bench\r\n\r\n".encode()
+def build_request(port: int, path: str, headers: dict[str, str] | None = None) -> bytes:
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: bench\r\n{extra}\r\n"
+    ).encode()
 
 
-def fetch(port: int, path: str) -> str:
+def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> str:
     """One request, for checking a page before it is measured."""
     client = KeepAliveClient(port)
     try:
-        return client.get(build_request(port, path)).decode()
+        return client.get(build_request(port, path, headers)).decode()
     finally:
         client.close()
 
 
 def run_load(
-    port: int, paths: list[str], *, requests: int, clients: int, warmup_per_client: int = 20
+    port: int,
+    paths: list[str],
+    *,
+    requests: int,
+    clients: int,
+    warmup_per_client: int = 20,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Send ``requests`` GETs over ``clients`` connections, one client process each.
 
@@ -150,7 +159,7 @@ def run_load(
         context.Process(
             target=_client_main,
             args=(port, paths, share + (number < extra), number, warmup_per_client, barrier),
-            kwargs={"results": results},
+            kwargs={"results": results, "headers": headers},
             daemon=True,
         )
         for number in range(clients)
@@ -200,10 +209,11 @@ def _client_main(
     barrier: Barrier,
     *,
     results: Queue,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """One client process: warm up, wait for the others, then send ``count`` requests."""
     try:
-        prepared = [build_request(port, path) for path in paths]
+        prepared = [build_request(port, path, headers) for path in paths]
         client = KeepAliveClient(port)
         for number in range(warmup):
             client.get(prepared[(offset + number) % len(prepared)])

@@ -71,6 +71,9 @@ class Server:
             fields = text[text.rindex(")") + 2 :].split()
             if int(fields[2]) == self.pid:
                 total_ticks += int(fields[11]) + int(fields[12])
+                # A worker that ended (and was reaped) leaves its time to its parent's
+                # children's time; without it a round's CPU could even come out negative.
+                total_ticks += int(fields[13]) + int(fields[14])
         return total_ticks / os.sysconf("SC_CLK_TCK")
 
 

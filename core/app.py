@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import cli, errors, forms, i18n, local_time, metrics, page_title, ratelimit, security, web
+from core import errors, forms, i18n, local_time, metrics, page_title, ratelimit, security, web
 from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
@@ -89,7 +90,7 @@ def create_app(
     app.register_blueprint(regional.blueprint)
     app.register_blueprint(platform_admin.blueprint)
     _register_plugin_parts(app, registry)
-    cli.init_app(app, registry)
+    app.cli = CommandsOnDemand(app, registry)
     celery_app.init_app(app)
 
     app.wsgi_app = TenantPathMiddleware(app.wsgi_app)
@@ -101,6 +102,35 @@ def create_app(
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
+
+
+class CommandsOnDemand(AppGroup):
+    """``flask --app core …``'s commands, imported when the command line first asks for them.
+
+    Web and job workers never do, so they do not load the command modules and what those pull
+    in (Alembic and the migrator, the scaffolder, the doctor): less memory and start-up time.
+    """
+
+    def __init__(self, app: Flask, registry: PluginRegistry) -> None:
+        super().__init__()
+        self._app = app
+        self._registry = registry
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            from core import cli
+
+            cli.init_app(self._app, self._registry)
+
+    def list_commands(self, ctx):
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, cmd_name):
+        self._load()
+        return super().get_command(ctx, cmd_name)
 
 
 def mailer_from(settings: Settings) -> Mailer:

@@ -146,28 +146,72 @@ def _guard_tenant_on_write(session: TenantSession, flush_context, instances) -> 
             raise TenantViolation(f"{type(obj).__name__} cannot leave or enter a tenant")
 
 
-_BIND_TENANT = sa.text(
-    "SELECT set_config('app.tenant_id', :tenant, true),"
-    " set_config('app.tenant_proof', :proof, true),"
-    " set_config('app.cross_tenant', :cross, true)"
+_BIND_TENANT_SQL = (
+    "SELECT set_config('app.tenant_id', %(_rls_tenant)s, true),"
+    " set_config('app.tenant_proof', %(_rls_proof)s, true),"
+    " set_config('app.cross_tenant', %(_rls_cross)s, true)"
 )
+_PENDING_BINDING = "opvangplein.pending_tenant_binding"
+_SKIP_BINDING_RESULT = "opvangplein.skip_binding_result"
 
 
 @event.listens_for(TenantSession, "after_begin")
 def _set_postgres_tenant(session: TenantSession, transaction, connection) -> None:
+    """Bind the transaction to the session's tenant, with its first statement.
+
+    The binding is not sent on its own: :func:`_send_binding_with_first_statement` puts it in
+    front of the transaction's first statement, in the same message (a round trip saved per
+    transaction). ``set_config(…, true)`` lasts until the transaction ends, so every statement
+    of the transaction, the first included, runs bound.
+    """
     if connection.dialect.name != "postgresql":
         return
     tenant_id = session.tenant_id
     # ``app.cross_tenant`` is honoured only for the table owner (a one-role development set-up,
     # migrations); the platform role sees every row without it and the application role never.
-    connection.execute(
-        _BIND_TENANT,
-        {
-            "tenant": str(tenant_id) if tenant_id else "",
-            "proof": tenant_proof(session.info["rls_key"], tenant_id) if tenant_id else "",
-            "cross": "on" if session.crosses_tenants else "off",
-        },
-    )
+    connection.info[_PENDING_BINDING] = {
+        "_rls_tenant": str(tenant_id) if tenant_id else "",
+        "_rls_proof": tenant_proof(session.info["rls_key"], tenant_id) if tenant_id else "",
+        "_rls_cross": "on" if session.crosses_tenants else "off",
+    }
+
+
+def _send_binding_with_first_statement(
+    connection, cursor, statement, parameters, context, executemany
+):
+    binding = connection.info.pop(_PENDING_BINDING, None)
+    if binding is None:
+        return statement, parameters
+    # Only a compiled statement has its own ``%`` escaped for the parameters added here.
+    compiled = context is not None and context.compiled is not None
+    if (
+        executemany
+        or not compiled
+        or not isinstance(parameters, dict)
+        or not _binds_on_client(cursor)
+    ):
+        cursor.execute(_BIND_TENANT_SQL, binding)  # a statement of its own, as before
+        return statement, parameters
+    # Client-side binding sends both statements in one simple-protocol message; the cursor
+    # then stands on the binding's result, which after_cursor_execute steps over.
+    context.execution_options = context.execution_options.union({_SKIP_BINDING_RESULT: True})
+    return f"{_BIND_TENANT_SQL}; {statement}", {**parameters, **binding}
+
+
+def _step_over_binding_result(connection, cursor, statement, parameters, context, executemany):
+    if context is not None and context.execution_options.get(_SKIP_BINDING_RESULT):
+        cursor.nextset()
+
+
+def _forget_pending_binding(connection) -> None:
+    """A transaction that ended before any statement leaves no binding for the next one."""
+    connection.info.pop(_PENDING_BINDING, None)
+
+
+def _binds_on_client(cursor) -> bool:
+    import psycopg
+
+    return isinstance(cursor, psycopg.ClientCursor)
 
 
 class Database:
@@ -205,10 +249,18 @@ class Database:
         if url.startswith("sqlite"):
             options.setdefault("connect_args", {"check_same_thread": False})
         else:
-            options.setdefault("pool_pre_ping", True)
+            options.update(postgres_engine_options(options))
         engine = sa.create_engine(url, **options)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "checkout", _refuse_a_closed_connection)
+            event.listen(
+                engine, "before_cursor_execute", _send_binding_with_first_statement, retval=True
+            )
+            event.listen(engine, "after_cursor_execute", _step_over_binding_result)
+            event.listen(engine, "commit", _forget_pending_binding)
+            event.listen(engine, "rollback", _forget_pending_binding)
         return engine
 
     @property
@@ -305,6 +357,53 @@ class Database:
         with self.engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
         return True
+
+
+# A pooled connection older than this is replaced at checkout: firewalls and PgBouncer-like
+# proxies drop idle connections after some minutes, and a replaced one costs no query.
+POOL_RECYCLE_SECONDS = 300
+
+
+def postgres_engine_options(options: dict) -> dict:
+    """Pool settings for PostgreSQL (see docs/operations.md, "Database connections").
+
+    No ``pool_pre_ping``: it costs a round trip on every checkout, i.e. per request. Instead a
+    connection is recycled after :data:`POOL_RECYCLE_SECONDS` and, at checkout, refused without
+    any query when the server has already closed it (:func:`_refuse_a_closed_connection`).
+    Statements bind their parameters on the client so the tenant binding can travel with the
+    transaction's first statement.
+    """
+    import psycopg
+
+    connect_args = {"cursor_factory": psycopg.ClientCursor, **options.get("connect_args", {})}
+    return {
+        "pool_pre_ping": False,
+        "pool_recycle": POOL_RECYCLE_SECONDS,
+        "pool_size": 5,
+        "max_overflow": 10,
+        **options,
+        "connect_args": connect_args,
+    }
+
+
+def _refuse_a_closed_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+    """A connection the server closed (restart, ``pg_terminate_backend``, idle timeout) is
+    replaced before use; the check only looks at the socket, no round trip.
+
+    An idle connection has nothing to read: if its socket is readable, the server sent its
+    goodbye (or closed it). The pool then discards it and checks out another (SQLAlchemy's
+    ``DisconnectionError`` protocol).
+    """
+    import select
+
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise sa.exc.DisconnectionError("connection closed")
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError) as error:
+        raise sa.exc.DisconnectionError(str(error)) from error
+    if readable:
+        raise sa.exc.DisconnectionError("the server closed the connection")
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

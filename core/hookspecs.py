@@ -68,6 +68,10 @@ def menu_items(tenant, user):
     """Return :class:`~core.plugin_types.MenuItem` entries for the tenant's main navigation.
 
     ``user`` is ``None`` for an anonymous visitor; show only what that visitor may open.
+
+    The menu is built once per tenant, language and permission set and then reused (see
+    ``core.shell``) until the tenant's modules, settings or theme change: decide with
+    ``user is None``, ``can(...)``, the tenant and its settings, never with the person's data.
     """
 
 

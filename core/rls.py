@@ -26,8 +26,6 @@ import hmac
 import uuid
 from functools import lru_cache
 
-from alembic import op
-
 from core.config import DEV_SECRET_KEY
 
 RLS_SCHEMA = "tenant_rls"
@@ -84,6 +82,34 @@ $$
 """
 
 
+TENANTS_ENABLING_FUNCTION = "tenants_enabling"
+
+
+def tenants_enabling_statement() -> str:
+    """``tenants_enabling(plugin)``: the ids of the tenants whose switch for ``plugin`` is on.
+
+    Owned by the table owner and run with its rights (``SECURITY DEFINER``); ``FORCE`` holds
+    the owner to the policies too, so the function lifts them through ``owner_crossing`` for
+    its own query only. It returns tenant ids, never settings.
+    """
+    # A function's own ``SET app.cross_tenant`` needs a superuser; set_config inside does not.
+    # The previous value comes back before the function returns.
+    return f"""
+CREATE OR REPLACE FUNCTION public.{TENANTS_ENABLING_FUNCTION}(plugin_name text) RETURNS SETOF uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    previous text := coalesce(current_setting('app.cross_tenant', true), '');
+BEGIN
+    PERFORM set_config('app.cross_tenant', 'on', true);
+    RETURN QUERY SELECT tenant_id FROM public.tenant_plugin WHERE plugin = plugin_name AND enabled;
+    PERFORM set_config('app.cross_tenant', previous, true);
+END
+$$
+"""
+
+
 def install_statements() -> list[str]:
     """The owner-only key table and the function; idempotent."""
     return [
@@ -123,6 +149,9 @@ def platform_policy_statements(table: str, platform_role: str | None) -> list[st
 
 def enable_tenant_rls(table: str) -> None:
     """Call from a migration right after creating a tenant-owned table."""
+    # Imported here: web workers import this module (for the proofs), not the migration tool.
+    from alembic import op
+
     if op.get_bind().dialect.name != "postgresql":
         return
     for statement in [*install_statements(), *tenant_rls_statements(table)]:
@@ -130,6 +159,8 @@ def enable_tenant_rls(table: str) -> None:
 
 
 def disable_tenant_rls(table: str) -> None:
+    from alembic import op
+
     if op.get_bind().dialect.name != "postgresql":
         return
     for policy in TENANT_POLICIES:

@@ -7,6 +7,7 @@ so ``url_for`` keeps generating links inside the same tenant.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -73,6 +74,8 @@ def enabled_plugins(session) -> frozenset[str]:
 class ResolvedTenant:
     tenant: Tenant
     plugins: frozenset[str]
+    # The page shell built for this tenant (core.shell): it goes when the entry is reloaded.
+    shell: dict = dataclasses.field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 class TenantDirectory:

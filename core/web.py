@@ -82,19 +82,39 @@ def _is_local_path(target: str) -> bool:
 
 def tenants_with_plugin(plugin: str) -> list:
     """Active municipalities that enabled ``plugin`` (which modules a municipality uses is
-    public), e.g. to offer only those a cross-municipality invitation can reach."""
+    public), e.g. to offer only those a cross-municipality invitation can reach. One query."""
     from sqlmodel import select
 
     from core.models import Tenant
 
     with database().session() as lookup:
-        tenants = lookup.exec(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
-    return [
-        tenant
-        for tenant in tenants
-        if (resolved := tenant_directory().resolve(slug=tenant.slug, host=""))
-        and plugin in resolved.plugins
-    ]
+        return list(
+            lookup.exec(
+                select(Tenant)
+                .where(Tenant.active, Tenant.id.in_(_tenants_enabling(lookup, plugin)))
+                .order_by(Tenant.name)
+            ).all()
+        )
+
+
+def _tenants_enabling(session, plugin: str):
+    """The ids of tenants with ``plugin`` switched on, as a subquery of any tenant's session.
+
+    On PostgreSQL row-level security shows a session one tenant's switches at most; the
+    ``tenants_enabling`` function (core migration 0014) answers for all, with ids only. SQLite
+    has no such wall: the table itself, read as a plain table so no tenant scoping applies.
+    """
+    import sqlalchemy as sa
+
+    from core.models import TenantPlugin
+    from core.rls import TENANTS_ENABLING_FUNCTION
+
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.select(getattr(sa.func.public, TENANTS_ENABLING_FUNCTION)(plugin))
+    switches = TenantPlugin.__table__
+    return sa.select(switches.c.tenant_id).where(
+        switches.c.plugin == plugin, switches.c.enabled.is_(True)
+    )
 
 
 def external_url(tenant, endpoint: str, **values) -> str:
@@ -141,6 +161,7 @@ def _ignore_the_body_of_a_safe_request() -> None:
 
 def _resolve_tenant() -> None:
     g.tenant = None
+    g.resolved_tenant = None
     g.enabled_plugins = frozenset()
     if request.endpoint in PLATFORM_ENDPOINTS:
         return
@@ -155,6 +176,7 @@ def _resolve_tenant() -> None:
             abort(404)
         return
     g.tenant = resolved.tenant
+    g.resolved_tenant = resolved
     g.enabled_plugins = resolved.plugins
     owner = current_app.extensions["opvangplein.blueprint_owners"].get(request.blueprint or "")
     if owner is not None and owner not in g.enabled_plugins:
@@ -202,16 +224,21 @@ def _close_session(exc: BaseException | None) -> None:
 
 
 def _template_context() -> dict:
+    from core.shell import current_shell, request_translations
+
     tenant = g.get("tenant")
     return {
         "tenant": tenant,
         "theme": Theme.from_dict(tenant.theme) if tenant else Theme(),
         "menu_items": _menu_items,
+        "shell": current_shell,
         "run_hook": _run_template_hook,
+        **request_translations(),
     }
 
 
 def _menu_items() -> list:
+    """The tenant's menu entries (see :func:`core.shell.current_shell` for the cached shell)."""
     tenant = g.get("tenant")
     if tenant is None:
         return []

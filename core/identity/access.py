@@ -10,7 +10,7 @@ Platform admins are marked on the user. Views require a permission with
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort, current_app, g
 
@@ -61,6 +61,23 @@ def permissions_for(
             ):
                 granted.add(permission.name)
     return frozenset(granted)
+
+
+def permissions_of(
+    registry, enabled: frozenset[str], roles: frozenset[str], *, is_platform_admin: bool
+) -> frozenset[str]:
+    """:func:`permissions_for` the roles in a tenant with ``enabled`` plugins, computed once per
+    combination: every request of the same kind of user asks the same question."""
+    enabled = frozenset(enabled)
+    # The manifests' identities are part of the key: a test may swap a plugin on a registry.
+    manifests = tuple(id(registry.manifests.get(name)) for name in sorted(enabled))
+    return _permissions_of(registry, enabled, manifests, frozenset(roles), is_platform_admin)
+
+
+@lru_cache(maxsize=2048)
+def _permissions_of(registry, enabled, manifests, roles, is_platform_admin) -> frozenset[str]:
+    declared = declared_permissions(registry, enabled)
+    return permissions_for(roles, declared, is_platform_admin=is_platform_admin)
 
 
 def acting_organisations(module: str) -> list:

@@ -7,10 +7,9 @@ from datetime import timedelta
 from flask import Flask, current_app, g, session
 
 from core.identity import oidc
-from core.identity.access import can, declared_permissions, permissions_for
-from core.identity.models import User
-from core.identity.services import granted_organisations, roles_of
-from core.identity.sessions import Lifetimes, active_session
+from core.identity.access import can, permissions_of
+from core.identity.current import current_identity
+from core.identity.sessions import Lifetimes
 from core.web import db_session, registry
 
 AUTH_KEY = "auth"
@@ -69,20 +68,16 @@ def load_user() -> None:
     token = session_token(tenant.id)
     if token is None:
         return
-    db = db_session()
-    sign_in = active_session(db, token, lifetimes())
-    if sign_in is None:
+    identity = current_identity(db_session(), token, lifetimes())
+    if identity is None:
         forget_token(tenant.id)
         return
-    user = db.get(User, sign_in.user_id)
-    if user is None:
-        return
-    roles = frozenset(roles_of(db, user.id))
-    declared = declared_permissions(registry(), g.enabled_plugins)
-    g.user, g.sign_in, g.roles = user, sign_in, roles
-    if any(role.startswith("partner:") for role in roles):
-        g.organisations = tuple(granted_organisations(db, user.id))
-    g.permissions = permissions_for(roles, declared, is_platform_admin=user.is_platform_admin)
+    user = identity.user
+    g.user, g.sign_in, g.roles = user, identity.sign_in, identity.roles
+    g.organisations = identity.organisations
+    g.permissions = permissions_of(
+        registry(), g.enabled_plugins, identity.roles, is_platform_admin=user.is_platform_admin
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,46 @@
+"""Counting the SQL statements an app sends, to hold pages to a constant number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+
+@dataclass
+class StatementLog:
+    """The statements sent while the block ran (the SQL text of each cursor execution)."""
+
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{number}. {sql[:200]}" for number, sql in enumerate(self.statements, 1))
+
+
+@contextmanager
+def counted_statements(*engines: sa.Engine) -> Iterator[StatementLog]:
+    """Every statement sent through ``engines`` inside the block."""
+    log = StatementLog()
+
+    def remember(connection, cursor, statement, parameters, context, executemany) -> None:
+        log.statements.append(" ".join(statement.split()))
+
+    distinct = list({id(engine): engine for engine in engines}.values())
+    for engine in distinct:
+        sa.event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield log
+    finally:
+        for engine in distinct:
+            sa.event.remove(engine, "before_cursor_execute", remember)
+
+
+def app_engines(app) -> tuple[sa.Engine, ...]:
+    database = app.extensions["opvangplein.db"]
+    return (database.engine, database.platform_engine)
