@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export OPVANGPLEIN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/opvangplein.sqlite3
 
-.PHONY: run test bench translations extract lint browser-deps
+.PHONY: run test bench translations extract lint browser-deps system-deps
 
 # Creates the virtualenv and installs the platform with its development tools.
 $(VENV): pyproject.toml
@@ -23,7 +23,7 @@ translations:
 
 # Migrates an SQLite database, loads the demo tenants, starts two local OpenID providers
 # (127.0.0.1:9400 and :9401) with the demo users and serves on http://127.0.0.1:$(PORT).
-run: $(VENV)
+run: $(VENV) system-deps
 	mkdir -p var
 	$(BIN)/flask --app core db upgrade
 	$(BIN)/flask --app core tenants sync
@@ -38,6 +38,11 @@ browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
 
+# WeasyPrint (the starters' decision letters as PDF) needs Pango and a font from Debian.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  { apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
 # The example plugin (tests/example_plugin, see docs/plugins.md) is a distribution of its own,
 # found through its entry point like a third party's; the tests install it, `make run` does not.
 EXAMPLE_PLUGIN := $(VENV)/.example-plugin
@@ -50,7 +55,7 @@ $(EXAMPLE_PLUGIN): tests/example_plugin/pyproject.toml | $(VENV)
 # fixture stay on one worker (tests/support/xdist_groups.py). `make test TEST_WORKERS=0` runs
 # it in one process.
 TEST_WORKERS ?= 2
-test: $(VENV) $(EXAMPLE_PLUGIN) browser-deps translations
+test: $(VENV) $(EXAMPLE_PLUGIN) browser-deps system-deps translations
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks print `name: value unit`; `make bench NAME=tenant_page` runs one.
