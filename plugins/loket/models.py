@@ -165,6 +165,11 @@ class ChildcareRequest(TenantScoped, table=True):
     """A family's childcare request (opvangvraag) for one child."""
 
     __tablename__ = "loket_request"
+    # The work list pages in registration order, often filtered by status (issue 18).
+    __table_args__ = (
+        sa.Index("ix_loket_request_tenant_created", "tenant_id", "created_at"),
+        sa.Index("ix_loket_request_tenant_status_created", "tenant_id", "status", "created_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     parent_user_id: uuid.UUID | None = Field(
