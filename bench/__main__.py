@@ -19,6 +19,7 @@ BENCHMARKS = {
     "scoping": "bench.scoping",
     "loket_allocation": "bench.loket_allocation",
     "regional_figures": "bench.regional_figures",
+    "loket_pages": "bench.loket_pages",
 }
 
 

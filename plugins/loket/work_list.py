@@ -101,7 +101,10 @@ def conditions(
 
 def page_of(session, where: list[ColumnElement[bool]], requested_page: int) -> WorkListPage:
     """One page of the matching requests (a page past the end shows the last one)."""
-    total = session.exec(select(sa.func.count(ChildcareRequest.id)).where(*where)).one()
+    # count(*), not count(id): the index on (tenant_id, …) alone answers it, no row is read.
+    total = session.exec(
+        select(sa.func.count()).select_from(ChildcareRequest).where(*where)
+    ).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, requested_page), pages)
     rows = list(
