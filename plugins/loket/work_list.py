@@ -30,6 +30,9 @@ from plugins.loket.models import (
 )
 
 PAGE_SIZE = 25
+# The total is counted up to here: beyond it the count would cost more than the page (it reads
+# the index entry of every match) and "more than 10 000" tells staff to filter.
+COUNT_LIMIT = 10_000
 
 
 class ListHolds(ColumnElement[bool]):
@@ -61,9 +64,12 @@ def _list_holds_json_each(element: ListHolds, compiler, **kw) -> str:
 @dataclass(frozen=True)
 class WorkListPage:
     rows: list[ChildcareRequest]
-    total: int
+    # ``None`` past COUNT_LIMIT matches: the page then says "more than" and pages on while the
+    # page is full.
+    total: int | None
     page: int
-    pages: int
+    pages: int | None
+    has_next: bool
 
 
 def conditions(
@@ -101,19 +107,28 @@ def conditions(
 
 def page_of(session, where: list[ColumnElement[bool]], requested_page: int) -> WorkListPage:
     """One page of the matching requests (a page past the end shows the last one)."""
-    # count(*), not count(id): the index on (tenant_id, …) alone answers it, no row is read.
-    total = session.exec(
-        select(sa.func.count()).select_from(ChildcareRequest).where(*where)
-    ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
+    # tenant_id, not id: the (tenant_id, …) index alone answers, no row is read.
+    matches = select(ChildcareRequest.tenant_id).where(*where).limit(COUNT_LIMIT + 1).subquery()
+    counted = session.exec(select(sa.func.count()).select_from(matches)).one()
+    if counted > COUNT_LIMIT:
+        page = max(1, requested_page)
+        rows = _rows(session, where, page, PAGE_SIZE + 1)
+        return WorkListPage(
+            rows=rows[:PAGE_SIZE], total=None, page=page, pages=None, has_next=len(rows) > PAGE_SIZE
+        )
+    pages = max(1, -(-counted // PAGE_SIZE))
     page = min(max(1, requested_page), pages)
-    rows = list(
+    rows = _rows(session, where, page, PAGE_SIZE)
+    return WorkListPage(rows=rows, total=counted, page=page, pages=pages, has_next=page < pages)
+
+
+def _rows(session, where, page: int, limit: int) -> list[ChildcareRequest]:
+    return list(
         session.exec(
             select(ChildcareRequest)
             .where(*where)
             .order_by(ChildcareRequest.created_at, ChildcareRequest.id)
-            .limit(PAGE_SIZE)
+            .limit(limit)
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    return WorkListPage(rows=rows, total=total, page=page, pages=pages)

@@ -143,8 +143,7 @@ def _request_views(
     if families is None:
         groups = siblings.groups_of(rows)
         families = {
-            row.id: siblings.family_of(row, groups.get(row.sibling_group_id, [row]))
-            for row in rows
+            row.id: siblings.family_of(row, groups.get(row.sibling_group_id, [row])) for row in rows
         }
     location_names = {str(location_id): loc.name for location_id, loc in locations.items()}
     return [

@@ -62,6 +62,8 @@ def work_list():
             total=found.total,
             page=found.page,
             pages=found.pages,
+            has_next=found.has_next,
+            count_limit=work_list_query.COUNT_LIMIT,
             query=query,
             filters=args,
             locations=locations,

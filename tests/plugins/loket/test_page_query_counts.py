@@ -169,3 +169,19 @@ def test_the_parents_page_costs_the_same_queries_for_1_and_for_6_cards(app):
     assert "Opvang 1-0 biedt een plaats aan" in html and "Geplaatst bij Opvang 1-0" in html
     assert "Keuze 1, Opvang 1-1" in html  # the offer's note names the higher choice
     assert len(one) == len(six)
+
+
+def test_past_the_count_limit_the_list_says_more_than_and_still_pages_to_the_end(app, monkeypatch):
+    from plugins.loket import work_list
+
+    monkeypatch.setattr(work_list, "COUNT_LIMIT", 30)
+    add_requests(app, 40)
+    client = staff_client(app)
+    first, _ = fetched(app, client, WORK_LIST)
+    assert "Meer dan 30 aanvragen" in first and "Pagina 1" in first and "?page=2" in first
+    last, sent = fetched(app, client, WORK_LIST + "?page=2")
+    assert last.count('href="/t/aalst/loket/aanvragen/') == 15
+    assert "Pagina 2" in last and "?page=3" not in last and "?page=1" in last
+    # The count stops at the limit instead of reading every match.
+    counts = [s for s in sent if "count(" in s.lower() and "loket_request" in s]
+    assert counts and all(re.search(r"\bLIMIT\b", s) for s in counts)
