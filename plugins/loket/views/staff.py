@@ -4,6 +4,7 @@ an emergency placement."""
 from __future__ import annotations
 
 import uuid
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -26,6 +27,7 @@ from plugins.loket.models import (
     CARE_NEEDS,
     ORIGINS,
     SITUATION_FLAGS,
+    ChildcareRequest,
     FreePlace,
     Location,
     RequestStatus,
