@@ -117,9 +117,12 @@ def _signed_in_clients(directory: Path, size: int):
         location_ids,
         size - PARENT_CARDS,
     )
+    with app.extensions["opvangplein.db"].engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT count(*) FROM loket_request")).scalar_one()
     page = staff.get(PAGES["work_list"][0]).get_data(as_text=True)
-    if f"{size} aanvragen" not in page:
-        raise RuntimeError(f"the work list does not show {size} requests")
+    shown = page.count('href="/t/aalst/loket/aanvragen/')
+    if stored != size or shown != 25:
+        raise RuntimeError(f"{stored} requests stored, {shown} shown; expected {size}, 25")
     return staff, parent
 
 
