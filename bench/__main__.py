@@ -20,6 +20,7 @@ BENCHMARKS = {
     "loket_allocation": "bench.loket_allocation",
     "regional_figures": "bench.regional_figures",
     "real_pages": "bench.real_pages",
+    "loket_pages": "bench.loket_pages",
 }
 
 

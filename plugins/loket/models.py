@@ -165,6 +165,14 @@ class ChildcareRequest(TenantScoped, table=True):
     """A family's childcare request (opvangvraag) for one child."""
 
     __tablename__ = "loket_request"
+    # The work list pages in registration order, often filtered by status (issue 18).
+    __table_args__ = (
+        sa.Index("ix_loket_request_tenant_created", "tenant_id", "created_at"),
+        sa.Index("ix_loket_request_tenant_status_created", "tenant_id", "status", "created_at"),
+        # A parent's own requests, newest first. It starts with tenant_id like every lookup
+        # here: SQLite's planner without statistics would rather take the tenant_id index.
+        sa.Index("ix_loket_request_tenant_parent", "tenant_id", "parent_user_id", "created_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     parent_user_id: uuid.UUID | None = Field(
@@ -220,6 +228,8 @@ class Preference(TenantScoped, table=True):
     __table_args__ = (
         sa.UniqueConstraint("request_id", "rank"),
         sa.UniqueConstraint("request_id", "location_id"),
+        # The choices of a page's requests (request_id IN …), see ChildcareRequest's indexes.
+        sa.Index("ix_loket_preference_tenant_request", "tenant_id", "request_id", "rank"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -260,6 +270,10 @@ class Proposal(TenantScoped, table=True):
     """A place proposed to a family: the provider confirms, then the parent accepts."""
 
     __tablename__ = "loket_proposal"
+    # The offers of a page's requests (request_id IN …), see ChildcareRequest's indexes.
+    __table_args__ = (
+        sa.Index("ix_loket_proposal_tenant_request", "tenant_id", "request_id", "created_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     round_id: uuid.UUID | None = Field(default=None, foreign_key="loket_round.id", index=True)

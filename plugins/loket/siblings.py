@@ -73,7 +73,11 @@ def set_choice(session, rows: Iterable[ChildcareRequest], *, together: bool) -> 
 
 def family_view(session, row: ChildcareRequest) -> dict | None:
     """What a page says about ``row``'s brothers and sisters, or ``None`` without any."""
-    group = members(session, row)
+    return family_of(row, members(session, row))
+
+
+def family_of(row: ChildcareRequest, group: list[ChildcareRequest]) -> dict | None:
+    """:func:`family_view` from ``row``'s group already loaded (oldest child first)."""
     if len(group) < 2:
         return None
     return {
@@ -87,6 +91,16 @@ def family_view(session, row: ChildcareRequest) -> dict | None:
             if member.status not in (RequestStatus.PLACED, RequestStatus.WITHDRAWN)
         ],
     }
+
+
+def groups_of(rows: Iterable[ChildcareRequest]) -> dict[uuid.UUID, list[ChildcareRequest]]:
+    """The sibling groups among ``rows`` (one parent's requests), each oldest child first, as
+    :func:`members` finds them: a group never mixes parents."""
+    groups: dict[tuple, list[ChildcareRequest]] = {}
+    for row in rows:
+        if row.sibling_group_id is not None:
+            groups.setdefault((row.sibling_group_id, row.parent_user_id), []).append(row)
+    return {key[0]: sorted(group, key=_birth_order) for key, group in groups.items()}
 
 
 def grouped(rows: list[ChildcareRequest]) -> list[list[ChildcareRequest]]:

@@ -66,6 +66,18 @@ def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[s
     return {field: words.get(code, code) for field, code in codes.items()}
 
 
+def care_need_words() -> dict[str, str]:
+    """The care needs in the visitor's language; on their own, because a list words them per
+    row and all of :func:`labels` per row cost a work list page thousands of lookups."""
+    return {
+        "medical": _("Medical care"),
+        "developmental_delay": _("Developmental delay"),
+        "physical_disability": _("Physical disability"),
+        "behavioural": _("Behavioural support"),
+        "dietary": _("Special diet"),
+    }
+
+
 def labels() -> dict[str, dict[str, str]]:
     """Words for the codes stored in the database, in the visitor's language."""
     return {
@@ -91,13 +103,7 @@ def labels() -> dict[str, dict[str, str]]:
             "fri": _("Friday"),
         },
         "part": {"morning": _("morning"), "afternoon": _("afternoon")},
-        "care_need": {
-            "medical": _("Medical care"),
-            "developmental_delay": _("Developmental delay"),
-            "physical_disability": _("Physical disability"),
-            "behavioural": _("Behavioural support"),
-            "dietary": _("Special diet"),
-        },
+        "care_need": care_need_words(),
         "situation": {
             "work_or_training": _("Parents work or follow training"),
             "single_parent": _("Single parent"),
@@ -200,5 +206,7 @@ def labels() -> dict[str, dict[str, str]]:
 
 def care_needs_text(codes) -> str:
     """Care needs in words, comma-separated ("" for none)."""
-    names = labels()["care_need"]
+    if not codes:
+        return ""
+    names = care_need_words()
     return ", ".join(names.get(code, code) for code in codes or ())

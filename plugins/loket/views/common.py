@@ -17,7 +17,15 @@ from core.identity.access import acting_organisations, can
 from core.rendering import render
 from core.web import db_session, tenant_hooks
 from plugins.loket import services, siblings, words
-from plugins.loket.models import ChildcareRequest, FreePlace, Location, Placement, Proposal
+from plugins.loket.models import (
+    ChildcareRequest,
+    FreePlace,
+    Location,
+    Placement,
+    Preference,
+    Proposal,
+    ProposalStatus,
+)
 
 blueprint = Blueprint("loket", __name__, url_prefix="/loket")
 
@@ -70,23 +78,129 @@ def _provider_location_ids() -> set[uuid.UUID]:
 
 
 def _request_view(row: ChildcareRequest) -> dict:
+    """What a page shows of one request (its page lists every location of the tenant, e.g.
+    for a priority deviation's location)."""
     session = db_session()
-    locations = {location.id: location for location in _locations()}
-    proposals = list(
-        session.exec(
-            select(Proposal).where(Proposal.request_id == row.id).order_by(Proposal.created_at)
+    family = siblings.family_view(session, row)
+    return _request_views([row], families={row.id: family}, all_locations=True)[0]
+
+
+def _request_views(
+    rows: list[ChildcareRequest],
+    *,
+    families: dict[uuid.UUID, dict | None] | None = None,
+    all_locations: bool = False,
+) -> list[dict]:
+    """What a page shows of each of ``rows``, in a constant number of queries: preferences,
+    proposals, placements, free places and locations each in one query for all rows (issue 18:
+    no query per request card). ``families`` gives each row's brothers and sisters; without it
+    they are found among ``rows`` (a parent's page holds all of the parent's requests)."""
+    if not rows:
+        return []
+    session = db_session()
+    ids = [row.id for row in rows]
+    preferences: dict[uuid.UUID, list[Preference]] = {row_id: [] for row_id in ids}
+    for preference in session.exec(
+        select(Preference).where(Preference.request_id.in_(ids)).order_by(Preference.rank)
+    ):
+        preferences[preference.request_id].append(preference)
+    proposals: dict[uuid.UUID, list[Proposal]] = {row_id: [] for row_id in ids}
+    for proposal in session.exec(
+        select(Proposal)
+        .where(Proposal.request_id.in_(ids))
+        .order_by(Proposal.created_at, Proposal.id)
+    ):
+        proposals[proposal.request_id].append(proposal)
+    placements = {
+        placement.request_id: placement
+        for placement in session.exec(select(Placement).where(Placement.request_id.in_(ids)))
+    }
+    free_place_ids = {placement.free_place_id for placement in placements.values()} | {
+        proposal.free_place_id
+        for found in proposals.values()
+        for proposal in found
+        if proposal.status == ProposalStatus.AWAITING_PARENT
+    }
+    # Loaded into the session, so offer_details' session.get finds them without a query.
+    free_places = {
+        place.id: place
+        for place in (
+            session.exec(select(FreePlace).where(FreePlace.id.in_(free_place_ids)))
+            if free_place_ids
+            else ()
         )
-    )
-    placement = session.exec(select(Placement).where(Placement.request_id == row.id)).first()
+    }
+    if all_locations:
+        locations = {location.id: location for location in _locations()}
+    else:
+        wanted = _named_location_ids(rows, preferences, proposals, placements)
+        locations = {
+            location.id: location
+            for location in (
+                session.exec(select(Location).where(Location.id.in_(wanted))) if wanted else ()
+            )
+        }
+    if families is None:
+        groups = siblings.groups_of(rows)
+        families = {
+            row.id: siblings.family_of(row, groups.get(row.sibling_group_id, [row])) for row in rows
+        }
+    location_names = {str(location_id): loc.name for location_id, loc in locations.items()}
+    return [
+        _one_view(
+            session,
+            row,
+            preferences[row.id],
+            proposals[row.id],
+            placements.get(row.id),
+            free_places,
+            locations,
+            families.get(row.id),
+            location_names,
+        )
+        for row in rows
+    ]
+
+
+def _named_location_ids(rows, preferences, proposals, placements) -> set[uuid.UUID]:
+    """Every location the cards name: choices, offers, the place, and the round's notes."""
+    wanted: set[uuid.UUID] = {p.location_id for found in preferences.values() for p in found}
+    wanted |= {p.location_id for found in proposals.values() for p in found}
+    wanted |= {placement.location_id for placement in placements.values()}
+    notes = [note for row in rows for note in (row.round_explanation or {}).get("choices", [])]
+    notes += [
+        note
+        for found in proposals.values()
+        for proposal in found
+        for note in (proposal.explanation or {}).get("higher_choices", [])
+    ]
+    for note in notes:
+        try:
+            wanted.add(uuid.UUID(str(note.get("location_id"))))
+        except (ValueError, AttributeError):
+            continue  # a note without a location names none
+    return wanted
+
+
+def _one_view(
+    session,
+    row: ChildcareRequest,
+    preferences: list[Preference],
+    proposals: list[Proposal],
+    placement: Placement | None,
+    free_places: dict[uuid.UUID, FreePlace],
+    locations: dict[uuid.UUID, Location],
+    family: dict | None,
+    location_names: dict[str, str],
+) -> dict:
     placed = None
     if placement is not None and placement.location_id in locations:
-        free_place = session.get(FreePlace, placement.free_place_id)
+        free_place = free_places.get(placement.free_place_id)
         starts = [d for d in (row.desired_start, free_place and free_place.available_from) if d]
         placed_from = max(starts) if starts else placement.placed_at.date()
         if placement.emergency:
             placed_from = max(placement.placed_at.date(), free_place.available_from)
         placed = (placement, locations[placement.location_id], placed_from)
-    preferences = services.preferences_of(session, row.id)
     explained = row.round_explanation or {}
     return {
         "explained_at": datetime.fromisoformat(explained["run_at"]) if explained else None,
@@ -99,12 +213,12 @@ def _request_view(row: ChildcareRequest) -> dict:
         "offers": {
             p.id: services.offer_details(session, row, p)
             for p in proposals
-            if p.status == "awaiting_parent"
+            if p.status == ProposalStatus.AWAITING_PARENT
         },
         "locations": locations,
         # The brothers and sisters sent in the same request, with the family's choice.
-        "family": siblings.family_view(session, row),
-        "location_names": {str(location_id): loc.name for location_id, loc in locations.items()},
+        "family": family,
+        "location_names": location_names,
     }
 
 

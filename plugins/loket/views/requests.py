@@ -42,6 +42,7 @@ from plugins.loket.views.common import (
     _own_request,
     _parents_own_request,
     _request_view,
+    _request_views,
     blueprint,
     settings,
 )
@@ -347,9 +348,10 @@ def my_requests():
         )
     )
     # The children of one request appear together, as one family request.
+    views = {view["row"].id: view for view in _request_views(rows)}
     families = [
         {
-            "views": [_request_view(row) for row in group],
+            "views": [views[row.id] for row in group],
             "together": group[0].siblings_together,
             "several": len(group) > 1,
         }

@@ -4,7 +4,6 @@ an emergency placement."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -20,10 +19,10 @@ from plugins.loket import (
     forms,
     notifications,
     priority,
-    search,
     services,
     words,
 )
+from plugins.loket import work_list as work_list_query
 from plugins.loket.models import (
     CARE_NEEDS,
     ORIGINS,
@@ -31,7 +30,6 @@ from plugins.loket.models import (
     ChildcareRequest,
     FreePlace,
     Location,
-    Preference,
     RequestStatus,
 )
 from plugins.loket.views.common import (
@@ -43,64 +41,37 @@ from plugins.loket.views.common import (
 )
 from plugins.loket.views.priority import ground_labels
 
-PAGE_SIZE = 25
-
 
 @blueprint.get("/werklijst")
 @require_permission("loket.manage")
 def work_list():
-    session = db_session()
+    """The requests page by page; the database filters, counts and pages (issue 18)."""
     args = request.args
     filters = forms.WorkListFilters(formdata=args)
     filters.validate()  # a filter that does not parse is left out
-    statement = select(ChildcareRequest)
-    if args.get("status") in RequestStatus.ALL:
-        statement = statement.where(ChildcareRequest.status == args["status"])
-    if args.get("origin") in ORIGINS:
-        statement = statement.where(ChildcareRequest.origin == args["origin"])
-    if args.get("area"):
-        statement = statement.where(ChildcareRequest.area == args["area"])
-    if args.get("proof") in ("yes", "no"):
-        statement = statement.where(ChildcareRequest.proof_checked == (args["proof"] == "yes"))
-    if filters.location.data is not None:
-        statement = statement.where(
-            ChildcareRequest.id.in_(
-                select(Preference.request_id).where(Preference.location_id == filters.location.data)
-            )
-        )
-    first = filters.value("month")
-    if first is not None:
-        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        statement = statement.where(
-            ChildcareRequest.desired_start >= first, ChildcareRequest.desired_start < following
-        )
-    term = args.get("q", "").strip()
-    if term:
-        statement = statement.where(search.request_matches(term))
-    rows = list(session.exec(statement.order_by(ChildcareRequest.created_at)))
-    # Priority basis and care needs live in JSON lists: filter them here, portably.
-    if args.get("basis") in SITUATION_FLAGS:
-        rows = [r for r in rows if args["basis"] in r.situation]
-    if args.get("care_need") in CARE_NEEDS:
-        rows = [r for r in rows if args["care_need"] in r.care_needs]
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(filters.page.data if not filters.page.errors and filters.page.data else 1, pages)
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    where = work_list_query.conditions(
+        args, location_id=filters.location.data, month=filters.value("month")
+    )
+    requested = filters.page.data if not filters.page.errors and filters.page.data else 1
+    found = work_list_query.page_of(db_session(), where, requested)
     query = {key: value for key, value in args.items() if key != "page" and value}
+    locations = _locations()
     return render(
         "loket/work_list.html",
         block="results",
         **_context(
-            rows=shown,
-            total=len(rows),
-            page=page,
-            pages=pages,
+            rows=found.rows,
+            total=found.total,
+            page=found.page,
+            pages=found.pages,
+            has_next=found.has_next,
+            count_limit=work_list_query.COUNT_LIMIT,
             query=query,
             filters=args,
-            locations=_locations(),
+            locations=locations,
             statuses=RequestStatus.ALL,
             origins=ORIGINS,
-            areas=list(areas.known_areas(_locations())),
+            areas=list(areas.known_areas(locations)),
             situations=[f for f in SITUATION_FLAGS if f != "sibling"],
             care_needs=CARE_NEEDS,
             priority_summary=priority.summary,
