@@ -256,9 +256,9 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
             tenant.region = tenant_file.region
             if created or overwrite:
                 tenant.theme = tenant_file.theme
+                tenant.identity_providers = tenant_file.identity_providers
             if tenant_file.postcodes:  # configuration, like the name: kept in step with the file
                 tenant.theme = {**tenant.theme, "postcodes": tenant_file.postcodes}
-                tenant.identity_providers = tenant_file.identity_providers
             session.add(tenant)
             session.flush()
             _refuse_hosts_of_others(session, tenant_file, tenant.id)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from core import audit
+from core.admin_words import actor_names
 from core.identity import invitations, outbound
 from core.identity.access import require_permission
 from core.identity.email_views import mail_invitation
@@ -371,6 +372,12 @@ def audit_log():
     return render_template(
         "identity/admin_audit.html",
         entries=entries,
+        actors=actor_names(
+            db,
+            [e.actor for e in entries]
+            + [e.on_behalf_of for e in entries if e.on_behalf_of]
+            + [f"user:{e.object_id}" for e in entries if e.object_type == "user"],
+        ),
         filters=AUDIT_FILTERS,
         chosen=chosen,
         page=page,
