@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core import audit
+from core.i18n import current_language
 from core.identity.access import require_permission
 from core.models import TenantPlugin
 from core.municipality_profile import HomeProfile
-from core.rendering import render
+from core.rendering import announce, render
 from core.tenancy import effective_settings, plugin_row
 from core.views.forms import HomeProfileForm, PluginToggleForm, ThemeForm, settings_form
 from core.web import db_session, registry, tenant_directory, tenant_required
@@ -105,7 +106,13 @@ def toggle_plugin(name: str):
     tenant_directory().forget()
     g.enabled_plugins = frozenset((enabled_now | {name}) if enable else (enabled_now - {name}))
     if request.headers.get("HX-Request") == "true":
-        return _page(block="plugin_list")
+        title = registry().manifests[name].title(current_language())
+        said = (
+            _("%(module)s is switched on.", module=title)
+            if enable
+            else _("%(module)s is switched off.", module=title)
+        )
+        return announce(_page(block="plugin_list"), said)
     return redirect(url_for("tenant_admin.index"))
 
 
