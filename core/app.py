@@ -7,7 +7,19 @@ from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import errors, forms, i18n, local_time, metrics, page_title, ratelimit, security, web
+from core import (
+    admin_words,
+    errors,
+    formatting,
+    forms,
+    i18n,
+    local_time,
+    metrics,
+    page_title,
+    ratelimit,
+    security,
+    web,
+)
 from core.config import Settings
 from core.crypto import box_from_settings
 from core.db import Database
@@ -71,6 +83,8 @@ def create_app(
     htmx.init_app(app)
     i18n.init_app(app, registry)
     local_time.init_app(app)
+    formatting.init_app(app)
+    admin_words.init_app(app)
     forms.init_app(app)
     security.init_app(app)
     page_title.init_app(app)

@@ -42,6 +42,11 @@ class PluginManifest:
     * ``jobs``: :class:`ScheduledJob` values, the plugin's background work. The platform's
       scheduler (Celery beat) runs each one for every active tenant that has the plugin enabled;
       ``flask --app core jobs run <name>`` runs it by hand.
+    * ``audit_actions``: how the audit log names the plugin's actions, as
+      ``(verb, label_nl, label_en)`` for ``audit.record(action="<plugin>.<verb>")``
+      (``("request_submitted", "Diende een aanvraag in", "Submitted a request")``). An action
+      without one reads "<module title>: request submitted". Roles need no labels: ``staff:<plugin>``
+      reads "Medewerker van <module title>".
     """
 
     name: str
@@ -60,6 +65,7 @@ class PluginManifest:
     permissions: tuple[Permission, ...] = ()
     append_only_tables: tuple[str, ...] = ()
     jobs: tuple[ScheduledJob, ...] = ()
+    audit_actions: tuple[tuple[str, str, str], ...] = ()
     root: Path | None = None
 
     def title(self, locale: str) -> str:

@@ -19,3 +19,23 @@ def render(template: str, *, block: str = "content", **context) -> str:
     if is_htmx_fragment_request():
         return render_block(template, block, **context)
     return render_template(template, **context)
+
+
+ANNOUNCE_HEADER = "X-Announce"
+
+
+def announce(response, message: str):
+    """Have the page's live region say ``message`` after htmx swaps ``response`` in.
+
+    The convention: the ``X-Announce`` header carries the message, percent-encoded (headers are
+    Latin-1 and a message is Dutch text); core/static/js/opvangplein.js reads it after the swap
+    and writes it into ``#live-announcer`` (``aria-live="polite"`` in base.html), so a screen
+    reader hears what changed without losing its place. A full page load ignores the header.
+    """
+    from urllib.parse import quote
+
+    from flask import make_response
+
+    response = make_response(response)
+    response.headers[ANNOUNCE_HEADER] = quote(str(message), safe=" ,.:;!?()'")
+    return response

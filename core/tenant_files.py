@@ -20,6 +20,7 @@ from core.identity.models import Organisation, OrganisationGrant
 from core.identity.organisation_trust import replace_bindings
 from core.identity.providers import ProviderConfig, ProviderConfigError, issuer_problem
 from core.models import Tenant, TenantHost, TenantPlugin
+from core.municipality_profile import invalid_postcodes
 from core.plugins import PluginRegistry
 from core.tenancy import SLUG_PATTERN, Theme, normalise_host
 
@@ -42,6 +43,8 @@ class TenantFile:
     contact_email: str = ""
     region: str = ""
     organisations: dict[str, list[str]] = field(default_factory=dict)
+    # Where residents find the municipality on the platform home (kept in ``theme["postcodes"]``).
+    postcodes: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, path: Path, known_plugins: set[str]) -> TenantFile:
@@ -78,8 +81,15 @@ class TenantFile:
             raise TenantFileError(
                 f"{path.name}: theme colours must be #rrggbb: {sorted(bad_colours)}"
             )
+        postcodes = [str(code).strip() for code in data.get("postcodes", [])]
+        wrong_postcodes = invalid_postcodes(postcodes)
+        if wrong_postcodes:
+            raise TenantFileError(
+                f"{path.name}: postcodes must be four digits: {sorted(wrong_postcodes)}"
+            )
         return cls(
             slug=slug,
+            postcodes=postcodes,
             name=data["name"],
             hosts=[normalise_host(h) for h in data.get("hosts", [])],
             plugins=plugins,
@@ -247,6 +257,8 @@ def sync(database: Database, files: list[TenantFile], *, overwrite: bool = False
             if created or overwrite:
                 tenant.theme = tenant_file.theme
                 tenant.identity_providers = tenant_file.identity_providers
+            if tenant_file.postcodes:  # configuration, like the name: kept in step with the file
+                tenant.theme = {**tenant.theme, "postcodes": tenant_file.postcodes}
             session.add(tenant)
             session.flush()
             _refuse_hosts_of_others(session, tenant_file, tenant.id)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from core import audit
+from core.admin_words import actor_names
 from core.identity import invitations, outbound
 from core.identity.access import require_permission
 from core.identity.email_views import mail_invitation
@@ -148,6 +159,36 @@ def update_member(membership_id: uuid.UUID):
     )
     db.commit()
     return redirect(url_for("identity_admin.members"))
+
+
+@blueprint.post("/leden/<uuid:membership_id>/verwijderen")
+@require_permission("core.admin")
+def remove_member(membership_id: uuid.UUID):
+    """Take away every role a person has here. Destructive, so the button sits behind a second
+    step and the request must carry ``confirm=yes``; without it nothing changes (422)."""
+    db = db_session()
+    membership = db.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    problem = None
+    if membership.user_id == g.user.id:
+        problem = _("You cannot remove yourself; another administrator can.")
+    elif request.form.get("confirm") != "yes":
+        problem = _("Confirm that you want to remove this member: nothing was changed.")
+    if problem:
+        return _members_page(status=422, errors={f"member-{membership.id}": problem})
+    user = db.get(User, membership.user_id)
+    audit.record(
+        db,
+        action="member.removed",
+        object_type="user",
+        object_id=membership.user_id,
+        detail={"roles": sorted(set(membership.roles))},
+    )
+    db.delete(membership)
+    db.commit()
+    flash(_("%(who)s is no longer a member.", who=(user.name or user.email) if user else "—"))
+    return redirect(url_for("identity_admin.members"), 303)
 
 
 # -- organisations ---------------------------------------------------------------------------
@@ -371,6 +412,12 @@ def audit_log():
     return render_template(
         "identity/admin_audit.html",
         entries=entries,
+        actors=actor_names(
+            db,
+            [e.actor for e in entries]
+            + [e.on_behalf_of for e in entries if e.on_behalf_of]
+            + [f"user:{e.object_id}" for e in entries if e.object_type == "user"],
+        ),
         filters=AUDIT_FILTERS,
         chosen=chosen,
         page=page,

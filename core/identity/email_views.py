@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template
 from flask_babel import gettext as _
 
+from core.admin_words import role_label
 from core.i18n import current_language
 from core.identity import confirmations, invitations
 from core.identity.forms import LinkActionForm
@@ -62,7 +63,7 @@ def mail_invitation(db, tenant, email: str, token: str, roles: list[str]) -> Non
             "Open this link and sign in to accept (it works once, for 48 hours):\n%(link)s\n\n"
             "If you did not expect this invitation, ignore this message.",
             name=tenant.name,
-            roles=", ".join(roles),
+            roles=", ".join(role_label(role) for role in roles),
             link=link,
         ),
         purpose="core.invitation",

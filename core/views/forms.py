@@ -15,7 +15,7 @@ from wtforms import fields
 from wtforms.validators import StopValidation
 
 from core.colour import TEXT_CONTRAST, contrast_ratio
-from core.forms import EmailField, PlatformForm, TextField
+from core.forms import EmailField, PlatformForm, QueryForm, TextAreaField, TextField
 from core.plugin_types import SettingField
 from core.tenancy import SettingError, Theme, coerce_setting
 
@@ -93,6 +93,40 @@ class ThemeForm(PlatformForm):
                     )
                 )
         return not any(field.errors for field in (self.primary, self.primary_text, self.accent))
+
+
+class MunicipalitySearchForm(QueryForm):
+    """The platform home's search: a municipality's name or a postcode."""
+
+    q = TextField(
+        _l("Name or postcode of your municipality"), id="municipality-search", max_length=100
+    )
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ./()-]{5,24}$")
+
+
+def _phone(form, field) -> None:
+    if field.data and not _PHONE.match(field.data):
+        raise StopValidation(_("Enter a phone number with digits only, e.g. 09 381 95 00."))
+
+
+class HomeProfileForm(PlatformForm):
+    """The municipality's own intro and contact block on its home page (all optional)."""
+
+    intro = TextAreaField(_l("Introduction on the home page"), id="home-intro", max_length=1000)
+    address = TextAreaField(_l("Address"), id="home-address", max_length=300, rows=3)
+    phone = TextField(_l("Phone"), id="home-phone", max_length=25, validators=[_phone])
+    email = EmailField(_l("E-mail address"), id="home-email", required=False)
+    opening_hours = TextAreaField(
+        _l("Opening hours"), id="home-opening_hours", max_length=500, rows=4
+    )
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: (getattr(self, name).data or "")
+            for name in ("intro", "address", "phone", "email", "opening_hours")
+        }
 
 
 class SettingValueField(fields.Field):

@@ -26,9 +26,18 @@ from core.health import (
 )
 from core.i18n import SUPPORTED_LOCALES
 from core.models import Tenant
+from core.municipality_profile import HomeProfile, configured_postcodes, find_municipalities
 from core.rendering import render
 from core.tenancy import PATH_SLUG_KEY, Theme, normalise_host
-from core.web import database, db_session, safe_local_path, tenant_hooks
+from core.views.forms import MunicipalitySearchForm
+from core.web import (
+    database,
+    db_session,
+    registry,
+    safe_local_path,
+    tenant_directory,
+    tenant_hooks,
+)
 
 blueprint = Blueprint("platform", __name__)
 
@@ -37,15 +46,55 @@ blueprint = Blueprint("platform", __name__)
 def index():
     """A tenant's start page, or on the platform host the list of municipalities."""
     if g.tenant is None:
-        with database().session() as lookup:
-            tenants = lookup.exec(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
-        return render_template("platform/index.html", tenants=tenants)
+        return _front_door()
     cards = [
         card
         for cards in tenant_hooks().dashboard_cards(tenant=g.tenant, user=g.get("user"))
         for card in cards or ()
     ]
-    return render("tenant/home.html", cards=sorted(cards, key=lambda card: card.order))
+    return render(
+        "tenant/home.html",
+        cards=sorted(cards, key=lambda card: card.order),
+        profile=HomeProfile.from_theme(g.tenant.theme),
+    )
+
+
+def _front_door():
+    """The platform home: every municipality, or those whose name or postcode was searched.
+
+    A plain GET form, so it works without JavaScript and a result can be bookmarked."""
+    form = MunicipalitySearchForm()
+    form.validate()
+    query = form.value("q", "")
+    with database().session() as lookup:
+        tenants = lookup.exec(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
+    found = find_municipalities(tenants, query, _postcodes_of)
+    return render_template(
+        "platform/index.html",
+        tenants=found,
+        all_count=len(tenants),
+        query=query,
+        form=form if form.errors else None,
+        search_form=form,
+        themes={tenant.id: Theme.from_dict(tenant.theme) for tenant in found},
+    )
+
+
+def _postcodes_of(tenant) -> set[str]:
+    """The postcodes a municipality serves: from its tenant file, and the postcodes of its
+    childcare locations when a module answers ``childcare_locations`` (the loket does)."""
+    codes = set(configured_postcodes(tenant.theme))
+    resolved = tenant_directory().resolve(slug=tenant.slug, host="")
+    if resolved is None:
+        return codes
+    with database().session(tenant.id) as scoped:
+        for locations in (
+            registry()
+            .for_plugins(resolved.plugins)
+            .childcare_locations(tenant=tenant, session=scoped)
+        ):
+            codes.update(str(location.postcode).strip() for location in locations or ())
+    return codes
 
 
 @blueprint.get("/healthz")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core import audit
+from core.i18n import current_language
 from core.identity.access import require_permission
 from core.models import TenantPlugin
-from core.rendering import render
+from core.municipality_profile import HomeProfile
+from core.rendering import announce, render
 from core.tenancy import effective_settings, plugin_row
-from core.views.forms import PluginToggleForm, ThemeForm, settings_form
+from core.views.forms import HomeProfileForm, PluginToggleForm, ThemeForm, settings_form
 from core.web import db_session, registry, tenant_directory, tenant_required
 
 blueprint = Blueprint("tenant_admin", __name__, url_prefix="/beheer")
@@ -54,6 +56,10 @@ def _page(status: int = 200, *, submitted_settings=None, **context):
     context.setdefault("errors", {})
     context.setdefault("form", None)  # the refused form, for the error summary
     context.setdefault("theme_form", ThemeForm(formdata=None, data=g.tenant.theme))
+    context.setdefault(
+        "home_form",
+        HomeProfileForm(formdata=None, data=HomeProfile.from_theme(g.tenant.theme).as_dict()),
+    )
     plugins = _plugin_rows(submitted_settings)
     return render(
         TEMPLATE, block=context.pop("block", "content"), plugins=plugins, **context
@@ -100,7 +106,13 @@ def toggle_plugin(name: str):
     tenant_directory().forget()
     g.enabled_plugins = frozenset((enabled_now | {name}) if enable else (enabled_now - {name}))
     if request.headers.get("HX-Request") == "true":
-        return _page(block="plugin_list")
+        title = registry().manifests[name].title(current_language())
+        said = (
+            _("%(module)s is switched on.", module=title)
+            if enable
+            else _("%(module)s is switched off.", module=title)
+        )
+        return announce(_page(block="plugin_list"), said)
     return redirect(url_for("tenant_admin.index"))
 
 
@@ -125,6 +137,31 @@ def update_theme():
     session.commit()
     tenant_directory().forget()
     return redirect(url_for("tenant_admin.index"))
+
+
+@blueprint.post("/thuispagina")
+@require_permission("core.admin")
+def update_home_profile():
+    """The intro and contact block of the municipality's home page, kept in its theme."""
+    form = HomeProfileForm()
+    if not form.validate_on_submit():
+        return _page(422, form=form, home_form=form)
+    values = form.values()
+    session = db_session()
+    tenant = session.merge(g.tenant)
+    tenant.theme = {**tenant.theme, "home": values}
+    session.add(tenant)
+    audit.record(
+        session,
+        action="home_profile.updated",
+        object_type="tenant",
+        object_id=tenant.slug,
+        detail={"fields": sorted(key for key, value in values.items() if value)},
+    )
+    session.commit()
+    tenant_directory().forget()
+    flash(_("The home page has been saved."), "success")
+    return redirect(url_for("tenant_admin.index") + "#home-heading")
 
 
 @blueprint.post("/modules/<name>/instellingen")

@@ -105,7 +105,7 @@ def test_admin_changes_roles_and_the_change_is_audited(app):
         entry = db.exec(select(AuditEntry).where(AuditEntry.action == "member.roles_changed")).one()
         assert entry.detail == {"before": ["parent"], "after": ["parent", "staff:probe"]}
     audit_page = client.get("/t/aalst/beheer/audit?soort=members")
-    assert "member.roles_changed" in audit_page.text
+    assert "Wijzigde de rollen van een lid" in audit_page.text  # words, not the code
 
 
 def test_an_admin_cannot_remove_their_own_admin_role(app):

@@ -65,7 +65,7 @@ def test_the_page_shows_each_municipality_and_the_total(app):
     page = _admin(app, "ninove").get("/t/ninove/beheer/regio/").get_data(as_text=True)
     assert "Denderstreek" in page and "Aalst" in page and "Ninove" in page
     assert "Brugge" not in page
-    assert "gemiddeld 75.0" in page
+    assert "gemiddeld 75<" in page  # nl-BE: no point, no decimal that is zero
 
 
 def test_a_municipality_without_region_is_told_so(app):

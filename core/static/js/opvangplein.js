@@ -58,3 +58,41 @@ window.addEventListener("resize", () => {
   clearTimeout(tableResizeTimer);
   tableResizeTimer = setTimeout(() => letWideTablesTakeFocus(document), 150);
 });
+
+// After a swap: say what changed and put focus somewhere on purpose (WCAG 2.4.3, 4.1.3).
+// The server names the change in the X-Announce header (core.rendering.announce); the live
+// region in base.html stays in the page, so it is heard. Focus: htmx keeps it on an element
+// that still exists under the same id; otherwise the first invalid field of the new content,
+// else its heading — never <body>.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const xhr = event.detail.xhr;
+  const announcer = document.getElementById("live-announcer");
+  const encoded = xhr && xhr.getResponseHeader("X-Announce");
+  if (announcer && encoded) {
+    let message = encoded;
+    try {
+      message = decodeURIComponent(encoded);
+    } catch (error) {
+      // a malformed header is said as it came
+    }
+    announcer.textContent = "";
+    // A fresh text node after a tick: screen readers skip a live region set to the same words.
+    window.setTimeout(() => { announcer.textContent = message; }, 50);
+  }
+});
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const active = document.activeElement;
+  if (active && active !== document.body && document.contains(active)) return;
+  const region = event.detail.elt && document.contains(event.detail.elt)
+    ? event.detail.elt
+    : document.getElementById(event.detail.target && event.detail.target.id) || document.getElementById("main");
+  if (!region) return;
+  const target = region.querySelector("[aria-invalid='true'], #error-summary")
+    || region.querySelector("h1, h2, h3, caption")
+    || region;
+  if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, textarea")) {
+    target.setAttribute("tabindex", "-1");
+  }
+  target.focus();
+});
