@@ -348,3 +348,25 @@ class HandOffForm(PlatformForm):
     )
     note = TextAreaField(_l("Note for the loket (optional)"), max_length=REASON_MAX, rows=3)
     consent = BooleanField()
+
+
+class HoursForm(PlatformForm):
+    """An intern logs one day of internship (the date rule is the store's: a clear message)."""
+
+    worked_on = DateField(_l("Date"), required=True, required_message=_l("Enter the date you worked."))
+    hours = IntegerField(
+        _l("Hours"), required=True, minimum=1, maximum=12,
+        required_message=_l("Enter between 1 and %(max)s hours for one day.", max=12),
+    )
+    description = TextAreaField(_l("What did you do?"), max_length=REASON_MAX, rows=3)
+
+
+class ReviewForm(PlatformForm):
+    """The mentor confirms or rejects one entry; a rejection needs a reason."""
+
+    decision = SelectField(
+        _l("Decision"),
+        choices=[("confirmed", _l("Confirm")), ("rejected", _l("Reject"))],
+        required_message=_l("Choose confirm or reject."),
+    )
+    reason = TextAreaField(_l("Reason for rejecting"), max_length=REASON_MAX, rows=2)

@@ -44,6 +44,12 @@ SEAT_LABELS = {
     "cancelled": _l("Cancelled"),
     "added": _l("Added by a training partner"),
 }
+HOURS_STATUS_LABELS = {
+    "pending": _l("Waiting for the mentor"),
+    "confirmed": _l("Confirmed"),
+    "rejected": _l("Rejected by the mentor"),
+}
+
 TIMELINE_LABELS = {
     "stage": _l("Stage"),
     "progress": _l("Progress"),
@@ -71,6 +77,7 @@ TEMPLATE_LABELS = {
     "qualification": QUALIFICATION_LABELS,
     "schedule": SCHEDULE_LABELS,
     "seat": SEAT_LABELS,
+    "hours_status": HOURS_STATUS_LABELS,
     "timeline": TIMELINE_LABELS,
     "language": LANGUAGE_NAMES,
 }

@@ -93,6 +93,9 @@ class Candidate(TenantScoped, table=True):
     internship_hours: int = 0
     placement_location_id: uuid.UUID | None = None  # a loket location, when the loket is on
     placement_name: str = Field(default="", max_length=TITLE_MAX)
+    # The childcare provider organisation at the internship location: its members mentor the
+    # intern and confirm their hours (empty for a free-text placement: no mentor then).
+    placement_provider_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
     employer: str = Field(default="", max_length=TITLE_MAX)
     employed_in_region: bool = False
     dropout_reason: str = Field(default="", max_length=30)
@@ -192,3 +195,21 @@ class CourseSignup(TenantScoped, table=True):
     registered_at: datetime = _timestamp()
     cancelled_at: datetime | None = _optional_timestamp()
     attended: bool | None = None
+
+
+class InternshipHours(TenantScoped, table=True):
+    """One day of internship an intern logged; only the mentor's confirmation makes it count."""
+
+    __tablename__ = "training_internship_hours"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    candidate_id: uuid.UUID = Field(foreign_key="training_candidate.id", index=True)
+    worked_on: date
+    hours: int
+    description: str = Field(max_length=REASON_MAX)
+    status: str = Field(default="pending", max_length=10, index=True)  # pending|confirmed|rejected
+    logged_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    logged_at: datetime = _timestamp()
+    reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    reviewed_at: datetime | None = _optional_timestamp()
+    reject_reason: str = Field(default="", max_length=REASON_MAX)

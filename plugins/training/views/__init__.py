@@ -12,6 +12,7 @@ from plugins.training.views import (  # noqa: F401
     courses,
     figures,
     info_sessions,
+    internship,
     programmes,
     public,
 )

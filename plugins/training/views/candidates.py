@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session
-from plugins.training import notifications, store
+from plugins.training import internship, notifications, store
 from plugins.training.access import actor, is_staff, require_manager, visible_organisations
 from plugins.training.forms import (
     CandidateForm,
@@ -122,6 +122,7 @@ def _candidate_page(
             candidate=candidate,
             cohort=cohort,
             progress=store.progress_of(session, candidate),
+            hour_entries=internship.entries(session, candidate.id),
             timeline=store.timeline(session, candidate.id),
             targets=_targets(candidate),
             cohorts=cohorts,
@@ -201,6 +202,7 @@ def _step(form: StepForm, placement_field: str) -> Step | None:
     """The step the form asks for; ``None`` (with a message) for an unknown internship place."""
     target = form.target.data
     location_id, placement_name = None, form.placement_name.data or ""
+    provider_id = None
     if target == Stage.INTERNSHIP and form.placement_location.data:
         locations = {location.id: location for location in childcare_locations()}
         location = locations.get(form.placement_location.data)
@@ -208,6 +210,8 @@ def _step(form: StepForm, placement_field: str) -> Step | None:
             form.fail(placement_field, _("Choose the childcare location of the internship."))
             return None
         location_id, placement_name = location.id, location.name
+        # Its provider's members become the intern's mentors.
+        provider_id = location.provider_organisation_id
     return Step(
         target=target,
         reason=form.reason.data or "",
@@ -217,6 +221,7 @@ def _step(form: StepForm, placement_field: str) -> Step | None:
         cohort_id=form.cohort_id(),
         placement_location_id=location_id,
         placement_name=placement_name,
+        placement_provider_id=provider_id,
         employer=form.employer.data or "",
         employed_in_region=form.employed_in_region.data,
         dropout_reason=form.dropout_reason.data or "",

@@ -217,6 +217,14 @@ def my_registration(token: str):
 @blueprint.get("/mijn-traject")
 @require_permission("training.follow")
 def my_path():
+    return my_path_page()
+
+
+def my_path_page(hours_form=None, form_candidate_id=None):
+    """The citizen's paths; on internship, their dated hours and the form to log a day."""
+    from plugins.training import internship
+    from plugins.training.forms import HoursForm
+
     session = db_session()
     user = g.user
     mine = store.candidates_of_citizen(session, user.id, verified_email(user))
@@ -231,5 +239,11 @@ def my_path():
             )
         )
         entries = [e for e in store.timeline(session, candidate.id) if e.kind != "progress"]
-        paths.append((candidate, registrations, entries))
-    return render("training/my_path.html", paths=paths)
+        form = hours_form if candidate.id == form_candidate_id else HoursForm(formdata=None)
+        paths.append(
+            (candidate, registrations, entries, internship.entries(session, candidate.id), form)
+        )
+    return (
+        render("training/my_path.html", paths=paths),
+        422 if hours_form is not None and hours_form.errors else 200,
+    )

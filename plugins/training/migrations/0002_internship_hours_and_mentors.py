@@ -1,0 +1,59 @@
+"""Dated internship hours a mentor confirms, and the provider at the placement (issue 21).
+
+Revision ID: training_0002
+Revises: training_0001
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from core.rls import disable_tenant_rls, enable_tenant_rls
+
+revision = "training_0002"
+down_revision = "training_0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("training_candidate") as batch:
+        batch.add_column(sa.Column("placement_provider_id", sa.Uuid(), nullable=True))
+        batch.create_foreign_key(
+            "fk_training_candidate_placement_provider",
+            "organisation",
+            ["placement_provider_id"],
+            ["id"],
+        )
+    op.create_table(
+        "training_internship_hours",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column(
+            "tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "candidate_id",
+            sa.Uuid(),
+            sa.ForeignKey("training_candidate.id"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("worked_on", sa.Date(), nullable=False),
+        sa.Column("hours", sa.Integer(), nullable=False),
+        sa.Column("description", sa.String(500), nullable=False, server_default=""),
+        sa.Column("status", sa.String(10), nullable=False, server_default="pending", index=True),
+        sa.Column("logged_by", sa.Uuid(), sa.ForeignKey("user_account.id"), nullable=True),
+        sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reviewed_by", sa.Uuid(), sa.ForeignKey("user_account.id"), nullable=True),
+        sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reject_reason", sa.String(500), nullable=False, server_default=""),
+    )
+    enable_tenant_rls("training_internship_hours")
+
+
+def downgrade() -> None:
+    disable_tenant_rls("training_internship_hours")
+    op.drop_table("training_internship_hours")
+    with op.batch_alter_table("training_candidate") as batch:
+        batch.drop_constraint("fk_training_candidate_placement_provider", type_="foreignkey")
+        batch.drop_column("placement_provider_id")
