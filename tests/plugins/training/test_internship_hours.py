@@ -208,3 +208,20 @@ def test_the_internship_step_makes_the_locations_provider_the_mentor(world):
         assert "Lotte Peeters" in page
     finally:
         registry.manager.unregister(name="test-locations")
+
+
+def test_export_holds_the_days_and_erasure_strips_what_the_intern_wrote(world):
+    from core.plugin_types import DataSubject
+    from plugins.training.privacy import erase_subject, export_subject
+    from tests.plugins.training.helpers import request_at
+
+    candidate_id = intern(world)
+    log(world.client_for(people(world)["an"]), candidate_id)
+    subject = DataSubject(email="lotte.peeters@example.be")
+    with request_at(world, "aalst") as db:
+        (exported,) = export_subject(db, subject)["candidates"]
+        assert exported["internship_days"][0]["description"] == "Fruitmoment en slaapronde"
+        erase_subject(db, subject)
+        db.commit()
+    [day] = entries(world, candidate_id)
+    assert (day.hours, day.description, day.logged_by) == (7, "(gewist)", None)
