@@ -213,3 +213,21 @@ class InternshipHours(TenantScoped, table=True):
     reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     reviewed_at: datetime | None = _optional_timestamp()
     reject_reason: str = Field(default="", max_length=REASON_MAX)
+
+
+class CandidateDocument(TenantScoped, table=True):
+    """A candidate's criminal-record extract (model 2) or diploma, kept in the upload store."""
+
+    __tablename__ = "training_document"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    candidate_id: uuid.UUID = Field(foreign_key="training_candidate.id", index=True)
+    kind: str = Field(max_length=20)  # criminal_record | diploma
+    issued_on: date
+    expires_on: date | None = None
+    original_name: str = Field(max_length=255)
+    stored_name: str = Field(max_length=32)
+    content_type: str = Field(max_length=50)
+    size_bytes: int = 0
+    uploaded_by: str = Field(max_length=TITLE_MAX)
+    uploaded_at: datetime = _timestamp()

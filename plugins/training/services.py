@@ -104,6 +104,8 @@ class Progress:
     internship_hours: int = 0
     required_hours: int = 0
     has_placement: bool = False
+    # A criminal-record extract (model 2) valid today: childcare work needs one.
+    has_valid_extract: bool = False
 
 
 @dataclass
@@ -192,6 +194,11 @@ def _check_order(progress: Progress, step: Step, errors: dict) -> None:
 
 def _check_target_requirements(progress: Progress, step: Step, errors: dict) -> None:
     target = step.target
+    if target in (Stage.INTERNSHIP, Stage.EMPLOYED) and not progress.has_valid_extract:
+        errors["target"] = _l(
+            "A valid criminal-record extract (model 2) is needed first: add one under documents,"
+            " or replace the expired one."
+        )
     if target == Stage.INTAKE:
         if step.intake_outcome not in set(IntakeOutcome):
             errors["intake_outcome"] = _l("Record the outcome of the intake.")

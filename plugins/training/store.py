@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core.db import as_utc, lock_row, utcnow
+from plugins.training.documents import has_valid_extract
 from plugins.training.figures import CohortOutcome, FunnelRow
 from plugins.training.models import (
     Candidate,
@@ -130,6 +131,7 @@ def progress_of(session, candidate: Candidate) -> Progress:
         internship_hours=candidate.internship_hours,
         required_hours=cohort.required_internship_hours if cohort else 0,
         has_placement=candidate.placement_location_id is not None or bool(candidate.placement_name),
+        has_valid_extract=has_valid_extract(session, candidate.id, date.today()),
     )
 
 

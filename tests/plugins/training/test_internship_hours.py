@@ -12,7 +12,7 @@ from core.audit import AuditEntry
 from plugins.training.models import Candidate, InternshipHours
 from plugins.training.services import Stage
 from tests.plugins.training.conftest import member, organisation, people
-from tests.plugins.training.helpers import make_candidate, step, stored
+from tests.plugins.training.helpers import give_extract, make_candidate, step, stored
 from tests.support.apps import probe_app, tenant_id
 
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
@@ -202,6 +202,7 @@ def test_the_internship_step_makes_the_locations_provider_the_mentor(world):
         cohort = world.programme_and_cohort("cvo-limburg")
         candidate = make_candidate(world, "cvo-limburg", stage=Stage.IN_TRAINING, cohort=cohort)
         sara = world.client_for(people(world)["sara"])
+        give_extract(world, candidate)  # the internship needs a valid extract
         assert step(sara, candidate, "internship", placement_location=str(location.id)).status_code == 303
         assert stored(world.app, candidate).placement_provider_id == provider.id
         page = mentor(world).get("/t/aalst/opleiding/stagebegeleiding").get_data(as_text=True)

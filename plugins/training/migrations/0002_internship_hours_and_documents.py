@@ -1,4 +1,5 @@
-"""Dated internship hours a mentor confirms, and the provider at the placement (issue 21).
+"""Dated internship hours a mentor confirms, the provider at the placement, and candidates'
+documents with expiry (issue 21).
 
 Revision ID: training_0002
 Revises: training_0001
@@ -49,9 +50,35 @@ def upgrade() -> None:
         sa.Column("reject_reason", sa.String(500), nullable=False, server_default=""),
     )
     enable_tenant_rls("training_internship_hours")
+    op.create_table(
+        "training_document",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column(
+            "tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True
+        ),
+        sa.Column(
+            "candidate_id",
+            sa.Uuid(),
+            sa.ForeignKey("training_candidate.id"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("original_name", sa.String(255), nullable=False),
+        sa.Column("stored_name", sa.String(32), nullable=False),
+        sa.Column("content_type", sa.String(50), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("uploaded_by", sa.String(200), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    enable_tenant_rls("training_document")
 
 
 def downgrade() -> None:
+    disable_tenant_rls("training_document")
+    op.drop_table("training_document")
     disable_tenant_rls("training_internship_hours")
     op.drop_table("training_internship_hours")
     with op.batch_alter_table("training_candidate") as batch:
