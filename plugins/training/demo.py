@@ -9,8 +9,8 @@ CVO Limburg), or to the municipality when there is none.
 from __future__ import annotations
 
 import random
-import uuid
 import unicodedata
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select

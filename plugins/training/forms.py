@@ -22,6 +22,7 @@ from core.forms import (
     DateField,
     DateTimeField,
     EmailField,
+    FileField,
     IntegerField,
     MultiCheckboxField,
     PlatformForm,
@@ -353,9 +354,14 @@ class HandOffForm(PlatformForm):
 class HoursForm(PlatformForm):
     """An intern logs one day of internship (the date rule is the store's: a clear message)."""
 
-    worked_on = DateField(_l("Date"), required=True, required_message=_l("Enter the date you worked."))
+    worked_on = DateField(
+        _l("Date"), required=True, required_message=_l("Enter the date you worked.")
+    )
     hours = IntegerField(
-        _l("Hours"), required=True, minimum=1, maximum=12,
+        _l("Hours"),
+        required=True,
+        minimum=1,
+        maximum=12,
         required_message=_l("Enter between 1 and %(max)s hours for one day.", max=12),
     )
     description = TextAreaField(_l("What did you do?"), max_length=REASON_MAX, rows=3)
@@ -370,3 +376,24 @@ class ReviewForm(PlatformForm):
         required_message=_l("Choose confirm or reject."),
     )
     reason = TextAreaField(_l("Reason for rejecting"), max_length=REASON_MAX, rows=2)
+
+
+class DocumentForm(PlatformForm):
+    """A criminal-record extract or a diploma; documents.py sniffs the content."""
+
+    kind = SelectField(
+        _l("Kind of document"),
+        choices=[
+            ("criminal_record", _l("Criminal-record extract (model 2)")),
+            ("diploma", _l("Diploma")),
+        ],
+        required_message=_l("Choose what kind of document this is."),
+    )
+    issued_on = DateField(_l("Issued on"), required=True, required_message=_l("Fill in a date."))
+    expires_on = DateField(_l("Valid until (empty: no end)"))
+    document = FileField(
+        _l("File"),
+        required=True,
+        extensions=("pdf", "png", "jpg", "jpeg"),
+        max_bytes=5 * 1024 * 1024,
+    )

@@ -136,7 +136,11 @@ def review(
         action=f"training.hours_{decision}",
         object_type="training_internship_hours",
         object_id=entry.id,
-        detail={"candidate": str(candidate.id), "hours": entry.hours, "reason": entry.reject_reason},
+        detail={
+            "candidate": str(candidate.id),
+            "hours": entry.hours,
+            "reason": entry.reject_reason,
+        },
         on_behalf_of=audit.person(
             candidate.user_id, object_type="training_candidate", object_id=candidate.id
         ),

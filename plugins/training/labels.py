@@ -50,6 +50,11 @@ HOURS_STATUS_LABELS = {
     "rejected": _l("Rejected by the mentor"),
 }
 
+DOCUMENT_LABELS = {
+    "criminal_record": _l("Criminal-record extract (model 2)"),
+    "diploma": _l("Diploma"),
+}
+
 TIMELINE_LABELS = {
     "stage": _l("Stage"),
     "progress": _l("Progress"),
@@ -78,6 +83,7 @@ TEMPLATE_LABELS = {
     "schedule": SCHEDULE_LABELS,
     "seat": SEAT_LABELS,
     "hours_status": HOURS_STATUS_LABELS,
+    "document": DOCUMENT_LABELS,
     "timeline": TIMELINE_LABELS,
     "language": LANGUAGE_NAMES,
 }

@@ -336,7 +336,9 @@ def check_hours_entry(
     elif worked_on > today:
         errors["worked_on"] = _l("Hours can only be logged for a day that has begun.")
     if hours is None or not 1 <= hours <= MAX_HOURS_PER_DAY:
-        errors["hours"] = _l("Enter between 1 and %(max)s hours for one day.", max=MAX_HOURS_PER_DAY)
+        errors["hours"] = _l(
+            "Enter between 1 and %(max)s hours for one day.", max=MAX_HOURS_PER_DAY
+        )
     if not description.strip():
         errors["description"] = _l("Describe what you did that day.")
     elif len(description) > REASON_MAX:

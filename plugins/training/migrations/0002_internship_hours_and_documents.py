@@ -29,9 +29,7 @@ def upgrade() -> None:
     op.create_table(
         "training_internship_hours",
         sa.Column("id", sa.Uuid(), primary_key=True),
-        sa.Column(
-            "tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True
-        ),
+        sa.Column("tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True),
         sa.Column(
             "candidate_id",
             sa.Uuid(),
@@ -53,9 +51,7 @@ def upgrade() -> None:
     op.create_table(
         "training_document",
         sa.Column("id", sa.Uuid(), primary_key=True),
-        sa.Column(
-            "tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True
-        ),
+        sa.Column("tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True),
         sa.Column(
             "candidate_id",
             sa.Uuid(),

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session
-from plugins.training import internship, notifications, store
+from plugins.training import documents, internship, notifications, store
 from plugins.training.access import actor, is_staff, require_manager, visible_organisations
 from plugins.training.forms import (
     CandidateForm,
@@ -78,6 +78,8 @@ def candidates():
             stage=stage,
             all_stages=[*PIPELINE, Stage.DROPPED_OUT],
             cohort_names={c.id: c.name for c in store.cohorts(session, visible)},
+            # Who cannot take the internship or employment step yet (no valid extract).
+            with_extract=documents.candidates_with_valid_extract(session, today()),
             organisation_choices=choices,
             form=form,
         ),

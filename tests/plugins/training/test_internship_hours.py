@@ -77,7 +77,9 @@ def test_future_dates_negative_or_too_many_hours_and_nul_bytes_are_refused_with_
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     future = log(an, candidate_id, worked_on=tomorrow)
     assert future.status_code == 422
-    assert "Uren registreer je alleen voor een dag die al begonnen is." in future.get_data(as_text=True)
+    assert "Uren registreer je alleen voor een dag die al begonnen is." in future.get_data(
+        as_text=True
+    )
     for hours in ("-3", "0", "13", "veel"):
         assert log(an, candidate_id, hours=hours).status_code == 422
     assert log(an, candidate_id, description="slaap\x00ronde").status_code == 422
@@ -106,7 +108,9 @@ def test_the_mentor_confirms_and_only_confirmed_hours_count_towards_graduation(w
     short = step(sara, candidate_id, "graduated")
     assert short.status_code == 422 and "maar 5 van de 8" in short.get_data(as_text=True)
     staff_page = sara.get(f"/t/aalst/opleiding/kandidaten/{candidate_id}").get_data(as_text=True)
-    assert "Die dag was ik er niet" in staff_page and "Bevestigde uren die meetellen: 5" in staff_page
+    assert (
+        "Die dag was ik er niet" in staff_page and "Bevestigde uren die meetellen: 5" in staff_page
+    )
     mine = an.get("/t/aalst/opleiding/mijn-traject").get_data(as_text=True)
     assert "Die dag was ik er niet" in mine
     with world.session() as db:
@@ -203,7 +207,10 @@ def test_the_internship_step_makes_the_locations_provider_the_mentor(world):
         candidate = make_candidate(world, "cvo-limburg", stage=Stage.IN_TRAINING, cohort=cohort)
         sara = world.client_for(people(world)["sara"])
         give_extract(world, candidate)  # the internship needs a valid extract
-        assert step(sara, candidate, "internship", placement_location=str(location.id)).status_code == 303
+        assert (
+            step(sara, candidate, "internship", placement_location=str(location.id)).status_code
+            == 303
+        )
         assert stored(world.app, candidate).placement_provider_id == provider.id
         page = mentor(world).get("/t/aalst/opleiding/stagebegeleiding").get_data(as_text=True)
         assert "Lotte Peeters" in page
