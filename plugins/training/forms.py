@@ -397,3 +397,19 @@ class DocumentForm(PlatformForm):
         extensions=("pdf", "png", "jpg", "jpeg"),
         max_bytes=5 * 1024 * 1024,
     )
+
+
+class VacancyForm(PlatformForm):
+    """A provider publishes a job opening for childcare workers."""
+
+    title = TextField(_l("Job title"), required=True, max_length=TITLE_MAX)
+    location = TextField(_l("Location"), required=True, max_length=TITLE_MAX)
+    hours_per_week = IntegerField(_l("Hours per week"), required=True, minimum=1, maximum=40)
+    starts_on = DateField(_l("Starts on"), required=True, required_message=_l("Fill in a date."))
+    contact = TextField(_l("Contact (name, e-mail or phone)"), required=True, max_length=TITLE_MAX)
+
+
+class HireForm(PlatformForm):
+    """Staff record that a candidate was hired for a vacancy; choices are the open vacancies."""
+
+    vacancy = SelectField(_l("Vacancy"), required_message=_l("Choose the vacancy."))

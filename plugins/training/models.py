@@ -97,6 +97,8 @@ class Candidate(TenantScoped, table=True):
     # intern and confirm their hours (empty for a free-text placement: no mentor then).
     placement_provider_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
     employer: str = Field(default="", max_length=TITLE_MAX)
+    # Hired through the job match: the provider's vacancy (the figures count these).
+    hired_vacancy_id: uuid.UUID | None = Field(default=None, foreign_key="training_vacancy.id")
     employed_in_region: bool = False
     dropout_reason: str = Field(default="", max_length=30)
     dropout_note: str = Field(default="", max_length=REASON_MAX)
@@ -231,3 +233,19 @@ class CandidateDocument(TenantScoped, table=True):
     size_bytes: int = 0
     uploaded_by: str = Field(max_length=TITLE_MAX)
     uploaded_at: datetime = _timestamp()
+
+
+class Vacancy(TenantScoped, table=True):
+    """A childcare provider's job opening, shown to graduates and candidates (the job match)."""
+
+    __tablename__ = "training_vacancy"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    title: str = Field(max_length=TITLE_MAX)
+    location: str = Field(max_length=TITLE_MAX)
+    hours_per_week: int
+    starts_on: date
+    contact: str = Field(max_length=TITLE_MAX)
+    created_at: datetime = _timestamp()
+    closed_at: datetime | None = _optional_timestamp()

@@ -529,6 +529,7 @@ def funnel_rows(
             Candidate.dropout_reason,
             Candidate.employed_in_region,
             Candidate.created_at,
+            Candidate.hired_vacancy_id,
         ),
         Candidate,
         visible,
@@ -537,8 +538,8 @@ def funnel_rows(
         statement = statement.where(Candidate.cohort_id == cohort_id)
     rows = session.exec(statement).all()
     return [
-        FunnelRow(stage, furthest, reason, bool(in_region))
-        for stage, furthest, reason, in_region, created in rows
+        FunnelRow(stage, furthest, reason, bool(in_region), hired is not None)
+        for stage, furthest, reason, in_region, created, hired in rows
         if year is None or as_utc(created).year == year
     ]
 

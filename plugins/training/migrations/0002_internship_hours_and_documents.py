@@ -1,5 +1,5 @@
 """Dated internship hours a mentor confirms, the provider at the placement, and candidates'
-documents with expiry (issue 21).
+documents with expiry, and providers' vacancies (issue 21).
 
 Revision ID: training_0002
 Revises: training_0001
@@ -18,8 +18,35 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "training_vacancy",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True),
+        sa.Column(
+            "organisation_id",
+            sa.Uuid(),
+            sa.ForeignKey("organisation.id"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("location", sa.String(200), nullable=False),
+        sa.Column("hours_per_week", sa.Integer(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("contact", sa.String(200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    enable_tenant_rls("training_vacancy")
     with op.batch_alter_table("training_candidate") as batch:
         batch.add_column(sa.Column("placement_provider_id", sa.Uuid(), nullable=True))
+        batch.add_column(sa.Column("hired_vacancy_id", sa.Uuid(), nullable=True))
+        batch.create_foreign_key(
+            "fk_training_candidate_hired_vacancy",
+            "training_vacancy",
+            ["hired_vacancy_id"],
+            ["id"],
+        )
         batch.create_foreign_key(
             "fk_training_candidate_placement_provider",
             "organisation",
@@ -80,3 +107,7 @@ def downgrade() -> None:
     with op.batch_alter_table("training_candidate") as batch:
         batch.drop_constraint("fk_training_candidate_placement_provider", type_="foreignkey")
         batch.drop_column("placement_provider_id")
+        batch.drop_constraint("fk_training_candidate_hired_vacancy", type_="foreignkey")
+        batch.drop_column("hired_vacancy_id")
+    disable_tenant_rls("training_vacancy")
+    op.drop_table("training_vacancy")

@@ -16,6 +16,7 @@ from plugins.training.views import (  # noqa: F401
     internship,
     programmes,
     public,
+    vacancies,
 )
 from plugins.training.views.common import blueprint
 

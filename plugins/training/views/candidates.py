@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session
-from plugins.training import documents, internship, notifications, store
+from plugins.training import documents, internship, notifications, store, vacancies
 from plugins.training.access import actor, is_staff, require_manager, visible_organisations
 from plugins.training.forms import (
     CandidateForm,
     HandOffForm,
+    HireForm,
     PartnerForm,
     ProgressForm,
     StepForm,
@@ -99,6 +100,7 @@ def _candidate_page(
     step_form: StepForm | None = None,
     progress_form: ProgressForm | None = None,
     partner_form: PartnerForm | None = None,
+    hire_form=None,
 ):
     """The candidate page; a refused submission passes its form to show what was typed."""
     session = db_session()
@@ -117,7 +119,11 @@ def _candidate_page(
         current = str(candidate.organisation_id) if candidate.organisation_id else None
         partner_form = PartnerForm(formdata=None, data={"partner": current})
     partner_form.partner.choices = [(str(p.id), p.name) for p in partners]
-    invalid = step_form.errors or progress_form.errors or partner_form.errors
+    open_vacancies = vacancies.open_vacancies(session)
+    if hire_form is None:
+        hire_form = HireForm(formdata=None)
+    hire_form.vacancy.choices = [(str(v.id), v.title) for v in open_vacancies]
+    invalid = step_form.errors or progress_form.errors or partner_form.errors or hire_form.errors
     return (
         render(
             "training/candidate.html",
@@ -135,6 +141,8 @@ def _candidate_page(
             step_form=step_form,
             progress_form=progress_form,
             partner_form=partner_form,
+            hire_form=hire_form,
+            open_vacancies=open_vacancies,
         ),
         422 if invalid else 200,
     )

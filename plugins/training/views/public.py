@@ -222,7 +222,7 @@ def my_path():
 
 def my_path_page(hours_form=None, form_candidate_id=None):
     """The citizen's paths; on internship, their dated hours and the form to log a day."""
-    from plugins.training import internship
+    from plugins.training import internship, vacancies
     from plugins.training.forms import HoursForm
 
     session = db_session()
@@ -244,6 +244,10 @@ def my_path_page(hours_form=None, form_candidate_id=None):
             (candidate, registrations, entries, internship.entries(session, candidate.id), form)
         )
     return (
-        render("training/my_path.html", paths=paths),
+        render(
+            "training/my_path.html",
+            paths=paths,
+            vacancies=vacancies.open_vacancies(session) if paths else [],
+        ),
         422 if hours_form is not None and hours_form.errors else 200,
     )
