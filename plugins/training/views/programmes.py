@@ -93,9 +93,15 @@ def board_page(cohort: Cohort, errors: dict | None = None, status: int = 200):
     """The board; ``errors`` maps a card (candidate id) to the message of its refused move."""
     session = db_session()
     members = store.candidates(session, visible_organisations(), cohort_id=cohort.id)
+    # A cohort's own stages run from enrolment on; the stages before it show only while a
+    # candidate the intake had in mind for this cohort still stands there.
+    enrolment = PIPELINE.index(Stage.ENROLLED)
     columns = [
         (stage, [c for c in members if c.stage == stage])
         for stage in (*PIPELINE, Stage.DROPPED_OUT)
+    ]
+    columns = [
+        (stage, cards) for stage, cards in columns if cards or stage not in PIPELINE[:enrolment]
     ]
     cards = {c.id: _card_actions(c) for c in members}
     return (
