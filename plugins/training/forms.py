@@ -413,3 +413,10 @@ class HireForm(PlatformForm):
     """Staff record that a candidate was hired for a vacancy; choices are the open vacancies."""
 
     vacancy = SelectField(_l("Vacancy"), required_message=_l("Choose the vacancy."))
+
+
+class CohortMessageForm(PlatformForm):
+    """Staff write one message to every candidate of a cohort."""
+
+    subject = TextField(_l("Subject"), required=True, max_length=TITLE_MAX)
+    body = TextAreaField(_l("Message"), required=True, max_length=4000, rows=6)

@@ -249,3 +249,17 @@ class Vacancy(TenantScoped, table=True):
     contact: str = Field(max_length=TITLE_MAX)
     created_at: datetime = _timestamp()
     closed_at: datetime | None = _optional_timestamp()
+
+
+class CohortMessage(TenantScoped, table=True):
+    """A message staff mailed to every candidate of a cohort (the log on the cohort page)."""
+
+    __tablename__ = "training_cohort_message"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    cohort_id: uuid.UUID = Field(foreign_key="training_cohort.id", index=True)
+    subject: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=4000)
+    sent_by: str = Field(max_length=TITLE_MAX)
+    recipients: int = 0
+    sent_at: datetime = _timestamp()

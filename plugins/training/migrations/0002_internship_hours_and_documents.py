@@ -1,5 +1,6 @@
 """Dated internship hours a mentor confirms, the provider at the placement, and candidates'
-documents with expiry, and providers' vacancies (issue 21).
+documents with expiry, providers' vacancies and
+cohort messages (issue 21).
 
 Revision ID: training_0002
 Revises: training_0001
@@ -97,9 +98,25 @@ def upgrade() -> None:
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
     )
     enable_tenant_rls("training_document")
+    op.create_table(
+        "training_cohort_message",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True),
+        sa.Column(
+            "cohort_id", sa.Uuid(), sa.ForeignKey("training_cohort.id"), nullable=False, index=True
+        ),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("body", sa.String(4000), nullable=False),
+        sa.Column("sent_by", sa.String(200), nullable=False),
+        sa.Column("recipients", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    enable_tenant_rls("training_cohort_message")
 
 
 def downgrade() -> None:
+    disable_tenant_rls("training_cohort_message")
+    op.drop_table("training_cohort_message")
     disable_tenant_rls("training_document")
     op.drop_table("training_document")
     disable_tenant_rls("training_internship_hours")
