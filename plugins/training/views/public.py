@@ -16,7 +16,7 @@ from core.identity.confirmations import verified_email
 from core.ratelimit import rate_limited
 from core.rendering import render
 from core.web import db_session
-from plugins.training import notifications, store
+from plugins.training import internship, notifications, store, vacancies
 from plugins.training.forms import RegistrationForm
 from plugins.training.models import Candidate, InfoRegistration, InfoSession
 from plugins.training.views.common import (
@@ -48,6 +48,8 @@ def index():
         courses=store.courses(session, upcoming_after=now)[:5],
         mine=mine,
         may_see_figures=can("training.figures"),
+        is_mentor=user is not None and bool(internship.mentor_organisations(session, user.id)),
+        is_provider=user is not None and bool(vacancies.provider_organisations()),
     )
 
 
@@ -222,7 +224,6 @@ def my_path():
 
 def my_path_page(hours_form=None, form_candidate_id=None):
     """The citizen's paths; on internship, their dated hours and the form to log a day."""
-    from plugins.training import internship, vacancies
     from plugins.training.forms import HoursForm
 
     session = db_session()
