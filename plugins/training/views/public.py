@@ -48,7 +48,8 @@ def index():
         courses=store.courses(session, upcoming_after=now)[:5],
         mine=mine,
         may_see_figures=can("training.figures"),
-        is_mentor=user is not None and bool(internship.mentor_organisations(session, user.id)),
+        is_mentor=user is not None
+        and bool(internship.interns_of(session, internship.mentor_organisations(session, user.id))),
         is_provider=user is not None and bool(vacancies.provider_organisations()),
     )
 
