@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
@@ -18,6 +19,7 @@ from core.identity.models import OrganisationGrant
 from plugins.training import store
 from plugins.training.models import (
     Candidate,
+    CandidateDocument,
     Cohort,
     Course,
     CourseSignup,
@@ -326,6 +328,19 @@ def _walk(session, candidate, cohort, target, tenant, rng, today) -> None:
             step.employer = f"Kinderopvang De Vlinder {tenant.name}"
             step.employed_in_region = rng.random() < 0.8
         if stage == Stage.IN_TRAINING:
+            # The extract the internship needs (a record of its dates; no file in demo data).
+            session.add(
+                CandidateDocument(
+                    candidate_id=candidate.id,
+                    kind="criminal_record",
+                    issued_on=today - timedelta(days=rng.randint(10, 90)),
+                    expires_on=today + timedelta(days=365),
+                    original_name="uittreksel-strafregister-model-2.pdf",
+                    stored_name=uuid.uuid4().hex,
+                    content_type="application/pdf",
+                    uploaded_by="demo",
+                )
+            )
             candidate.modules_passed = rng.randint(0, 2)
             candidate.internship_hours = rng.randint(0, 40)
         _step(session, candidate, cohort, step, today)

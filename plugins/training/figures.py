@@ -34,6 +34,7 @@ class FunnelRow:
     furthest_stage: str
     dropout_reason: str = ""
     employed_in_region: bool = False
+    hired_through_match: bool = False
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Funnel:
     graduates: int
     employed_in_region: int
     total: int
+    hired_through_match: int = 0  # employed through a provider's vacancy (the job match)
 
     @property
     def dropped_out(self) -> int:
@@ -72,6 +74,9 @@ def funnel(rows: list[FunnelRow]) -> Funnel:
         graduates=reached[Stage.GRADUATED],
         employed_in_region=employed_in_region,
         total=len(rows),
+        hired_through_match=sum(
+            1 for row in rows if row.stage == Stage.EMPLOYED and row.hired_through_match
+        ),
     )
 
 

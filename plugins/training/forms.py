@@ -22,6 +22,7 @@ from core.forms import (
     DateField,
     DateTimeField,
     EmailField,
+    FileField,
     IntegerField,
     MultiCheckboxField,
     PlatformForm,
@@ -348,3 +349,74 @@ class HandOffForm(PlatformForm):
     )
     note = TextAreaField(_l("Note for the loket (optional)"), max_length=REASON_MAX, rows=3)
     consent = BooleanField()
+
+
+class HoursForm(PlatformForm):
+    """An intern logs one day of internship (the date rule is the store's: a clear message)."""
+
+    worked_on = DateField(
+        _l("Date"), required=True, required_message=_l("Enter the date you worked.")
+    )
+    hours = IntegerField(
+        _l("Hours"),
+        required=True,
+        minimum=1,
+        maximum=12,
+        required_message=_l("Enter between 1 and %(max)s hours for one day.", max=12),
+    )
+    description = TextAreaField(_l("What did you do?"), max_length=REASON_MAX, rows=3)
+
+
+class ReviewForm(PlatformForm):
+    """The mentor confirms or rejects one entry; a rejection needs a reason."""
+
+    decision = SelectField(
+        _l("Decision"),
+        choices=[("confirmed", _l("Confirm")), ("rejected", _l("Reject"))],
+        required_message=_l("Choose confirm or reject."),
+    )
+    reason = TextAreaField(_l("Reason for rejecting"), max_length=REASON_MAX, rows=2)
+
+
+class DocumentForm(PlatformForm):
+    """A criminal-record extract or a diploma; documents.py sniffs the content."""
+
+    kind = SelectField(
+        _l("Kind of document"),
+        choices=[
+            ("criminal_record", _l("Criminal-record extract (model 2)")),
+            ("diploma", _l("Diploma")),
+        ],
+        required_message=_l("Choose what kind of document this is."),
+    )
+    issued_on = DateField(_l("Issued on"), required=True, required_message=_l("Fill in a date."))
+    expires_on = DateField(_l("Valid until (empty: no end)"))
+    document = FileField(
+        _l("File"),
+        required=True,
+        extensions=("pdf", "png", "jpg", "jpeg"),
+        max_bytes=5 * 1024 * 1024,
+    )
+
+
+class VacancyForm(PlatformForm):
+    """A provider publishes a job opening for childcare workers."""
+
+    title = TextField(_l("Job title"), required=True, max_length=TITLE_MAX)
+    location = TextField(_l("Location"), required=True, max_length=TITLE_MAX)
+    hours_per_week = IntegerField(_l("Hours per week"), required=True, minimum=1, maximum=40)
+    starts_on = DateField(_l("Starts on"), required=True, required_message=_l("Fill in a date."))
+    contact = TextField(_l("Contact (name, e-mail or phone)"), required=True, max_length=TITLE_MAX)
+
+
+class HireForm(PlatformForm):
+    """Staff record that a candidate was hired for a vacancy; choices are the open vacancies."""
+
+    vacancy = SelectField(_l("Vacancy"), required_message=_l("Choose the vacancy."))
+
+
+class CohortMessageForm(PlatformForm):
+    """Staff write one message to every candidate of a cohort."""
+
+    subject = TextField(_l("Subject"), required=True, max_length=TITLE_MAX)
+    body = TextAreaField(_l("Message"), required=True, max_length=4000, rows=6)

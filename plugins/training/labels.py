@@ -44,6 +44,17 @@ SEAT_LABELS = {
     "cancelled": _l("Cancelled"),
     "added": _l("Added by a training partner"),
 }
+HOURS_STATUS_LABELS = {
+    "pending": _l("Waiting for the mentor"),
+    "confirmed": _l("Confirmed"),
+    "rejected": _l("Rejected by the mentor"),
+}
+
+DOCUMENT_LABELS = {
+    "criminal_record": _l("Criminal-record extract (model 2)"),
+    "diploma": _l("Diploma"),
+}
+
 TIMELINE_LABELS = {
     "stage": _l("Stage"),
     "progress": _l("Progress"),
@@ -71,6 +82,8 @@ TEMPLATE_LABELS = {
     "qualification": QUALIFICATION_LABELS,
     "schedule": SCHEDULE_LABELS,
     "seat": SEAT_LABELS,
+    "hours_status": HOURS_STATUS_LABELS,
+    "document": DOCUMENT_LABELS,
     "timeline": TIMELINE_LABELS,
     "language": LANGUAGE_NAMES,
 }

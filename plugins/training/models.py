@@ -93,7 +93,12 @@ class Candidate(TenantScoped, table=True):
     internship_hours: int = 0
     placement_location_id: uuid.UUID | None = None  # a loket location, when the loket is on
     placement_name: str = Field(default="", max_length=TITLE_MAX)
+    # The childcare provider organisation at the internship location: its members mentor the
+    # intern and confirm their hours (empty for a free-text placement: no mentor then).
+    placement_provider_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
     employer: str = Field(default="", max_length=TITLE_MAX)
+    # Hired through the job match: the provider's vacancy (the figures count these).
+    hired_vacancy_id: uuid.UUID | None = Field(default=None, foreign_key="training_vacancy.id")
     employed_in_region: bool = False
     dropout_reason: str = Field(default="", max_length=30)
     dropout_note: str = Field(default="", max_length=REASON_MAX)
@@ -192,3 +197,69 @@ class CourseSignup(TenantScoped, table=True):
     registered_at: datetime = _timestamp()
     cancelled_at: datetime | None = _optional_timestamp()
     attended: bool | None = None
+
+
+class InternshipHours(TenantScoped, table=True):
+    """One day of internship an intern logged; only the mentor's confirmation makes it count."""
+
+    __tablename__ = "training_internship_hours"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    candidate_id: uuid.UUID = Field(foreign_key="training_candidate.id", index=True)
+    worked_on: date
+    hours: int
+    description: str = Field(max_length=REASON_MAX)
+    status: str = Field(default="pending", max_length=10, index=True)  # pending|confirmed|rejected
+    logged_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    logged_at: datetime = _timestamp()
+    reviewed_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    reviewed_at: datetime | None = _optional_timestamp()
+    reject_reason: str = Field(default="", max_length=REASON_MAX)
+
+
+class CandidateDocument(TenantScoped, table=True):
+    """A candidate's criminal-record extract (model 2) or diploma, kept in the upload store."""
+
+    __tablename__ = "training_document"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    candidate_id: uuid.UUID = Field(foreign_key="training_candidate.id", index=True)
+    kind: str = Field(max_length=20)  # criminal_record | diploma
+    issued_on: date
+    expires_on: date | None = None
+    original_name: str = Field(max_length=255)
+    stored_name: str = Field(max_length=32)
+    content_type: str = Field(max_length=50)
+    size_bytes: int = 0
+    uploaded_by: str = Field(max_length=TITLE_MAX)
+    uploaded_at: datetime = _timestamp()
+
+
+class Vacancy(TenantScoped, table=True):
+    """A childcare provider's job opening, shown to graduates and candidates (the job match)."""
+
+    __tablename__ = "training_vacancy"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    title: str = Field(max_length=TITLE_MAX)
+    location: str = Field(max_length=TITLE_MAX)
+    hours_per_week: int
+    starts_on: date
+    contact: str = Field(max_length=TITLE_MAX)
+    created_at: datetime = _timestamp()
+    closed_at: datetime | None = _optional_timestamp()
+
+
+class CohortMessage(TenantScoped, table=True):
+    """A message staff mailed to every candidate of a cohort (the log on the cohort page)."""
+
+    __tablename__ = "training_cohort_message"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    cohort_id: uuid.UUID = Field(foreign_key="training_cohort.id", index=True)
+    subject: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=4000)
+    sent_by: str = Field(max_length=TITLE_MAX)
+    recipients: int = 0
+    sent_at: datetime = _timestamp()

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
+from sqlmodel import select
 
 from core.db import as_utc
 from core.identity.models import User
@@ -241,3 +242,39 @@ def _stage_texts(stage: str, tenant, candidate: Candidate, cohort: Cohort | None
         "Your job at %(employer)s is recorded. Good luck! Let us know if anything changes.",
         employer=candidate.employer or _("a childcare provider"),
     )
+
+
+def cohort_message(session, cohort: Cohort, *, subject: str, body: str, sent_by: str) -> int:
+    """Mail staff's message to every candidate still in the cohort; logged on the cohort page."""
+    from plugins.training.models import CohortMessage
+    from plugins.training.services import IN_COHORT
+
+    recipients = [
+        candidate
+        for candidate in session.exec(
+            select(Candidate).where(
+                Candidate.cohort_id == cohort.id, Candidate.stage.in_(list(IN_COHORT))
+            )
+        )
+        if candidate.email
+    ]
+    for candidate in recipients:
+        queue_mail(
+            session,
+            to=candidate.email,
+            subject=subject,
+            body=body,
+            purpose="training.cohort_message",
+            language=candidate_language(session, candidate),
+        )
+    session.add(
+        CohortMessage(
+            cohort_id=cohort.id,
+            subject=subject,
+            body=body,
+            sent_by=sent_by,
+            recipients=len(recipients),
+        )
+    )
+    session.flush()
+    return len(recipients)

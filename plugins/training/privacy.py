@@ -8,7 +8,7 @@ from sqlmodel import select
 from core.models import Tenant
 from core.plugin_types import DataSubject
 from core.web import external_url
-from plugins.training import notifications, store
+from plugins.training import internship, notifications, store
 from plugins.training.models import Candidate, Course, CourseSignup, InfoRegistration, InfoSession
 
 ERASED = "(gewist)"
@@ -52,6 +52,16 @@ def export_subject(session, subject: DataSubject) -> dict | None:
                 "placement": c.placement_name,
                 "employer": c.employer,
                 "dropout_reason": c.dropout_reason,
+                "internship_days": [
+                    {
+                        "worked_on": h.worked_on.isoformat(),
+                        "hours": h.hours,
+                        "description": h.description,
+                        "status": h.status,
+                        "reject_reason": h.reject_reason,
+                    }
+                    for h in internship.entries(session, c.id)
+                ],
                 "timeline": [
                     {"at": e.at.isoformat(), "kind": e.kind, "to": e.to_stage, "detail": e.detail}
                     for e in store.timeline(session, c.id)
@@ -76,6 +86,10 @@ def erase_subject(session, subject: DataSubject) -> int:
         candidate.intake_reasons = candidate.dropout_note = ""
         candidate.contact_consent = False
         session.add(candidate)
+        for day in internship.entries(session, candidate.id):
+            # Hours and status stay (they count); what the person wrote goes.
+            day.description, day.reject_reason, day.logged_by = ERASED, "", None
+            session.add(day)
         for registration in session.exec(
             select(InfoRegistration).where(InfoRegistration.candidate_id == candidate.id)
         ):

@@ -104,6 +104,8 @@ class Progress:
     internship_hours: int = 0
     required_hours: int = 0
     has_placement: bool = False
+    # A criminal-record extract (model 2) valid today: childcare work needs one.
+    has_valid_extract: bool = False
 
 
 @dataclass
@@ -119,6 +121,7 @@ class Step:
     cohort_has_room: bool = True
     placement_location_id: uuid.UUID | None = None
     placement_name: str = ""
+    placement_provider_id: uuid.UUID | None = None
     employer: str = ""
     employed_in_region: bool = False
     dropout_reason: str = ""
@@ -191,6 +194,11 @@ def _check_order(progress: Progress, step: Step, errors: dict) -> None:
 
 def _check_target_requirements(progress: Progress, step: Step, errors: dict) -> None:
     target = step.target
+    if target in (Stage.INTERNSHIP, Stage.EMPLOYED) and not progress.has_valid_extract:
+        errors["target"] = _l(
+            "A valid criminal-record extract (model 2) is needed first: add one under documents,"
+            " or replace the expired one."
+        )
     if target == Stage.INTAKE:
         if step.intake_outcome not in set(IntakeOutcome):
             errors["intake_outcome"] = _l("Record the outcome of the intake.")
@@ -275,6 +283,7 @@ def apply_step(candidate, progress: Progress, step: Step, *, today: date) -> Ste
     elif target == Stage.INTERNSHIP:
         candidate.placement_location_id = step.placement_location_id
         candidate.placement_name = step.placement_name.strip()
+        candidate.placement_provider_id = step.placement_provider_id
         record.detail = candidate.placement_name
     elif target == Stage.GRADUATED:
         candidate.graduated_on = today
@@ -307,6 +316,47 @@ def check_progress(stage: str, *, hours: int, modules: int, modules_left: int) -
     if not errors and hours == 0 and modules == 0:
         errors["hours"] = _l("Log some hours or a passed module.")
     return errors
+
+
+# -- dated internship hours and the mentor's confirmation ----------------------------------------
+
+MAX_HOURS_PER_DAY = 12
+HOURS_PENDING, HOURS_CONFIRMED, HOURS_REJECTED = "pending", "confirmed", "rejected"
+
+
+def check_hours_entry(
+    stage: str, *, worked_on: date | None, hours: int | None, description: str, today: date
+) -> dict[str, str]:
+    """An intern logs one day of internship: a past or present date, a day's hours, what was done."""
+    errors: dict[str, str] = {}
+    if stage != Stage.INTERNSHIP:
+        return {"worked_on": _l("Hours are logged while you are on internship.")}
+    if worked_on is None:
+        errors["worked_on"] = _l("Enter the date you worked.")
+    elif worked_on > today:
+        errors["worked_on"] = _l("Hours can only be logged for a day that has begun.")
+    if hours is None or not 1 <= hours <= MAX_HOURS_PER_DAY:
+        errors["hours"] = _l(
+            "Enter between 1 and %(max)s hours for one day.", max=MAX_HOURS_PER_DAY
+        )
+    if not description.strip():
+        errors["description"] = _l("Describe what you did that day.")
+    elif len(description) > REASON_MAX:
+        errors["description"] = _l("Keep the text under %(max)s characters.", max=REASON_MAX)
+    return errors
+
+
+def check_review(status: str, decision: str, reason: str) -> dict[str, str]:
+    """A mentor confirms or rejects an entry once; a rejection says why."""
+    if status != HOURS_PENDING:
+        return {"decision": _l("These hours were reviewed already.")}
+    if decision not in (HOURS_CONFIRMED, HOURS_REJECTED):
+        return {"decision": _l("Choose confirm or reject.")}
+    if decision == HOURS_REJECTED and not reason.strip():
+        return {"reason": _l("Say why you reject these hours.")}
+    if len(reason) > REASON_MAX:
+        return {"reason": _l("Keep the reason under %(max)s characters.", max=REASON_MAX)}
+    return {}
 
 
 # -- waiting lists (info sessions and courses) ---------------------------------------------------

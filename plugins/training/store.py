@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core.db import as_utc, lock_row, utcnow
+from plugins.training.documents import has_valid_extract
 from plugins.training.figures import CohortOutcome, FunnelRow
 from plugins.training.models import (
     Candidate,
@@ -130,6 +131,7 @@ def progress_of(session, candidate: Candidate) -> Progress:
         internship_hours=candidate.internship_hours,
         required_hours=cohort.required_internship_hours if cohort else 0,
         has_placement=candidate.placement_location_id is not None or bool(candidate.placement_name),
+        has_valid_extract=has_valid_extract(session, candidate.id, date.today()),
     )
 
 
@@ -527,6 +529,7 @@ def funnel_rows(
             Candidate.dropout_reason,
             Candidate.employed_in_region,
             Candidate.created_at,
+            Candidate.hired_vacancy_id,
         ),
         Candidate,
         visible,
@@ -535,8 +538,8 @@ def funnel_rows(
         statement = statement.where(Candidate.cohort_id == cohort_id)
     rows = session.exec(statement).all()
     return [
-        FunnelRow(stage, furthest, reason, bool(in_region))
-        for stage, furthest, reason, in_region, created in rows
+        FunnelRow(stage, furthest, reason, bool(in_region), hired is not None)
+        for stage, furthest, reason, in_region, created, hired in rows
         if year is None or as_utc(created).year == year
     ]
 

@@ -10,10 +10,13 @@ cohorts, the pipeline board, candidates, info-session and course lists, figures.
 from plugins.training.views import (  # noqa: F401
     candidates,
     courses,
+    documents,
     figures,
     info_sessions,
+    internship,
     programmes,
     public,
+    vacancies,
 )
 from plugins.training.views.common import blueprint
 

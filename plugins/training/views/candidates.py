@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 
 from core.rendering import is_htmx_fragment_request, render
 from core.web import db_session
-from plugins.training import notifications, store
+from plugins.training import documents, internship, notifications, store, vacancies
 from plugins.training.access import actor, is_staff, require_manager, visible_organisations
 from plugins.training.forms import (
     CandidateForm,
     HandOffForm,
+    HireForm,
     PartnerForm,
     ProgressForm,
     StepForm,
@@ -78,6 +79,8 @@ def candidates():
             stage=stage,
             all_stages=[*PIPELINE, Stage.DROPPED_OUT],
             cohort_names={c.id: c.name for c in store.cohorts(session, visible)},
+            # Who cannot take the internship or employment step yet (no valid extract).
+            with_extract=documents.candidates_with_valid_extract(session, today()),
             organisation_choices=choices,
             form=form,
         ),
@@ -97,6 +100,7 @@ def _candidate_page(
     step_form: StepForm | None = None,
     progress_form: ProgressForm | None = None,
     partner_form: PartnerForm | None = None,
+    hire_form=None,
 ):
     """The candidate page; a refused submission passes its form to show what was typed."""
     session = db_session()
@@ -115,13 +119,18 @@ def _candidate_page(
         current = str(candidate.organisation_id) if candidate.organisation_id else None
         partner_form = PartnerForm(formdata=None, data={"partner": current})
     partner_form.partner.choices = [(str(p.id), p.name) for p in partners]
-    invalid = step_form.errors or progress_form.errors or partner_form.errors
+    open_vacancies = vacancies.open_vacancies(session)
+    if hire_form is None:
+        hire_form = HireForm(formdata=None)
+    hire_form.vacancy.choices = [(str(v.id), v.title) for v in open_vacancies]
+    invalid = step_form.errors or progress_form.errors or partner_form.errors or hire_form.errors
     return (
         render(
             "training/candidate.html",
             candidate=candidate,
             cohort=cohort,
             progress=store.progress_of(session, candidate),
+            hour_entries=internship.entries(session, candidate.id),
             timeline=store.timeline(session, candidate.id),
             targets=_targets(candidate),
             cohorts=cohorts,
@@ -132,6 +141,8 @@ def _candidate_page(
             step_form=step_form,
             progress_form=progress_form,
             partner_form=partner_form,
+            hire_form=hire_form,
+            open_vacancies=open_vacancies,
         ),
         422 if invalid else 200,
     )
@@ -201,6 +212,7 @@ def _step(form: StepForm, placement_field: str) -> Step | None:
     """The step the form asks for; ``None`` (with a message) for an unknown internship place."""
     target = form.target.data
     location_id, placement_name = None, form.placement_name.data or ""
+    provider_id = None
     if target == Stage.INTERNSHIP and form.placement_location.data:
         locations = {location.id: location for location in childcare_locations()}
         location = locations.get(form.placement_location.data)
@@ -208,6 +220,8 @@ def _step(form: StepForm, placement_field: str) -> Step | None:
             form.fail(placement_field, _("Choose the childcare location of the internship."))
             return None
         location_id, placement_name = location.id, location.name
+        # Its provider's members become the intern's mentors.
+        provider_id = location.provider_organisation_id
     return Step(
         target=target,
         reason=form.reason.data or "",
@@ -217,6 +231,7 @@ def _step(form: StepForm, placement_field: str) -> Step | None:
         cohort_id=form.cohort_id(),
         placement_location_id=location_id,
         placement_name=placement_name,
+        placement_provider_id=provider_id,
         employer=form.employer.data or "",
         employed_in_region=form.employed_in_region.data,
         dropout_reason=form.dropout_reason.data or "",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 
 from flask import redirect, url_for
+from sqlmodel import select
 
+from core import audit
 from core.rendering import render
 from core.web import db_session
 from plugins.training import store
-from plugins.training.access import require_manager, visible_organisations
-from plugins.training.forms import CohortForm, ProgrammeForm
-from plugins.training.models import Candidate, Cohort, Programme
+from plugins.training.access import actor, require_manager, visible_organisations
+from plugins.training.forms import CohortForm, CohortMessageForm, ProgrammeForm
+from plugins.training.models import Candidate, Cohort, CohortMessage, Programme
 from plugins.training.services import PIPELINE, IntakeOutcome, Stage, next_stages
 from plugins.training.views.common import blueprint, load, offer_organisations, organisation_names
 
@@ -89,13 +91,19 @@ def board(cohort_id: uuid.UUID):
     return board_page(load(Cohort, cohort_id))
 
 
-def board_page(cohort: Cohort, errors: dict | None = None, status: int = 200):
+def board_page(cohort: Cohort, errors: dict | None = None, status: int = 200, message_form=None):
     """The board; ``errors`` maps a card (candidate id) to the message of its refused move."""
     session = db_session()
     members = store.candidates(session, visible_organisations(), cohort_id=cohort.id)
+    # A cohort's own stages run from enrolment on; the stages before it show only while a
+    # candidate the intake had in mind for this cohort still stands there.
+    enrolment = PIPELINE.index(Stage.ENROLLED)
     columns = [
         (stage, [c for c in members if c.stage == stage])
         for stage in (*PIPELINE, Stage.DROPPED_OUT)
+    ]
+    columns = [
+        (stage, cards) for stage, cards in columns if cards or stage not in PIPELINE[:enrolment]
     ]
     cards = {c.id: _card_actions(c) for c in members}
     return (
@@ -108,9 +116,42 @@ def board_page(cohort: Cohort, errors: dict | None = None, status: int = 200):
             cards=cards,
             seats_taken=store.seats_taken(session, cohort.id),
             errors=errors or {},
+            message_form=message_form or CohortMessageForm(formdata=None),
+            messages=list(
+                session.exec(
+                    select(CohortMessage)
+                    .where(CohortMessage.cohort_id == cohort.id)
+                    .order_by(CohortMessage.sent_at.desc())
+                )
+            ),
         ),
         status,
     )
+
+
+@blueprint.post("/groepen/<uuid:cohort_id>/bericht")
+@require_manager
+def cohort_message(cohort_id: uuid.UUID):
+    """Staff mail one message to every candidate of the cohort (logged on the cohort page)."""
+    from plugins.training import notifications
+
+    cohort = load(Cohort, cohort_id)
+    session = db_session()
+    form = CohortMessageForm()
+    if not form.validate_on_submit():
+        return board_page(cohort, status=422, message_form=form)
+    sent = notifications.cohort_message(
+        session, cohort, subject=form.subject.data, body=form.body.data, sent_by=actor()
+    )
+    audit.record(
+        session,
+        action="training.cohort_message_sent",
+        object_type="training_cohort",
+        object_id=cohort.id,
+        detail={"recipients": sent},
+    )
+    session.commit()
+    return redirect(url_for("training.board", cohort_id=cohort.id, _anchor="messages"), 303)
 
 
 def _card_actions(candidate: Candidate) -> list[Stage]:

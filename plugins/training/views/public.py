@@ -16,7 +16,7 @@ from core.identity.confirmations import verified_email
 from core.ratelimit import rate_limited
 from core.rendering import render
 from core.web import db_session
-from plugins.training import notifications, store
+from plugins.training import internship, notifications, store, vacancies
 from plugins.training.forms import RegistrationForm
 from plugins.training.models import Candidate, InfoRegistration, InfoSession
 from plugins.training.views.common import (
@@ -48,6 +48,9 @@ def index():
         courses=store.courses(session, upcoming_after=now)[:5],
         mine=mine,
         may_see_figures=can("training.figures"),
+        is_mentor=user is not None
+        and bool(internship.interns_of(session, internship.mentor_organisations(session, user.id))),
+        is_provider=user is not None and bool(vacancies.provider_organisations()),
     )
 
 
@@ -217,6 +220,13 @@ def my_registration(token: str):
 @blueprint.get("/mijn-traject")
 @require_permission("training.follow")
 def my_path():
+    return my_path_page()
+
+
+def my_path_page(hours_form=None, form_candidate_id=None):
+    """The citizen's paths; on internship, their dated hours and the form to log a day."""
+    from plugins.training.forms import HoursForm
+
     session = db_session()
     user = g.user
     mine = store.candidates_of_citizen(session, user.id, verified_email(user))
@@ -231,5 +241,15 @@ def my_path():
             )
         )
         entries = [e for e in store.timeline(session, candidate.id) if e.kind != "progress"]
-        paths.append((candidate, registrations, entries))
-    return render("training/my_path.html", paths=paths)
+        form = hours_form if candidate.id == form_candidate_id else HoursForm(formdata=None)
+        paths.append(
+            (candidate, registrations, entries, internship.entries(session, candidate.id), form)
+        )
+    return (
+        render(
+            "training/my_path.html",
+            paths=paths,
+            vacancies=vacancies.open_vacancies(session) if paths else [],
+        ),
+        422 if hours_form is not None and hours_form.errors else 200,
+    )

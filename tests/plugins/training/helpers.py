@@ -12,7 +12,7 @@ from sqlmodel import select
 from core.mail import OutboxMessage
 from core.web import db_session
 from plugins.training import store
-from plugins.training.models import Candidate, TimelineEntry
+from plugins.training.models import Candidate, CandidateDocument, TimelineEntry
 from plugins.training.services import PIPELINE, Stage, Step
 from tests.plugins.training.conftest import registration_form
 from tests.support.apps import tenant_id
@@ -92,6 +92,9 @@ def make_candidate(
         )
         db.add(candidate)
         db.flush()
+        if PIPELINE.index(stage) >= PIPELINE.index(Stage.INTERNSHIP):
+            db.add(valid_extract(candidate.id))
+            db.flush()
         for target in PIPELINE[1 : PIPELINE.index(stage) + 1]:
             if target == Stage.GRADUATED:
                 candidate.internship_hours = max(hours, cohort.required_internship_hours)
@@ -112,6 +115,27 @@ def make_candidate(
         candidate.internship_hours = max(candidate.internship_hours, hours)
         db.add(candidate)
         return candidate.id
+
+
+def valid_extract(candidate_id, **changes) -> CandidateDocument:
+    """A criminal-record extract row valid today (no file behind it: the rule reads the dates)."""
+    fields = {
+        "candidate_id": candidate_id,
+        "kind": "criminal_record",
+        "issued_on": date.today() - timedelta(days=30),
+        "expires_on": date.today() + timedelta(days=300),
+        "original_name": "uittreksel.pdf",
+        "stored_name": "0" * 32,
+        "content_type": "application/pdf",
+        "uploaded_by": "test",
+    }
+    fields.update(changes)
+    return CandidateDocument(**fields)
+
+
+def give_extract(world, candidate_id, tenant: str = "aalst") -> None:
+    with world.session(tenant) as db:
+        db.add(valid_extract(candidate_id))
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from plugins.training.models import InfoSession
 from tests.plugins.training.conftest import TRAINING_TENANTS, build_world, people
-from tests.plugins.training.helpers import started
+from tests.plugins.training.helpers import candidate_by_email, give_extract, started
 from tests.support.apps import probe_app
 from tests.support.browser import (
     BrowserLog,
@@ -86,6 +86,8 @@ def test_a_candidate_registers_the_school_enrols_and_graduates_them(
         school.get_by_role("link", name="An Claes").first.click()
         school.fill("#hours", "40")
         school.get_by_role("button", name="Registreren").click()
+        # The extract (model 2) the internship needs, as staff would have received it.
+        give_extract(world, candidate_by_email(app, "an@example.be").id)
         school.check("#target-internship")
         school.fill("#placement_name", "Kinderdagverblijf Zonnetje, Aalst")
         school.get_by_role("button", name="Stap bewaren").click()

@@ -9,7 +9,7 @@ from sqlmodel import select
 from core.models import AuditEntry
 from plugins.training.services import Stage
 from tests.plugins.training.conftest import people
-from tests.plugins.training.helpers import make_candidate, step, stored, timeline
+from tests.plugins.training.helpers import give_extract, make_candidate, step, stored, timeline
 from tests.support.apps import tenant_id
 
 HTMX = {"HX-Request": "true"}
@@ -26,6 +26,7 @@ def test_a_school_runs_intake_enrolment_training_internship_graduation_and_emplo
         f"/t/aalst/opleiding/kandidaten/{candidate}/voortgang", data={"hours": "50", "modules": "2"}
     )
     assert logged.status_code == 303
+    give_extract(world, candidate)  # the internship needs a valid extract
     assert (
         step(sara, candidate, "internship", placement_name="KDV Zonnetje Aalst").status_code == 303
     )
@@ -194,6 +195,7 @@ def test_internship_locations_come_from_the_childcare_locations_hook_when_answer
         assert "KDV De Speelboom, 9300" in page and 'name="placement_name"' not in page
         wrong = step(sara, candidate, "internship", placement_location=str(uuid.uuid4()))
         assert wrong.status_code == 422
+        give_extract(world, candidate)  # the internship needs a valid extract
         right = step(sara, candidate, "internship", placement_location=str(location.id))
         assert right.status_code == 303
         saved = stored(world.app, candidate)

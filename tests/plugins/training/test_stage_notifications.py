@@ -16,7 +16,7 @@ from core.mail import OutboxMessage
 from plugins.training.models import Candidate, InfoRegistration
 from plugins.training.services import Stage
 from tests.plugins.training.conftest import TRAINING_TENANTS, build_world
-from tests.plugins.training.helpers import make_candidate, step
+from tests.plugins.training.helpers import give_extract, make_candidate, step
 from tests.support.apps import probe_app, tenant_id
 
 
@@ -80,6 +80,7 @@ def test_each_step_the_candidate_acts_on_is_mailed_in_dutch_with_a_link_to_their
     assert "1 september 2026" in text_of(enrolled)
 
     assert step(sara, candidate, "in_training").status_code == 303  # nothing to act on
+    give_extract(world, candidate)  # the internship needs a valid extract
     assert step(sara, candidate, "internship", placement_name="KDV Zonnetje").status_code == 303
     internship = wait_for(mail_sink, 4)[3]
     assert internship["Subject"] == "Je stage is geregeld"
