@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from core import audit
@@ -91,6 +91,7 @@ def new_meeting(network_id: uuid.UUID):
         detail={"invited": invited},
     )
     session.commit()
+    flash(_("Meeting planned; the members received an invitation."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
@@ -133,6 +134,9 @@ def reschedule(meeting_id: uuid.UUID):
             detail={"sequence": meeting.sequence},
         )
         session.commit()
+        flash(_("Meeting changed; the members received the update."))
+    else:
+        flash(_("Nothing changed: the meeting keeps its date, time and place."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
@@ -162,6 +166,7 @@ def cancel(meeting_id: uuid.UUID):
             detail={"sequence": meeting.sequence},
         )
         session.commit()
+        flash(_("Meeting cancelled; the members were told."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
@@ -268,6 +273,7 @@ def attendance(meeting_id: uuid.UUID):
         session.rollback()
         return _meeting_page(meeting_id, form, 422)
     session.commit()
+    flash(_("Attendance saved."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#attendance", code=303)
 
 
@@ -297,6 +303,7 @@ def minutes(meeting_id: uuid.UUID):
         object_id=meeting.id,
     )
     session.commit()
+    flash(_("Minutes saved."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#minutes", code=303)
 
 
@@ -331,6 +338,7 @@ def add_action(meeting_id: uuid.UUID):
     )
     session.add(action)
     session.commit()
+    flash(_("Action added: %(title)s.", title=title))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#actions", code=303)
 
 
@@ -359,6 +367,7 @@ def action_status(action_id: uuid.UUID):
     action.updated_at = utcnow()
     session.add(action)
     session.commit()
+    flash(_("Status of the action changed."))
     return redirect(
         url_for("networks.meeting", meeting_id=action.meeting_id) + "#actions", code=303
     )
@@ -368,7 +377,7 @@ def action_status(action_id: uuid.UUID):
 @access.require_signed_in
 def overdue():
     """Overdue actions of every network the user may see, longest overdue first."""
-    if not (access.is_manager() or access.acting_organisation_ids()):
+    if not (access.is_manager() or access.acts_for_anyone()):
         abort(403)
     session = db_session()
     networks = {n.id: n for n in access.visible_networks(session)}
