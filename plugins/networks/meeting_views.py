@@ -12,7 +12,7 @@ from core import audit
 from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
-from plugins.networks import access, invitations, store
+from plugins.networks import access, invitations, regional, store
 from plugins.networks.forms import (
     ActionForm,
     ActionStatusForm,
@@ -235,6 +235,10 @@ def _meeting_page(meeting_id: uuid.UUID, refused: NetworksForm | None = None, st
         "actions": actions,
         "overdue": {a.id for a in actions if is_overdue(a, today)},
         "member_names": store.member_names(session, network.id),
+        # Actions a partner municipality added to this regional meeting (issue 21).
+        "partner_names": regional.tenant_names(
+            session, {a.partner_tenant_id for a in actions if a.partner_tenant_id}
+        ),
         "may_coordinate": coordinate,
         "may_add_action": coordinate or bool(mine),
         "may_update": {

@@ -135,7 +135,12 @@ class NetworkAction(TenantScoped, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="networks_network.id", index=True)
     meeting_id: uuid.UUID = Field(foreign_key="networks_meeting.id", index=True)
-    owner_member_id: uuid.UUID = Field(foreign_key="networks_member.id", index=True)
+    # A member of this network owns it, or (regional network) a partner municipality did
+    # (issue 21): then ``owner_member_id`` is empty and ``partner_tenant_id`` names it.
+    owner_member_id: uuid.UUID | None = Field(
+        default=None, foreign_key="networks_member.id", index=True
+    )
+    partner_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id", index=True)
     title: str = Field(max_length=SHORT_MAX)
     due_on: date = Field(index=True)
     status: str = Field(default="open", max_length=12, index=True)

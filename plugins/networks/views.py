@@ -144,6 +144,9 @@ def _network_page(
         "open_actions": [a for a in actions if a.status in UNFINISHED],
         "overdue": {a.id for a in overdue_actions(actions, today)},
         "member_names": store.member_names(session, network.id),
+        "partner_names": regional.tenant_names(
+            session, {a.partner_tenant_id for a in actions if a.partner_tenant_id}
+        ),
         "cases": cases,
         "may_manage": access.is_manager(),
         "may_coordinate": access.may_coordinate(members),
