@@ -57,9 +57,7 @@ def my_members(members: list[NetworkMember]) -> list[NetworkMember]:
     or as the contact person who accepted an invitation for that member."""
     mine = acting_organisation_ids()
     granted = granted_member_ids()
-    return [
-        member for member in members if member.organisation_id in mine or member.id in granted
-    ]
+    return [member for member in members if member.organisation_id in mine or member.id in granted]
 
 
 def may_see(session, network: Network) -> bool:

@@ -46,7 +46,9 @@ def invite_contact(
     row, token = core_invitations.invite(
         session, email=address, roles=[CONTACT_ROLE], invited_by=invited_by
     )
-    invitation = ContactInvitation(member_id=member.id, contact_id=contact.id, confirmation_id=row.id)
+    invitation = ContactInvitation(
+        member_id=member.id, contact_id=contact.id, confirmation_id=row.id
+    )
     session.add(invitation)
     link = external_url(tenant, "email_links.invitation", token=token)
     queue_mail(
@@ -101,8 +103,6 @@ def accepted_contact_ids(session, member_ids: list[uuid.UUID]) -> set[uuid.UUID]
     rows = session.exec(
         select(ContactInvitation.contact_id)
         .join(EmailConfirmation, EmailConfirmation.id == ContactInvitation.confirmation_id)
-        .where(
-            ContactInvitation.member_id.in_(member_ids), EmailConfirmation.used_at.is_not(None)
-        )
+        .where(ContactInvitation.member_id.in_(member_ids), EmailConfirmation.used_at.is_not(None))
     ).all()
     return set(rows)

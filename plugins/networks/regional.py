@@ -381,7 +381,8 @@ def _shared_action(
 ) -> SharedAction:
     return SharedAction(
         title=action.title,
-        owner=names.get(action.owner_member_id, "") or partner_names.get(action.partner_tenant_id, ""),
+        owner=names.get(action.owner_member_id, "")
+        or partner_names.get(action.partner_tenant_id, ""),
         due_on=action.due_on,
         status=action.status,
         meeting_on=dates.get(action.meeting_id),

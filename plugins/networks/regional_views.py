@@ -261,4 +261,6 @@ def add_regional_action(partnership_id: uuid.UUID, meeting_id: uuid.UUID):
             title=title,
         )
     )
-    return redirect(url_for("networks.shared", partnership_id=partnership.id) + "#actions", code=303)
+    return redirect(
+        url_for("networks.shared", partnership_id=partnership.id) + "#actions", code=303
+    )

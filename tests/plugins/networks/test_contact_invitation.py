@@ -7,14 +7,12 @@ import html
 from sqlmodel import select
 
 from core.identity.models import OrganisationMember
+from tests.plugins.networks import test_meeting_invitations as meeting_mail
 from tests.plugins.networks.conftest import add_member, add_network
-from tests.plugins.networks.test_meeting_invitations import (  # noqa: F401 (fixture)
-    link_in,
-    mailing_world,
-    plan,
-    wait_for,
-)
+from tests.plugins.networks.test_meeting_invitations import link_in, plan, wait_for
 from tests.support.auth import make_user
+
+mailing_world = meeting_mail.mailing_world  # the fixture: the police's contact person has mail
 
 
 def contact_id_of(world):
@@ -65,8 +63,11 @@ def test_a_coordinator_invites_a_contact_without_account_who_then_adds_an_action
     assert network_page.status_code == 200
     added = jan.post(
         f"/t/aalst/netwerken/overleg/{meeting_id}/acties",
-        data={"title": "Buurtwerking inlichten", "due_on": "2026-12-20",
-              "owner": str(world.police_member_id)},
+        data={
+            "title": "Buurtwerking inlichten",
+            "due_on": "2026-12-20",
+            "owner": str(world.police_member_id),
+        },
     )
     assert added.status_code == 303
     meeting_page = jan.get(added.headers["Location"].split("#")[0])
@@ -94,15 +95,22 @@ def test_the_invited_contact_acts_only_for_their_member_and_joins_no_organisatio
     from plugins.networks.models import NetworkAction
 
     for owner, title in ((world.police_member_id, "Buurt"), (world.school_member_id, "School")):
-        assert els.post(
-            f"/t/aalst/netwerken/overleg/{meeting_id}/acties",
-            data={"title": title, "due_on": "2026-12-20", "owner": str(owner)},
-        ).status_code == 303
+        assert (
+            els.post(
+                f"/t/aalst/netwerken/overleg/{meeting_id}/acties",
+                data={"title": title, "due_on": "2026-12-20", "owner": str(owner)},
+            ).status_code
+            == 303
+        )
     with world.db() as db:
         ids = {a.title: a.id for a in db.exec(select(NetworkAction)).all()}
     done = {"status": "done"}
-    assert jan.post(f"/t/aalst/netwerken/acties/{ids['Buurt']}/status", data=done).status_code == 303
-    assert jan.post(f"/t/aalst/netwerken/acties/{ids['School']}/status", data=done).status_code == 403
+    assert (
+        jan.post(f"/t/aalst/netwerken/acties/{ids['Buurt']}/status", data=done).status_code == 303
+    )
+    assert (
+        jan.post(f"/t/aalst/netwerken/acties/{ids['School']}/status", data=done).status_code == 403
+    )
     # Not another network of the same municipality.
     other = add_network(world.app, "aalst", "Overleg kinderarmoede Aalst")
     add_member(world.app, "aalst", other, "School De Klimop", "school-de-klimop")

@@ -7,14 +7,12 @@ import html
 from sqlmodel import select
 
 from plugins.networks.models import Meeting, NetworkAction
+from tests.plugins.networks import test_regional
 from tests.plugins.networks.conftest import add_network
-from tests.plugins.networks.test_regional import (  # noqa: F401 (fixture)
-    _accept,
-    _invite,
-    _shared_page,
-    region,
-)
+from tests.plugins.networks.test_regional import _accept, _invite
 from tests.support.apps import tenant_id
+
+region = test_regional.region  # the fixture: Aalst's regional network, Brugge's counterpart
 
 
 def owners_meeting(world, network_id):
@@ -26,9 +24,7 @@ def add_path(partnership_id, meeting_id):
     return f"/t/brugge/netwerken/regio/{partnership_id}/overleg/{meeting_id}/acties"
 
 
-def test_a_partner_municipalitys_action_lands_in_the_owners_meeting_and_both_see_it(
-    world, region
-):
+def test_a_partner_municipalitys_action_lands_in_the_owners_meeting_and_both_see_it(world, region):
     partnership_id = _invite(world, region)
     assert _accept(region, partnership_id).status_code == 303
     meeting_id = owners_meeting(world, region["aalst_network"])
