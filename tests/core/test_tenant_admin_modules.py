@@ -36,3 +36,44 @@ def test_the_audit_filter_offers_the_categories_of_every_module_enabled_here(sql
         db.add(AuditEntry(action="member.invited", object_type="x", object_id="2", actor="t"))
     shown = aalst.get("/t/aalst/beheer/audit?soort=networks").text
     assert "networks.meeting_planned" in shown and "member.invited" not in shown
+
+
+def test_switching_a_module_off_first_says_what_stops_working_and_changes_nothing(
+    sqlite_settings,
+):
+    world = build_world(networks_app(sqlite_settings))
+    admin = world.client("admin-aalst", roles=["tenant_admin"])
+    els = world.client("els")
+    planned = els.post(
+        f"/t/aalst/netwerken/{world.network_id}/overleg/nieuw",
+        data={"held_on": "2099-12-03", "place": "OCMW Aalst", "agenda": "Welkom"},
+    )
+    meeting_id = planned.headers["Location"].rsplit("/", 1)[1]
+    els.post(
+        f"/t/aalst/netwerken/overleg/{meeting_id}/acties",
+        data={"title": "Opvolgen", "due_on": "2099-12-20", "owner": str(world.ckg_member_id)},
+    )
+
+    first = admin.post("/t/aalst/beheer/modules/networks", data={"enabled": "0"})
+    assert first.status_code == 200
+    warning = html.unescape(first.text.split('id="plugin-networks-warning"')[1].split("</div>")[0])
+    assert "404" in warning
+    # The module says what it loses: the open action and the planned meeting.
+    assert "1 open actie" in warning and "1 gepland overleg" in warning
+    assert 'name="confirm" value="1"' in first.text
+    # Nothing changed: the module still answers and no audit entry was written.
+    assert els.get(f"/t/aalst/netwerken/{world.network_id}").status_code == 200
+    with world.db() as db:
+        assert not db.exec(select(AuditEntry).where(AuditEntry.action == "plugin.disabled")).all()
+
+    confirmed = admin.post(
+        "/t/aalst/beheer/modules/networks", data={"enabled": "0", "confirm": "1"}
+    )
+    assert confirmed.status_code == 302
+    assert els.get(f"/t/aalst/netwerken/{world.network_id}").status_code == 404
+    with world.db() as db:
+        row = db.exec(select(TenantPlugin).where(TenantPlugin.plugin == "networks")).one()
+        assert row.enabled is False
+    # Switching on again needs no confirmation.
+    assert admin.post("/t/aalst/beheer/modules/networks", data={"enabled": "1"}).status_code == 302
+    assert els.get(f"/t/aalst/netwerken/{world.network_id}").status_code == 200
