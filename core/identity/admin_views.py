@@ -12,6 +12,7 @@ from core import audit
 from core.i18n import current_language
 from core.identity import invitations, outbound
 from core.identity.access import require_permission
+from core.identity.partner_staff import partner_staff
 from core.identity.email_views import mail_invitation
 from core.identity.forms import (
     AuditFilterForm,
@@ -68,6 +69,8 @@ def _members_page(
             "identity/admin_members.html",
             members=rows,
             invitations=invitations.pending(db),
+            partners=partner_staff(db),
+            module_titles=_module_titles(),
             roles=assignable_roles(),
             form=form or _invitation_form(),
             errors=errors or {},
@@ -75,6 +78,14 @@ def _members_page(
         ),
         status,
     )
+
+
+def _module_titles() -> dict[str, str]:
+    dutch = current_language() == "nl"
+    return {
+        name: manifest.title_nl if dutch else manifest.title_en
+        for name, manifest in registry().manifests.items()
+    }
 
 
 def _invitation_form() -> InvitationForm:

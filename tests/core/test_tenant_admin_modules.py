@@ -77,3 +77,28 @@ def test_switching_a_module_off_first_says_what_stops_working_and_changes_nothin
     # Switching on again needs no confirmation.
     assert admin.post("/t/aalst/beheer/modules/networks", data={"enabled": "1"}).status_code == 302
     assert els.get(f"/t/aalst/netwerken/{world.network_id}").status_code == 200
+
+
+def test_the_members_page_lists_partner_staff_per_organisation_granted_here(sqlite_settings):
+    from tests.plugins.networks.conftest import member_user, organisation
+
+    world = build_world(networks_app(sqlite_settings))
+    organisation(world.app, "school-elders", "school")  # granted nowhere
+    member_user(world.app, "ward", "school-elders")
+    aalst = world.client("admin-aalst", roles=["tenant_admin"])
+    page = html.unescape(aalst.get("/t/aalst/beheer/leden").text)
+    assert "Medewerkers van partnerorganisaties" in page
+    staff = page.split('id="partner-staff"')[1].split("</section>")[0]
+    for organisation_name, person in (
+        ("Ckg Oost", "els@example.be"),
+        ("School De Klimop", "sara@example.be"),
+        ("Kdv Zonnebloem", "pieter@example.be"),
+    ):
+        assert organisation_name in staff and person in staff
+    assert staff.index("Ckg Oost") < staff.index("els@example.be") < staff.index("Kdv Zonnebloem")
+    assert "Samenwerkingsnetwerken" in staff  # the modules each organisation was granted
+    assert "ward@example.be" not in staff and "School Elders" not in staff
+    # Another municipality does not see Aalst's partners.
+    brugge = world.client("admin-brugge", "brugge", roles=["tenant_admin"])
+    other = html.unescape(brugge.get("/t/brugge/beheer/leden").text)
+    assert "els@example.be" not in other
