@@ -12,7 +12,6 @@ from core import audit
 from core.i18n import current_language
 from core.identity import invitations, outbound
 from core.identity.access import require_permission
-from core.identity.partner_staff import partner_staff
 from core.identity.email_views import mail_invitation
 from core.identity.forms import (
     AuditFilterForm,
@@ -30,6 +29,7 @@ from core.identity.models import (
     OrganisationMember,
     User,
 )
+from core.identity.partner_staff import partner_staff
 from core.identity.providers import (
     ProviderConfig,
     ProviderConfigError,
