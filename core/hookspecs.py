@@ -112,6 +112,18 @@ def demo_data(tenant, session):
 
 
 @hookspec
+def switch_off_warnings(tenant, session):
+    """Return a list of sentences (in the current language) saying what stops working at
+    ``tenant`` when its admin switches this module off, e.g. "3 open referrals can no longer be
+    answered" or "links already mailed to candidates will answer 404".
+
+    The admin's module page shows them (after the core's own "its pages answer 404") and asks to
+    confirm before anything changes. Count open work through ``session`` (the tenant's session);
+    return an empty list when nothing beyond the pages is lost. Never name a person.
+    """
+
+
+@hookspec
 def monitoring_figures(tenant, session):
     """Return aggregated, non-personal :class:`~core.plugin_types.Figure` values for ``tenant``.
 

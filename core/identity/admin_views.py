@@ -19,7 +19,8 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from core import audit
-from core.admin_words import actor_names
+from core.admin_words import AUDIT_FILTER_LABELS, actor_names
+from core.i18n import current_language
 from core.identity import invitations, outbound
 from core.identity.access import require_permission
 from core.identity.email_views import mail_invitation
@@ -39,6 +40,7 @@ from core.identity.models import (
     OrganisationMember,
     User,
 )
+from core.identity.partner_staff import partner_staff
 from core.identity.providers import (
     ProviderConfig,
     ProviderConfigError,
@@ -46,7 +48,7 @@ from core.identity.providers import (
 )
 from core.identity.registration import client_registration
 from core.models import AuditEntry, Tenant
-from core.web import db_session, tenant_directory, tenant_required
+from core.web import db_session, registry, tenant_directory, tenant_required
 
 blueprint = Blueprint("identity_admin", __name__, url_prefix="/beheer", template_folder="templates")
 AUDIT_PAGE_SIZE = 50
@@ -78,6 +80,8 @@ def _members_page(
             "identity/admin_members.html",
             members=rows,
             invitations=invitations.pending(db),
+            partners=partner_staff(db),
+            module_titles=_module_titles(),
             roles=assignable_roles(),
             form=form or _invitation_form(),
             errors=errors or {},
@@ -85,6 +89,14 @@ def _members_page(
         ),
         status,
     )
+
+
+def _module_titles() -> dict[str, str]:
+    dutch = current_language() == "nl"
+    return {
+        name: manifest.title_nl if dutch else manifest.title_en
+        for name, manifest in registry().manifests.items()
+    }
 
 
 def _invitation_form() -> InvitationForm:
@@ -391,18 +403,38 @@ AUDIT_FILTERS = {
 }
 
 
+def audit_filters() -> dict[str, str]:
+    """The core's categories, then one per module enabled here: a module's audit actions are
+    named ``<module>.<what>``, so its manifest's name is its category (no list in the core)."""
+    filters = dict(AUDIT_FILTERS)
+    for name in sorted(g.enabled_plugins):
+        if name in registry().manifests and name not in filters:
+            filters[name] = f"{name}."
+    return filters
+
+
+def _audit_filter_labels(filters: dict[str, str]) -> dict[str, str]:
+    dutch = current_language() == "nl"
+    labels = {key: AUDIT_FILTER_LABELS.get(key, key) for key in filters}
+    for name, manifest in registry().manifests.items():
+        if name in labels:
+            labels[name] = manifest.title_nl if dutch else manifest.title_en
+    return labels
+
+
 @blueprint.get("/audit")
 @require_permission("core.audit")
 def audit_log():
     db = db_session()
+    filters = audit_filters()
     # A GET form: the filter is read from the query string; a bad value shows everything.
     form = AuditFilterForm(request.args)
-    form.soort.choices = [(key, key) for key in AUDIT_FILTERS]
+    form.soort.choices = [(key, key) for key in filters]
     form.validate()
     chosen, page = form.chosen(), form.page()
     statement = select(AuditEntry)
-    if chosen in AUDIT_FILTERS:
-        statement = statement.where(AuditEntry.action.startswith(AUDIT_FILTERS[chosen]))
+    if chosen in filters:
+        statement = statement.where(AuditEntry.action.startswith(filters[chosen]))
     total = db.exec(select(func.count()).select_from(statement.subquery())).one()
     entries = db.exec(
         statement.order_by(AuditEntry.at.desc())
@@ -418,7 +450,8 @@ def audit_log():
             + [e.on_behalf_of for e in entries if e.on_behalf_of]
             + [f"user:{e.object_id}" for e in entries if e.object_type == "user"],
         ),
-        filters=AUDIT_FILTERS,
+        filters=filters,
+        filter_labels=_audit_filter_labels(filters),
         chosen=chosen,
         page=page,
         pages=max(1, -(-total // AUDIT_PAGE_SIZE)),

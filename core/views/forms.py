@@ -34,9 +34,14 @@ class PluginToggleForm(PlatformForm):
     """The module list's button: ``enabled=1`` switches the module on, anything else off."""
 
     enabled = fields.HiddenField()
+    # Switching off asks first what stops working; the second post carries confirm=1.
+    confirm = fields.HiddenField()
 
     def enable(self) -> bool:
         return self.enabled.data == "1"
+
+    def confirmed(self) -> bool:
+        return self.confirm.data == "1"
 
 
 _COLOUR_MESSAGE = _l("Enter a colour as # followed by six hexadecimal digits, e.g. #1d4f91.")

@@ -55,6 +55,7 @@ def _schema(name: str) -> list:
 def _page(status: int = 200, *, submitted_settings=None, **context):
     context.setdefault("errors", {})
     context.setdefault("form", None)  # the refused form, for the error summary
+    context.setdefault("switching_off", None)
     context.setdefault("theme_form", ThemeForm(formdata=None, data=g.tenant.theme))
     context.setdefault(
         "home_form",
@@ -93,6 +94,13 @@ def toggle_plugin(name: str):
             )
     if message:
         return _page(409, errors={f"plugin-{name}": message}, block="plugin_list")
+    if not enable and name in enabled_now and not PluginToggleForm().confirmed():
+        # Switching off is a second step (issue 21): first say what stops working.
+        return _page(
+            block="plugin_list",
+            switching_off=name,
+            switch_off_warnings=_switch_off_warnings(session, name),
+        )
     row = plugin_row(session, name) or TenantPlugin(plugin=name)
     row.enabled = enable
     session.add(row)
@@ -114,6 +122,16 @@ def toggle_plugin(name: str):
         )
         return announce(_page(block="plugin_list"), said)
     return redirect(url_for("tenant_admin.index"))
+
+
+def _switch_off_warnings(session, name: str) -> list[str]:
+    """What stops working when ``name`` is switched off here: its pages, then what it says."""
+    warnings = [_("Its pages answer 404, also links that were already sent by mail.")]
+    for answer in (
+        registry().for_plugins({name}).switch_off_warnings(tenant=g.tenant, session=session)
+    ):
+        warnings.extend(str(sentence) for sentence in answer or ())
+    return warnings
 
 
 @blueprint.post("/thema")

@@ -17,7 +17,8 @@ from functools import wraps
 from flask import abort, g
 
 from core.identity.access import acting_organisations, can
-from plugins.networks import store
+from core.web import db_session
+from plugins.networks import contact_access, store
 from plugins.networks.models import Network, NetworkMember
 
 
@@ -37,10 +38,26 @@ def acting_organisation_ids() -> set[uuid.UUID]:
     return {organisation.id for organisation in acting_organisations(store.MODULE)}
 
 
+def granted_member_ids() -> set[uuid.UUID]:
+    """Members the signed-in user acts for as an invited contact person (issue 21)."""
+    user = g.get("user")
+    if user is None or not can("networks.view"):
+        return set()
+    if "networks_granted_members" not in g:
+        g.networks_granted_members = contact_access.granted_member_ids(db_session(), user.id)
+    return g.networks_granted_members
+
+
+def acts_for_anyone() -> bool:
+    return bool(acting_organisation_ids() or granted_member_ids())
+
+
 def my_members(members: list[NetworkMember]) -> list[NetworkMember]:
-    """The members among ``members`` the signed-in user acts for."""
+    """The members among ``members`` the signed-in user acts for: through their organisation,
+    or as the contact person who accepted an invitation for that member."""
     mine = acting_organisation_ids()
-    return [member for member in members if member.organisation_id in mine]
+    granted = granted_member_ids()
+    return [member for member in members if member.organisation_id in mine or member.id in granted]
 
 
 def may_see(session, network: Network) -> bool:
@@ -56,10 +73,13 @@ def may_coordinate(members: list[NetworkMember]) -> bool:
 def visible_networks(session) -> list[Network]:
     if is_manager():
         return store.all_networks(session)
-    return sorted(
-        store.networks_with_organisations(session, acting_organisation_ids()),
-        key=lambda network: network.name,
-    )
+    found = {
+        network.id: network
+        for network in store.networks_with_organisations(session, acting_organisation_ids())
+    }
+    for network in store.networks_of_members(session, granted_member_ids()):
+        found[network.id] = network
+    return sorted(found.values(), key=lambda network: network.name)
 
 
 def visible_network(session, network_id: uuid.UUID) -> Network:

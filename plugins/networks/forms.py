@@ -190,6 +190,13 @@ class ActionForm(NetworksForm):
     owner = UUIDField(required=False)
 
 
+class RegionalActionForm(NetworksForm):
+    """An action a partner municipality adds to the owner's regional meeting (issue 21)."""
+
+    title = TextField(max_length=SHORT_MAX)
+    due_on = DateField()
+
+
 class ActionStatusForm(NetworksForm):
     status = TextField(max_length=30)
 

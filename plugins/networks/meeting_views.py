@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from core import audit
 from core.db import utcnow
 from core.rendering import render
 from core.web import db_session
-from plugins.networks import access, invitations, store
+from plugins.networks import access, invitations, regional, store
 from plugins.networks.forms import (
     ActionForm,
     ActionStatusForm,
@@ -91,6 +91,7 @@ def new_meeting(network_id: uuid.UUID):
         detail={"invited": invited},
     )
     session.commit()
+    flash(_("Meeting planned; the members received an invitation."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
@@ -133,6 +134,9 @@ def reschedule(meeting_id: uuid.UUID):
             detail={"sequence": meeting.sequence},
         )
         session.commit()
+        flash(_("Meeting changed; the members received the update."))
+    else:
+        flash(_("Nothing changed: the meeting keeps its date, time and place."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
@@ -162,6 +166,7 @@ def cancel(meeting_id: uuid.UUID):
             detail={"sequence": meeting.sequence},
         )
         session.commit()
+        flash(_("Meeting cancelled; the members were told."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id), code=303)
 
 
@@ -230,6 +235,10 @@ def _meeting_page(meeting_id: uuid.UUID, refused: NetworksForm | None = None, st
         "actions": actions,
         "overdue": {a.id for a in actions if is_overdue(a, today)},
         "member_names": store.member_names(session, network.id),
+        # Actions a partner municipality added to this regional meeting (issue 21).
+        "partner_names": regional.tenant_names(
+            session, {a.partner_tenant_id for a in actions if a.partner_tenant_id}
+        ),
         "may_coordinate": coordinate,
         "may_add_action": coordinate or bool(mine),
         "may_update": {
@@ -268,6 +277,7 @@ def attendance(meeting_id: uuid.UUID):
         session.rollback()
         return _meeting_page(meeting_id, form, 422)
     session.commit()
+    flash(_("Attendance saved."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#attendance", code=303)
 
 
@@ -297,6 +307,7 @@ def minutes(meeting_id: uuid.UUID):
         object_id=meeting.id,
     )
     session.commit()
+    flash(_("Minutes saved."))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#minutes", code=303)
 
 
@@ -331,6 +342,7 @@ def add_action(meeting_id: uuid.UUID):
     )
     session.add(action)
     session.commit()
+    flash(_("Action added: %(title)s.", title=title))
     return redirect(url_for("networks.meeting", meeting_id=meeting.id) + "#actions", code=303)
 
 
@@ -359,6 +371,7 @@ def action_status(action_id: uuid.UUID):
     action.updated_at = utcnow()
     session.add(action)
     session.commit()
+    flash(_("Status of the action changed."))
     return redirect(
         url_for("networks.meeting", meeting_id=action.meeting_id) + "#actions", code=303
     )
@@ -368,7 +381,7 @@ def action_status(action_id: uuid.UUID):
 @access.require_signed_in
 def overdue():
     """Overdue actions of every network the user may see, longest overdue first."""
-    if not (access.is_manager() or access.acting_organisation_ids()):
+    if not (access.is_manager() or access.acts_for_anyone()):
         abort(403)
     session = db_session()
     networks = {n.id: n for n in access.visible_networks(session)}

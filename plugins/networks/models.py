@@ -135,7 +135,12 @@ class NetworkAction(TenantScoped, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     network_id: uuid.UUID = Field(foreign_key="networks_network.id", index=True)
     meeting_id: uuid.UUID = Field(foreign_key="networks_meeting.id", index=True)
-    owner_member_id: uuid.UUID = Field(foreign_key="networks_member.id", index=True)
+    # A member of this network owns it, or (regional network) a partner municipality did
+    # (issue 21): then ``owner_member_id`` is empty and ``partner_tenant_id`` names it.
+    owner_member_id: uuid.UUID | None = Field(
+        default=None, foreign_key="networks_member.id", index=True
+    )
+    partner_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id", index=True)
     title: str = Field(max_length=SHORT_MAX)
     due_on: date = Field(index=True)
     status: str = Field(default="open", max_length=12, index=True)
@@ -216,3 +221,21 @@ class RegionalPartnership(SQLModel, table=True):
     withdrawn_by: str = Field(default="", max_length=200)
     withdrawn_at: datetime | None = _optional_timestamp()
     created_at: datetime = _timestamp()
+
+
+class ContactInvitation(TenantScoped, table=True):
+    """A contact person invited by mail to work in this network for their member (issue 21).
+
+    The mail carries a core invitation link (single use, expiring). Whoever redeems it acts for
+    ``member_id`` in this network only: it grants no organisation membership, which comes only
+    from the organisation's own provider.
+    """
+
+    __tablename__ = "networks_contact_invitation"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    member_id: uuid.UUID = Field(foreign_key="networks_member.id", index=True)
+    contact_id: uuid.UUID = Field(foreign_key="networks_contact.id", index=True)
+    # The core's e-mail link; its ``used_by`` is the account that now acts for the member.
+    confirmation_id: uuid.UUID = Field(foreign_key="email_confirmation.id", index=True)
+    invited_at: datetime = _timestamp()

@@ -147,6 +147,44 @@ def monitoring_figures(tenant, session):
 
 
 @hookimpl
+def switch_off_warnings(tenant, session):
+    """What the municipality loses when it switches networks off (issue 21)."""
+    from datetime import date
+
+    from flask_babel import gettext, ngettext
+    from sqlmodel import func, select
+
+    from plugins.networks.models import Meeting, NetworkAction
+    from plugins.networks.services import UNFINISHED
+
+    open_actions = session.exec(
+        select(func.count())
+        .select_from(NetworkAction)
+        .where(NetworkAction.status.in_([str(status) for status in UNFINISHED]))
+    ).one()
+    planned = session.exec(
+        select(func.count())
+        .select_from(Meeting)
+        .where(Meeting.held_on >= date.today(), Meeting.cancelled_at.is_(None))
+    ).one()
+    return [
+        ngettext(
+            "%(num)d open action can no longer be followed up.",
+            "%(num)d open actions can no longer be followed up.",
+            open_actions,
+        ),
+        ngettext(
+            "%(num)d planned meeting disappears from the partners' view; the calendar "
+            "invitations already sent stay in their agendas.",
+            "%(num)d planned meetings disappear from the partners' view; the calendar "
+            "invitations already sent stay in their agendas.",
+            planned,
+        ),
+        gettext("Invited partner contacts and the public social map can no longer be reached."),
+    ]
+
+
+@hookimpl
 def export_subject_data(tenant, subject, session):
     from plugins.networks.privacy import export_contacts
 

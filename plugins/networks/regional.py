@@ -231,8 +231,65 @@ def withdraw(
     return news
 
 
+def add_partner_action(
+    database,
+    partnership_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    *,
+    viewer_tenant_id: uuid.UUID,
+    title: str,
+    due_on: date,
+    actor: str,
+) -> NetworkAction:
+    """The partner municipality adds an action to a meeting of the owner's regional network.
+
+    It lands in the owner's tenant, on the owner's meeting (not in the partner's counterpart
+    network), owned by the partner municipality; both tenants keep an audit entry. Only the
+    partner side adds this way (the owner adds in its own meetings), and only while both agreed.
+    """
+    with database.session(viewer_tenant_id) as own:
+        partnership = partnership_for(own, partnership_id, viewer_tenant_id)
+        if not is_active(partnership) or partnership.partner_tenant_id != viewer_tenant_id:
+            raise NotShared(partnership_id)
+        owner_tenant_id, owner_network_id = other_side(partnership, viewer_tenant_id)
+    with database.tenant_session(owner_tenant_id) as owner:
+        meeting = owner.get(Meeting, meeting_id)
+        if meeting is None or meeting.network_id != owner_network_id:
+            raise NotShared(partnership_id)
+        action = NetworkAction(
+            network_id=owner_network_id,
+            meeting_id=meeting.id,
+            owner_member_id=None,
+            partner_tenant_id=viewer_tenant_id,
+            title=title,
+            due_on=due_on,
+            created_by=actor,
+        )
+        owner.add(action)
+        owner.flush()
+        audit.record(
+            owner,
+            action="networks.regional_action_added",
+            object_type="networks_action",
+            object_id=action.id,
+            detail={"by_tenant_id": str(viewer_tenant_id), "partnership_id": str(partnership_id)},
+            actor=actor,
+        )
+    with database.session(viewer_tenant_id) as own:
+        audit.record(
+            own,
+            action="networks.regional_action_added",
+            object_type="networks_partnership",
+            object_id=partnership_id,
+            detail={"meeting_id": str(meeting_id), "action_id": str(action.id)},
+            actor=actor,
+        )
+    return action
+
+
 @dataclass
 class SharedMeeting:
+    id: uuid.UUID
     held_on: date
     place: str
     agenda: list[str]
@@ -258,6 +315,7 @@ class SharedView:
     members: list[str] = field(default_factory=list)
     meetings: list[SharedMeeting] = field(default_factory=list)
     actions: list[SharedAction] = field(default_factory=list)
+    adds_actions: bool = False
 
 
 def read_shared(
@@ -283,15 +341,19 @@ def read_shared(
         meetings = store.meetings_of(other, network.id)
         agenda = store.agenda_of(other, {meeting.id for meeting in meetings})
         dates = {meeting.id: meeting.held_on for meeting in meetings}
+        actions = store.actions_of_network(other, network.id)
+        partner_names = tenant_names(
+            other, {a.partner_tenant_id for a in actions if a.partner_tenant_id}
+        )
         view = SharedView(
             tenant_name=tenant_name,
             network_name=network.name,
             purpose=network.purpose,
             members=[member.name for member in members],
             meetings=[_shared_meeting(m, agenda[m.id]) for m in meetings],
-            actions=[
-                _shared_action(a, names, dates) for a in store.actions_of_network(other, network.id)
-            ],
+            actions=[_shared_action(a, names, dates, partner_names) for a in actions],
+            # Only the partner side adds actions to the other side's (the owner's) meetings.
+            adds_actions=partnership.partner_tenant_id == viewer_tenant_id,
         )
         audit.record(
             other,
@@ -306,6 +368,7 @@ def read_shared(
 
 def _shared_meeting(meeting: Meeting, agenda) -> SharedMeeting:
     return SharedMeeting(
+        id=meeting.id,
         held_on=meeting.held_on,
         place=meeting.place,
         agenda=[item.title for item in agenda],
@@ -313,10 +376,13 @@ def _shared_meeting(meeting: Meeting, agenda) -> SharedMeeting:
     )
 
 
-def _shared_action(action: NetworkAction, names: dict, dates: dict) -> SharedAction:
+def _shared_action(
+    action: NetworkAction, names: dict, dates: dict, partner_names: dict
+) -> SharedAction:
     return SharedAction(
         title=action.title,
-        owner=names.get(action.owner_member_id, ""),
+        owner=names.get(action.owner_member_id, "")
+        or partner_names.get(action.partner_tenant_id, ""),
         due_on=action.due_on,
         status=action.status,
         meeting_on=dates.get(action.meeting_id),

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, current_app, g, redirect, url_for
+from flask import abort, current_app, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from core.db import lock_row, utcnow
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session, tenants_with_plugin
 from plugins.networks import access, regional, regional_mail, store
-from plugins.networks.forms import CounterpartForm, InvitationForm
+from plugins.networks.forms import CounterpartForm, InvitationForm, RegionalActionForm
 from plugins.networks.models import Network, RegionalPartnership
 from plugins.networks.regional_mail import News
-from plugins.networks.services import NetworkKind, RuleError
+from plugins.networks.services import NetworkKind, RuleError, check_action
 from plugins.networks.views import _network_page
 from plugins.networks.web import actor, blueprint
 
@@ -167,12 +168,21 @@ def withdraw(partnership_id: uuid.UUID):
 @access.require_signed_in
 def shared(partnership_id: uuid.UUID):
     """The other municipality's meetings and actions, read-only, for those who may see our side."""
-    session = db_session()
+    return _shared_page(partnership_id)
+
+
+def _own_side(session, partnership_id: uuid.UUID):
     partnership = _partnership(session, partnership_id)
     own_id = regional.own_network_id(partnership, g.tenant.id)
     own = session.get(Network, own_id) if own_id else None
     if own is None or not access.may_see(session, own):
         abort(404)
+    return partnership, own
+
+
+def _shared_page(partnership_id: uuid.UUID, refused=None, meeting_id=None, status: int = 200):
+    session = db_session()
+    partnership, own = _own_side(session, partnership_id)
     try:
         view = regional.read_shared(
             current_app.extensions["opvangplein.db"],
@@ -182,4 +192,75 @@ def shared(partnership_id: uuid.UUID):
         )
     except regional.NotShared:
         abort(404)
-    return render("networks/shared.html", view=view, own=own)
+    may_add = view.adds_actions and access.may_coordinate(store.members_of(session, own.id))
+    action_forms = {}
+    if may_add:
+        for meeting in view.meetings:
+            if refused is not None and meeting.id == meeting_id:
+                action_forms[meeting.id] = refused
+            else:
+                action_forms[meeting.id] = RegionalActionForm(formdata=None).with_ids(
+                    f"regional-{meeting.id}"
+                )
+    return (
+        render(
+            "networks/shared.html",
+            view=view,
+            own=own,
+            partnership=partnership,
+            action_forms=action_forms,
+            own_tenant_name=g.tenant.name,
+            form=refused,
+        ),
+        status,
+    )
+
+
+@blueprint.post("/regio/<uuid:partnership_id>/overleg/<uuid:meeting_id>/acties")
+@access.require_signed_in
+def add_regional_action(partnership_id: uuid.UUID, meeting_id: uuid.UUID):
+    """A partner municipality adds an action to the owner's meeting, not to its own network."""
+    session = db_session()
+    partnership, own = _own_side(session, partnership_id)
+    if not regional.is_active(partnership) or partnership.partner_tenant_id != g.tenant.id:
+        abort(404)
+    if not access.may_coordinate(store.members_of(session, own.id)):
+        abort(403)
+    form = RegionalActionForm().with_ids(f"regional-{meeting_id}")
+    valid = form.validate_on_submit()
+    title, due_on = form.value("title"), form.due_on.data
+    if valid:
+        try:
+            check_action(title, due_on, None, {None})
+        except RuleError as error:
+            form.apply_rules(
+                {key.replace("action-", ""): message for key, message in error.errors.items()}
+            )
+            valid = False
+    if not valid:
+        return _shared_page(partnership_id, form, meeting_id, 422)
+    try:
+        regional.add_partner_action(
+            current_app.extensions["opvangplein.db"],
+            partnership.id,
+            meeting_id,
+            viewer_tenant_id=g.tenant.id,
+            title=title,
+            due_on=due_on,
+            actor=actor(),
+        )
+    except regional.NotShared:
+        abort(404)
+    owner_name = regional.tenant_names(session, {partnership.owner_tenant_id}).get(
+        partnership.owner_tenant_id, ""
+    )
+    flash(
+        _(
+            "Action added to the meeting of %(owner)s: %(title)s.",
+            owner=owner_name,
+            title=title,
+        )
+    )
+    return redirect(
+        url_for("networks.shared", partnership_id=partnership.id) + "#actions", code=303
+    )

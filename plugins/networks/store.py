@@ -61,6 +61,20 @@ def networks_with_organisations(session, organisation_ids: set[uuid.UUID]) -> li
     return list(session.exec(select(Network).where(Network.id.in_(set(ids)))).all())
 
 
+def networks_of_members(session, member_ids: set[uuid.UUID]) -> list[Network]:
+    """Networks of these (current) memberships."""
+    if not member_ids:
+        return []
+    ids = session.exec(
+        select(NetworkMember.network_id).where(
+            NetworkMember.id.in_(member_ids), NetworkMember.ended_at.is_(None)
+        )
+    ).all()
+    if not ids:
+        return []
+    return list(session.exec(select(Network).where(Network.id.in_(set(ids)))).all())
+
+
 def members_of(session, network_id: uuid.UUID) -> list[NetworkMember]:
     """The current members (an ended membership grants nothing any more)."""
     return list(

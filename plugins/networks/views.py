@@ -8,13 +8,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from core import audit
 from core.db import utcnow
 from core.rendering import render
 from core.web import db_session, tenants_with_plugin
-from plugins.networks import access, regional, store
+from plugins.networks import access, contact_access, regional, store
 from plugins.networks.figures import figures_from_other_plugins
 from plugins.networks.forms import (
     CaseForm,
@@ -43,7 +44,7 @@ def index():
     if g.get("user") is None:
         # Anonymous visitors only have the public social map here.
         return redirect(url_for("networks.directory"))
-    if not (access.is_manager() or access.acting_organisation_ids()):
+    if not (access.is_manager() or access.acts_for_anyone()):
         abort(403)
     return _index_page(NetworkForm(formdata=None))
 
@@ -85,6 +86,7 @@ def create_network():
         object_id=network.id,
     )
     session.commit()
+    flash(_("Network created."))
     return redirect(url_for("networks.network", network_id=network.id), code=303)
 
 
@@ -136,10 +138,15 @@ def _network_page(
         "members": members,
         "mine": {m.id for m in mine},
         "contacts": store.contacts_of(session, {m.id for m in members}),
+        "pending_contacts": contact_access.pending_contact_ids(session, [m.id for m in members]),
+        "accepted_contacts": contact_access.accepted_contact_ids(session, [m.id for m in members]),
         "meetings": store.meetings_of(session, network.id),
         "open_actions": [a for a in actions if a.status in UNFINISHED],
         "overdue": {a.id for a in overdue_actions(actions, today)},
         "member_names": store.member_names(session, network.id),
+        "partner_names": regional.tenant_names(
+            session, {a.partner_tenant_id for a in actions if a.partner_tenant_id}
+        ),
         "cases": cases,
         "may_manage": access.is_manager(),
         "may_coordinate": access.may_coordinate(members),
@@ -236,6 +243,7 @@ def add_member(network_id: uuid.UUID):
         detail={"network_id": str(network.id)},
     )
     session.commit()
+    flash(_("%(member)s is now a member.", member=name))
     return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
@@ -272,6 +280,7 @@ def add_contact(network_id: uuid.UUID, member_id: uuid.UUID):
         )
     )
     session.commit()
+    flash(_("Contact person %(name)s added.", name=values["name"]))
     return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
@@ -296,6 +305,7 @@ def edit_network(network_id: uuid.UUID):
         object_id=network.id,
     )
     session.commit()
+    flash(_("Network saved."))
     return redirect(url_for("networks.network", network_id=network.id), code=303)
 
 
@@ -320,6 +330,7 @@ def set_coordinator(network_id: uuid.UUID, member_id: uuid.UUID):
         detail={"coordinates": member.coordinates},
     )
     session.commit()
+    flash(_("Coordination changed."))
     return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
@@ -352,12 +363,14 @@ def end_membership(network_id: uuid.UUID, member_id: uuid.UUID):
         detail={"network_id": str(network.id)},
     )
     session.commit()
+    flash(_("Membership ended."))
     return redirect(url_for("networks.network", network_id=network.id) + "#members", code=303)
 
 
 # The other pages of the blueprint.
 from plugins.networks import (  # noqa: E402,F401
     case_views,
+    contact_views,
     directory_views,
     meeting_views,
     regional_views,

@@ -63,11 +63,19 @@ def test_toggling_a_module_swaps_only_the_module_list(admin_page: Page, browser_
     fragment = response.text()
     assert "<html" not in fragment.lower()
     assert fragment.lstrip().startswith('<div id="plugin-list">')
+    # Switching off first says what stops working; nothing changed yet (issue 21).
+    expect(admin_page.locator("#plugin-probe-warning")).to_contain_text("404")
+    assert status.inner_text() == enabled_text
+    expect(admin_page.locator(PROBE_TOGGLE)).to_be_focused()  # keyboard users keep their place
+    with admin_page.expect_response(
+        lambda answer: answer.url.endswith("/t/aalst/beheer/modules/probe")
+    ) as confirmed:
+        admin_page.locator("#plugin-probe-confirm").click()
+    assert confirmed.value.status == 200
     probe_is_offered_for(admin_page, "1")
     assert status.inner_text() != enabled_text
     assert admin_page.evaluate("window.__marker") == 1, "the page navigated instead of swapping"
     assert admin_page.evaluate("window.__oldList.isConnected") is False, "the list was not swapped"
-    expect(admin_page.locator(PROBE_TOGGLE)).to_be_focused()  # keyboard users keep their place
     expect(admin_page.locator(PROBE_MENU_LINK)).to_have_count(1)  # the nav is not part of the swap
 
     admin_page.reload()
@@ -93,7 +101,8 @@ def test_htmx_requests_carry_the_csrf_token_in_a_header(admin_page: Page, browse
 
     assert response.request.all_headers().get("x-csrftoken") == body_headers["X-CSRFToken"]
     assert response.status == 200
-    probe_is_offered_for(admin_page, "1")
+    # Accepted: the server answers with the switch-off warning to confirm (issue 21).
+    expect(admin_page.locator("#plugin-probe-warning")).to_be_visible()
     browser_log.assert_clean()
 
 

@@ -81,7 +81,7 @@ def test_disabled_plugin_routes_answer_404_for_that_tenant_only(client):
 def test_disabling_a_plugin_at_run_time_hides_routes_and_navigation_for_that_tenant(admin_client):
     client = admin_client
     assert 'href="/t/aalst/probe/"' in client.get("/t/aalst/").text
-    response = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
+    response = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0", "confirm": "1"})
     assert response.status_code == 302
     assert client.get("/t/aalst/probe/").status_code == 404
     assert 'href="/t/aalst/probe/"' not in client.get("/t/aalst/").text
@@ -106,7 +106,7 @@ def test_a_plugin_cannot_be_enabled_before_what_it_requires(app, admin_client):
     registry.manifests["probe"] = type(registry.manifests["probe"])(
         name="probe", title_nl="Proefmodule", title_en="Probe module", requires=("starters",)
     )
-    client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0"})
+    client.post("/t/aalst/beheer/modules/probe", data={"enabled": "0", "confirm": "1"})
     response = client.post("/t/aalst/beheer/modules/probe", data={"enabled": "1"})
     assert response.status_code == 409
     assert "starters" in response.text
@@ -308,7 +308,7 @@ def test_the_tenant_cache_serves_repeat_requests_and_admin_changes_apply_at_once
         db.add(row)
     assert client.get("/t/aalst/probe/").status_code == 200
     client.post(
-        "/t/aalst/beheer/modules/probe", data={"enabled": "0"}
+        "/t/aalst/beheer/modules/probe", data={"enabled": "0", "confirm": "1"}
     )  # through the admin: at once
     assert client.get("/t/aalst/probe/").status_code == 404
 

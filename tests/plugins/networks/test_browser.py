@@ -158,3 +158,82 @@ def test_regional_agreement_and_case_consultation_pages_are_accessible(
         owner.context.close()
         partner.close()
     log.assert_clean()
+
+
+def _invitation_path(world, address: str) -> str:
+    from urllib.parse import urlsplit
+
+    from sqlmodel import select
+
+    from core.mail import OutboxMessage
+
+    with world.db() as db:
+        [mail] = db.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.to_address == address,
+                OutboxMessage.purpose == "networks.contact_invitation",
+            )
+        ).all()
+    [link] = [word for word in mail.body.split() if "/uitnodiging/" in word]
+    return urlsplit(link).path
+
+
+def test_a_coordinator_plans_a_meeting_and_invites_a_partner_contact_who_adds_an_action(
+    browser, sqlite_settings, axe_violations
+):
+    """Issue 21: the police (a partner without an account) is invited by mail and then acts."""
+    app = networks_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True})
+    world = build_world(app)
+    # The municipality's networks officer coordinates (as in Herenthout).
+    greet = world.user("greet", "aalst", ["staff:networks"])
+    log = BrowserLog()
+    with serve(app) as server:
+        coordinator = signed_in_page(browser, server, log, greet)
+        coordinator.goto(f"/t/aalst/netwerken/{world.network_id}")
+        coordinator.get_by_role("link", name="Een overleg plannen").click()
+        coordinator.fill("#held_on", "2026-12-17")
+        coordinator.fill("#starts_at", "14:00")
+        coordinator.fill("#ends_at", "16:00")
+        coordinator.fill("#place", "Gemeentehuis Aalst, raadzaal")
+        coordinator.fill("#agenda", "Samenwerking met de wijkpolitie")
+        coordinator.get_by_role("button", name="Overleg plannen").click()
+        expect(coordinator.get_by_role("status")).to_contain_text("Overleg gepland")
+        meeting_url = coordinator.url.split("#")[0]
+        assert_accessible(coordinator, axe_violations)
+
+        coordinator.goto(f"/t/aalst/netwerken/{world.network_id}")
+        member_id = world.police_member_id
+        coordinator.locator("summary", has_text="Wijkpolitie Aalst").click()
+        coordinator.fill(f"#contact-{member_id}-name", "Wijkagent Jan")
+        coordinator.fill(f"#contact-{member_id}-email", "jan@politie.be")
+        coordinator.locator(f"form[action$='/leden/{member_id}/contactpersonen']").get_by_role(
+            "button", name="Contactpersoon toevoegen"
+        ).click()
+        expect(coordinator.get_by_role("status")).to_contain_text("Wijkagent Jan toegevoegd")
+        coordinator.get_by_role(
+            "button", name="Wijkagent Jan uitnodigen om mee te werken in het netwerk"
+        ).click()
+        expect(coordinator.get_by_role("status")).to_contain_text(
+            "Uitnodiging verstuurd naar jan@politie.be"
+        )
+        assert_accessible(coordinator, axe_violations)
+
+        jan = signed_in_page(browser, server, log, make_user(app, "jan", email="jan@politie.be"))
+        jan.goto(_invitation_path(world, "jan@politie.be"))
+        jan.get_by_role("button", name="De uitnodiging aanvaarden").click()
+        jan.goto(meeting_url)
+        jan.fill("#action-title", "Buurtwerking inlichten over de wenmomenten")
+        jan.select_option("#action-owner", label="Wijkpolitie Aalst")
+        jan.fill("#action-due_on", "2026-12-20")
+        jan.get_by_role("button", name="Actie toevoegen").click()
+        expect(jan.get_by_role("status")).to_contain_text(
+            "Actie toegevoegd: Buurtwerking inlichten over de wenmomenten."
+        )
+        expect(jan.locator(".meeting-actions tbody")).to_contain_text("Wijkpolitie Aalst")
+        assert_accessible(jan, axe_violations)
+
+        coordinator.goto(f"/t/aalst/netwerken/{world.network_id}")
+        expect(coordinator.locator("#members")).to_contain_text("werkt mee in het netwerk")
+        for page in (coordinator, jan):
+            page.context.close()
+    log.assert_clean()

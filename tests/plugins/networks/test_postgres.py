@@ -27,7 +27,7 @@ def pg_world(postgres_settings):
 
 def _fill_every_table(world) -> None:
     """Demo data fills networks, members, contacts, meetings, agenda, attendance, actions and
-    services; a case consultation fills the last table."""
+    services; a case consultation and a contact person's invitation fill the last tables."""
     registry = world.app.extensions["opvangplein.plugins"]
     with world.db("aalst") as db:
         tenant = db.get(Tenant, tenant_id(world.app, "aalst"))
@@ -37,12 +37,22 @@ def _fill_every_table(world) -> None:
         data={"purpose": "Overgang naar school", "participants": [str(world.ckg_member_id)]},
     )
     assert response.status_code == 303
+    with world.db("aalst") as db:
+        contact = models.ContactPerson(
+            member_id=world.police_member_id, name="Wijkagent Jan", email="jan@politie.be"
+        )
+        db.add(contact)
+    response = world.client("els").post(
+        f"/t/aalst/netwerken/{world.network_id}/leden/{world.police_member_id}"
+        f"/contactpersonen/{contact.id}/uitnodigen"
+    )
+    assert response.status_code == 303
 
 
 def test_raw_sql_in_another_tenant_sees_no_networks_rows(pg_world):
     _fill_every_table(pg_world)
     database = pg_world.app.extensions["opvangplein.db"]
-    assert len(TENANT_TABLES) == 9
+    assert len(TENANT_TABLES) == 10
     for table in TENANT_TABLES:
         with database.session(tenant_id(pg_world.app, "gent")) as db:
             assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
