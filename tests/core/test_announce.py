@@ -17,7 +17,9 @@ def test_an_htmx_module_switch_carries_its_announcement_and_a_full_page_has_the_
     page = client.get("/t/aalst/beheer/").get_data(as_text=True)
     assert '<div id="live-announcer" class="visually-hidden" aria-live="polite"' in page
     answer = client.post(
-        "/t/aalst/beheer/modules/probe", data={"enabled": "0"}, headers={"HX-Request": "true"}
+        "/t/aalst/beheer/modules/probe",
+        data={"enabled": "0", "confirm": "1"},
+        headers={"HX-Request": "true"},
     )
     assert answer.status_code == 200
     assert unquote(answer.headers["X-Announce"]) == "Proefmodule is uitgeschakeld."
