@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 
-from flask import abort, current_app, flash, g, redirect, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import audit
-from core.file_store import FileRefused, StoredFileMissing
+from core.file_downloads import send_private_file
 from core.identity.access import require_permission
 from core.web import db_session
 from plugins.starters import services, uploads
@@ -113,23 +111,13 @@ def download_document(document_id: uuid.UUID):
         abort(401)
     document = get_or_404(ApplicationDocument, document_id)
     application = visible_application(document.application_id)
-    try:
-        # The tenant id is the request's: another tenant's file cannot even be addressed.
-        data = uploads.file_store().read(g.tenant.id, application.id, document.stored_name)
-    except (FileRefused, StoredFileMissing):
-        abort(404)
-    audit.record(
-        db_session(),
-        action="starters.document_downloaded",
+    return send_private_file(
+        uploads.file_store(),
+        application.id,
+        document.stored_name,
+        mimetype=document.content_type,
+        download_name=document.original_name,
+        audit_action="starters.document_downloaded",
         object_type="starters_document",
         object_id=document.id,
     )
-    db_session().commit()
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.original_name,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -3,15 +3,14 @@ starter and the tenant's staff only (anyone else: 404)."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import date
 
-from flask import abort, current_app, flash, g, send_file
+from flask import abort, current_app, flash, g
 from flask_babel import gettext as _
 
 from core import audit
-from core.file_store import FileRefused, StoredFileMissing
+from core.file_downloads import send_private_file
 from core.identity.access import require_permission
 from core.mail import Attachment
 from core.tenancy import plugin_settings
@@ -92,23 +91,13 @@ def download_letter(letter_id: uuid.UUID):
     letter = get_or_404(DecisionLetter, letter_id)
     # The starter themselves or staff of this tenant; another starter gets 404.
     application = visible_application(letter.application_id)
-    try:
-        # The tenant id is the request's: another tenant's file cannot even be addressed.
-        data = uploads.file_store().read(g.tenant.id, application.id, letter.stored_name)
-    except (FileRefused, StoredFileMissing):
-        abort(404)
-    audit.record(
-        db_session(),
-        action="starters.letter_downloaded",
+    return send_private_file(
+        uploads.file_store(),
+        application.id,
+        letter.stored_name,
+        mimetype="application/pdf",
+        download_name=f"beslissing-{letter.created_at:%Y%m%d}.pdf",
+        audit_action="starters.letter_downloaded",
         object_type="starters_decision_letter",
         object_id=letter.id,
     )
-    db_session().commit()
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"beslissing-{letter.created_at:%Y%m%d}.pdf",
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response

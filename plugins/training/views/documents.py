@@ -3,15 +3,13 @@ else gets 404. The internship and employment steps read the extract's dates (ser
 
 from __future__ import annotations
 
-import io
 import uuid
 
-from flask import abort, g, redirect, send_file, url_for
+from flask import abort, g, redirect, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import audit
-from core.file_store import FileRefused, StoredFileMissing
+from core.file_downloads import send_private_file
 from core.identity.access import can
 from core.identity.confirmations import verified_email
 from core.rendering import render
@@ -125,23 +123,13 @@ def download_candidate_document(document_id: uuid.UUID):
     if document is None:
         abort(404)
     candidate = _reachable(document.candidate_id)
-    try:
-        # The tenant id is the request's: another tenant's file cannot even be addressed.
-        data = documents.file_store().read(g.tenant.id, candidate.id, document.stored_name)
-    except (FileRefused, StoredFileMissing):
-        abort(404)
-    audit.record(
-        db_session(),
-        action="training.document_downloaded",
+    return send_private_file(
+        documents.file_store(),
+        candidate.id,
+        document.stored_name,
+        mimetype=document.content_type,
+        download_name=document.original_name,
+        audit_action="training.document_downloaded",
         object_type="training_document",
         object_id=document.id,
     )
-    db_session().commit()
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.original_name,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
