@@ -398,11 +398,15 @@ def _refuse_a_closed_connection(dbapi_connection, connection_record, connection_
 
     if dbapi_connection.closed or dbapi_connection.broken:
         raise sa.exc.DisconnectionError("connection closed")
+    # poll(), not select(): select() refuses a descriptor above FD_SETSIZE (1024), which a
+    # busy worker reaches, and every checkout would then fail.
+    poller = select.poll()
     try:
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+        ready = poller.poll(0)
     except (OSError, ValueError) as error:
         raise sa.exc.DisconnectionError(str(error)) from error
-    if readable:
+    if ready:
         raise sa.exc.DisconnectionError("the server closed the connection")
 
 

@@ -107,3 +107,24 @@ def test_a_transaction_that_ended_before_any_statement_binds_the_next_one_afresh
         session.info["tenant_id"] = tenant_id(pg_app, "brugge")
         names = session.execute(sa.text("SELECT name FROM probe_family")).scalars().all()
     assert names == ["Familie Brugge"]
+
+
+def test_a_checkout_works_when_the_process_holds_more_than_1024_descriptors(pg_app):
+    """select() refuses a descriptor above FD_SETSIZE; a long-running worker gets there."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    # Every low descriptor taken first, so the pool's next connection gets one above 1024.
+    pg_app.extensions["opvangplein.db"].engine.dispose()
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        client = pg_app.test_client()
+        assert client.get("/t/aalst/probe/").status_code == 200
+        assert client.get("/t/aalst/probe/").status_code == 200  # a pooled checkout
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -62,7 +62,7 @@ def test_switching_a_module_off_takes_it_out_of_the_menu_on_the_next_page(app):
     admin = app.test_client()
     signed_in_as(admin, app, "aalst", "beheerder", ["tenant_admin"])
     assert 'href="/t/aalst/probe/"' in admin.get("/t/aalst/").get_data(as_text=True)
-    response = admin.post("/t/aalst/beheer/modules/probe", data={"enabled": ""})
+    response = admin.post("/t/aalst/beheer/modules/probe", data={"enabled": "", "confirm": "1"})
     assert response.status_code in (302, 303)
     assert 'href="/t/aalst/probe/"' not in admin.get("/t/aalst/").get_data(as_text=True)
     admin.post("/t/aalst/beheer/modules/probe", data={"enabled": "1"})
