@@ -237,5 +237,7 @@ class ContactInvitation(TenantScoped, table=True):
     member_id: uuid.UUID = Field(foreign_key="networks_member.id", index=True)
     contact_id: uuid.UUID = Field(foreign_key="networks_contact.id", index=True)
     # The core's e-mail link; its ``used_by`` is the account that now acts for the member.
-    confirmation_id: uuid.UUID = Field(foreign_key="email_confirmation.id", index=True)
+    # The core's invitation (email_confirmation) by id, without a foreign key: a core downgrade
+    # may drop that table without knowing this plugin (see migration networks_0003).
+    confirmation_id: uuid.UUID = Field(index=True)
     invited_at: datetime = _timestamp()

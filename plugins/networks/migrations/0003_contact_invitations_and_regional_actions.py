@@ -30,7 +30,9 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.Uuid(), sa.ForeignKey("tenant.id"), nullable=False, index=True),
         _ref("member_id", "networks_member"),
         _ref("contact_id", "networks_contact"),
-        _ref("confirmation_id", "email_confirmation"),
+        # No foreign key: email_confirmation is a later core table (0010) that core migrations
+        # may drop on a downgrade without knowing the plugins that point at it.
+        sa.Column("confirmation_id", sa.Uuid(), nullable=False, index=True),
         sa.Column("invited_at", sa.DateTime(timezone=True), nullable=False),
     )
     enable_tenant_rls(TABLE)
