@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from tests.support.browser import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 PLATFORM = "/"
@@ -67,6 +69,7 @@ def test_toggling_a_module_swaps_only_the_module_list(admin_page: Page, browser_
     expect(admin_page.locator("#plugin-probe-warning")).to_contain_text("404")
     assert status.inner_text() == enabled_text
     expect(admin_page.locator(PROBE_TOGGLE)).to_be_focused()  # keyboard users keep their place
+    wait_until_settled(admin_page)
     with admin_page.expect_response(
         lambda answer: answer.url.endswith("/t/aalst/beheer/modules/probe")
     ) as confirmed:

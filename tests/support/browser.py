@@ -184,6 +184,19 @@ def signed_in_page(browser: Browser, server: LiveServer, log: BrowserLog, user=N
     return page
 
 
+def wait_until_settled(page: Page) -> None:
+    """Wait until the page has loaded and no htmx request or swap is under way.
+
+    A locator can see new text while the document is still being parsed, before the page's
+    own script has run (it gives wide tables their tabindex), and htmx wires up swapped
+    content only when it settles; checking or clicking earlier races the page (seen in CI
+    under load)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def assert_accessible(page: Page, axe_violations) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     serious = [
@@ -241,6 +254,7 @@ def axe_violations():
     """
 
     def run(page: Page) -> list[dict]:
+        wait_until_settled(page)
         page.evaluate(AXE_SOURCE)
         results = page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
