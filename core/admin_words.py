@@ -50,6 +50,8 @@ CORE_ACTIONS = {
     "provider.saved": _l("Saved a sign-in service"),
     "provider.deleted": _l("Removed a sign-in service"),
     "theme.updated": _l("Changed the colours"),
+    "theme.logo_updated": _l("Changed the logo"),
+    "theme.logo_removed": _l("Removed the logo"),
     "home_profile.updated": _l("Changed the home page"),
     "tenant.created": _l("Set up the municipality"),
     "tenant.synced": _l("Loaded the municipality's configuration"),

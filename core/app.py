@@ -40,6 +40,7 @@ from core.views import (
     privacy,
     regional,
     tenant_admin,
+    tenant_logo,
 )
 
 csrf = CSRFProtect()
@@ -96,6 +97,7 @@ def create_app(
     app.register_blueprint(platform.blueprint)
     app.register_blueprint(dev.blueprint)
     app.register_blueprint(tenant_admin.blueprint)
+    app.register_blueprint(tenant_logo.blueprint)
     app.register_blueprint(outbox_admin.blueprint)
     app.register_blueprint(identity_views.blueprint)
     app.register_blueprint(identity_admin.blueprint)

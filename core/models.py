@@ -102,3 +102,15 @@ class RegionalFigureSnapshot(TenantScoped, table=True):
     # module's catalog may not be at hand where the page is read.
     labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     computed_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class TenantLogo(TenantScoped, table=True):
+    """A municipality's logo as the platform re-drew it (PNG); ``version`` is in its address, so
+    a new logo gets a new address and browsers may keep each one for good."""
+
+    __tablename__ = "tenant_logo"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    version: str = Field(max_length=32, index=True)
+    data: bytes = Field(sa_type=sa.LargeBinary)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))

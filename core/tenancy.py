@@ -187,8 +187,11 @@ class Theme:
     primary_text: str = "#ffffff"
     accent: str = "#e8f0fb"
     logo_url: str = ""
+    # The uploaded logo's version (core.tenant_logo); it wins over a ``logo_url`` from the file.
+    logo_version: str = ""
 
     COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+    LOGO_VERSION = re.compile(r"^[0-9a-f]{32}$")
 
     @classmethod
     def from_dict(cls, data: dict) -> Theme:
@@ -199,6 +202,8 @@ class Theme:
             values[key] = raw if cls.COLOUR.match(raw) else getattr(defaults, key)
         logo = str(data.get("logo_url", ""))
         values["logo_url"] = logo if logo.startswith("/static/") and '"' not in logo else ""
+        version = str(data.get("logo_version", ""))
+        values["logo_version"] = version if cls.LOGO_VERSION.match(version) else ""
         return cls(**values)
 
     @classmethod

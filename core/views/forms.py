@@ -15,7 +15,7 @@ from wtforms import fields
 from wtforms.validators import StopValidation
 
 from core.colour import TEXT_CONTRAST, contrast_ratio
-from core.forms import EmailField, PlatformForm, QueryForm, TextAreaField, TextField
+from core.forms import EmailField, FileField, PlatformForm, QueryForm, TextAreaField, TextField
 from core.plugin_types import SettingField
 from core.tenancy import SettingError, Theme, coerce_setting
 
@@ -60,6 +60,14 @@ def _colour_field(label, key: str) -> TextField:
         required_message=_COLOUR_MESSAGE,
         max_length=7,
         validators=[_colour],
+    )
+
+
+class LogoForm(PlatformForm):
+    """The municipality's logo; :func:`core.tenant_logo.redraw` judges the content."""
+
+    logo = FileField(
+        _l("Logo"), id="theme-logo", required=True, max_bytes=2 * 1024 * 1024
     )
 
 

@@ -12,7 +12,8 @@ from core.models import TenantPlugin
 from core.municipality_profile import HomeProfile
 from core.rendering import announce, render
 from core.tenancy import effective_settings, plugin_row
-from core.views.forms import HomeProfileForm, PluginToggleForm, ThemeForm, settings_form
+from core.tenant_logo import LogoRefused, redraw, remove_logo, replace_logo
+from core.views.forms import HomeProfileForm, LogoForm, PluginToggleForm, ThemeForm, settings_form
 from core.web import db_session, registry, tenant_directory, tenant_required
 
 blueprint = Blueprint("tenant_admin", __name__, url_prefix="/beheer")
@@ -57,6 +58,7 @@ def _page(status: int = 200, *, submitted_settings=None, **context):
     context.setdefault("form", None)  # the refused form, for the error summary
     context.setdefault("switching_off", None)
     context.setdefault("theme_form", ThemeForm(formdata=None, data=g.tenant.theme))
+    context.setdefault("logo_form", LogoForm(formdata=None))
     context.setdefault(
         "home_form",
         HomeProfileForm(formdata=None, data=HomeProfile.from_theme(g.tenant.theme).as_dict()),
@@ -155,6 +157,54 @@ def update_theme():
     session.commit()
     tenant_directory().forget()
     return redirect(url_for("tenant_admin.index"))
+
+
+_LOGO_REFUSALS = {
+    "not_an_image": lambda: _("Choose an image in PNG, JPEG or WebP."),
+    "too_big": lambda: _("The file is too large: choose a logo of at most 2 MB."),
+    "too_many_pixels": lambda: _(
+        "The image is too large: choose a logo of at most 40 megapixels."
+    ),
+}
+
+
+@blueprint.post("/logo")
+@require_permission("core.admin")
+def upload_logo():
+    """The municipality's logo, re-drawn by the platform (core.tenant_logo) and shown at once."""
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            png = redraw(form.logo.data.read())
+        except LogoRefused as refusal:
+            form.logo.errors = [*form.logo.errors, _LOGO_REFUSALS[refusal.code]()]
+    if form.errors or form.logo.errors:
+        return _page(422, form=form, logo_form=form)
+    session = db_session()
+    tenant = session.merge(g.tenant)
+    version = replace_logo(session, tenant.id, png)
+    tenant.theme = {**tenant.theme, "logo_version": version}
+    session.add(tenant)
+    audit.record(session, action="theme.logo_updated", object_type="tenant", object_id=tenant.slug)
+    session.commit()
+    tenant_directory().forget()
+    flash(_("The logo has been saved."), "success")
+    return redirect(url_for("tenant_admin.index") + "#theme-heading")
+
+
+@blueprint.post("/logo/verwijderen")
+@require_permission("core.admin")
+def delete_logo():
+    session = db_session()
+    tenant = session.merge(g.tenant)
+    remove_logo(session)
+    tenant.theme = {key: value for key, value in tenant.theme.items() if key != "logo_version"}
+    session.add(tenant)
+    audit.record(session, action="theme.logo_removed", object_type="tenant", object_id=tenant.slug)
+    session.commit()
+    tenant_directory().forget()
+    flash(_("The logo has been removed."), "success")
+    return redirect(url_for("tenant_admin.index") + "#theme-heading")
 
 
 @blueprint.post("/thuispagina")
