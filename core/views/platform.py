@@ -172,6 +172,8 @@ def theme_css():
         f"  --utrecht-button-primary-action-background-color: {theme.primary};\n"
         f"  --utrecht-button-primary-action-color: {theme.primary_text};\n"
         f"  --utrecht-link-color: {theme.primary};\n"
+        f"  --utrecht-button-secondary-action-color: {theme.primary};\n"
+        f"  --utrecht-button-secondary-action-border-color: {theme.primary};\n"
         "}\n"
     )
     return Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})

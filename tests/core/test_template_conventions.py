@@ -27,3 +27,18 @@ def test_native_radio_buttons_and_checkboxes_use_the_utrecht_html_input_variant(
                     missing.append(f"{path.relative_to(ROOT)}: {classes}")
     assert _templates(), "no templates found"
     assert missing == []
+
+
+HARD_CODED_COLOUR = re.compile(r'(?:fill|stroke)\s*[=:]\s*"?\s*#[0-9a-fA-F]{3,6}')
+
+
+def test_charts_take_the_municipalitys_colours_not_a_fixed_blue():
+    # Issue 19: every tenant's charts were the same blue; bars now fill with the theme's
+    # variables (core/views/platform.py theme_css), so a chart matches its municipality.
+    stylesheets = [*ROOT.glob("plugins/*/static/**/*.css"), ROOT / "core/static/css/opvangplein.css"]
+    fixed = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in [*_templates(), *stylesheets]
+        for match in HARD_CODED_COLOUR.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert fixed == []

@@ -148,7 +148,11 @@ def test_theme_changes_apply_at_once_and_bad_colours_are_refused(app, admin_clie
         ).status_code
         == 302
     )
-    assert "--opvangplein-primary: #123456;" in client.get("/t/aalst/theme.css").text
+    theme_css = client.get("/t/aalst/theme.css").text
+    assert "--opvangplein-primary: #123456;" in theme_css
+    # Secondary buttons take the municipality's colour too, not Utrecht's default blue.
+    assert "--utrecht-button-secondary-action-color: #123456;" in theme_css
+    assert "--utrecht-button-secondary-action-border-color: #123456;" in theme_css
     assert "#123456" not in client.get("/t/brugge/theme.css").text
     with app.extensions["opvangplein.db"].session(tenant_id(app, "aalst")) as session:
         actions = session.exec(select(AuditEntry.action)).all()
