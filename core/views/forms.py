@@ -66,9 +66,7 @@ def _colour_field(label, key: str) -> TextField:
 class LogoForm(PlatformForm):
     """The municipality's logo; :func:`core.tenant_logo.redraw` judges the content."""
 
-    logo = FileField(
-        _l("Logo"), id="theme-logo", required=True, max_bytes=2 * 1024 * 1024
-    )
+    logo = FileField(_l("Logo"), id="theme-logo", required=True, max_bytes=2 * 1024 * 1024)
 
 
 # What core/static/css/opvangplein.css puts beside the theme's colours.

@@ -162,9 +162,7 @@ def update_theme():
 _LOGO_REFUSALS = {
     "not_an_image": lambda: _("Choose an image in PNG, JPEG or WebP."),
     "too_big": lambda: _("The file is too large: choose a logo of at most 2 MB."),
-    "too_many_pixels": lambda: _(
-        "The image is too large: choose a logo of at most 40 megapixels."
-    ),
+    "too_many_pixels": lambda: _("The image is too large: choose a logo of at most 40 megapixels."),
 }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
@@ -198,10 +200,10 @@ def monitoring_figures(tenant, session):
 
     counted = figures(session)
     status_labels = {
-        "draft": "Aanvragen in opmaak",
-        "submitted": "Ingediende aanvragen",
-        "information_requested": "Aanvragen met een vraag om informatie",
-        "decided": "Besliste aanvragen",
+        "draft": _l("Applications being drafted"),
+        "submitted": _l("Applications submitted"),
+        "information_requested": _l("Applications awaiting requested information"),
+        "decided": _l("Applications decided"),
     }
     result = [
         Figure(key=f"starters.applications.{status}", label=status_labels[status], value=count)
@@ -210,9 +212,9 @@ def monitoring_figures(tenant, session):
     result += [
         Figure(
             key=f"starters.planned_places.{quarter}",
-            label=f"Geplande plaatsen die openen in {quarter}",
+            label=_l("Planned places opening in %(quarter)s", quarter=quarter),
             value=places,
-            unit="plaatsen",
+            unit=_l("places"),
         )
         for quarter, places in counted.planned_places_by_quarter.items()
     ]

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.plugin_types import Figure, PlannedPlaces
 from core.spreadsheet import csv_text
@@ -41,25 +42,27 @@ def monitoring_figures(session, *, today: date) -> list[Figure]:
     )
     return [
         Figure(
-            key="training.candidates", label="Kandidaten in een traject", value=everything.total
+            key="training.candidates", label=_l("Candidates on a pathway"), value=everything.total
         ),
         Figure(
-            key="training.in_training", label="Kandidaten in opleiding of stage", value=in_training
+            key="training.in_training",
+            label=_l("Candidates in training or on internship"),
+            value=in_training,
         ),
         Figure(
             key="training.dropouts_no_childcare",
-            label="Afhakers door gebrek aan eigen kinderopvang",
+            label=_l("Dropped out for lack of childcare of their own"),
             value=everything.dropouts[DropoutReason.OWN_CHILDCARE_MISSING],
         ),
         Figure(
             key="training.graduates_this_year",
-            label="Afgestudeerden dit jaar",
+            label=_l("Graduates this year"),
             value=store.graduated_in_year(session, today.year),
         ),
-        Figure(key="training.graduates", label="Afgestudeerden", value=everything.graduates),
+        Figure(key="training.graduates", label=_l("Graduates"), value=everything.graduates),
         Figure(
             key="training.employed_in_region",
-            label="Afgestudeerden aan het werk in de regio",
+            label=_l("Graduates employed in the region"),
             value=everything.employed_in_region,
         ),
     ]
