@@ -18,6 +18,24 @@ def funnel_for(session, visible, *, cohort_id: uuid.UUID | None = None, year: in
     return funnel(store.funnel_rows(session, visible, cohort_id=cohort_id, year=year))
 
 
+def funnels_by_scope(
+    session, visible, cohorts: list, *, year: int | None = None
+) -> tuple[Funnel, list[tuple[object, Funnel]], list[tuple[int, Funnel]]]:
+    """The funnel of all visible candidates, of each of ``cohorts`` and of each year they
+    registered in (only ``year`` if given), from one read of the candidates."""
+    rows = store.scoped_funnel_rows(session, visible)
+    per_cohort = [
+        (cohort, funnel([row for in_cohort, _, row in rows if in_cohort == cohort.id]))
+        for cohort in cohorts
+    ]
+    years = sorted({row_year for _, row_year, _ in rows}, reverse=True) if year is None else [year]
+    per_year = [
+        (one_year, funnel([row for _, row_year, row in rows if row_year == one_year]))
+        for one_year in years
+    ]
+    return funnel([row for _, _, row in rows]), per_cohort, per_year
+
+
 def planned_places(tenant, session, hooks) -> list[PlannedPlaces]:
     """Places starters plan to open (empty when the starters plugin is off for the tenant)."""
     return [
