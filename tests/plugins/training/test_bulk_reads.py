@@ -3,11 +3,22 @@ as reading each row alone: seats per session, course and cohort, and each board 
 
 from __future__ import annotations
 
+import pytest
+
 from plugins.training import store
 from plugins.training.models import Candidate, InfoRegistration
 from plugins.training.services import Stage
+from tests.plugins.training.conftest import TRAINING_TENANTS, build_world
 from tests.plugins.training.helpers import give_extract, make_candidate
+from tests.support.apps import probe_app
 from tests.support.queries import counted_statements
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request):
+    """The training world on SQLite and on PostgreSQL (GROUP BY and IN behave alike on both)."""
+    settings = request.getfixturevalue(f"{request.param}_settings")
+    return build_world(probe_app(settings, tenants=TRAINING_TENANTS))
 
 
 def test_seats_of_many_info_sessions_are_counted_in_one_query(world):
