@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 
 from flask_babel import gettext as _
@@ -24,15 +25,14 @@ def funnels_by_scope(
     """The funnel of all visible candidates, of each of ``cohorts`` and of each year they
     registered in (only ``year`` if given), from one read of the candidates."""
     rows = store.scoped_funnel_rows(session, visible)
-    per_cohort = [
-        (cohort, funnel([row for in_cohort, _, row in rows if in_cohort == cohort.id]))
-        for cohort in cohorts
-    ]
-    years = sorted({row_year for _, row_year, _ in rows}, reverse=True) if year is None else [year]
-    per_year = [
-        (one_year, funnel([row for _, row_year, row in rows if row_year == one_year]))
-        for one_year in years
-    ]
+    by_cohort: dict = defaultdict(list)
+    by_year: dict[int, list] = defaultdict(list)
+    for cohort_id, row_year, row in rows:
+        by_cohort[cohort_id].append(row)
+        by_year[row_year].append(row)
+    per_cohort = [(cohort, funnel(by_cohort.get(cohort.id, []))) for cohort in cohorts]
+    years = sorted(by_year, reverse=True) if year is None else [year]
+    per_year = [(one_year, funnel(by_year.get(one_year, []))) for one_year in years]
     return funnel([row for _, _, row in rows]), per_cohort, per_year
 
 
