@@ -19,14 +19,25 @@ class AlreadyRegistered(Exception):
 
 
 def registered_count(session, info_session_id: uuid.UUID) -> int:
-    return session.exec(
-        select(sa.func.count())
-        .select_from(InfoRegistration)
-        .where(
-            InfoRegistration.session_id == info_session_id,
-            InfoRegistration.status == "registered",
+    return registered_counts(session, [info_session_id])[info_session_id]
+
+
+def registered_counts(session, info_session_ids) -> dict[uuid.UUID, int]:
+    """Seats taken per session, for a whole list in one query (0 for an empty session)."""
+    wanted = list(dict.fromkeys(info_session_ids))
+    counts = dict.fromkeys(wanted, 0)
+    if wanted:
+        counts.update(
+            session.exec(
+                select(InfoRegistration.session_id, sa.func.count())
+                .where(
+                    InfoRegistration.session_id.in_(wanted),
+                    InfoRegistration.status == "registered",
+                )
+                .group_by(InfoRegistration.session_id)
+            ).all()
         )
-    ).one()
+    return counts
 
 
 def register(session, info_session: InfoSession, *, name: str, email: str) -> InfoRegistration:

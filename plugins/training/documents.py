@@ -107,6 +107,13 @@ def has_valid_extract(session, candidate_id: uuid.UUID, today: date) -> bool:
     )
 
 
-def candidates_with_valid_extract(session, today: date) -> set[uuid.UUID]:
-    rows = session.exec(select(CandidateDocument).where(CandidateDocument.kind == CRIMINAL_RECORD))
-    return {row.candidate_id for row in rows if is_valid(row, today)}
+def candidates_with_valid_extract(
+    session, today: date, *, candidate_ids: list[uuid.UUID] | None = None
+) -> set[uuid.UUID]:
+    """Who holds an extract valid today: everyone, or only among ``candidate_ids``."""
+    statement = select(CandidateDocument).where(CandidateDocument.kind == CRIMINAL_RECORD)
+    if candidate_ids is not None:
+        if not candidate_ids:
+            return set()
+        statement = statement.where(CandidateDocument.candidate_id.in_(candidate_ids))
+    return {row.candidate_id for row in session.exec(statement) if is_valid(row, today)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 
 from flask_babel import gettext as _
@@ -17,6 +18,23 @@ from plugins.training.services import PIPELINE, DropoutReason, Stage
 
 def funnel_for(session, visible, *, cohort_id: uuid.UUID | None = None, year: int | None = None):
     return funnel(store.funnel_rows(session, visible, cohort_id=cohort_id, year=year))
+
+
+def funnels_by_scope(
+    session, visible, cohorts: list, *, year: int | None = None
+) -> tuple[Funnel, list[tuple[object, Funnel]], list[tuple[int, Funnel]]]:
+    """The funnel of all visible candidates, of each of ``cohorts`` and of each year they
+    registered in (only ``year`` if given), from one read of the candidates."""
+    rows = store.scoped_funnel_rows(session, visible)
+    by_cohort: dict = defaultdict(list)
+    by_year: dict[int, list] = defaultdict(list)
+    for cohort_id, row_year, row in rows:
+        by_cohort[cohort_id].append(row)
+        by_year[row_year].append(row)
+    per_cohort = [(cohort, funnel(by_cohort.get(cohort.id, []))) for cohort in cohorts]
+    years = sorted(by_year, reverse=True) if year is None else [year]
+    per_year = [(one_year, funnel(by_year.get(one_year, []))) for one_year in years]
+    return funnel([row for _, _, row in rows]), per_cohort, per_year
 
 
 def planned_places(tenant, session, hooks) -> list[PlannedPlaces]:

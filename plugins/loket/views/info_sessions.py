@@ -26,7 +26,7 @@ def _info_page(status: int = 200, *, submitted=None, failed=None, plan_form=None
     if can("loket.manage"):
         for row in session.exec(select(InfoRegistration).order_by(InfoRegistration.registered_at)):
             registrations.setdefault(row.session_id, []).append(row)
-    counts = {s.id: info_sessions.registered_count(session, s.id) for s in sessions}
+    counts = info_sessions.registered_counts(session, [s.id for s in sessions])
     # A signed-in visitor sees their own registrations (by their account's proven address).
     own: dict = {}
     user = g.get("user")

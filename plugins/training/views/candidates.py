@@ -106,11 +106,9 @@ def _candidate_page(
     session = db_session()
     visible = visible_organisations()
     cohort = session.get(Cohort, candidate.cohort_id) if candidate.cohort_id else None
-    cohorts = [
-        (c, max(c.capacity - store.seats_taken(session, c.id), 0))
-        for c in store.cohorts(session, visible)
-        if c.ends_on >= today()
-    ]
+    open_cohorts = [c for c in store.cohorts(session, visible) if c.ends_on >= today()]
+    taken = store.seats_taken_in(session, [c.id for c in open_cohorts])
+    cohorts = [(c, max(c.capacity - taken[c.id], 0)) for c in open_cohorts]
     # Another page may link to one step ("?stap=intake") to choose it already.
     step_form = step_form or StepForm(formdata=None, data={"target": request.args.get("stap")})
     progress_form = progress_form or ProgressForm(formdata=None)

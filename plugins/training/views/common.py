@@ -115,13 +115,27 @@ def course_seats(course: Course) -> dict:
     return _seats(CourseSignup, CourseSignup.course_id, course)
 
 
+def with_seats(info_sessions: list[InfoSession]) -> list[tuple[InfoSession, dict]]:
+    """Each info session with its :func:`seats`, counted for the whole list in one query."""
+    return _with_seats(InfoRegistration, InfoRegistration.info_session_id, info_sessions)
+
+
+def with_course_seats(courses: list[Course]) -> list[tuple[Course, dict]]:
+    """Each course with its :func:`course_seats`, counted for the whole list in one query."""
+    return _with_seats(CourseSignup, CourseSignup.course_id, courses)
+
+
 def _seats(model, column, row) -> dict:
-    registered, waiting = store.registration_counts(db_session(), model, column, row.id)
-    return {
-        "registered": registered,
-        "waiting": waiting,
-        "free": max(row.capacity - registered, 0),
-    }
+    return _with_seats(model, column, [row])[0][1]
+
+
+def _with_seats(model, column, rows) -> list[tuple]:
+    counts = store.registration_counts_in(db_session(), model, column, [row.id for row in rows])
+    return [(row, _seat_figures(row.capacity, *counts[row.id])) for row in rows]
+
+
+def _seat_figures(capacity: int, registered: int, waiting: int) -> dict:
+    return {"registered": registered, "waiting": waiting, "free": max(capacity - registered, 0)}
 
 
 def tell_promoted(info_session: InfoSession, promoted: InfoRegistration) -> None:

@@ -26,6 +26,7 @@ from plugins.training.views.common import (
     load,
     offer_organisations,
     prefill_from_user,
+    with_course_seats,
 )
 
 
@@ -62,11 +63,14 @@ def _catalogue_page(form: CourseForm):
     choices = offer_organisations(form) if managing else {}
     courses = store.courses(session, upcoming_after=utcnow())
     managed = store.courses(session, visible_organisations()) if managing else []
+    # One count for both lists: a managed course is often in the catalogue too.
+    unique = list({c.id: c for c in [*courses, *managed]}.values())
+    seats = {course.id: figures for course, figures in with_course_seats(unique)}
     return (
         render(
             "training/courses.html",
-            courses=[(c, course_seats(c)) for c in courses],
-            managed=[(c, course_seats(c)) for c in managed],
+            courses=[(c, seats[c.id]) for c in courses],
+            managed=[(c, seats[c.id]) for c in managed],
             organisation_choices=choices,
             form=form,
         ),

@@ -58,11 +58,14 @@ def figures():
 def figures_csv():
     session = db_session()
     visible, cohorts, cohort, year = _figure_scope()
-    scopes = [(_("All candidates"), report.funnel_for(session, visible))]
-    for one in cohorts if cohort is None else [cohort]:
-        scopes.append((one.name, report.funnel_for(session, visible, cohort_id=one.id)))
-    for one_year in store.candidate_years(session, visible) if year is None else [year]:
-        scopes.append((str(one_year), report.funnel_for(session, visible, year=one_year)))
+    everyone, per_cohort, per_year = report.funnels_by_scope(
+        session, visible, cohorts if cohort is None else [cohort], year=year
+    )
+    scopes = [
+        (_("All candidates"), everyone),
+        *((one.name, result) for one, result in per_cohort),
+        *((str(one_year), result) for one_year, result in per_year),
+    ]
     body = report.funnel_csv(
         scopes,
         lambda stage: str(STAGE_LABELS[stage]),

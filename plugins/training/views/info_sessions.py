@@ -22,6 +22,7 @@ from plugins.training.views.common import (
     setting,
     tell_promoted,
     today,
+    with_seats,
 )
 
 NOT_STARTED_MESSAGE = _l("Who came is recorded after the info session has begun.")
@@ -49,7 +50,7 @@ def info_sessions():
     return (
         render(
             "training/info_sessions.html",
-            sessions=[(s, seats(s)) for s in sessions],
+            sessions=with_seats(sessions),
             organisation_choices=choices,
             organisation_names=organisation_names(),
             form=form,

@@ -13,8 +13,8 @@ from core.web import db_session
 from plugins.training import store
 from plugins.training.access import actor, require_manager, visible_organisations
 from plugins.training.forms import CohortForm, CohortMessageForm, ProgrammeForm
-from plugins.training.models import Candidate, Cohort, CohortMessage, Programme
-from plugins.training.services import PIPELINE, IntakeOutcome, Stage, next_stages
+from plugins.training.models import Cohort, CohortMessage, Programme
+from plugins.training.services import PIPELINE, IntakeOutcome, Progress, Stage, next_stages
 from plugins.training.views.common import blueprint, load, offer_organisations, organisation_names
 
 # Moves the board offers as a single button: they need nothing but the click.
@@ -105,7 +105,8 @@ def board_page(cohort: Cohort, errors: dict | None = None, status: int = 200, me
     columns = [
         (stage, cards) for stage, cards in columns if cards or stage not in PIPELINE[:enrolment]
     ]
-    cards = {c.id: _card_actions(c) for c in members}
+    progresses = store.progresses_of(session, members)
+    cards = {c.id: _card_actions(progresses[c.id]) for c in members}
     return (
         render(
             "training/board.html",
@@ -154,8 +155,8 @@ def cohort_message(cohort_id: uuid.UUID):
     return redirect(url_for("training.board", cohort_id=cohort.id, _anchor="messages"), 303)
 
 
-def _card_actions(candidate: Candidate) -> list[Stage]:
-    progress = store.progress_of(db_session(), candidate)
+def _card_actions(progress: Progress) -> list[Stage]:
+    """The one-click moves a board card offers for a candidate at this progress."""
     actions = []
     for stage in next_stages(progress):
         if stage not in ONE_CLICK:

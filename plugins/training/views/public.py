@@ -24,8 +24,8 @@ from plugins.training.views.common import (
     SECRET_LINKS_PER_MINUTE,
     blueprint,
     prefill_from_user,
-    seats,
     tell_promoted,
+    with_seats,
 )
 
 # The single-use link (core.identity.confirmations) that lets an address's owner confirm a
@@ -44,7 +44,7 @@ def index():
         mine = store.candidates_of_citizen(session, user.id, verified_email(user))
     return render(
         "training/index.html",
-        sessions=[(s, seats(s)) for s in sessions],
+        sessions=with_seats(sessions),
         courses=store.courses(session, upcoming_after=now)[:5],
         mine=mine,
         may_see_figures=can("training.figures"),
@@ -113,7 +113,7 @@ def _registration_page(sessions, form: RegistrationForm):
     return (
         render(
             "training/register.html",
-            sessions=[(s, seats(s)) for s in sessions],
+            sessions=with_seats(sessions),
             form=form,
         ),
         422 if form.errors else 200,

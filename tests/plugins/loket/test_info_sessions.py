@@ -106,3 +106,19 @@ def test_a_session_planned_for_half_past_seven_reads_half_past_seven_in_both_sea
     assert stored == [datetime(2030, 3, 1, 18, 30), datetime(2030, 7, 1, 17, 30)]
     page = staff.get("/t/aalst/loket/infosessies").get_data(as_text=True)
     assert "01/03/2030 19:30" in page and "01/07/2030 19:30" in page
+
+
+def test_seats_taken_are_counted_per_session_for_a_whole_list_at_once(app):
+    with tenant_db(app) as db:
+        full, half, empty = plan(db, capacity=2), plan(db, capacity=3), plan(db)
+        for name in ("An", "Bert", "Chris"):  # the third waits
+            info_sessions.register(db, full, name=name, email=f"{name.lower()}@example.be")
+        cancelled = info_sessions.register(db, half, name="Dirk", email="dirk@example.be")
+        info_sessions.register(db, half, name="Els", email="els@example.be")
+        info_sessions.cancel(db, cancelled)
+        counts = info_sessions.registered_counts(db, [full.id, half.id, empty.id])
+        assert counts == {full.id: 2, half.id: 1, empty.id: 0}
+        assert counts == {
+            s.id: info_sessions.registered_count(db, s.id) for s in (full, half, empty)
+        }
+        assert info_sessions.registered_counts(db, []) == {}

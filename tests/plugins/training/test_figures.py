@@ -11,7 +11,7 @@ import pytest
 from core.hookspecs import hookimpl
 from core.models import Tenant
 from core.plugin_types import PlannedPlaces
-from plugins.training import report
+from plugins.training import report, store
 from plugins.training.figures import DEFAULT_COMPLETION_RATE, CohortOutcome, forecast
 from plugins.training.models import Candidate
 from tests.plugins.training.conftest import people
@@ -261,3 +261,30 @@ def test_a_cohort_named_as_a_formula_stays_text_in_the_export():
     text = report.funnel_csv([('=HYPERLINK("http://evil.test","Klik")', funnel([]))], str, str)
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     assert rows and all(row[0].startswith("'=HYPERLINK") for row in rows)
+
+
+def test_the_funnels_per_scope_read_at_once_equal_each_scope_read_alone(known):
+    world, ended, running = known
+    with world.session() as db:
+        everyone, per_cohort, per_year = report.funnels_by_scope(db, None, [ended, running])
+        assert everyone == report.funnel_for(db, None)
+        assert per_cohort == [
+            (ended, report.funnel_for(db, None, cohort_id=ended.id)),
+            (running, report.funnel_for(db, None, cohort_id=running.id)),
+        ]
+        assert per_year == [
+            (2026, report.funnel_for(db, None, year=2026)),
+            (2025, report.funnel_for(db, None, year=2025)),
+        ]
+        _, _, only_2025 = report.funnels_by_scope(db, None, [], year=2025)
+        assert only_2025 == [(2025, report.funnel_for(db, None, year=2025))]
+
+
+def test_cohort_outcomes_count_who_enrolled_graduated_and_is_still_in_each_cohort(known):
+    world, ended, running = known
+    with world.session() as db:
+        outcomes = store.cohort_outcomes(db, None)
+    assert sorted(outcomes, key=lambda outcome: outcome.ends_on) == [
+        CohortOutcome(ends_on=ended.ends_on, enrolled=6, graduated=4, still_in_training=0),
+        CohortOutcome(ends_on=running.ends_on, enrolled=5, graduated=0, still_in_training=4),
+    ]
