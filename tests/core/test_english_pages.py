@@ -16,17 +16,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from sqlmodel import select
 
-from core.config import Settings
-from core.models import Tenant
-from core.plugins import build_registry
-from tests.support.apps import probe_app, tenant_id
+from tests.support.apps import tenant_id
 from tests.support.auth import signed_in_as
-from tests.support.route_probe import candidate_urls, footprint
+from tests.support.demo_municipality import SLUG, VISITORS, demo_municipality, pages_of
+from tests.support.route_probe import footprint
 
 ROOT = Path(__file__).resolve().parents[2]
-SLUG = "aalst"
 # Names of Flemish services: an English page names them as they are called.
 OFFICIAL_NAMES = (
     "Lokaal Loket Kinderopvang",
@@ -68,25 +64,7 @@ def visible_text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def municipality(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("english")
-    url = f"sqlite:///{directory / 'english.sqlite3'}"
-    settings = Settings(database_url=url, migration_database_url=url, tenants_dir=directory)
-    plugins = ", ".join(f'"{name}"' for name in ["probe", *build_registry().names])
-    app = probe_app(
-        settings, tenants={SLUG: f'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = [{plugins}]\n'}
-    )
-    db, registry = app.extensions["opvangplein.db"], app.extensions["opvangplein.plugins"]
-    with db.tenant_session(tenant_id(app, SLUG)) as session:
-        tenant = session.exec(select(Tenant).where(Tenant.slug == SLUG)).one()
-        registry.for_plugins(registry.names).demo_data(tenant=tenant, session=session)
-    return app
-
-
-VISITORS = {
-    "staff": ["tenant_admin", *(f"staff:{name}" for name in ["probe", *build_registry().names])],
-    "parent": ["parent"],
-    "anonymous": None,
-}
+    return demo_municipality(tmp_path_factory.mktemp("english"))
 
 
 @pytest.mark.parametrize("visitor", sorted(VISITORS))
@@ -96,24 +74,18 @@ def test_english_pages_hold_no_dutch_sentence(municipality, visitor):
     if VISITORS[visitor] is not None:
         signed_in_as(client, app, SLUG, f"english-{visitor}", VISITORS[visitor])
     client.get(f"/t/{SLUG}/taal/en")
-    own = footprint(app, tenant_id(app, SLUG))
-    records = " ".join(own.texts)
+    records = " ".join(footprint(app, tenant_id(app, SLUG)).texts)
     phrases = [
         phrase
         for phrase in dutch_phrases()
         if phrase not in records and not any(phrase in name for name in OFFICIAL_NAMES)
     ]
-    read, dutch = set(), {}
-    for method, endpoint, path in candidate_urls(app, own):
-        if method != "GET" or endpoint in read:
-            continue
-        response = client.get(f"/t/{SLUG}{path}")
-        if response.status_code != 200 or response.mimetype != "text/html":
-            continue
-        read.add(endpoint)
-        text = visible_text(response.get_data(as_text=True))
+    pages = pages_of(app, client)
+    dutch = {}
+    for endpoint, path in pages.items():
+        text = visible_text(client.get(path).get_data(as_text=True))
         found = sorted(phrase for phrase in phrases if phrase in text)
         if found:
             dutch[endpoint] = [text[max(0, text.find(p) - 60) : text.find(p) + 60] for p in found]
-    assert len(read) >= {"staff": 40, "parent": 10, "anonymous": 5}[visitor], sorted(read)
+    assert len(pages) >= {"staff": 40, "parent": 10, "anonymous": 5}[visitor], sorted(pages)
     assert dutch == {}
