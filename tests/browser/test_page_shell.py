@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, Response, expect
+from sqlmodel import select
 
+from tests.support.apps import tenant_id
 from tests.support.browser import wait_until_settled
 
 pytestmark = pytest.mark.browser
@@ -284,10 +289,62 @@ def contrast(page: Page, foreground: str, background: str) -> float:
     return page.evaluate(CONTRAST_OF, [foreground, background])
 
 
-def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page):
-    """WCAG 1.4.3 and 1.4.11: the 'My data' link on the header, the skip link when focused,
-    and the focus ring on the white page and on the header."""
+def _demo_themes() -> dict[str, dict]:
+    folder = Path(__file__).resolve().parents[2] / "tenants"
+    themes = {"default": {}}
+    for path in sorted(folder.glob("*.toml")):
+        theme = tomllib.loads(path.read_text(encoding="utf-8")).get("theme")
+        if theme:
+            themes[path.stem] = theme
+    return themes
+
+
+DEMO_THEMES = _demo_themes()
+
+
+def _wear_theme(server, slug: str, theme: dict) -> None:
+    from core.models import Tenant
+
+    with server.app.extensions["opvangplein.db"].tenant_session(tenant_id(server.app, slug)) as db:
+        tenant = db.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        tenant.theme = {**tenant.theme, **theme}
+        db.add(tenant)
+    server.app.extensions["opvangplein.tenants"].forget()
+
+
+@pytest.mark.parametrize("theme", sorted(DEMO_THEMES))
+def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page, live_server, theme):
+    """WCAG 1.4.3 and 1.4.11 in every demo municipality's theme: the 'My data' link and the
+    menu on the header, the skip link when focused, primary and secondary buttons, links, and
+    the focus ring on the white page and on the header."""
+    _wear_theme(live_server, "aalst", DEMO_THEMES[theme])
     admin_page.goto(ADMIN)
+    assert admin_page.evaluate(
+        "() => getComputedStyle(document.documentElement)"
+        ".getPropertyValue('--opvangplein-primary').trim()"
+    ) == DEMO_THEMES[theme].get("primary", "#1d4f91")
+    for selector, foreground, background in (
+        (".site-nav a", "color", ".site-nav"),
+        ("main .utrecht-button--primary-action", "color", "main .utrecht-button--primary-action"),
+        ("main .utrecht-link", "color", None),
+        ("main .utrecht-button--secondary-action:not(.button--warning)", "color", None),
+        (
+            "main .utrecht-button--secondary-action:not(.button--warning)",
+            "borderTopColor",
+            None,
+        ),
+    ):
+        colours = admin_page.evaluate(
+            """([selector, property, background]) => {
+              const element = document.querySelector(selector);
+              const behind = background ? document.querySelector(background) : null;
+              return [getComputedStyle(element)[property],
+                      behind ? getComputedStyle(behind).backgroundColor : "rgb(255, 255, 255)"];
+            }""",
+            [selector, foreground, background],
+        )
+        needed = 3 if foreground == "borderTopColor" else 4.5
+        assert contrast(admin_page, *colours) >= needed, (theme, selector, foreground, colours)
     header = admin_page.evaluate(
         "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
