@@ -4,6 +4,26 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) summary.focus();
 });
 
+// On a small screen the main menu folds behind its button (the CSS decides when it is folded).
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".site-nav__toggle");
+  if (!toggle) return;
+  const nav = toggle.closest(".site-nav");
+  const setOpen = (open) => {
+    nav.classList.toggle("site-nav--open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  nav.classList.add("site-nav--collapsible");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => setOpen(!nav.classList.contains("site-nav--open")));
+  nav.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !nav.classList.contains("site-nav--open")) return;
+    if (getComputedStyle(toggle).display === "none") return;
+    setOpen(false);
+    toggle.focus();
+  });
+});
+
 // htmx swaps nothing when a request fails (403, 404, 429, 500, or no connection): without this
 // the person clicks and nothing happens. The server's error page says why; show its title and
 // message in the page's alert (a live region), or the page's own words when there is no answer.
