@@ -1,7 +1,11 @@
 """SQL building blocks of the loket's figures, portable between SQLite and PostgreSQL.
 
 Day counts and months are compiled per dialect (``julianday``/``strftime`` on SQLite, date
-arithmetic/``to_char`` on PostgreSQL), so every figure is a GROUP BY in the database.
+arithmetic/``to_char`` on PostgreSQL), so every figure is a GROUP BY in the database. Each
+element names its parts in ``_traverse_internals``, so SQLAlchemy can key, cache and reuse the
+compiled statement: without a cache key the dashboard's statements were compiled on every
+request (40 % of its time). ``today`` travels as a bound parameter, so the cache holds across
+days.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from plugins.loket.areas import MAX_MONTHS_BABY_CARE, MIN_MONTHS_SCHOOL_CARE
 from plugins.loket.models import ChildcareRequest, Location, Preference, RequestStatus
@@ -28,23 +33,27 @@ class DaysSince(ColumnElement[int]):
     """Whole days from ``column`` (a date or timestamp) until ``today``, in SQL."""
 
     __visit_name__ = "loket_days_since"
-    inherit_cache = False
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("today", InternalTraversal.dp_clauseelement),
+    ]
+    inherit_cache = True
     type = sa.Integer()
 
     def __init__(self, column: ColumnElement, today: date) -> None:
         self.column = column
-        self.today = today
+        self.today = sa.bindparam(None, today, type_=sa.Date, unique=True)
 
 
 @compiles(DaysSince)
 def _days_since_postgresql(element: DaysSince, compiler, **kw) -> str:
-    today = compiler.process(sa.literal(element.today, sa.Date), **kw)
+    today = compiler.process(element.today, **kw)
     return f"({today} - CAST({compiler.process(element.column, **kw)} AS DATE))"
 
 
 @compiles(DaysSince, "sqlite")
 def _days_since_sqlite(element: DaysSince, compiler, **kw) -> str:
-    today = compiler.process(sa.literal(element.today.isoformat()), **kw)
+    today = compiler.process(element.today, **kw)  # SQLite's Date binds as 'YYYY-MM-DD'
     column = compiler.process(element.column, **kw)
     return f"CAST(julianday({today}) - julianday(date({column})) AS INTEGER)"
 
@@ -53,7 +62,11 @@ class DaysBetween(ColumnElement[int]):
     """Whole days from timestamp ``earlier`` to ``later`` (as ``timedelta.days``), in SQL."""
 
     __visit_name__ = "loket_days_between"
-    inherit_cache = False
+    _traverse_internals = [
+        ("earlier", InternalTraversal.dp_clauseelement),
+        ("later", InternalTraversal.dp_clauseelement),
+    ]
+    inherit_cache = True
     type = sa.Integer()
 
     def __init__(self, earlier: ColumnElement, later: ColumnElement) -> None:
@@ -80,7 +93,8 @@ class MonthOf(ColumnElement[str]):
     """A date's month as "YYYY-MM", in SQL."""
 
     __visit_name__ = "loket_month_of"
-    inherit_cache = False
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+    inherit_cache = True
     type = sa.String()
 
     def __init__(self, column: ColumnElement) -> None:

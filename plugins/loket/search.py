@@ -23,6 +23,7 @@ import unicodedata
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from plugins.loket.models import ChildcareRequest
 
@@ -95,24 +96,30 @@ class WordMatch(ColumnElement[bool]):
     """
 
     __visit_name__ = "loket_word_match"
-    inherit_cache = False
+    # Both dialects' patterns travel as bound parameters, so one compiled statement (cached by
+    # SQLAlchemy) serves every word; each dialect renders only its own.
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("regex", InternalTraversal.dp_clauseelement),
+        ("glob", InternalTraversal.dp_clauseelement),
+    ]
+    inherit_cache = True
     type = sa.Boolean()
 
     def __init__(self, column: ColumnElement, word: str) -> None:
         self.column = column
-        self.word = word
+        self.regex = sa.bindparam(None, regex_pattern(word), type_=sa.String, unique=True)
+        self.glob = sa.bindparam(None, glob_pattern(word), type_=sa.String, unique=True)
 
 
 @compiles(WordMatch)
 def _word_match_regex(element: WordMatch, compiler, **kw) -> str:
-    pattern = compiler.process(sa.literal(regex_pattern(element.word)), **kw)
-    return f"({compiler.process(element.column, **kw)} ~ {pattern})"
+    return f"({compiler.process(element.column, **kw)} ~ {compiler.process(element.regex, **kw)})"
 
 
 @compiles(WordMatch, "sqlite")
 def _word_match_glob(element: WordMatch, compiler, **kw) -> str:
-    pattern = compiler.process(sa.literal(glob_pattern(element.word)), **kw)
-    return f"({compiler.process(element.column, **kw)} GLOB {pattern})"
+    return f"({compiler.process(element.column, **kw)} GLOB {compiler.process(element.glob, **kw)})"
 
 
 def phone_digits(text: str) -> str:

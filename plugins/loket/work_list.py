@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import select
 
 from plugins.loket import search
@@ -36,27 +37,34 @@ COUNT_LIMIT = 10_000
 
 
 class ListHolds(ColumnElement[bool]):
-    """The JSON list in ``column`` holds the string ``value`` (an exact element, not a part)."""
+    """The JSON list in ``column`` holds the string ``value`` (an exact element, not a part).
+
+    Keyed by its parts (``_traverse_internals``), the value a bound parameter: the compiled
+    statement is cached once for every value."""
 
     __visit_name__ = "loket_list_holds"
-    inherit_cache = False
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("value", InternalTraversal.dp_clauseelement),
+    ]
+    inherit_cache = True
     type = sa.Boolean()
 
     def __init__(self, column: ColumnElement, value: str) -> None:
         self.column = column
-        self.value = value
+        self.value = sa.bindparam(None, value, type_=sa.String, unique=True)
 
 
 @compiles(ListHolds)
 def _list_holds_jsonb(element: ListHolds, compiler, **kw) -> str:
-    value = compiler.process(sa.literal(element.value, sa.String), **kw)
+    value = compiler.process(element.value, **kw)
     column = compiler.process(element.column, **kw)
     return f"(CAST({column} AS JSONB) @> jsonb_build_array(CAST({value} AS TEXT)))"
 
 
 @compiles(ListHolds, "sqlite")
 def _list_holds_json_each(element: ListHolds, compiler, **kw) -> str:
-    value = compiler.process(sa.literal(element.value, sa.String), **kw)
+    value = compiler.process(element.value, **kw)
     column = compiler.process(element.column, **kw)
     return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {value})"
 

@@ -420,3 +420,47 @@ def test_at_320_pixels_table_words_stay_whole_and_a_wide_table_takes_focus(
     )
     assert all(tabindex == "0" for tabindex in wide), wide
     assert not [v for v in axe_violations(admin_page) if v["id"] == "scrollable-region-focusable"]
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button_that_says_whether_it_is_open(
+    admin_page: Page, axe_violations
+):
+    """The header collapses on small screens (GOV.UK's header menu): the page starts under the
+    header instead of under a screen of links; the button opens and closes the menu, says its
+    state to a screen reader, and works from the keyboard."""
+    admin_page.set_viewport_size({"width": 390, "height": 844})
+    admin_page.goto(HOME)
+    toggle = admin_page.get_by_role("button", name="Menu")
+    administration = admin_page.locator("nav.site-nav").get_by_role("link", name="Beheer")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(administration).to_be_hidden()
+    heading = admin_page.locator("main h1").bounding_box()
+    assert heading["y"] < 844 / 2, f"the page's heading starts at {heading['y']} px"
+
+    toggle.focus()
+    admin_page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(administration).to_be_visible()
+    admin_page.keyboard.press("Tab")
+    assert admin_page.evaluate("() => document.activeElement.closest('nav.site-nav') !== null")
+    admin_page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(administration).to_be_hidden()
+    assert not [v for v in axe_violations(admin_page) if v["impact"] in SEVERE_IMPACTS]
+
+    admin_page.set_viewport_size({"width": 1280, "height": 800})
+    expect(toggle).to_be_hidden()
+    expect(administration).to_be_visible()
+
+
+def test_without_script_the_menu_is_open_and_no_dead_button_shows(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + HOME)
+        expect(page.locator("nav.site-nav").get_by_role("link", name="Start")).to_be_visible()
+        expect(page.locator(".site-nav__toggle")).to_be_hidden()
+    finally:
+        context.close()
