@@ -9,32 +9,44 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, g, jsonify
+from flask import abort, current_app, g, jsonify
 
 from core.identity.access import require_permission
 from core.ratelimit import rate_limited
 from core.rendering import render
 from core.spreadsheet import csv_response, csv_text
 from core.web import db_session
-from plugins.loket import monitoring
+from plugins.loket import figures_cache, monitoring
 from plugins.loket.open_data import open_data
 from plugins.loket.views.common import _context, blueprint, settings
+
+# Writes through any session of this process forget the municipality's kept figures.
+figures_cache.forget_on_write()
 
 # Anyone may ask for the public document; each answer runs the dashboard's statements.
 OPEN_DATA_PER_MINUTE = 30
 
 
+def _counted() -> figures_cache.Counted:
+    session, today = db_session(), date.today()
+    return figures_cache.cache_of(current_app).get(
+        g.tenant.id, today, lambda: monitoring.dashboard_figures(session, today=today)
+    )
+
+
 def _figures() -> monitoring.DashboardFigures:
-    return monitoring.dashboard_figures(db_session(), today=date.today())
+    return _counted().figures
 
 
 @blueprint.get("/monitoring")
 @require_permission("loket.manage")
 def dashboard():
+    counted = _counted()
     return render(
         "loket/dashboard.html",
         **_context(
-            figures=_figures(),
+            figures=counted.figures,
+            counted_at=counted.at,
             chart=monitoring.bars,
             demand_pairs=monitoring.demand_pairs,
             trend_pairs=monitoring.trend_pairs,
