@@ -68,9 +68,10 @@ def test_a_forwarded_link_gives_a_colleague_with_another_verified_address_nothin
     # The admin reads it in the audit log, in words.
     admin = app.test_client()
     signed_in_as(admin, app, "aalst", "beheerder", ["tenant_admin"])
-    assert "Kreeg een uitnodiging voor een ander adres geweigerd" in admin.get(
-        "/t/aalst/beheer/audit"
-    ).text
+    assert (
+        "Kreeg een uitnodiging voor een ander adres geweigerd"
+        in admin.get("/t/aalst/beheer/audit").text
+    )
 
     # The link still works for the person it was mailed to.
     invited, noor = client_of(app, "noor", email="Noor.Ouder@Example.be", verified=True)
