@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from core.db import utcnow
@@ -26,7 +27,14 @@ from tests.security.test_verified_email import (
 from tests.support.apps import tenant_id
 from tests.support.auth import make_user, sign_in, signed_in_as
 
-app, hostile = verified_email_tests.app, verified_email_tests.hostile  # the fixtures
+hostile = verified_email_tests.hostile  # the fixture
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request, hostile, monkeypatch):
+    """On PostgreSQL too: there row-level security also keeps Brugge from Aalst's links."""
+    settings = request.getfixturevalue(f"{request.param}_settings")
+    return verified_email_tests.make_app(settings, hostile, monkeypatch)
 
 
 def invite_victim(app, roles=("staff:loket",)) -> str:
