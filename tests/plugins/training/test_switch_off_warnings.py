@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from plugins.training.models import (
     Candidate,
     Course,
@@ -13,9 +15,17 @@ from plugins.training.models import (
     InternshipHours,
 )
 from plugins.training.services import Stage
+from tests.plugins.training.conftest import TRAINING_TENANTS, build_world
 from tests.plugins.training.helpers import make_candidate
 from tests.plugins.training.test_internship_hours import intern
+from tests.support.apps import probe_app
 from tests.support.switch_off import switch_off_warning
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request):
+    settings = request.getfixturevalue(f"{request.param}_settings")
+    return build_world(probe_app(settings, tenants=TRAINING_TENANTS))
 
 
 def registration(db, session_id, candidate_id, status="registered") -> None:
