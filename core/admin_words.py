@@ -39,6 +39,7 @@ CORE_ACTIONS = {
     "member.invited": _l("Invited a member"),
     "member.invitation_accepted": _l("Accepted an invitation"),
     "member.invitation_withdrawn": _l("Withdrew an invitation"),
+    "member.invitation_refused": _l("Was refused an invitation mailed to another address"),
     "member.roles_changed": _l("Changed the roles of a member"),
     "member.removed": _l("Removed a member"),
     "organisation.created": _l("Added a partner organisation"),

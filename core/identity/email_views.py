@@ -128,9 +128,31 @@ def invitation(token: str):
             next=invitations.INVITATION_PATH + token,
             accepted=False,
         )
+    if not invitations.may_accept(g.user, row.email):
+        # Said before the button already; audited only when someone actually tries.
+        if LinkActionForm().validate_on_submit():
+            invitations.refuse(db, row, g.user)
+            db.commit()
+        return _refused()
     if not LinkActionForm().validate_on_submit():  # a GET or HEAD only shows the button
         return render_template("identity/invitation.html", roles=roles, accepted=False)
-    if invitations.accept(db, token, g.user) is None:
+    try:
+        accepted = invitations.accept(db, token, g.user)
+    except invitations.InvitationRefused:
+        db.commit()  # keeps the audit entry
+        return _refused()
+    if accepted is None:
         return _unusable()
     db.commit()
     return render_template("identity/invitation.html", roles=roles, accepted=True)
+
+
+def _refused():
+    """The account signed in has another verified address: the invitation is not theirs."""
+    return (
+        render_template(
+            "identity/invitation_refused.html",
+            signed_in_address=confirmations.verified_email(g.user),
+        ),
+        403,
+    )

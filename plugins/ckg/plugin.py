@@ -187,3 +187,10 @@ def demo_data(tenant, session):
     from plugins.ckg.demo import load_demo_data
 
     load_demo_data(tenant, session)
+
+
+@hookimpl
+def switch_off_warnings(tenant, session):
+    from plugins.ckg.switch_off import switch_off_warnings as warnings
+
+    return warnings(session)

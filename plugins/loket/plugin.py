@@ -304,3 +304,10 @@ def demo_data(tenant, session):
 
     requests = plugin_settings(session, MANIFEST)["demo_requests"]
     load_demo_data(tenant, session, requests=requests)
+
+
+@hookimpl
+def switch_off_warnings(tenant, session):
+    from plugins.loket.switch_off import switch_off_warnings as warnings
+
+    return warnings(session)

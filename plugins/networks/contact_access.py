@@ -2,7 +2,8 @@
 
 Partners named only in the network (none of Herenthout's six has an account) could not act: only
 the admin worked. A coordinator now invites a member's contact person by mail through the core's
-invitation flow (single-use link, 48 hours, tied to the address it was mailed to). Whoever redeems
+invitation flow (single-use link, 48 hours, tied to the address it was mailed to: an account with
+another verified address is refused, see ``core.identity.invitations``). The one who redeems
 the link gets the ``partner:networks`` role in this tenant — it opens this module only — and acts
 for that one member in that one network. It is never organisation membership: that comes only from
 the organisation's own sign-in provider.

@@ -226,7 +226,8 @@ class RegionalPartnership(SQLModel, table=True):
 class ContactInvitation(TenantScoped, table=True):
     """A contact person invited by mail to work in this network for their member (issue 21).
 
-    The mail carries a core invitation link (single use, expiring). Whoever redeems it acts for
+    The mail carries a core invitation link (single use, expiring, refused to an account with
+    another verified address: ``core.identity.invitations``). The person who redeems it acts for
     ``member_id`` in this network only: it grants no organisation membership, which comes only
     from the organisation's own provider.
     """

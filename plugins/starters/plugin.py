@@ -240,3 +240,10 @@ def readiness_checks(app):
     from plugins.starters.uploads import upload_store_writable
 
     return {"starters.uploads": lambda: upload_store_writable(app)}
+
+
+@hookimpl
+def switch_off_warnings(tenant, session):
+    from plugins.starters.switch_off import switch_off_warnings as warnings
+
+    return warnings(session)

@@ -330,7 +330,6 @@ class StepForm(PlatformForm):
 
 
 class ProgressForm(PlatformForm):
-    hours = IntegerField(_l("Internship hours to add"), minimum=0, maximum=400)
     modules = IntegerField(_l("Modules passed to add"), minimum=0, maximum=50)
 
 
@@ -365,6 +364,15 @@ class HoursForm(PlatformForm):
         required_message=_l("Enter between 1 and %(max)s hours for one day.", max=12),
     )
     description = TextAreaField(_l("What did you do?"), max_length=REASON_MAX, rows=3)
+
+
+class StaffHoursForm(HoursForm):
+    """The school logs a day of internship on the intern's behalf; the mentor still confirms it."""
+
+    worked_on = DateField(
+        _l("Date"), required=True, required_message=_l("Enter the date the candidate worked.")
+    )
+    description = TextAreaField(_l("What did the candidate do?"), max_length=REASON_MAX, rows=3)
 
 
 class ReviewForm(PlatformForm):

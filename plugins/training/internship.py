@@ -1,4 +1,6 @@
-"""Dated internship hours: the intern logs a day, the mentor at the placement confirms or rejects.
+"""Dated internship hours: the intern (or the school, on the intern's behalf) logs a day, the
+mentor at the placement confirms or rejects it. A day the school logs waits for the mentor like
+the intern's own: the school cannot make hours count that the placement never saw.
 
 A *mentor* is a member of the childcare provider organisation at the internship location (the
 candidate's ``placement_provider_id``, copied from the loket's location when the internship

@@ -141,3 +141,11 @@ def demo_data(tenant, session):
     from plugins.training.demo import load_demo_data
 
     load_demo_data(tenant, session)
+
+
+@hookimpl
+def switch_off_warnings(tenant, session):
+    from core.db import utcnow
+    from plugins.training.switch_off import switch_off_warnings as warnings
+
+    return warnings(session, utcnow())

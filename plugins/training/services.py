@@ -85,9 +85,6 @@ class Schedule(StrEnum):
     DUAL = "dual"
 
 
-MAX_HOURS_PER_ENTRY = 400
-
-
 def position(stage: str) -> int:
     """Index in the pipeline; a drop-out is not a position."""
     return PIPELINE.index(Stage(stage))
@@ -101,7 +98,9 @@ class Progress:
     furthest_stage: str
     intake_outcome: str = ""
     has_cohort: bool = False
+    # Hours the mentor confirmed (they count) and hours still waiting for the mentor (they don't).
     internship_hours: int = 0
+    pending_hours: int = 0
     required_hours: int = 0
     has_placement: bool = False
     # A criminal-record extract (model 2) valid today: childcare work needs one.
@@ -228,9 +227,11 @@ def _check_target_requirements(progress: Progress, step: Step, errors: dict) -> 
         short = progress.internship_hours < progress.required_hours
         if short and not step.reason.strip():
             errors["reason"] = _l(
-                "Only %(logged)s of %(required)s internship hours are logged: record why the"
-                " candidate graduates anyway.",
-                logged=progress.internship_hours,
+                "Too few internship hours: %(confirmed)s confirmed by the mentor,"
+                " %(pending)s waiting for the mentor, %(required)s required. Only confirmed"
+                " hours count: wait for the mentor or record why the candidate graduates anyway.",
+                confirmed=progress.internship_hours,
+                pending=progress.pending_hours,
                 required=progress.required_hours,
             )
     elif target == Stage.EMPLOYED:
@@ -303,19 +304,19 @@ def apply_step(candidate, progress: Progress, step: Step, *, today: date) -> Ste
 # -- progress in training -----------------------------------------------------------------------
 
 
-def check_progress(stage: str, *, hours: int, modules: int, modules_left: int) -> dict[str, str]:
-    """Hours and modules are logged while in training or on internship."""
-    errors: dict[str, str] = {}
+def check_progress(stage: str, *, modules: int, modules_left: int) -> dict[str, str]:
+    """Passed modules are logged while in training or on internship.
+
+    Internship hours are not: they are dated entries that count once the mentor confirms them
+    (:func:`check_hours_entry`), also when the school logs them on the intern's behalf.
+    """
     if stage not in (Stage.IN_TRAINING, Stage.INTERNSHIP):
-        errors["hours"] = _l("Hours and modules are logged while the candidate is in training.")
-        return errors
-    if not 0 <= hours <= MAX_HOURS_PER_ENTRY:
-        errors["hours"] = _l("Log between 0 and %(max)s hours at a time.", max=MAX_HOURS_PER_ENTRY)
-    if modules < 0 or modules > modules_left:
-        errors["modules"] = _l("At most %(left)s modules are left to pass.", left=modules_left)
-    if not errors and hours == 0 and modules == 0:
-        errors["hours"] = _l("Log some hours or a passed module.")
-    return errors
+        return {"modules": _l("Modules are logged while the candidate is in training.")}
+    if modules < 1:
+        return {"modules": _l("Log at least one passed module.")}
+    if modules > modules_left:
+        return {"modules": _l("At most %(left)s modules are left to pass.", left=modules_left)}
+    return {}
 
 
 # -- dated internship hours and the mentor's confirmation ----------------------------------------

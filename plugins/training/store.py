@@ -25,10 +25,12 @@ from plugins.training.models import (
     CourseSignup,
     InfoRegistration,
     InfoSession,
+    InternshipHours,
     Programme,
     TimelineEntry,
 )
 from plugins.training.services import (
+    HOURS_PENDING,
     IN_COHORT,
     PIPELINE,
     Progress,
@@ -134,11 +136,28 @@ def add_timeline(
 
 def progress_of(session, candidate: Candidate) -> Progress:
     cohort = session.get(Cohort, candidate.cohort_id) if candidate.cohort_id else None
-    return _progress(candidate, cohort, has_valid_extract(session, candidate.id, date.today()))
+    progress = _progress(candidate, cohort, has_valid_extract(session, candidate.id, date.today()))
+    progress.pending_hours = pending_hours_of(session, [candidate.id]).get(candidate.id, 0)
+    return progress
+
+
+def pending_hours_of(session, candidate_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Logged internship hours still waiting for the mentor, per candidate (absent: none)."""
+    if not candidate_ids:
+        return {}
+    rows = session.exec(
+        select(InternshipHours.candidate_id, sa.func.sum(InternshipHours.hours))
+        .where(
+            InternshipHours.candidate_id.in_(candidate_ids),
+            InternshipHours.status == HOURS_PENDING,
+        )
+        .group_by(InternshipHours.candidate_id)
+    ).all()
+    return {candidate_id: int(total or 0) for candidate_id, total in rows}
 
 
 def progresses_of(session, candidates: list[Candidate]) -> dict[uuid.UUID, Progress]:
-    """:func:`progress_of` for many candidates (a board's cards) in two queries, not 2 per card."""
+    """:func:`progress_of` for many candidates (a board's cards) in three queries, not 3 per card."""
     if not candidates:
         return {}
     cohort_ids = {c.cohort_id for c in candidates if c.cohort_id is not None}
@@ -150,9 +169,13 @@ def progresses_of(session, candidates: list[Candidate]) -> dict[uuid.UUID, Progr
     with_extract = candidates_with_valid_extract(
         session, date.today(), candidate_ids=[c.id for c in candidates]
     )
-    return {
+    pending = pending_hours_of(session, [c.id for c in candidates])
+    progresses = {
         c.id: _progress(c, cohorts_by_id.get(c.cohort_id), c.id in with_extract) for c in candidates
     }
+    for candidate_id, progress in progresses.items():
+        progress.pending_hours = pending.get(candidate_id, 0)
+    return progresses
 
 
 def _progress(candidate: Candidate, cohort: Cohort | None, extract: bool) -> Progress:
@@ -215,15 +238,13 @@ def _cohort_unknown():
     return _l("Choose a cohort from the list.")
 
 
-def log_progress(session, candidate: Candidate, *, hours: int, modules: int, actor: str) -> None:
+def log_progress(session, candidate: Candidate, *, modules: int, actor: str) -> None:
+    """Passed modules; internship hours go through ``internship.log_hours`` and the mentor."""
     cohort = session.get(Cohort, candidate.cohort_id) if candidate.cohort_id else None
     modules_left = max((cohort.modules_total if cohort else 0) - candidate.modules_passed, 0)
-    errors = check_progress(
-        candidate.stage, hours=hours, modules=modules, modules_left=modules_left
-    )
+    errors = check_progress(candidate.stage, modules=modules, modules_left=modules_left)
     if errors:
         raise RuleError(errors)
-    candidate.internship_hours += hours
     candidate.modules_passed += modules
     session.add(candidate)
     add_timeline(
@@ -231,8 +252,7 @@ def log_progress(session, candidate: Candidate, *, hours: int, modules: int, act
         candidate,
         actor=actor,
         kind="progress",
-        detail=f"+{hours} h, +{modules} modules → {candidate.internship_hours} h,"
-        f" {candidate.modules_passed} modules",
+        detail=f"+{modules} modules → {candidate.modules_passed} modules",
     )
     session.flush()
 

@@ -49,6 +49,11 @@ def hostile(providers):
 
 @pytest.fixture
 def app(sqlite_settings, hostile, monkeypatch):
+    return make_app(sqlite_settings, hostile, monkeypatch)
+
+
+def make_app(settings, hostile, monkeypatch):
+    """Aalst (loket, two sign-in services at the hostile provider) and Brugge."""
     monkeypatch.setenv(SECRET_ENV, "test-secret")
     tenants = {
         "aalst": 'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = ["probe", "loket"]\n'
@@ -56,7 +61,7 @@ def app(sqlite_settings, hostile, monkeypatch):
         + _provider("burger", hostile.issuer, '"parent"'),
         "brugge": 'name = "Brugge"\nhosts = ["brugge.test"]\nplugins = ["probe"]\n',
     }
-    return probe_app(sqlite_settings, tenants=tenants)
+    return probe_app(settings, tenants=tenants)
 
 
 def sign_in_with_claims(client, hostile, key: str, next: str = "", **claims):

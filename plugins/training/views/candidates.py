@@ -18,6 +18,7 @@ from plugins.training.forms import (
     HireForm,
     PartnerForm,
     ProgressForm,
+    StaffHoursForm,
     StepForm,
     show_rule_errors,
 )
@@ -99,6 +100,7 @@ def _candidate_page(
     *,
     step_form: StepForm | None = None,
     progress_form: ProgressForm | None = None,
+    hours_form: StaffHoursForm | None = None,
     partner_form: PartnerForm | None = None,
     hire_form=None,
 ):
@@ -112,6 +114,7 @@ def _candidate_page(
     # Another page may link to one step ("?stap=intake") to choose it already.
     step_form = step_form or StepForm(formdata=None, data={"target": request.args.get("stap")})
     progress_form = progress_form or ProgressForm(formdata=None)
+    hours_form = hours_form or StaffHoursForm(formdata=None)
     partners = training_partners() if is_staff() else []
     if partner_form is None:
         current = str(candidate.organisation_id) if candidate.organisation_id else None
@@ -121,7 +124,13 @@ def _candidate_page(
     if hire_form is None:
         hire_form = HireForm(formdata=None)
     hire_form.vacancy.choices = [(str(v.id), v.title) for v in open_vacancies]
-    invalid = step_form.errors or progress_form.errors or partner_form.errors or hire_form.errors
+    invalid = (
+        step_form.errors
+        or progress_form.errors
+        or hours_form.errors
+        or partner_form.errors
+        or hire_form.errors
+    )
     return (
         render(
             "training/candidate.html",
@@ -138,6 +147,7 @@ def _candidate_page(
             organisation_names=organisation_names(),
             step_form=step_form,
             progress_form=progress_form,
+            hours_form=hours_form,
             partner_form=partner_form,
             hire_form=hire_form,
             open_vacancies=open_vacancies,
@@ -245,13 +255,7 @@ def log_progress(candidate_id: uuid.UUID):
     form = ProgressForm()
     if form.validate_on_submit():
         try:
-            store.log_progress(
-                session,
-                found,
-                hours=form.hours.data or 0,
-                modules=form.modules.data or 0,
-                actor=actor(),
-            )
+            store.log_progress(session, found, modules=form.modules.data or 0, actor=actor())
         except RuleError as refused:
             show_rule_errors(form, refused.errors)
     if form.errors:
@@ -259,6 +263,35 @@ def log_progress(candidate_id: uuid.UUID):
         return _candidate_page(load(Candidate, candidate_id), progress_form=form)
     session.commit()
     return redirect(url_for("training.candidate", candidate_id=found.id), 303)
+
+
+@blueprint.post("/kandidaten/<uuid:candidate_id>/stage-uren")
+@require_manager
+def log_hours_for_intern(candidate_id: uuid.UUID):
+    """The school logs a day on the intern's behalf: it waits for the mentor like the intern's."""
+    session = db_session()
+    found = load(Candidate, candidate_id)
+    form = StaffHoursForm()
+    if form.validate_on_submit():
+        try:
+            internship.log_hours(
+                session,
+                found,
+                worked_on=form.worked_on.data,
+                hours=form.hours.data,
+                description=form.description.data or "",
+                user_id=g.user.id,
+                today=today(),
+            )
+        except RuleError as refused:
+            show_rule_errors(form, refused.errors)
+    if form.errors:
+        session.rollback()
+        return _candidate_page(load(Candidate, candidate_id), hours_form=form)
+    session.commit()
+    return redirect(
+        url_for("training.candidate", candidate_id=found.id, _anchor="hour-entries"), 303
+    )
 
 
 @blueprint.post("/kandidaten/<uuid:candidate_id>/partner")

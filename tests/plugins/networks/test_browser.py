@@ -218,6 +218,13 @@ def test_a_coordinator_plans_a_meeting_and_invites_a_partner_contact_who_adds_an
         )
         assert_accessible(coordinator, axe_violations)
 
+        # Jan forwards the mail to a colleague: her own account does not get his invitation.
+        lies = signed_in_page(browser, server, log, make_user(app, "lies", email="lies@politie.be"))
+        lies.goto(_invitation_path(world, "jan@politie.be"))
+        expect(lies.get_by_role("alert")).to_contain_text("lies@politie.be")
+        expect(lies.get_by_role("button", name="De uitnodiging aanvaarden")).to_have_count(0)
+        assert_accessible(lies, axe_violations)
+
         jan = signed_in_page(browser, server, log, make_user(app, "jan", email="jan@politie.be"))
         jan.goto(_invitation_path(world, "jan@politie.be"))
         jan.get_by_role("button", name="De uitnodiging aanvaarden").click()
@@ -234,6 +241,6 @@ def test_a_coordinator_plans_a_meeting_and_invites_a_partner_contact_who_adds_an
 
         coordinator.goto(f"/t/aalst/netwerken/{world.network_id}")
         expect(coordinator.locator("#members")).to_contain_text("werkt mee in het netwerk")
-        for page in (coordinator, jan):
+        for page in (coordinator, lies, jan):
             page.context.close()
     log.assert_clean()

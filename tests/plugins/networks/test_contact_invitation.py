@@ -134,3 +134,26 @@ def test_only_a_coordinator_or_staff_invites(mailing_world):
     assert sara.post(invite_path(world)).status_code == 403
     outsider = world.client("pieter")  # granted the module, not a member of this network
     assert outsider.post(invite_path(world)).status_code == 404
+
+
+def test_a_forwarded_contact_invitation_gives_a_colleague_with_another_address_nothing(
+    mailing_world, mail_sink
+):
+    world = mailing_world
+    els = world.client("els")
+    plan(world, els)
+    wait_for(mail_sink, 3)
+    mail_sink.messages.clear()
+    sent = els.post(invite_path(world))
+    [mail] = wait_for(mail_sink, 1)
+
+    # Jan forwards the mail to a colleague who has an account with her own verified address.
+    lies = world.client_for(make_user(world.app, "lies", email="lies@politie.be"))
+    refused = lies.post(link_in(mail))
+    assert refused.status_code == 403 and 'id="invitation-refused"' in refused.text
+    assert lies.get(f"/t/aalst/netwerken/{world.network_id}").status_code in (403, 404)
+    # The coordinator still sees the invitation as pending, and Jan can still accept it.
+    assert "(uitgenodigd)" in html.unescape(els.get(sent.headers["Location"]).text)
+    jan = world.client_for(make_user(world.app, "jan", email="jan@politie.be"))
+    assert jan.post(link_in(mail)).status_code == 200
+    assert jan.get(f"/t/aalst/netwerken/{world.network_id}").status_code == 200

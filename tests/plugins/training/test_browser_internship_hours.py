@@ -68,3 +68,57 @@ def test_an_intern_logs_hours_the_mentor_confirms_and_the_school_sees_them_count
         for page in (an, mentor, school):
             page.context.close()
     log.assert_clean()
+
+
+def test_a_day_the_school_logs_counts_only_after_the_mentor_confirms_it(
+    browser, sqlite_settings, axe_violations
+):
+    """The school logs a day for its intern; graduating is refused with the counts until the
+    mentor at the placement confirms it."""
+    app = probe_app(sqlite_settings, config={"WTF_CSRF_ENABLED": True}, tenants=TRAINING_TENANTS)
+    world = build_world(app)
+    candidate_id = intern(world)  # the cohort requires 8 hours
+    users = people(world)
+    mia = member(app, "mia", "kdv-zonnetje")
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    log = BrowserLog()
+    with serve(app) as server:
+        school = signed_in_page(browser, server, log, users["sara"])
+        school.set_viewport_size(PHONE)
+        school.goto(f"/t/aalst/opleiding/kandidaten/{candidate_id}")
+        expect(school.locator(".candidate-stage")).to_have_text("Stage")
+        school.fill("#worked_on", yesterday)
+        school.fill("#hours", "8")
+        school.fill("#description", "Stagedag op de babygroep")
+        school.get_by_role("button", name="Dag registreren").click()
+        expect(school.locator(".hours-status")).to_have_text("Wacht op de mentor")
+        expect(school.locator(".confirmed-hours")).to_contain_text("0")
+        fits_the_phone(school)
+        assert_accessible(school, axe_violations)
+
+        school.locator("input[name=target][value=graduated]").check()
+        school.get_by_role("button", name="Stap bewaren").click()
+        summary = school.locator("#error-summary")
+        expect(summary).to_contain_text("0 bevestigd door de mentor")
+        expect(summary).to_contain_text("8 wachten op de mentor")
+        expect(summary).to_contain_text("8 nodig")
+        fits_the_phone(school)
+        assert_accessible(school, axe_violations)
+
+        mentor = signed_in_page(browser, server, log, mia)
+        mentor.set_viewport_size(PHONE)
+        mentor.goto("/t/aalst/opleiding/stagebegeleiding")
+        expect(mentor.get_by_text("Stagedag op de babygroep")).to_be_visible()
+        mentor.get_by_label("Beslissing").select_option("confirmed")
+        mentor.get_by_role("button", name="Beslissing bewaren").click()
+        expect(mentor.locator(".hours-status")).to_have_text("Bevestigd")
+
+        school.goto(f"/t/aalst/opleiding/kandidaten/{candidate_id}")
+        expect(school.locator(".confirmed-hours")).to_contain_text("8")
+        school.locator("input[name=target][value=graduated]").check()
+        school.get_by_role("button", name="Stap bewaren").click()
+        expect(school.locator(".candidate-stage")).to_have_text("Afgestudeerd")
+        expect(school.locator("#error-summary")).to_have_count(0)
+        for page in (school, mentor):
+            page.context.close()
+    log.assert_clean()

@@ -106,7 +106,7 @@ def test_the_mentor_confirms_and_only_confirmed_hours_count_towards_graduation(w
     # The rule: 5 confirmed of 8 required; rejected hours never count.
     sara = world.client_for(people(world)["sara"])
     short = step(sara, candidate_id, "graduated")
-    assert short.status_code == 422 and "maar 5 van de 8" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "5 bevestigd door de mentor" in short.get_data(as_text=True)
     staff_page = sara.get(f"/t/aalst/opleiding/kandidaten/{candidate_id}").get_data(as_text=True)
     assert (
         "Die dag was ik er niet" in staff_page and "Bevestigde uren die meetellen: 5" in staff_page

@@ -274,13 +274,12 @@ def test_the_board_offers_the_next_stage_and_dropping_out():
     assert next_stages(progress(walk_to(Stage.EMPLOYED))) == []
 
 
-def test_hours_and_modules_are_logged_only_in_training_within_limits():
-    assert set(check_progress(Stage.INTAKE, hours=8, modules=0, modules_left=4)) == {"hours"}
-    assert not check_progress(Stage.IN_TRAINING, hours=8, modules=1, modules_left=4)
-    assert not check_progress(Stage.INTERNSHIP, hours=38, modules=0, modules_left=0)
-    assert set(check_progress(Stage.IN_TRAINING, hours=401, modules=0, modules_left=4)) == {"hours"}
-    assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=5, modules_left=4)) == {"modules"}
-    assert set(check_progress(Stage.IN_TRAINING, hours=0, modules=0, modules_left=4)) == {"hours"}
+def test_modules_are_logged_only_in_training_within_limits():
+    assert set(check_progress(Stage.INTAKE, modules=1, modules_left=4)) == {"modules"}
+    assert not check_progress(Stage.IN_TRAINING, modules=1, modules_left=4)
+    assert not check_progress(Stage.INTERNSHIP, modules=1, modules_left=1)
+    assert set(check_progress(Stage.IN_TRAINING, modules=5, modules_left=4)) == {"modules"}
+    assert set(check_progress(Stage.IN_TRAINING, modules=0, modules_left=4)) == {"modules"}
 
 
 def test_the_cohort_named_at_the_intake_is_the_one_enrolled_in_by_default():
