@@ -21,6 +21,7 @@ BENCHMARKS = {
     "regional_figures": "bench.regional_figures",
     "real_pages": "bench.real_pages",
     "loket_pages": "bench.loket_pages",
+    "cold_start": "bench.cold_start",
 }
 
 

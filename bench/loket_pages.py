@@ -31,6 +31,9 @@ ROUNDS = 5
 REQUESTS_PER_ROUND = 20
 PARENT_CARDS = 3
 INSERT_CHUNK = 5_000
+# The tenant cache as production has it (``OPVANGPLEIN_TENANT_CACHE_SECONDS``'s default); the
+# tests' settings turn it off.
+PRODUCTION_CACHE = {"tenant_cache_seconds": 5.0}
 PAGES = {
     "work_list": ("/t/aalst/loket/werklijst", {}),
     "work_list_fragment": ("/t/aalst/loket/werklijst", {"HX-Request": "true"}),
@@ -54,7 +57,9 @@ def _databases(stack: ExitStack):
     def sqlite(size: int) -> Settings:
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="loket-")))
         url = f"sqlite:///{directory / 'bench.sqlite3'}"
-        return Settings(database_url=url, migration_database_url=url, tenants_dir=directory)
+        return Settings(
+            database_url=url, migration_database_url=url, tenants_dir=directory, **PRODUCTION_CACHE
+        )
 
     yield "sqlite", sqlite
     from tests.support.databases import PostgresServer
@@ -73,6 +78,7 @@ def _databases(stack: ExitStack):
             migration_database_url=owner,
             platform_database_url=server.platform_url(app),
             tenants_dir=directory,
+            **PRODUCTION_CACHE,
         )
 
     yield "postgres", postgres

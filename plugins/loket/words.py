@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
+from core.i18n import words_per_language
+
 
 def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[str, str]:
     """Field id → a sentence for each rule a service checked (codes from ``validate_request``
@@ -66,6 +68,7 @@ def error_messages(codes: Mapping[str, str], max_preferences: int = 0) -> dict[s
     return {field: words.get(code, code) for field, code in codes.items()}
 
 
+@words_per_language
 def care_need_words() -> dict[str, str]:
     """The care needs in the visitor's language; on their own, because a list words them per
     row and all of :func:`labels` per row cost a work list page thousands of lookups."""
@@ -78,6 +81,7 @@ def care_need_words() -> dict[str, str]:
     }
 
 
+@words_per_language
 def labels() -> dict[str, dict[str, str]]:
     """Words for the codes stored in the database, in the visitor's language."""
     return {

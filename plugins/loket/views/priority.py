@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from core import audit
+from core.i18n import words_per_language
 from core.identity.access import require_permission
 from core.request_context import current_actor
 from core.web import db_session
@@ -24,6 +25,7 @@ from plugins.loket.models import (
 from plugins.loket.views.common import _own_request, blueprint
 
 
+@words_per_language
 def ground_labels() -> dict[str, str]:
     return {
         "work_or_training": _("Parents work or follow day training at least 4/5 on average"),
