@@ -22,14 +22,20 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import support
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as _FlaskFileField
 from wtforms import fields, validators, widgets
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
+
+from core.i18n import current_language
 
 # C0 and C1 controls, DEL, and the Unicode line/paragraph separators: never part of a name or a
 # note, and a NUL byte is refused by PostgreSQL itself. Multi-line text keeps tab and newline.
@@ -49,12 +55,24 @@ def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     return bool((_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(text))
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalog(language: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
 class PlatformForm(FlaskForm):
     """The base of every form: CSRF is checked once for the whole app (``CSRFProtect``, htmx
     sends the token in a header), so the form carries no token field of its own."""
 
     class Meta:
         csrf = False
+
+        def get_translations(self, form):
+            """WTForms' own messages from a catalog read once per language (flask-wtf parses
+            it from disk for every request)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _wtforms_catalog(current_language())
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(field id, first message) per invalid field, in the form's order: the summary at

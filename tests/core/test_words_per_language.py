@@ -44,3 +44,32 @@ def test_outside_an_app_the_words_are_built_each_time():
     greeting()
     greeting()
     assert len(built) == 2
+
+
+def test_form_messages_come_from_a_catalog_read_once_per_language(sqlite_settings, monkeypatch):
+    """WTForms' own messages: flask-wtf parsed their catalog from disk for every request."""
+    from babel import support
+    from wtforms import IntegerField
+
+    from core.forms import PlatformForm
+
+    class AgeForm(PlatformForm):
+        age = IntegerField("age")
+
+    loads = []
+    real_load = support.Translations.load
+    monkeypatch.setattr(
+        support.Translations,
+        "load",
+        classmethod(lambda cls, *a, **k: loads.append(a) or real_load(*a, **k)),
+    )
+    app = probe_app(sqlite_settings)
+    messages = {}
+    for language in ("nl", "nl", "en", "nl"):
+        with app.test_request_context(method="POST", data={"age": "tien"}), force_locale(language):
+            form = AgeForm()
+            form.validate()
+            messages[language] = form.age.errors[0]
+    assert messages["nl"] == "Ongeldig getal."
+    assert messages["en"] == "Not a valid integer value."
+    assert len(loads) <= 2
