@@ -28,13 +28,16 @@ pytestmark = pytest.mark.browser
 TENANT = 'name = "Aalst"\nhosts = ["aalst.test"]\nplugins = ["probe", "loket", "ckg", "training"]\n'
 # Where the focus is and whether a sighted keyboard user sees it; null once focus has left the
 # document (past the last link, Tab goes to the browser's own controls).
-FOCUS = """(selector) => {
+FOCUS = r"""(selector) => {
   const element = document.activeElement;
   if (!element || element === document.body || element === document.documentElement) return null;
   const style = getComputedStyle(element);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const painted = (colour) => !/^(transparent|rgba\([^)]*,\s*0\))$/.test(colour.trim());
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+    && painted(style.outlineColor);
+  const shadow = style.boxShadow !== "none" && painted(style.boxShadow.replace(/\)\s.*$/, ")"));
   return {
-    ring: outline || style.boxShadow !== "none",
+    ring: outline || shadow,
     matches: selector ? element.matches(selector) : false,
     where: `${element.tagName.toLowerCase()}#${element.id} ${(element.innerText || "").trim().slice(0, 40)}`,
   };
