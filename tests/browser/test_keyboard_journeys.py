@@ -1,10 +1,12 @@
 """The three main flows with the keyboard only, in Chromium (issue 19's "done means"): a parent
-asks for childcare, a school refers a family to a CKG, a candidate registers for an info session.
+asks for childcare, a school refers a family to a CKG, a candidate registers for an info session
+(and the training school moves candidates on to the next stage on its board, an htmx swap).
 
 Nothing is clicked and no field is filled from outside: Tab and Shift+Tab move, the focused
 element is typed into, Space ticks, arrow keys choose, Enter submits or follows. At every stop
 the focus must be visible (an outline or a box shadow), and it must land where a keyboard user
-expects: on the error summary after a refused submit, on the field a summary link names.
+expects: on the error summary after a refused submit, on the field a summary link names, on the
+moved card after the board is swapped.
 Signing in is not part of the journey (a session cookie, as after the identity provider).
 """
 
@@ -16,9 +18,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.config import Settings
+from plugins.training.services import Stage
 from tests.plugins.ckg import conftest as ckg
 from tests.plugins.loket.conftest import make_location, tenant_db
 from tests.plugins.training import conftest as training
+from tests.plugins.training.helpers import make_candidate
 from tests.support.apps import probe_app
 from tests.support.auth import grant_roles, make_user
 from tests.support.browser import BrowserLog, serve, signed_in_page, wait_until_settled
@@ -242,5 +246,31 @@ def test_a_candidate_registers_for_an_info_session_with_the_keyboard_only(browse
     submit(page)
 
     expect(page.locator("#registration-mailed")).to_be_visible()
+    log.assert_clean()
+    page.context.close()
+
+
+def test_the_school_moves_a_candidate_on_the_board_and_the_focus_follows_the_card(browser, server):
+    world = training.World(server.app)
+    cohort = world.programme_and_cohort("cvo-limburg", name="Avondopleiding 2027")
+    candidate = make_candidate(
+        world, "cvo-limburg", stage=Stage.ENROLLED, cohort=cohort, given_name="Mila"
+    )
+    teacher = training.member(server.app, "docent-cvo", "cvo-limburg")
+    log = BrowserLog()
+    page = signed_in_page(browser, server, log, teacher)
+    page.goto(f"/t/aalst/opleiding/groepen/{cohort.id}")
+    wait_until_settled(page)
+
+    tab_to(page, f"#card-{candidate} button")
+    page.evaluate("window.__sameDocument = true")
+    page.keyboard.press("Enter")
+    expect(page.locator("#column-in_training")).to_contain_text("(1)")
+    wait_until_settled(page)
+
+    assert page.evaluate("window.__sameDocument"), "the board was loaded again, not swapped"
+    # The button pressed went with the old board; the keyboard user stays with the card.
+    where = focus(page, f'[data-stage="in_training"] #card-{candidate} a')
+    assert where["matches"], f"after the move the focus is on {where['where']}"
     log.assert_clean()
     page.context.close()
