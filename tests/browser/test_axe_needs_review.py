@@ -100,6 +100,8 @@ const CHECKS = {
     const svg = element.ownerSVGElement;
     const text = parse(svg ? style.fill : style.color);
     if (!text) return { ok: false, detail: `text colour ${style.fill || style.color} not a colour` };
+    if (svg) text.a *= Number(style.fillOpacity);
+    text.a *= Number(style.opacity);
     const scale = svg && element.getScreenCTM() ? Math.abs(element.getScreenCTM().a) : 1;
     const size = parseFloat(style.fontSize) * scale;
     const bold = Number(style.fontWeight) >= 700;
@@ -235,13 +237,15 @@ def test_the_computed_contrast_sees_the_bar_under_a_label_and_fails_a_pale_one(b
         '<text id="dark-on-bar" x="150" y="20" font-size="13" fill="#333333">donker</text>'
         '<text id="pale" x="4" y="50" font-size="13" fill="#bbbbbb">bleek</text>'
         '<text id="plain" x="150" y="50" font-size="13" fill="currentColor">gewoon</text>'
+        '<text id="faded" x="220" y="50" font-size="13" fill="#1a1a1a" fill-opacity="0.3">vaag</text>'
         "</svg></body>"
     )
     verdict = {
         name: page.locator(f"#{name}").evaluate(COMPUTED)
-        for name in ("on-bar", "dark-on-bar", "pale", "plain")
+        for name in ("on-bar", "dark-on-bar", "pale", "plain", "faded")
     }
     page.close()
     assert verdict["on-bar"]["ok"] and verdict["plain"]["ok"], verdict
     assert not verdict["dark-on-bar"]["ok"], verdict  # dark text on the dark bar
     assert not verdict["pale"]["ok"], verdict  # #bbb on white is 1.9:1
+    assert not verdict["faded"]["ok"], verdict  # dark, but 30 % opaque
