@@ -163,19 +163,29 @@ def needs_review(page) -> list[dict]:
     return found
 
 
-def test_every_needs_review_result_of_axe_is_fixed_or_triaged_and_checked(browser, municipality):
-    app = municipality
-    log = BrowserLog()
+def judged(page) -> list[tuple[dict, dict]]:
+    """Each needs-review result on the page with its verdict: {rule (the triage rule's why, or
+    None when no rule explains it), ok, detail}."""
+    nodes = needs_review(page)
+    if not nodes:
+        return []
     triage = [
         {
             "rule": t.rule,
             "reasons": sorted(t.reasons),
             "selector": t.selector,
-            "why": t.why,
             "check": t.check,
+            "why": t.why,
         }
         for t in TRIAGE
     ]
+    verdicts = page.evaluate(TRIAGED, {"nodes": nodes, "triage": triage})
+    return list(zip(nodes, verdicts, strict=True))
+
+
+def test_every_needs_review_result_of_axe_is_fixed_or_triaged_and_checked(browser, municipality):
+    app = municipality
+    log = BrowserLog()
     unexplained: list[str] = []
     checked: dict[str, int] = {}
     visited = 0
@@ -201,11 +211,7 @@ def test_every_needs_review_result_of_axe_is_fixed_or_triaged_and_checked(browse
                 page.goto(path)
                 wait_until_settled(page)
                 visited += 1
-                nodes = needs_review(page)
-                if not nodes:
-                    continue
-                verdicts = page.evaluate(TRIAGED, {"nodes": nodes, "triage": triage})
-                for node, verdict in zip(nodes, verdicts, strict=True):
+                for node, verdict in judged(page):
                     if verdict["ok"]:
                         checked[verdict["rule"]] = checked.get(verdict["rule"], 0) + 1
                     else:
@@ -249,3 +255,21 @@ def test_the_computed_contrast_sees_the_bar_under_a_label_and_fails_a_pale_one(b
     assert not verdict["dark-on-bar"]["ok"], verdict  # dark text on the dark bar
     assert not verdict["pale"]["ok"], verdict  # #bbb on white is 1.9:1
     assert not verdict["faded"]["ok"], verdict  # dark, but 30 % opaque
+
+
+def test_a_needs_review_result_no_triage_rule_explains_is_not_passed(browser):
+    """Text on a gradient is something axe cannot decide and no rule explains: it must fail,
+    while the chart text beside it is explained and computed."""
+    page = browser.new_page()
+    page.set_content(
+        '<body style="background:#fff;color:#1a1a1a"><main>'
+        '<p style="background:linear-gradient(#fff,#eee)">Tekst op een verloop</p>'
+        '<svg width="300" height="30" viewBox="0 0 300 30">'
+        '<text x="4" y="20" font-size="13" fill="#1a1a1a">Aalst-Centrum</text></svg>'
+        "</main></body>"
+    )
+    page.evaluate(AXE_SOURCE)
+    verdicts = {node["html"][:4]: verdict for node, verdict in judged(page)}
+    page.close()
+    assert verdicts["<p s"] == {"rule": None, "ok": False, "detail": "no triage rule"}
+    assert verdicts["<tex"]["rule"] == TRIAGE[0].why and verdicts["<tex"]["ok"], verdicts
