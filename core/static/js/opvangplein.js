@@ -4,23 +4,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) summary.focus();
 });
 
-// A summary link names its field by id. For a group of radio buttons or checkboxes (and any
-// other wrapper) that id is on the fieldset, which takes no focus: the browser scrolled there
-// and left the focus in the summary, so the next Tab did not reach the group. Put the focus on
-// the group's chosen option, else its first, with the group's legend in view.
-document.addEventListener("click", (event) => {
-  const link = event.target.closest && event.target.closest("#error-summary a[href^='#']");
-  if (!link) return;
-  const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-  if (!target || target.matches("input, select, textarea, button")) return;
-  const controls = "input:not([type=hidden]):not([disabled]), select, textarea";
-  const control = target.querySelector("input:checked:not([disabled])") || target.querySelector(controls);
-  if (!control) return;
-  event.preventDefault();
-  (target.querySelector("legend") || target).scrollIntoView({ block: "start" });
-  control.focus({ preventScroll: true });
-});
-
 // htmx swaps nothing when a request fails (403, 404, 429, 500, or no connection): without this
 // the person clicks and nothing happens. The server's error page says why; show its title and
 // message in the page's alert (a live region), or the page's own words when there is no answer.
@@ -112,4 +95,21 @@ document.addEventListener("htmx:afterSettle", (event) => {
     target.setAttribute("tabindex", "-1");
   }
   target.focus();
+});
+
+// A summary link names its field by id. For a group of radio buttons or checkboxes (and any
+// other wrapper) that id is on the fieldset, which takes no focus: the browser scrolled there
+// and left the focus in the summary, so the next Tab did not reach the group. Put the focus on
+// the group's chosen option, else its first, with the group's legend in view.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("#error-summary a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!target || target.matches("input, select, textarea, button")) return;
+  const controls = "input:not([type=hidden]):not([disabled]), select, textarea";
+  const control = target.querySelector("input:checked:not([disabled])") || target.querySelector(controls);
+  if (!control) return;
+  event.preventDefault();
+  (target.querySelector("legend") || target).scrollIntoView({ block: "start" });
+  control.focus({ preventScroll: true });
 });
