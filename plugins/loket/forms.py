@@ -356,6 +356,18 @@ class RulesForm(PlatformForm):
         }
 
 
+class WhatIfForm(RulesForm):
+    """The same fields for a simulation, on the same page as the rules form: its fields get ids
+    of their own (names stay), so each label and error summary link finds its own field."""
+
+    ID_PREFIX = "whatif-"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.id = f"{self.ID_PREFIX}{field.name}"
+
+
 # -- providers --------------------------------------------------------------------------------
 
 

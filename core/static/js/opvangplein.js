@@ -116,3 +116,20 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
   target.focus();
 });
+
+// A summary link names its field by id. For a group of radio buttons or checkboxes (and any
+// other wrapper) that id is on the fieldset, which takes no focus: the browser scrolled there
+// and left the focus in the summary, so the next Tab did not reach the group. Put the focus on
+// the group's chosen option, else its first, with the group's legend in view.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("#error-summary a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!target || target.matches("input, select, textarea, button")) return;
+  const controls = "input:not([type=hidden]):not([disabled]), select, textarea";
+  const control = target.querySelector("input:checked:not([disabled])") || target.querySelector(controls);
+  if (!control) return;
+  event.preventDefault();
+  (target.querySelector("legend") || target).scrollIntoView({ block: "start" });
+  control.focus({ preventScroll: true });
+});

@@ -52,6 +52,7 @@ def rounds():
 def _rounds_page(
     status: int = 200,
     form: forms.RulesForm | None = None,
+    whatif_form: forms.WhatIfForm | None = None,
     further_form: priority_forms.FurtherOrderForm | None = None,
     **context,
 ):
@@ -67,13 +68,15 @@ def _rounds_page(
         )
     )
     pack = services.current_rule_pack(session)
+    current = {
+        "tie_break": pack.rules.get("tie_break"),
+        "vulnerable_share_percent": pack.rules.get("vulnerable_share_percent", 0),
+        "extra_places": 0,
+    }
     if form is None:
-        current = {
-            "tie_break": pack.rules.get("tie_break"),
-            "vulnerable_share_percent": pack.rules.get("vulnerable_share_percent", 0),
-            "extra_places": 0,
-        }
         form = forms.RulesForm(formdata=None, data=current)
+    if whatif_form is None:
+        whatif_form = forms.WhatIfForm(formdata=None, data=current)
     rules = services.allocation.RulePack.from_rules(pack.rules, version=pack.version)
     if further_form is None:
         further_form = priority_forms.FurtherOrderForm(
@@ -83,7 +86,12 @@ def _rounds_page(
         "loket/rounds.html",
         **_context(
             form=form,
-            errors={**form.errors_by_id(), **further_form.errors_by_id()},
+            whatif_form=whatif_form,
+            errors={
+                **form.errors_by_id(),
+                **whatif_form.errors_by_id(),
+                **further_form.errors_by_id(),
+            },
             further_form=further_form,
             absolute_groups=priority.ABSOLUTE_GROUPS,
             further_groups=rules.priority_groups,
@@ -103,9 +111,9 @@ def _rounds_page(
 def simulate_round():
     """Run the allocation on a copy — more places somewhere, other rules — and save nothing."""
     session = db_session()
-    form = forms.RulesForm()
+    form = forms.WhatIfForm()
     if not form.validate_on_submit():
-        return _rounds_page(422, form=form)
+        return _rounds_page(422, whatif_form=form)
     location, extra = form.location_id.data, form.extra_places.data or 0
     pack = services.current_rule_pack(session)
     current_rules = services.allocation.RulePack.from_rules(pack.rules, version=pack.version)
@@ -117,7 +125,7 @@ def simulate_round():
         data, other_rules, seed, extra_places={location: extra} if location and extra else None
     )
     session.rollback()  # a simulation never writes (not even a first rule pack)
-    return _rounds_page(form=form, simulation={"now": now, "then": then})
+    return _rounds_page(whatif_form=form, simulation={"now": now, "then": then})
 
 
 @blueprint.post("/regels")

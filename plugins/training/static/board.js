@@ -34,6 +34,23 @@
     }
   });
 
+  // A move swaps the whole board, and the pressed button goes with the old one: the focus fell
+  // to the first column's heading. Keep the keyboard user with the card they moved, on its name
+  // link in its new column (a refused move stays in place; its message there is an alert).
+  let movedCard = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const card = event.detail.elt.closest && event.detail.elt.closest(".training-card");
+    movedCard = card ? card.id : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    const card = movedCard && document.getElementById(movedCard);
+    movedCard = null;
+    if (!card) return;
+    const target = card.querySelector("a, button");
+    if (target) target.focus();
+  });
+
   document.addEventListener("drop", (event) => {
     const column = event.target.closest && event.target.closest(".training-board__column");
     if (!column || !dragged) return;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -353,6 +354,25 @@ def test_what_if_compares_side_by_side_and_saves_nothing(app):
     assert bad.status_code == 422 and "Geef een aantal plaatsen van 0 tot 50." in bad.get_data(
         as_text=True
     )
+
+
+def test_the_rules_and_the_what_if_fields_each_have_their_own_label_and_id(app):
+    """Both forms ask for the tie-break and the share: a label that names an id twice reads one
+    field's name for two, and an error summary link could jump to the wrong form."""
+    client = app.test_client()
+    staff(app, client)
+    page = client.get("/t/aalst/loket/rondes").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label[^>]* for="([^"]+)"', page):
+        assert ids.count(target) == 1, target
+    assert page.count('name="tie_break"') == 2
+
+    wrong = {"tie_break": "lottery", "vulnerable_share_percent": "20", "extra_places": "-4"}
+    answer = client.post("/t/aalst/loket/rondes/simulatie", data=wrong).get_data(as_text=True)
+    summary = answer[answer.index('id="error-summary"') :]
+    assert '<a class="utrecht-link" href="#whatif-extra_places">' in summary
+    assert 'id="whatif-extra_places" name="extra_places"' in answer
 
 
 def test_changing_the_rules_adds_a_version_and_is_audited(app):
