@@ -90,6 +90,8 @@ class TenantDirectory:
     def __init__(self, database, ttl: float) -> None:
         self.database = database
         self.ttl = ttl
+        # Raised by every forget: what is derived from the tenants (cached pages) keys on it.
+        self.generation = 0
         self._entries: dict[tuple[str, str], tuple[float, ResolvedTenant | None]] = {}
         self._lock = threading.Lock()
 
@@ -118,6 +120,7 @@ class TenantDirectory:
     def forget(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.generation += 1
 
 
 def plugin_row(session, plugin: str) -> TenantPlugin | None:

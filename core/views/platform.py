@@ -27,6 +27,7 @@ from core.health import (
 from core.i18n import SUPPORTED_LOCALES
 from core.models import Tenant
 from core.municipality_profile import HomeProfile, configured_postcodes, find_municipalities
+from core.page_cache import anonymous_page
 from core.rendering import render
 from core.tenancy import PATH_SLUG_KEY, Theme, normalise_host
 from core.views.forms import MunicipalitySearchForm
@@ -47,6 +48,10 @@ def index():
     """A tenant's start page, or on the platform host the list of municipalities."""
     if g.tenant is None:
         return _front_door()
+    return anonymous_page(_tenant_home)
+
+
+def _tenant_home() -> str:
     cards = [
         card
         for cards in tenant_hooks().dashboard_cards(tenant=g.tenant, user=g.get("user"))
