@@ -12,6 +12,7 @@ from core import audit
 from core.identity.access import require_permission
 from core.rendering import render
 from core.web import db_session
+from plugins.starters import company_places
 from plugins.starters.access import MANAGE_CATALOGUE
 from plugins.starters.forms import AgreementForm
 from plugins.starters.models import CompanyAgreement
@@ -43,6 +44,7 @@ def agreements():
         render(
             "starters/agreements.html",
             agreements=list(rows),
+            claims=company_places.claims_by_agreement(session),
             location_names={location.id: location.name for location in locations},
             form=form,
             today=date.today(),
