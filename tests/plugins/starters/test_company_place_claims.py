@@ -295,3 +295,22 @@ def test_an_employee_exports_and_erases_her_claims(app):
         db_session().commit()
     with tenant_db(app) as db:
         assert db.exec(select(CompanyPlaceClaim)).all() == []
+
+
+def test_a_company_place_an_employee_holds_is_not_also_kept_reserved(app):
+    hopveld, _elsewhere, agreement_id = _company_facility(app, places_free=4, reserved=2)
+    employee, user = _parent(app, "an", "an@brouwerijdekroon.be")
+    request_id = _request(app, user, "Lies", [hopveld])
+    employee.post(_claim_url(request_id), data={"reference": str(agreement_id)})
+    _request(app, None, "Eerste", [hopveld])
+    staff = client_as(app, "greet", ["staff:starters", "staff:loket"])
+    staff.post("/t/aalst/loket/rondes")
+    with tenant_db(app) as db:
+        assert len(db.exec(select(Proposal)).all()) == 2
+    # Four places: the employee holds one company place, one is still the company's, one went
+    # to the first family; one is left for the two families who come now.
+    _request(app, None, "Tweede", [hopveld])
+    _request(app, None, "Derde", [hopveld])
+    staff.post("/t/aalst/loket/rondes")
+    with tenant_db(app) as db:
+        assert len(db.exec(select(Proposal)).all()) == 3
