@@ -223,3 +223,81 @@ def test_staff_show_a_building_with_a_photo_and_record_the_match_the_starter_rea
     starter.reload()
     expect(starter.get_by_text("Dorpsstraat 12, 3550 Heusden: Gekoppeld")).to_be_visible()
     browser_log.assert_clean()
+
+
+def test_a_starter_sees_where_children_wait_applies_there_and_reads_the_decision_letter(
+    browser, server, browser_log, axe_violations, tmp_path
+):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.plugins.loket.conftest import make_location, make_request
+    from tests.plugins.starters.conftest import tenant_db
+
+    # Six children wait for a place in Zolder at the local loket, registered 10 … 60 days ago.
+    with tenant_db(server.app) as db:
+        location = make_location(db, "De Vlinder")
+        location.area = "Zolder"
+        db.add(location)
+        for number in range(6):
+            make_request(
+                db,
+                f"Kind{number}",
+                [location],
+                submitted=datetime.now(UTC) - timedelta(days=10 * (number + 1)),
+            )
+
+    starter = person(browser, server, browser_log, "sofie", ["starter"])
+    starter.goto("/t/aalst/starters/")
+    demand = starter.locator("#unmet-demand")
+    expect(demand.get_by_role("row", name="Zolder")).to_contain_text("6")
+    expect(demand.get_by_role("row", name="Zolder")).to_contain_text("35 dagen")
+    assert_accessible(starter, axe_violations)
+    starter.get_by_role("button", name="Ondersteuning aanvragen").click()
+
+    # The project step shows the same figures while the starter chooses the place.
+    expect(starter.locator("#unmet-demand").get_by_role("row", name="Zolder")).to_contain_text("6")
+    assert_accessible(starter, axe_violations)
+    starter.get_by_label("Je naam").fill("Sofie Starter")
+    starter.get_by_label("Je e-mailadres").fill("sofie@example.be")
+    starter.get_by_label("Groepsopvang").check()
+    starter.get_by_label("Gepland aantal plaatsen").fill("14")
+    starter.get_by_label("Geplande openingsdatum").fill("2030-09-01")
+    starter.get_by_label("Postcode van de opvang").fill("3550")
+    starter.get_by_label("Deelgemeente of dorp").fill("Zolder")
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    starter.get_by_label("Opstartpremie kinderopvang").check()
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    plan = tmp_path / "ondernemingsplan.pdf"
+    plan.write_bytes(PDF)
+    starter.get_by_label("Soort document").select_option("business_plan")
+    starter.get_by_label("Bestand").set_input_files(str(plan))
+    starter.get_by_role("button", name="Document opladen").click()
+    expect(starter.get_by_role("link", name="ondernemingsplan.pdf")).to_be_visible()
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    starter.get_by_label("Ik verklaar").check()
+    starter.get_by_role("button", name="Aanvraag indienen").click()
+    expect(starter.get_by_role("status")).to_contain_text("Je aanvraag is ingediend")
+    application_url = starter.url
+
+    staff = person(browser, server, browser_log, "els", ["staff:starters"])
+    staff.goto("/t/aalst/starters/behandelen")
+    staff.get_by_role("link", name="Sofie Starter").click()
+    staff.get_by_label("Goedgekeurd").check()
+    staff.get_by_label("Toegekend bedrag in euro").fill("5000")
+    staff.get_by_label("Reden (verplicht bij een weigering)").fill(
+        "Nieuwe plaatsen in Zolder, waar kinderen wachten."
+    )
+    staff.get_by_role("button", name="Beslissing vastleggen").click()
+    expect(staff.get_by_role("status")).to_contain_text("De beslissing is vastgelegd")
+    assert_accessible(staff, axe_violations)
+
+    starter.goto(application_url)
+    expect(starter.get_by_text("Nieuwe plaatsen in Zolder, waar kinderen wachten.")).to_be_visible()
+    expect(starter.get_by_role("heading", name="Beslissingsbrief")).to_be_visible()
+    with starter.expect_download() as download_info:
+        starter.get_by_role("link", name="Beslissingsbrief van").click()
+    letter = download_info.value
+    assert letter.suggested_filename.endswith(".pdf")
+    assert Path(letter.path()).read_bytes().startswith(b"%PDF-")
+    assert_accessible(starter, axe_violations)
+    browser_log.assert_clean()
