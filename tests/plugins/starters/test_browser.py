@@ -301,3 +301,66 @@ def test_a_starter_sees_where_children_wait_applies_there_and_reads_the_decision
     assert Path(letter.path()).read_bytes().startswith(b"%PDF-")
     assert_accessible(starter, axe_violations)
     browser_log.assert_clean()
+
+
+def test_an_employee_claims_the_place_her_company_reserved_and_is_offered_it_first(
+    browser, server, browser_log, axe_violations
+):
+    from datetime import UTC, datetime, timedelta
+
+    from plugins.loket.models import Location
+    from tests.plugins.loket.conftest import make_location, make_request
+    from tests.plugins.starters.conftest import tenant_db
+
+    app = server.app
+    with tenant_db(app) as db:
+        hopveld = make_location(db, "Het Hopveld", places=1)
+        elsewhere = make_location(db, "De Speelboom")
+        # A family registered long ago also wants Het Hopveld's only place.
+        make_request(db, "Bram", [hopveld], submitted=datetime.now(UTC) - timedelta(days=300))
+
+    staff = person(browser, server, browser_log, "els", ["staff:starters", "staff:loket"])
+    staff.goto("/t/aalst/starters/bedrijven")
+    staff.get_by_label("Bedrijf", exact=True).fill("Brouwerij De Kroon")
+    staff.get_by_label("Opvang", exact=True).fill("Het Hopveld")
+    staff.get_by_label("Locatie in het loket").select_option(label="Het Hopveld")
+    staff.get_by_label("Voorbehouden plaatsen").fill("1")
+    staff.get_by_label("Van", exact=True).fill((datetime.now(UTC).date()).isoformat())
+    staff.get_by_label("E-maildomeinen van het bedrijf").fill("brouwerijdekroon.be")
+    staff.get_by_label("Contactpersoon van het bedrijf").fill("hr@brouwerijdekroon.be")
+    staff.get_by_role("button", name="Afspraak bewaren").click()
+    expect(staff.get_by_role("status")).to_be_visible()
+    assert_accessible(staff, axe_violations)
+
+    # An employee whose sign-in proved her address at the brewery.
+    employee = make_user(app, "an", email="an@brouwerijdekroon.be", email_verified=True)
+    with tenant_db(app) as db:
+        make_request(db, "Lies", [db.get(Location, elsewhere.id)], parent_user_id=employee.id)
+    parent = person(browser, server, browser_log, "an", ["parent"])
+    parent.goto("/t/aalst/loket/mijn-aanvragen")
+    expect(
+        parent.get_by_text("Je werkgever Brouwerij De Kroon reserveerde plaatsen")
+    ).to_be_visible()
+    assert_accessible(parent, axe_violations)
+    parent.get_by_role("button", name="Vraag een bedrijfsplaats voor Lies").click()
+    expect(parent.get_by_role("status")).to_contain_text("Je vroeg een plaats die je werkgever")
+    expect(
+        parent.get_by_text("Je vroeg een plaats die Brouwerij De Kroon reserveerde")
+    ).to_be_visible()
+
+    # Staff see who asked; the round offers the company's place to her, not to Bram.
+    staff.goto("/t/aalst/starters/bedrijven")
+    expect(staff.get_by_role("cell", name="an@brouwerijdekroon.be")).to_be_visible()
+    staff.goto("/t/aalst/loket/rondes")
+    staff.get_by_role("button", name="Een ronde starten").click()
+    expect(staff.get_by_role("status")).to_contain_text("1")
+
+    # The round explains the proposal; the provider confirms it next, as every proposal.
+    expect(
+        staff.get_by_text("Een plaats die Brouwerij De Kroon reserveerde voor zijn werknemers")
+    ).to_be_visible()
+    assert_accessible(staff, axe_violations)
+    parent.reload()
+    expect(parent.get_by_role("row", name="2 Het Hopveld Plaats voorgesteld")).to_be_visible()
+    assert_accessible(parent, axe_violations)
+    browser_log.assert_clean()
