@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 
 from core.mail import OutboxMessage
-from plugins.loket.models import Preference, Proposal
+from plugins.loket.models import ChildcareRequest, Preference, Proposal
 from plugins.starters.models import Application, CompanyAgreement, CompanyPlaceClaim
 from tests.plugins.loket.conftest import make_location, make_request
 from tests.plugins.starters.conftest import client_as, tenant_db
@@ -314,3 +314,26 @@ def test_a_company_place_an_employee_holds_is_not_also_kept_reserved(app):
     staff.post("/t/aalst/loket/rondes")
     with tenant_db(app) as db:
         assert len(db.exec(select(Proposal)).all()) == 3
+
+
+def test_an_area_request_is_offered_the_company_place_too(app):
+    hopveld, _elsewhere, agreement_id = _company_facility(app, places_free=1, reserved=1)
+    employee, user = _parent(app, "an", "an@brouwerijdekroon.be")
+    request_id = _request(app, user, "Lies", [])
+    with tenant_db(app) as db:
+        row = db.get(ChildcareRequest, request_id)
+        row.area = "Elders"  # an area without the facility
+        db.add(row)
+    assert (
+        employee.post(_claim_url(request_id), data={"reference": str(agreement_id)}).status_code
+        == 303
+    )
+    with tenant_db(app) as db:
+        # An area request keeps its area: no choices are added to it.
+        assert db.exec(select(Preference).where(Preference.request_id == request_id)).all() == []
+    staff = client_as(app, "greet", ["staff:starters", "staff:loket"])
+    assert staff.post("/t/aalst/loket/rondes").status_code == 302
+    with tenant_db(app) as db:
+        [proposal] = db.exec(select(Proposal)).all()
+    assert (proposal.request_id, proposal.location_id) == (request_id, hopveld)
+    assert proposal.explanation["company_place"] == "Brouwerij De Kroon"
