@@ -58,7 +58,9 @@ def offer_freed_places(
     rules = allocation.RulePack.from_rules(pack.rules, version=pack.version)
     data = services.round_input(session, reserved=reserved, today=today)
     pools = [pool for pool in data.pools if pool.location_id == location_id]
-    if not any(pool.allocatable for pool in pools):
+    # A company place is not allocatable to everyone, but it is to the company's claimants.
+    claimed = location_id in data.company_claims
+    if not any(pool.allocatable or (claimed and pool.reserved) for pool in pools):
         return []
     seed = latest_round_seed(session)
     families = together.families(session)

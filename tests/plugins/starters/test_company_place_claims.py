@@ -337,3 +337,36 @@ def test_an_area_request_is_offered_the_company_place_too(app):
         [proposal] = db.exec(select(Proposal)).all()
     assert (proposal.request_id, proposal.location_id) == (request_id, hopveld)
     assert proposal.explanation["company_place"] == "Brouwerij De Kroon"
+
+
+def test_in_continuous_mode_a_freed_company_place_goes_to_the_claimant(app):
+    from core.models import Tenant
+    from plugins.loket import continuous
+    from plugins.loket.models import Location
+    from plugins.loket.services import report_free_place
+    from tests.plugins.loket.test_continuous import set_mode
+    from tests.support.apps import tenant_id
+
+    set_mode(app, "continuous")
+    hopveld, _elsewhere, agreement_id = _company_facility(app, places_free=0, reserved=1)
+    _request(app, None, "Vroeger", [hopveld], submitted=datetime.now(UTC) - timedelta(days=365))
+    employee, user = _parent(app, "an", "an@brouwerijdekroon.be")
+    request_id = _request(app, user, "Lies", [hopveld])
+    employee.post(_claim_url(request_id), data={"reference": str(agreement_id)})
+    with app.app_context(), tenant_db(app) as db:
+        location = db.get(Location, hopveld)
+        report_free_place(
+            db,
+            location,
+            age_group="baby",
+            available_from=date.today(),
+            places=1,
+            days=[],
+            quota_percent=0,
+            actor="test",
+        )
+        tenant = db.get(Tenant, tenant_id(app, "aalst"))
+        offered = continuous.place_freed(db, tenant, [hopveld], trigger="free_places_reported")
+    assert [(p.request_id, p.explanation.get("company_place")) for p in offered] == [
+        (request_id, "Brouwerij De Kroon")
+    ]
