@@ -370,3 +370,51 @@ def test_in_continuous_mode_a_freed_company_place_goes_to_the_claimant(app):
     assert [(p.request_id, p.explanation.get("company_place")) for p in offered] == [
         (request_id, "Brouwerij De Kroon")
     ]
+
+
+def test_staff_open_an_older_agreement_to_claims_by_adding_the_company_domain(app):
+    with tenant_db(app) as db:
+        location = make_location(db, "Het Hopveld", places=1)
+        agreement = CompanyAgreement(
+            company="Brouwerij De Kroon",
+            facility_name="Het Hopveld",
+            places=2,
+            starts_on=date.today() - timedelta(days=10),
+        )
+        db.add(agreement)
+    edit = f"/t/aalst/starters/bedrijven/{agreement.id}/bewerken"
+    # Nobody but the municipality's staff changes an agreement.
+    parent, _user = _parent(app, "mallory", "mallory@brouwerijdekroon.be")
+    assert parent.get(edit).status_code == 403
+    assert parent.post(edit, data={"email_domains": "brouwerijdekroon.be"}).status_code == 403
+    brugge = client_as(app, "pieter", ["staff:starters"], "brugge")
+    assert brugge.get(f"/t/brugge/starters/bedrijven/{agreement.id}/bewerken").status_code == 404
+
+    staff = client_as(app, "greet", ["staff:starters", "staff:loket"])
+    page = staff.get(edit).get_data(as_text=True)
+    assert 'value="Brouwerij De Kroon"' in page
+    form = {
+        "company": "Brouwerij De Kroon",
+        "facility_name": "Het Hopveld",
+        "location_id": "",
+        "places": "2",
+        "starts_on": (date.today() - timedelta(days=10)).isoformat(),
+        "email_domains": "brouwerijdekroon.be",
+        "contact_email": "hr@brouwerijdekroon.be",
+    }
+    # Domains without the facility's loket location would promise a place nobody can offer.
+    refused = staff.post(edit, data=form)
+    assert refused.status_code == 422
+    assert "Kies de locatie van de opvang in het loket" in refused.get_data(as_text=True)
+    form["location_id"] = str(location.id)
+    assert staff.post(edit, data=form).status_code == 303
+    with tenant_db(app) as db:
+        saved = db.get(CompanyAgreement, agreement.id)
+    assert (saved.email_domains, saved.location_id) == (["brouwerijdekroon.be"], location.id)
+
+    employee, user = _parent(app, "an", "an@brouwerijdekroon.be")
+    request_id = _request(app, user, "Lies", [location.id])
+    assert "Je werkgever Brouwerij De Kroon" in employee.get(MY_REQUESTS).get_data(as_text=True)
+    employee.post(_claim_url(request_id), data={"reference": str(agreement.id)})
+    with tenant_db(app) as db:
+        assert len(db.exec(select(CompanyPlaceClaim)).all()) == 1
