@@ -162,7 +162,53 @@ def reserved_places(tenant, session):
     """Return :class:`~core.plugin_types.ReservedPlaces` that allocation must keep out of reach.
 
     Answered by the starters plugin (companies that fund or host a facility in return for places
-    for their employees). The loket plugin subtracts them from what a round may allocate.
+    for their employees). The loket plugin subtracts them from what a round may allocate, except
+    for the families in ``claimed_by``: employees whose claim was accepted
+    (:func:`claim_reserved_place`). A round offers them the reserved places first, in claim
+    order, at the location of ``location_id``; places no claimant takes stay out of reach.
+    Give each entry a stable ``reference`` so a claim can name it.
+    """
+
+
+@hookspec
+def reserved_places_for_employee(tenant, session, user):
+    """Return the :class:`~core.plugin_types.ReservedPlaces` ``user`` may claim as an employee.
+
+    Answered by the owner of the company agreements (the starters plugin). Only places whose
+    company the user is *proven* to work for: the owner decides what proves it and documents
+    it (starters: an e-mail address on one of the company's domains that the user proved, see
+    :func:`core.identity.confirmations.verified_email`; a typed address proves nothing). Only
+    current agreements at a known location. An unproven user gets an empty list, never an
+    error, so the caller can simply show nothing.
+    """
+
+
+@hookspec(firstresult=True)
+def claim_reserved_place(tenant, session, user, reference, request_id):
+    """Record ``user``'s claim on the reserved places ``reference`` for loket request
+    ``request_id``; return a :class:`~core.plugin_types.ReservedPlaceClaim`.
+
+    The caller (the loket plugin) checks first that the request is the user's own and still
+    waits for a place. The owner checks again that the user is proven to work for the company
+    (as :func:`reserved_places_for_employee` does) and refuses with a reason otherwise; an
+    unknown reference, another tenant's, or one the user has no claim on are refused alike,
+    with the same reason, so references cannot be probed. Claiming twice is accepted once (the
+    first claim keeps its place in the order). An accepted claim appears in ``claimed_by`` of
+    :func:`reserved_places` and is shown to whoever keeps the agreement. Stops at the first
+    non-``None`` result; ``None``: nobody owns company places here.
+    """
+
+
+@hookspec
+def unmet_demand_by_area(tenant, session):
+    """Return :class:`~core.plugin_types.UnmetDemandArea` rows: where children wait for a place.
+
+    Answered by the loket plugin, which owns the requests: per area (the family's area, else its
+    first choice's), the children still waiting, those whose wanted start has passed, and the
+    median days since registration. Small counts are already hidden by
+    :mod:`core.disclosure`'s rule (``None``): show the figures as they come, never work them
+    out again. The starters plugin shows them to starters choosing where to open. Without the
+    loket the call returns nothing; show nothing then.
     """
 
 

@@ -252,6 +252,32 @@ class ReservedPlaces:
     places: int
     starts_on: date
     ends_on: date | None = None
+    # The owner's id of the agreement: what a claim names (``claim_reserved_place``).
+    reference: str = ""
+    # Loket requests whose employer claim was accepted, earliest claim first: they are offered
+    # these places before anyone else.
+    claimed_by: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReservedPlaceClaim:
+    """The answer to an employee's claim on a company's reserved places."""
+
+    accepted: bool
+    # Why not, in the user's language, to show the parent as it is.
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class UnmetDemandArea:
+    """Children waiting for a place in one area, already suppressed for small counts.
+
+    A figure that could point at a family is ``None`` (show it as "fewer than 5")."""
+
+    area: str  # the deelgemeente or postcode area ("9300 Aalst")
+    children_waiting: int | None
+    past_wanted_start: int | None  # of them, the wanted start has passed
+    median_days_waiting: float | None  # since their registration
 
 
 @dataclass(frozen=True)

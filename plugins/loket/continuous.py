@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from core.db import utcnow
 from core.tenancy import enabled_plugins
-from plugins.loket import allocation, notifications, offers, services, together
+from plugins.loket import allocation, company_places, notifications, offers, services, together
 from plugins.loket.models import AllocationRound, ChildcareRequest, Location, Proposal
 from plugins.loket.tenant_settings import continuous_allocation
 
@@ -58,11 +58,15 @@ def offer_freed_places(
     rules = allocation.RulePack.from_rules(pack.rules, version=pack.version)
     data = services.round_input(session, reserved=reserved, today=today)
     pools = [pool for pool in data.pools if pool.location_id == location_id]
-    if not any(pool.allocatable for pool in pools):
+    # A company place is not allocatable to everyone, but it is to the company's claimants.
+    claimed = location_id in data.company_claims
+    if not any(pool.allocatable or (claimed and pool.reserved) for pool in pools):
         return []
     seed = latest_round_seed(session)
     families = together.families(session)
-    outcome = together.allocate(data.applicants, pools, rules, seed, families=families)
+    outcome = company_places.allocate(
+        data.applicants, pools, data.company_claims, rules, seed, families=families
+    )
     # Other locations were left out on purpose: "no place there" would be no explanation.
     note = {"continuous": trigger, "seed": seed, "higher_choices": []}
     return services.propose_matches(session, data, outcome, pack, round_id=None, now=now, note=note)

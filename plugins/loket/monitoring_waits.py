@@ -63,11 +63,17 @@ def waiting_times(session, *, today: date) -> WaitingTimes:
 
 
 def _stats(
-    session, days: ColumnElement[int], group: ColumnElement[str], where: list
+    session,
+    days: ColumnElement[int],
+    group: ColumnElement[str],
+    where: list,
+    *,
+    joined=lambda statement: statement,
 ) -> dict[str, WaitStats]:
+    """Count, median and 90th percentile of ``days`` per ``group``, in one statement;
+    ``joined`` adds the joins ``group`` needs (as the area's first-choice join)."""
     values = (
-        sa.select(group.label("grp"), days.label("days"))
-        .select_from(ChildcareRequest)
+        joined(sa.select(group.label("grp"), days.label("days")).select_from(ChildcareRequest))
         .where(*where)
         .subquery()
     )

@@ -189,6 +189,15 @@ def monitoring_figures(tenant, session):
 
 
 @hookimpl
+def unmet_demand_by_area(tenant, session):
+    from datetime import date
+
+    from plugins.loket.demand_by_area import demand_by_area
+
+    return demand_by_area(session, today=date.today())
+
+
+@hookimpl
 def childcare_locations(tenant, session):
     from sqlmodel import select
 

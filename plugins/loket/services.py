@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from core import audit
 from core.db import as_utc, lock_row, utcnow
-from plugins.loket import allocation, areas, priority, reserve, together
+from plugins.loket import allocation, areas, company_places, priority, reserve, together
 from plugins.loket.models import (
     AllocationRound,
     ChildcareRequest,
@@ -414,6 +414,8 @@ class RoundInput:
     ranks: dict[uuid.UUID, dict[uuid.UUID, int]] = field(default_factory=dict)
     # Area requests: request id → the area its preferences were expanded from.
     area_requests: dict[uuid.UUID, str] = field(default_factory=dict)
+    # Company places claimed by employees: location id → (request id, company), claim order.
+    company_claims: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = field(default_factory=dict)
 
 
 def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
@@ -430,15 +432,28 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
             free_places.setdefault((free_place.location_id, free_place.age_group), []).append(
                 free_place
             )
-    reserved_per_location: dict[uuid.UUID, int] = {}
-    for reservation in reserved:
-        current = reservation.starts_on <= today and (
+    reserved = list(reserved)
+
+    def current(reservation) -> bool:
+        return reservation.starts_on <= today and (
             reservation.ends_on is None or reservation.ends_on >= today
         )
-        if reservation.location_id is not None and current:
+
+    reserved_per_location: dict[uuid.UUID, int] = {}
+    for reservation in reserved:
+        if reservation.location_id is not None and current(reservation):
             reserved_per_location[reservation.location_id] = (
                 reserved_per_location.get(reservation.location_id, 0) + reservation.places
             )
+    # A company place an employee already holds (proposed or accepted) counts as taken, not
+    # as reserved too.
+    for location_id, used in _company_places_in_use(session, reserved_per_location).items():
+        reserved_per_location[location_id] = max(0, reserved_per_location[location_id] - used)
+    company_claims = company_places.claims_from(reserved, current)
+    claimed_locations: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for location_id, claims in company_claims.items():
+        for request_id, _company in claims:
+            claimed_locations.setdefault(request_id, []).append(location_id)
     pools = []
     for (location_id, age_group), rows in sorted(free_places.items()):
         location = locations[location_id]
@@ -515,13 +530,17 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
             ]
             ranked = [p.location_id for p in waiting]
             ranks[request.id] = {p.location_id: p.rank for p in waiting}
+        # A company place the family claimed, outside its choices (an area request): rank 0.
+        claimed = [loc for loc in claimed_locations.get(request.id, ()) if loc in locations]
+        for location_id in claimed:
+            ranks[request.id].setdefault(location_id, 0)
         applicants.append(
             allocation.Applicant(
                 id=request.id,
                 preferences=tuple(ranked),
                 age_groups={
                     loc: allocation.age_group_for(birth, request.desired_start, locations[loc].kind)
-                    for loc in ranked
+                    for loc in dict.fromkeys([*ranked, *claimed])
                 },
                 registered_at=request.submitted_at or request.created_at,
                 # What counts: work by its average, foster child and urgency once verified.
@@ -540,7 +559,24 @@ def round_input(session, *, reserved: Iterable, today: date) -> RoundInput:
         free_places=free_places,
         ranks=ranks,
         area_requests=area_requests,
+        company_claims=company_claims,
     )
+
+
+def _company_places_in_use(session, location_ids) -> dict[uuid.UUID, int]:
+    """Per location, the proposals on a company place that did not end (held or accepted)."""
+    if not location_ids:
+        return {}
+    used: dict[uuid.UUID, int] = {}
+    for location_id, explanation in session.exec(
+        select(Proposal.location_id, Proposal.explanation).where(
+            Proposal.location_id.in_(list(location_ids)),
+            Proposal.status.not_in(ProposalStatus.ENDED),
+        )
+    ):
+        if (explanation or {}).get("company_place"):
+            used[location_id] = used.get(location_id, 0) + 1
+    return used
 
 
 def _ended_proposal_locations(session) -> dict[uuid.UUID, set[uuid.UUID]]:
@@ -606,7 +642,9 @@ def allocation_round(
     rules = allocation.RulePack.from_rules(pack.rules, version=pack.version)
     data = round_input(session, reserved=reserved, today=today)
     families = together.families(session)
-    outcome = together.allocate(data.applicants, data.pools, rules, seed, families=families)
+    outcome = company_places.allocate(
+        data.applicants, data.pools, data.company_claims, rules, seed, families=families
+    )
     round_ = AllocationRound(rule_pack_id=pack.id, seed=seed, run_by=actor, run_at=now)
     session.add(round_)
     session.flush()
@@ -788,11 +826,16 @@ def simulate(
     pools = data.pools
     for location_id, extra in (extra_places or {}).items():
         pools = allocation.with_extra_places(pools, location_id, extra)
-    outcome = allocation.allocate(data.applicants, pools, rules, seed)
+    claimed, _explanations, pools = company_places.match_claims(
+        data.applicants, pools, data.company_claims, rules
+    )
+    others = [a for a in data.applicants if a.id not in claimed]
+    outcome = allocation.allocate(others, pools, rules, seed)
+    matched = set(outcome.matches) | set(claimed)
     vulnerable = {a.id for a in data.applicants if set(a.situation) & set(rules.vulnerable_flags)}
     return SimulationResult(
-        placed=len(outcome.matches),
-        vulnerable_placed=len(vulnerable & set(outcome.matches)),
+        placed=len(matched),
+        vulnerable_placed=len(vulnerable & matched),
         applicants=len(data.applicants),
     )
 

@@ -29,7 +29,7 @@ from core.forms import (
     TextField,
     UUIDField,
 )
-from plugins.starters import services
+from plugins.starters import company_places, services
 from plugins.starters.eligibility import is_postcode, split_list
 from plugins.starters.labels import (
     APPLICANT_KINDS,
@@ -512,16 +512,39 @@ class AgreementForm(StartersForm):
     starts_on = DateField(_l("From"), required=True)
     ends_on = DateField(_l("Until (optional)"))
     note = TextAreaField(_l("Note"), max_length=REASON_MAX, rows=2)
+    email_domains = TextField(
+        _l("The company's e-mail domains (employees prove their address on one to claim a place)"),
+        max_length=REASON_MAX,
+    )
+    contact_email = EmailField(_l("Company contact who hears of each claim"), required=False)
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
         starts, ends = self.starts_on.data, self.ends_on.data
         if starts and ends and ends < starts:
             self.fail("ends_on", _l("The end date cannot be before the start date."))
+        domains = company_places.normalised_domains(self.email_domains.data or "")
+        wrong = [d for d in domains if not company_places.is_company_domain(d)]
+        if wrong and not self.email_domains.errors:
+            self.fail(
+                "email_domains",
+                _l(
+                    "Not a company's own domain: %(domains)s. Anyone can get an address at a "
+                    "public mail provider, so it proves no employment.",
+                    domains=", ".join(wrong),
+                ),
+            )
+        if domains and not self.location_id.data and not self.places.errors:
+            self.fail(
+                "location_id",
+                _l("Choose the facility's location in the loket: employees claim places there."),
+            )
         return not any(field.errors for field in self)
 
     def values(self) -> dict:
         values = dict(self.data)
         values["location_id"] = uuid.UUID(values["location_id"]) if values["location_id"] else None
         values["note"] = values["note"] or ""
+        values["email_domains"] = company_places.normalised_domains(values["email_domains"] or "")
+        values["contact_email"] = values["contact_email"] or ""
         return values

@@ -269,3 +269,25 @@ class CompanyAgreement(TenantScoped, table=True):
     ends_on: date | None = None
     note: str = Field(default="", max_length=REASON_MAX)
     created_at: datetime = _timestamp()
+    # Proof of employment for a claim: an e-mail address the employee proved, on one of these
+    # domains ("acme.be"; exact, no subdomains). Empty: the places cannot be claimed.
+    email_domains: list = _json_list()
+    # Who at the company hears of each claim (HR), so the company sees who asks.
+    contact_email: str = Field(default="", max_length=320)
+
+
+class CompanyPlaceClaim(TenantScoped, table=True):
+    """An employee asks for one of the places their company reserved, for a loket request."""
+
+    __tablename__ = "starters_company_place_claim"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "request_id"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    agreement_id: uuid.UUID = Field(foreign_key="starters_company_agreement.id", index=True)
+    # The loket's request (another plugin's row: no foreign key across plugins).
+    request_id: uuid.UUID
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id", index=True)
+    employee_name: str = Field(default="", max_length=NAME_MAX)
+    # The proven address the claim rests on, as it was at the claim.
+    employee_email: str = Field(max_length=320)
+    created_at: datetime = _timestamp()

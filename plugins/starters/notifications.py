@@ -115,3 +115,38 @@ def question_answered(
         language=language,
     )
     return address
+
+
+def company_place_claimed(session, tenant, claim) -> str:
+    """Tell the company (its contact address, in Dutch) who claimed one of its places: the
+    company knows its staff and tells the municipality of a claim that should not be there.
+    Returns the address told, or ""."""
+    from plugins.starters.models import CompanyAgreement
+
+    agreement = session.get(CompanyAgreement, claim.agreement_id)
+    address = (agreement.contact_email if agreement else "").strip()
+    if "@" not in address:
+        return ""
+    with force_locale("nl"):
+        subject = _(
+            "An employee asks for a place at %(facility)s", facility=agreement.facility_name
+        )
+        body = _(
+            "%(name)s (%(email)s) asks for one of the places %(company)s reserved at "
+            "%(facility)s, through the local childcare counter of %(tenant)s. Not your "
+            "employee? Tell the municipality.",
+            name=claim.employee_name or claim.employee_email,
+            email=claim.employee_email,
+            company=agreement.company,
+            facility=agreement.facility_name,
+            tenant=tenant.name,
+        )
+    queue_mail(
+        session,
+        to=address,
+        subject=subject,
+        body=body,
+        purpose="starters.company_place_claimed",
+        language="nl",
+    )
+    return address

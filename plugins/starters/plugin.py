@@ -21,6 +21,7 @@ from core.plugin_types import (
     Permission,
     PlannedPlaces,
     PluginManifest,
+    ReservedPlaceClaim,
     ReservedPlaces,
     ScheduledJob,
     SettingField,
@@ -156,20 +157,72 @@ def dashboard_cards(tenant, user):
 def reserved_places(tenant, session):
     from sqlmodel import select
 
+    from plugins.starters.company_places import claims_by_agreement
     from plugins.starters.models import CompanyAgreement
 
     agreements = session.exec(select(CompanyAgreement).order_by(CompanyAgreement.starts_on))
+    claims = claims_by_agreement(session)
+    return [_reserved(agreement, claims.get(agreement.id, ())) for agreement in agreements]
+
+
+def _reserved(agreement, claims=()) -> ReservedPlaces:
+    return ReservedPlaces(
+        location_id=agreement.location_id,
+        facility_name=agreement.facility_name,
+        company=agreement.company,
+        places=agreement.places,
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        reference=str(agreement.id),
+        claimed_by=tuple(claim.request_id for claim in claims),
+    )
+
+
+@hookimpl
+def reserved_places_for_employee(tenant, session, user):
+    from datetime import date
+
+    from plugins.starters.company_places import agreements_for_employee, claims_by_agreement
+
+    # Only the user's own claims: other employees' requests are none of their business.
+    claims = {
+        agreement_id: [claim for claim in rows if claim.user_id == user.id]
+        for agreement_id, rows in claims_by_agreement(session).items()
+    }
     return [
-        ReservedPlaces(
-            location_id=agreement.location_id,
-            facility_name=agreement.facility_name,
-            company=agreement.company,
-            places=agreement.places,
-            starts_on=agreement.starts_on,
-            ends_on=agreement.ends_on,
-        )
-        for agreement in agreements
+        _reserved(row, claims.get(row.id, ()))
+        for row in agreements_for_employee(session, user, date.today())
     ]
+
+
+@hookimpl
+def claim_reserved_place(tenant, session, user, reference, request_id):
+    from datetime import date
+
+    from flask_babel import gettext as _
+
+    from core import audit
+    from plugins.starters import company_places, notifications
+
+    try:
+        claim, new = company_places.claim(session, user, reference, request_id, date.today())
+    except company_places.ClaimRefused:
+        return ReservedPlaceClaim(
+            accepted=False,
+            reason=_(
+                "These places cannot be claimed with your account: it needs an e-mail address "
+                "you proved on your employer's domain, and the company's agreement must run."
+            ),
+        )
+    if new:
+        audit.record(
+            session,
+            action="starters.company_place_claimed",
+            object_type="starters_company_place_claim",
+            object_id=claim.id,
+        )
+        notifications.company_place_claimed(session, tenant, claim)
+    return ReservedPlaceClaim(accepted=True)
 
 
 @hookimpl

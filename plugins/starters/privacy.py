@@ -16,6 +16,8 @@ from plugins.starters.models import (
     Application,
     ApplicationDocument,
     BuildingInterest,
+    CompanyAgreement,
+    CompanyPlaceClaim,
     DecisionLetter,
     InformationRequest,
     LicenceStep,
@@ -37,13 +39,26 @@ def applications_of(session, subject: DataSubject) -> list[Application]:
     return list(session.exec(select(Application).where(sa.or_(*conditions))).all())
 
 
+def claims_of(session, subject: DataSubject) -> list[CompanyPlaceClaim]:
+    """The person's claims on company places (as an employee, not as a starter)."""
+    conditions = []
+    if subject.user_id is not None:
+        conditions.append(CompanyPlaceClaim.user_id == subject.user_id)
+    if subject.email:
+        conditions.append(sa.func.lower(CompanyPlaceClaim.employee_email) == subject.email.lower())
+    if not conditions:
+        return []
+    return list(session.exec(select(CompanyPlaceClaim).where(sa.or_(*conditions))).all())
+
+
 def _rows(session, model, application: Application) -> list:
     return list(session.exec(select(model).where(model.application_id == application.id)).all())
 
 
 def export_subject(session, subject: DataSubject) -> dict | None:
     applications = applications_of(session, subject)
-    if not applications:
+    claims = claims_of(session, subject)
+    if not applications and not claims:
         return None
     exported = []
     for application in applications:
@@ -92,7 +107,20 @@ def export_subject(session, subject: DataSubject) -> dict | None:
                 ],
             }
         )
-    return {"plugin": "starters", "applications": exported}
+    claimed = []
+    for claim in claims:
+        agreement = session.get(CompanyAgreement, claim.agreement_id)
+        claimed.append(
+            {
+                "company": agreement.company if agreement else "",
+                "facility": agreement.facility_name if agreement else "",
+                "employee_name": claim.employee_name,
+                "employee_email": claim.employee_email,
+                "loket_request_id": str(claim.request_id),
+                "created_at": claim.created_at.isoformat(),
+            }
+        )
+    return {"plugin": "starters", "applications": exported, "company_place_claims": claimed}
 
 
 def erase_subject(session, subject: DataSubject) -> int:
@@ -150,6 +178,10 @@ def erase_subject(session, subject: DataSubject) -> int:
             application.organisation_name = ""
             application.address = ""
             session.add(application)
+        count += 1
+    # A claim is only the person asking: it goes with them (the loket erases the request).
+    for claim in claims_of(session, subject):
+        session.delete(claim)
         count += 1
     session.flush()
     return count

@@ -5,6 +5,7 @@ acts, a template renders. Importing the resource modules registers their routes.
 """
 
 from plugins.loket.views import (  # noqa: F401  (registers the routes)
+    company_places,
     dashboard,
     free_places,
     info_sessions,

@@ -357,7 +357,11 @@ def my_requests():
         }
         for group in siblings.grouped(rows)
     ]
-    return render("loket/my_requests.html", **_context(families=families))
+    from plugins.loket.views.company_places import employee_places
+
+    return render(
+        "loket/my_requests.html", **_context(families=families, company_places=employee_places())
+    )
 
 
 @blueprint.post("/aanvraag/<uuid:request_id>/andere-intrekken")

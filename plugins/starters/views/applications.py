@@ -25,7 +25,7 @@ from plugins.starters.forms import (
 from plugins.starters.labels import TEMPLATE_LABELS, label
 from plugins.starters.models import Application, SupportMeasure
 from plugins.starters.services import STEPS, ApplicationStatus, RuleError
-from plugins.starters.views.common import blueprint, reasons, rule_text
+from plugins.starters.views.common import blueprint, reasons, rule_text, unmet_demand
 
 STEP_FORMS: dict[str, type[StepForm]] = {
     "project": ProjectForm,
@@ -110,6 +110,7 @@ def step_page(
             today=today.isoformat(),
             # The place names open measures use, offered while typing so a name matches exactly.
             known_places=sorted({place for m in measures for place in m.area_places}),
+            demand=unmet_demand() if step == "project" else [],
         ),
         status,
     )

@@ -24,6 +24,7 @@ from plugins.starters.views.common import (
     get_or_404,
     latest_project,
     reasons,
+    unmet_demand,
 )
 
 
@@ -40,6 +41,7 @@ def index():
         contact_points=[m for m in measures if m.kind == MeasureKind.CONTACT_POINT],
         project=project,
         unfit={m.id: reasons(m, project) for m in measures} if project else {},
+        demand=unmet_demand(),
     )
 
 

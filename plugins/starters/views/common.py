@@ -114,6 +114,16 @@ def latest_project() -> Application | None:
     )
 
 
+def unmet_demand() -> list:
+    """Where children wait for a place, per area, from the loket (none when it is off); the
+    counts come suppressed for small numbers, to show as they are."""
+    return [
+        area
+        for found in tenant_hooks().unmet_demand_by_area(tenant=g.tenant, session=db_session())
+        for area in found or ()
+    ]
+
+
 def loket_locations() -> list:
     """The childcare locations the loket plugin knows (none when it is off for the tenant)."""
     if "loket" not in g.enabled_plugins:

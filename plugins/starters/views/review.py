@@ -14,7 +14,7 @@ from core.identity.access import require_permission
 from core.rendering import render
 from core.tenancy import plugin_settings
 from core.web import db_session, tenant_hooks
-from plugins.starters import letters, notifications, services
+from plugins.starters import company_places, letters, notifications, services
 from plugins.starters.access import (
     APPLY,
     REVIEW,
@@ -157,6 +157,7 @@ def detail_page(
             licence_steps=steps,
             licence_done=sum(1 for row in steps if row.done_on),
             compliance=compliance,
+            company_places=company_places.claims_at_location(session, application.location_id),
             is_applicant=is_applicant(application),
             is_reviewer=is_reviewer(),
             under_review=application.status in services.UNDER_REVIEW,

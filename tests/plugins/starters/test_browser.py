@@ -223,3 +223,144 @@ def test_staff_show_a_building_with_a_photo_and_record_the_match_the_starter_rea
     starter.reload()
     expect(starter.get_by_text("Dorpsstraat 12, 3550 Heusden: Gekoppeld")).to_be_visible()
     browser_log.assert_clean()
+
+
+def test_a_starter_sees_where_children_wait_applies_there_and_reads_the_decision_letter(
+    browser, server, browser_log, axe_violations, tmp_path
+):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.plugins.loket.conftest import make_location, make_request
+    from tests.plugins.starters.conftest import tenant_db
+
+    # Six children wait for a place in Zolder at the local loket, registered 10 … 60 days ago.
+    with tenant_db(server.app) as db:
+        location = make_location(db, "De Vlinder")
+        location.area = "Zolder"
+        db.add(location)
+        for number in range(6):
+            make_request(
+                db,
+                f"Kind{number}",
+                [location],
+                submitted=datetime.now(UTC) - timedelta(days=10 * (number + 1)),
+            )
+
+    starter = person(browser, server, browser_log, "sofie", ["starter"])
+    starter.goto("/t/aalst/starters/")
+    demand = starter.locator("#unmet-demand")
+    expect(demand.get_by_role("row", name="Zolder")).to_contain_text("6")
+    expect(demand.get_by_role("row", name="Zolder")).to_contain_text("35 dagen")
+    assert_accessible(starter, axe_violations)
+    starter.get_by_role("button", name="Ondersteuning aanvragen").click()
+
+    # The project step shows the same figures while the starter chooses the place.
+    expect(starter.locator("#unmet-demand").get_by_role("row", name="Zolder")).to_contain_text("6")
+    assert_accessible(starter, axe_violations)
+    starter.get_by_label("Je naam").fill("Sofie Starter")
+    starter.get_by_label("Je e-mailadres").fill("sofie@example.be")
+    starter.get_by_label("Groepsopvang").check()
+    starter.get_by_label("Gepland aantal plaatsen").fill("14")
+    starter.get_by_label("Geplande openingsdatum").fill("2030-09-01")
+    starter.get_by_label("Postcode van de opvang").fill("3550")
+    starter.get_by_label("Deelgemeente of dorp").fill("Zolder")
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    starter.get_by_label("Opstartpremie kinderopvang").check()
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    plan = tmp_path / "ondernemingsplan.pdf"
+    plan.write_bytes(PDF)
+    starter.get_by_label("Soort document").select_option("business_plan")
+    starter.get_by_label("Bestand").set_input_files(str(plan))
+    starter.get_by_role("button", name="Document opladen").click()
+    expect(starter.get_by_role("link", name="ondernemingsplan.pdf")).to_be_visible()
+    starter.get_by_role("button", name="Bewaren en verder").click()
+    starter.get_by_label("Ik verklaar").check()
+    starter.get_by_role("button", name="Aanvraag indienen").click()
+    expect(starter.get_by_role("status")).to_contain_text("Je aanvraag is ingediend")
+    application_url = starter.url
+
+    staff = person(browser, server, browser_log, "els", ["staff:starters"])
+    staff.goto("/t/aalst/starters/behandelen")
+    staff.get_by_role("link", name="Sofie Starter").click()
+    staff.get_by_label("Goedgekeurd").check()
+    staff.get_by_label("Toegekend bedrag in euro").fill("5000")
+    staff.get_by_label("Reden (verplicht bij een weigering)").fill(
+        "Nieuwe plaatsen in Zolder, waar kinderen wachten."
+    )
+    staff.get_by_role("button", name="Beslissing vastleggen").click()
+    expect(staff.get_by_role("status")).to_contain_text("De beslissing is vastgelegd")
+    assert_accessible(staff, axe_violations)
+
+    starter.goto(application_url)
+    expect(starter.get_by_text("Nieuwe plaatsen in Zolder, waar kinderen wachten.")).to_be_visible()
+    expect(starter.get_by_role("heading", name="Beslissingsbrief")).to_be_visible()
+    with starter.expect_download() as download_info:
+        starter.get_by_role("link", name="Beslissingsbrief van").click()
+    letter = download_info.value
+    assert letter.suggested_filename.endswith(".pdf")
+    assert Path(letter.path()).read_bytes().startswith(b"%PDF-")
+    assert_accessible(starter, axe_violations)
+    browser_log.assert_clean()
+
+
+def test_an_employee_claims_the_place_her_company_reserved_and_is_offered_it_first(
+    browser, server, browser_log, axe_violations
+):
+    from datetime import UTC, datetime, timedelta
+
+    from plugins.loket.models import Location
+    from tests.plugins.loket.conftest import make_location, make_request
+    from tests.plugins.starters.conftest import tenant_db
+
+    app = server.app
+    with tenant_db(app) as db:
+        hopveld = make_location(db, "Het Hopveld", places=1)
+        elsewhere = make_location(db, "De Speelboom")
+        # A family registered long ago also wants Het Hopveld's only place.
+        make_request(db, "Bram", [hopveld], submitted=datetime.now(UTC) - timedelta(days=300))
+
+    staff = person(browser, server, browser_log, "els", ["staff:starters", "staff:loket"])
+    staff.goto("/t/aalst/starters/bedrijven")
+    staff.get_by_label("Bedrijf", exact=True).fill("Brouwerij De Kroon")
+    staff.get_by_label("Opvang", exact=True).fill("Het Hopveld")
+    staff.get_by_label("Locatie in het loket").select_option(label="Het Hopveld")
+    staff.get_by_label("Voorbehouden plaatsen").fill("1")
+    staff.get_by_label("Van", exact=True).fill((datetime.now(UTC).date()).isoformat())
+    staff.get_by_label("E-maildomeinen van het bedrijf").fill("brouwerijdekroon.be")
+    staff.get_by_label("Contactpersoon van het bedrijf").fill("hr@brouwerijdekroon.be")
+    staff.get_by_role("button", name="Afspraak bewaren").click()
+    expect(staff.get_by_role("status")).to_be_visible()
+    assert_accessible(staff, axe_violations)
+
+    # An employee whose sign-in proved her address at the brewery.
+    employee = make_user(app, "an", email="an@brouwerijdekroon.be", email_verified=True)
+    with tenant_db(app) as db:
+        make_request(db, "Lies", [db.get(Location, elsewhere.id)], parent_user_id=employee.id)
+    parent = person(browser, server, browser_log, "an", ["parent"])
+    parent.goto("/t/aalst/loket/mijn-aanvragen")
+    expect(
+        parent.get_by_text("Je werkgever Brouwerij De Kroon reserveerde plaatsen")
+    ).to_be_visible()
+    assert_accessible(parent, axe_violations)
+    parent.get_by_role("button", name="Vraag een bedrijfsplaats voor Lies").click()
+    expect(parent.get_by_role("status")).to_contain_text("Je vroeg een plaats die je werkgever")
+    expect(
+        parent.get_by_text("Je vroeg een plaats die Brouwerij De Kroon reserveerde")
+    ).to_be_visible()
+
+    # Staff see who asked; the round offers the company's place to her, not to Bram.
+    staff.goto("/t/aalst/starters/bedrijven")
+    expect(staff.get_by_role("cell", name="an@brouwerijdekroon.be")).to_be_visible()
+    staff.goto("/t/aalst/loket/rondes")
+    staff.get_by_role("button", name="Een ronde starten").click()
+    expect(staff.get_by_role("status")).to_contain_text("1")
+
+    # The round explains the proposal; the provider confirms it next, as every proposal.
+    expect(
+        staff.get_by_text("Een plaats die Brouwerij De Kroon reserveerde voor zijn werknemers")
+    ).to_be_visible()
+    assert_accessible(staff, axe_violations)
+    parent.reload()
+    expect(parent.get_by_role("row", name="2 Het Hopveld Plaats voorgesteld")).to_be_visible()
+    assert_accessible(parent, axe_violations)
+    browser_log.assert_clean()

@@ -45,15 +45,14 @@ def at_tenant(app, slug: str = "aalst"):
 def test_reserved_places_come_from_company_agreements_of_this_tenant_only(app):
     starts = date.today() - timedelta(days=30)
     with tenant_db(app) as db:
-        db.add(
-            CompanyAgreement(
-                company="Brouwerij De Kroon",
-                facility_name="Het Hopveld",
-                places=4,
-                starts_on=starts,
-                ends_on=starts + timedelta(days=1000),
-            )
+        agreement = CompanyAgreement(
+            company="Brouwerij De Kroon",
+            facility_name="Het Hopveld",
+            places=4,
+            starts_on=starts,
+            ends_on=starts + timedelta(days=1000),
         )
+        db.add(agreement)
     with tenant_db(app, "brugge") as db:
         db.add(
             CompanyAgreement(company="Ander", facility_name="Elders", places=9, starts_on=starts)
@@ -69,6 +68,7 @@ def test_reserved_places_come_from_company_agreements_of_this_tenant_only(app):
             places=4,
             starts_on=starts,
             ends_on=starts + timedelta(days=1000),
+            reference=str(agreement.id),
         )
     ]
 

@@ -3,6 +3,7 @@ security keeps every starters table to its tenant, raw SQL included."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,13 @@ from flask import g
 from core.db import TenantScoped
 from core.web import db_session, tenant_hooks
 from plugins.starters import models
-from plugins.starters.models import Building, BuildingInterest, CompanyAgreement, RequestedMeasure
+from plugins.starters.models import (
+    Building,
+    BuildingInterest,
+    CompanyAgreement,
+    CompanyPlaceClaim,
+    RequestedMeasure,
+)
 from tests.plugins.starters.conftest import (
     add_measure,
     client_as,
@@ -51,13 +58,24 @@ def fill_every_table(app) -> None:
         requested = db.exec(sa.select(RequestedMeasure.id)).scalar_one()
         building = Building(address="Markt 1", area_m2=150, suitable_places=16)
         db.add(building)
-        db.add(
-            CompanyAgreement(
-                company="Bakkerij", facility_name="De Rups", places=2, starts_on=date.today()
-            )
+        agreement = CompanyAgreement(
+            company="Bakkerij",
+            facility_name="De Rups",
+            places=2,
+            starts_on=date.today(),
+            location_id=uuid.uuid4(),
+            email_domains=["bakkerij.be"],
         )
+        db.add(agreement)
         db.flush()
         db.add(BuildingInterest(building_id=building.id, application_id=application_id))
+        db.add(
+            CompanyPlaceClaim(
+                agreement_id=agreement.id,
+                request_id=uuid.uuid4(),
+                employee_email="an@bakkerij.be",
+            )
+        )
     decision = staff.post(
         f"{detail}/maatregelen/{requested}/beslissing",
         data={"decision": "approved", "amount": "5000"},
@@ -104,7 +122,7 @@ def test_the_flow_and_the_hooks_work_on_postgresql(pg_app):
 def test_raw_sql_in_another_tenant_sees_no_starters_rows(pg_app):
     fill_every_table(pg_app)
     database = pg_app.extensions["opvangplein.db"]
-    assert len(TENANT_TABLES) == 12
+    assert len(TENANT_TABLES) == 13
     for table in TENANT_TABLES:
         with database.session(tenant_id(pg_app, "brugge")) as db:
             assert db.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
