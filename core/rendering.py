@@ -24,6 +24,13 @@ def render(template: str, *, block: str = "content", **context) -> str:
 ANNOUNCE_HEADER = "X-Announce"
 
 
+def announce_when_swapped(page, message: str):
+    """``page``, announced with ``message`` when htmx swaps it in as a fragment: a filtered
+    list says what it now holds (WCAG 4.1.3) through the page's live region, which stays in
+    place, instead of being its own live region that the swap replaces."""
+    return announce(page, message) if is_htmx_fragment_request() else page
+
+
 def announce(response, message: str):
     """Have the page's live region say ``message`` after htmx swaps ``response`` in.
 

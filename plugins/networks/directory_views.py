@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, g, redirect, request, url_for
+from flask_babel import ngettext
 from sqlmodel import select
 
 from core import audit
 from core.db import utcnow
-from core.rendering import render
+from core.rendering import announce_when_swapped, render
 from core.web import db_session
 from plugins.networks import access, store
 from plugins.networks.forms import ServiceForm, read_directory_query
@@ -67,7 +68,7 @@ def directory():
     networks = {n.id: n for n in access.visible_networks(session)} if g.get("user") else {}
     results = search_services(services, {m.id: m.name for m in members.values()}, query)
     editable = {m.id for m in _editable_members(session)} if g.get("user") else set()
-    return render(
+    page = render(
         "networks/directory.html",
         block="results",
         query=query,
@@ -80,6 +81,10 @@ def directory():
         },
         may_add=bool(editable),
         editable_services={s.id for s in results if s.member_id in editable},
+    )
+    found = len(results)
+    return announce_when_swapped(
+        page, ngettext("%(num)d service found", "%(num)d services found", found)
     )
 
 

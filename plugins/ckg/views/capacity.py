@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlmodel import select
 
 from core import audit
 from core.db import utcnow
 from core.identity.access import require_permission
-from core.rendering import render
+from core.rendering import announce_when_swapped, render
 from core.web import database, db_session
 from plugins.ckg import store
 from plugins.ckg.access import acting_ckg_ids, acting_ckgs
@@ -53,7 +54,7 @@ def queue():
         for referral in referrals
     ]
     pages = max((total + store.CASELOAD_PAGE_SIZE - 1) // store.CASELOAD_PAGE_SIZE, 1)
-    return render(
+    page_html = render(
         "ckg/queue.html",
         block="queue",
         rows=rows,
@@ -70,6 +71,9 @@ def queue():
             session, {f"user:{r.assigned_user_id}" for r in referrals if r.assigned_user_id}
         ),
         capacity=_capacity_rows(antennas),
+    )
+    return announce_when_swapped(
+        page_html, ngettext("%(num)d case found.", "%(num)d cases found.", total)
     )
 
 

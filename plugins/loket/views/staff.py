@@ -7,11 +7,12 @@ import uuid
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlmodel import select
 
 from core import audit
 from core.identity.access import require_permission
-from core.rendering import render
+from core.rendering import announce_when_swapped, render
 from core.web import db_session
 from plugins.loket import (
     areas,
@@ -41,7 +42,6 @@ from plugins.loket.views.common import (
 )
 from plugins.loket.views.priority import ground_labels
 
-
 # A row's address is the page's one address with this id replaced: url_for per row cost the
 # work list more than its query (#18).
 ROW_ID = uuid.UUID(int=0)
@@ -61,7 +61,7 @@ def work_list():
     found = work_list_query.page_of(db_session(), where, requested)
     query = {key: value for key, value in args.items() if key != "page" and value}
     locations = _locations()
-    return render(
+    page = render(
         "loket/work_list.html",
         block="results",
         **_context(
@@ -84,6 +84,14 @@ def work_list():
             ROW_ID=ROW_ID,
         ),
     )
+    if found.total is None:
+        said = _(
+            "More than %(count)d requests: filter or search to narrow the list",
+            count=work_list_query.COUNT_LIMIT,
+        )
+    else:
+        said = ngettext("%(num)d request found", "%(num)d requests found", found.total)
+    return announce_when_swapped(page, said)
 
 
 @blueprint.get("/aanvragen/<uuid:request_id>")

@@ -3,6 +3,7 @@ and a case in guidance closed from the list — and nothing of another CKG or mu
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from core.db import utcnow
@@ -182,3 +183,14 @@ def test_the_filter_form_keeps_its_htmx_behaviour(world):
     fragment = karim.get("/t/aalst/ckg/wachtrij?state=all", headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
     assert "<html" not in text and 'id="queue"' in text
+
+
+def test_a_filtered_caseload_says_how_many_cases_it_holds_to_a_screen_reader(world):
+    """WCAG 4.1.3: the swapped list is announced through the page's live region, which stays."""
+    from urllib.parse import unquote
+
+    karim = world.client_for(users(world)["karim"])
+    fragment = karim.get("/t/aalst/ckg/wachtrij?state=all", headers={"HX-Request": "true"})
+    said = unquote(fragment.headers["X-Announce"])
+    assert re.fullmatch(r"\d+ (zaak|zaken) gevonden\.", said), said
+    assert "X-Announce" not in karim.get("/t/aalst/ckg/wachtrij").headers

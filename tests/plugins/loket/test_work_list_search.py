@@ -92,3 +92,20 @@ def test_search_wildcards_are_taken_literally(client):
 def test_a_pasted_essay_in_the_search_box_is_a_normal_page(client):
     assert found(client, "Mila Peeters " + "x" * 5000) == []
     assert found(client, "mila " * 400) == ["Mila"]
+
+
+def test_a_filtered_work_list_says_how_many_requests_it_holds(app):
+    from urllib.parse import unquote
+
+    from tests.plugins.loket.conftest import make_location, make_request, tenant_db
+    from tests.support.auth import signed_in_as
+
+    with tenant_db(app) as db:
+        location = make_location(db, "De Speelboom")
+        make_request(db, "Mila", [location])
+        make_request(db, "Noah", [location])
+    staff = app.test_client()
+    signed_in_as(staff, app, "aalst", "announce-staff", ["staff:loket"])
+    fragment = staff.get("/t/aalst/loket/werklijst?q=Mila", headers={"HX-Request": "true"})
+    assert unquote(fragment.headers["X-Announce"]) == "1 aanvraag gevonden"
+    assert "X-Announce" not in staff.get("/t/aalst/loket/werklijst").headers

@@ -153,3 +153,16 @@ def test_another_tenants_services_never_show(world):
     _fill(world)
     text = world.app.test_client().get("/t/brugge/netwerken/sociale-kaart").get_data(as_text=True)
     assert "Huiswerkklas" not in text and "Opvoedingsondersteuning aan huis" not in text
+
+
+def test_a_filtered_social_map_is_announced_by_the_live_region_that_stays(world):
+    """The results used to be their own live region, swapped away with every search, so a
+    screen reader heard nothing; now the page's announcer (which stays) says the count."""
+    from urllib.parse import unquote
+
+    _fill(world)
+    response = world.app.test_client().get(
+        "/t/aalst/netwerken/sociale-kaart?q=huiswerk", headers={"HX-Request": "true"}
+    )
+    assert unquote(response.headers["X-Announce"]) == "1 dienst gevonden"
+    assert "aria-live" not in response.get_data(as_text=True)
