@@ -45,7 +45,7 @@ def test_a_child_whose_need_the_location_does_not_list_is_offered_and_flagged(ap
     places = provider_client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
     assert "Zorgnoden: Speciaal dieet." in places
     assert (
-        "Niet vermeld voor deze locatie: Speciaal dieet. Bevestig enkel als u dit kunt bieden"
+        "Niet vermeld voor deze locatie: Speciaal dieet. Bevestig enkel als je dit kunt bieden"
         in places
     )
 
