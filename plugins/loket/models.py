@@ -217,6 +217,11 @@ class ChildcareRequest(TenantScoped, table=True):
         return f"{self.child_first_name} {self.child_last_name}".strip()
 
     @property
+    def reference(self) -> str:
+        """A short reference a parent can quote on the phone (not a secret: the id stays the key)."""
+        return f"LK-{self.id.hex[:8].upper()}"
+
+    @property
     def reference_birth_date(self) -> date | None:
         return self.birth_date or self.expected_birth_date
 
