@@ -4,7 +4,6 @@ parent accepts — with real CSRF, the strict CSP and no serious accessibility p
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 
 import pytest
