@@ -109,6 +109,7 @@ def test_request_round_confirmation_and_acceptance_in_the_browser(
     )
     staff.goto("/t/aalst/loket/rondes")
     staff.get_by_role("button", name="Een ronde starten").click()
+    staff.get_by_role("button", name="Ja, start de ronde").click()  # the second step
     expect(staff.get_by_text("De ronde deed 1 voorstellen.")).to_be_visible()
     expect(staff.get_by_text("voorrangsgroep 1")).to_be_visible()
     assert_accessible(staff, axe_violations, "rounds")

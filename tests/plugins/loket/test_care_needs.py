@@ -31,7 +31,7 @@ def _mila_and_a_free_place(app):
         mila = make_request(db, "Mila", [location], parent_user_id=user.id)
         mila.care_needs = ["dietary"]
         db.add(mila)
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     return parent_client, provider_client, staff_client, mila.id
 
 

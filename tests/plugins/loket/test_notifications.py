@@ -84,7 +84,7 @@ def a_round_with_one_place(app):
             )
     staff_client = app.test_client()
     staff(app, staff_client)
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     return provider_client, ayla, bram, cas
 
 
