@@ -85,6 +85,7 @@ def _stored_values(row: ChildcareRequest) -> dict:
         "desired_start": row.desired_start,
         "days": row.days,
         "language": row.language,
+        "contact_language": row.contact_language,
         "care_needs": row.care_needs,
         "situation": [flag for flag in row.situation if ":" not in flag],
         "sibling_location_id": str(next(iter(siblings))) if siblings else None,
