@@ -90,3 +90,72 @@ def test_no_destructive_action_wears_the_primary_or_a_harmless_button_style():
         for found in destructive_buttons_without_the_warning_style(path.read_text(encoding="utf-8"))
     ]
     assert wrong == []
+
+
+# Destructive buttons that only open a confirmation page the server renders first (the second
+# step is tested with its route), by template and label; and the confirmation pages themselves.
+LEADS_TO_A_CONFIRMATION_PAGE = {
+    # tests/plugins/loket/test_round_confirmation.py
+    ("plugins/loket/templates/loket/rounds.html", "Run a round"),
+    # tests/plugins/ckg/ (consent): the withdrawal is confirmed on ckg/consent_confirm.html
+    *(
+        ("plugins/ckg/templates/ckg/_family_consent.html", f"Withdraw my consent{what}")
+        for what in ("", " to a case consultation", " to advice to the loket")
+    ),
+    # tests/core/test_tenant_admin_modules.py: switching a module off shows what it costs first
+    ("core/templates/admin/index.html", "Disable %(module)s"),
+}
+CONFIRMATION_PAGE = re.compile(r"_confirm\.html$")
+DETAILS_TAG = re.compile(r"<details\b[^>]*>|</details>")
+CONFIRM_STEP = re.compile(r'class="(?:confirm-step|withdraw-confirm)"')
+SUBMIT_BUTTON = re.compile(r'<button\b[^>]*type="submit"[^>]*>(.*?)</button>', re.S)
+ASKS_TO_CONFIRM = re.compile(r'name="confirm(?:_email)?"|\.confirm_email\b')
+
+
+def _inside_a_confirm_step(before: str) -> bool:
+    open_details: list[bool] = []
+    for tag in DETAILS_TAG.finditer(before):
+        if tag.group(0) == "</details>":
+            if open_details:
+                open_details.pop()
+        else:
+            open_details.append(bool(CONFIRM_STEP.search(tag.group(0))))
+    return any(open_details)
+
+
+def unconfirmed_destructive_buttons(source: str) -> list[str]:
+    """Labels of destructive submit buttons outside a confirmation step: not inside
+    ``<details class="confirm-step">`` and not in a form that asks for ``confirm``."""
+    found = []
+    for match in SUBMIT_BUTTON.finditer(source):
+        label = DESTRUCTIVE_LABEL.search(match.group(1))
+        if not label:
+            continue
+        before = source[: match.start()]
+        form_start = before.rfind("<form")
+        in_form = source[form_start : match.start()] if form_start >= 0 else ""
+        if not (_inside_a_confirm_step(before) or ASKS_TO_CONFIRM.search(in_form)):
+            found.append(re.search(r'_\("([^"]*)"', match.group(1)).group(1))
+    return found
+
+
+def test_the_confirmation_finder_sees_a_button_without_a_second_step():
+    bare = '<form><button type="submit">{{ _("Cancel the meeting") }}</button></form>'
+    stepped = '<details class="confirm-step"><summary>x</summary>' + bare + "</details>"
+    after_other = "<details><summary>Meer</summary></details>" + bare
+    asked = '<form><input name="confirm"><button type="submit">{{ _("Erase") }}</button></form>'
+    assert unconfirmed_destructive_buttons(bare) == ["Cancel the meeting"]
+    assert unconfirmed_destructive_buttons(after_other) == ["Cancel the meeting"]
+    assert unconfirmed_destructive_buttons(stepped) == []
+    assert unconfirmed_destructive_buttons(asked) == []
+
+
+def test_every_destructive_action_asks_for_confirmation_first():
+    unconfirmed = [
+        f"{path.relative_to(ROOT)}: {label}"
+        for path in _templates()
+        if not CONFIRMATION_PAGE.search(path.name)
+        for label in unconfirmed_destructive_buttons(path.read_text(encoding="utf-8"))
+        if (str(path.relative_to(ROOT)), label) not in LEADS_TO_A_CONFIRMATION_PAGE
+    ]
+    assert unconfirmed == []
