@@ -4,13 +4,16 @@ parent's list it stays a warning-styled secondary step, never the main button.""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pytest
 from sqlmodel import select
 
 from plugins.loket.models import ChildcareRequest
-from tests.plugins.loket.conftest import make_location, tenant_db
+from tests.plugins.loket.conftest import LOKET_TENANTS, make_location, tenant_db
 from tests.plugins.loket.test_views import parent, request_form
+from tests.support.apps import probe_app
 from tests.support.auth import signed_in_as
 
 
@@ -72,3 +75,18 @@ def test_a_draft_has_no_confirmation_and_another_parent_sees_none(app):
     other = app.test_client()
     signed_in_as(other, app, "aalst", "ouder-bo", ["parent"])
     assert other.get(f"/t/aalst/loket/aanvraag/{row.id}/verstuurd").status_code == 404
+
+
+@pytest.fixture
+def mailing_app(sqlite_settings, mail_sink):
+    settings = dataclasses.replace(sqlite_settings, smtp_host="127.0.0.1", smtp_port=mail_sink.port)
+    return probe_app(settings, tenants=LOKET_TENANTS)
+
+
+def test_the_confirmation_mail_names_the_same_reference(mailing_app, mail_sink):
+    client = mailing_app.test_client()
+    parent(mailing_app, client)
+    _send(mailing_app, client)
+    row = _only_request(mailing_app)
+    [mail] = mail_sink.messages
+    assert f"Je referentie: {row.reference}." in mail.get_content()
