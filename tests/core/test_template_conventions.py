@@ -159,3 +159,28 @@ def test_every_destructive_action_asks_for_confirmation_first():
         if (str(path.relative_to(ROOT)), label) not in LEADS_TO_A_CONFIRMATION_PAGE
     ]
     assert unconfirmed == []
+
+
+def _stylesheets_text() -> str:
+    paths = [
+        *ROOT.glob("core/static/css/*.css"),
+        *ROOT.glob("plugins/*/static/**/*.css"),
+        *ROOT.glob("core/static/vendor/utrecht/component-library-*.css"),
+    ]
+    return "".join(path.read_text(encoding="utf-8") for path in paths)
+
+
+def test_no_description_list_is_left_unstyled():
+    # Issue 19: key figures were a bare <dl>. Every description list is a Utrecht data list or
+    # has a class a stylesheet styles; a decision letter (PDF) styles its own in the template.
+    css = _stylesheets_text()
+    bare = []
+    for path in _templates():
+        if "letters" in path.parts:
+            continue
+        for match in re.finditer(r"<dl\b([^>]*)>", path.read_text(encoding="utf-8")):
+            found = re.search(r'class="([^"]*)"', match.group(1))
+            names = found.group(1).split() if found else []
+            if not any(re.search(rf"\.{re.escape(name)}\b", css) for name in names):
+                bare.append(f"{path.relative_to(ROOT)}: <dl{match.group(1)}>")
+    assert bare == []

@@ -52,7 +52,10 @@ def test_a_child_whose_need_the_location_does_not_list_is_offered_and_flagged(ap
     work_list = staff_client.get("/t/aalst/loket/werklijst").get_data(as_text=True)
     assert '<td class="utrecht-table__cell">Speciaal dieet</td>' in work_list
     detail = staff_client.get(f"/t/aalst/loket/aanvragen/{mila}").get_data(as_text=True)
-    assert "<dt>Zorgnoden</dt><dd>Speciaal dieet</dd>" in detail
+    assert (
+        '>Zorgnoden</dt><dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">Speciaal dieet</dd>'
+        in detail
+    )
     assert "de locatie bekijkt of ze Speciaal dieet kan bieden" in detail
 
     own = parent_client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True)
