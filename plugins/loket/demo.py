@@ -17,6 +17,7 @@ from core.identity.models import Organisation
 from plugins.loket.models import (
     CARE_NEEDS,
     DAY_PARTS,
+    INTERFACE_LANGUAGES,
     WEEKDAYS,
     ChildcareRequest,
     FreePlace,
@@ -244,9 +245,11 @@ def _requests(session, rng, locations, count, today) -> None:
                 for day in rng.sample(WEEKDAYS, rng.randint(2, 5))
                 for part in DAY_PARTS
             ),
-            language=rng.choices(["nl", "fr", "en", "ar", "tr", "pl"], weights=[80, 5, 4, 5, 4, 2])[
-                0
-            ],
+            # Drawn here, between the days and the care needs, so the demo stays the same.
+            contact_language=(
+                spoken := rng.choices(["nl", "fr", "en", "ar", "tr", "pl"], [80, 5, 4, 5, 4, 2])[0]
+            ),
+            language=spoken if spoken in INTERFACE_LANGUAGES else "nl",
             care_needs=rng.sample(list(CARE_NEEDS), 1) if rng.random() < 0.08 else [],
             situation=situation,
             area=area,

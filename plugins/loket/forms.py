@@ -43,6 +43,7 @@ from plugins.loket.models import (
     AGE_GROUPS,
     CARE_NEEDS,
     DAY_PARTS,
+    INTERFACE_LANGUAGES,
     LANGUAGES,
     LOCATION_KINDS,
     REJECTION_REASONS,
@@ -165,7 +166,14 @@ class RequestForm(PlatformForm):
         message=_l("Enter a percentage from 0 to 100."),
     )
     care_needs = KnownChoicesField(_l("Specific care needs"), choices=_pairs(CARE_NEEDS))
-    language = SelectField(_l("Language"), required=False, choices=_pairs(LANGUAGES))
+    language = SelectField(
+        _l("Language of our e-mails"), required=False, choices=_pairs(INTERFACE_LANGUAGES)
+    )
+    contact_language = SelectField(
+        _l("Language for a conversation with the counter"),
+        required=False,
+        choices=_pairs(LANGUAGES),
+    )
     parent_name = TextField(_l("Parent's name"), max_length=200)
     parent_email = EmailField(_l("E-mail address"))
     parent_phone = TextField(_l("Phone"), max_length=40)
@@ -239,6 +247,7 @@ class RequestForm(PlatformForm):
             days=list(self.days.data or ()),
             preferences=[uuid.UUID(p) for p in self.chosen_preferences()],
             language=_valid(self.language) or "nl",
+            contact_language=_valid(self.contact_language) or "",
             care_needs=list(self.care_needs.data or ()),
             situation=[
                 *(self.situation.data or ()),

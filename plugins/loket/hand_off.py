@@ -17,7 +17,12 @@ from sqlmodel import select
 
 from core import audit
 from core.events import announce
-from plugins.loket.models import LANGUAGES, ChildcareRequest, RequestStatus
+from plugins.loket.models import (
+    INTERFACE_LANGUAGES,
+    LANGUAGES,
+    ChildcareRequest,
+    RequestStatus,
+)
 
 NEEDED = "training.childcare_needed"
 DRAFTED = "loket.request_drafted"
@@ -88,7 +93,9 @@ def draft_from_training(session, payload: Mapping, *, today: date) -> ChildcareR
     request.desired_start = start
     request.parent_name = parent_name
     request.parent_email = parent_email
-    request.language = language if language in LANGUAGES else "other"
+    # What the family speaks is for a conversation; our e-mails keep to what the platform speaks.
+    request.contact_language = language if language in LANGUAGES else "other"
+    request.language = language if language in INTERFACE_LANGUAGES else "nl"
     request.note = note
     request.status = RequestStatus.DRAFT
     session.add(request)

@@ -37,7 +37,10 @@ ORIGINS = ("online", "phone", "counter", "paper", "referral", "training")
 # Origins staff can choose when they register a request on a parent's behalf.
 STAFF_ORIGINS = ("phone", "counter", "paper", "referral")
 ALLOCATION_MODES = ("rounds", "continuous")
+# Languages a family may prefer for a conversation with the counter (an interpreter, a
+# colleague who speaks it); the platform's own pages and e-mails speak INTERFACE_LANGUAGES only.
 LANGUAGES = ("nl", "fr", "en", "ar", "tr", "pl", "ro", "other")
+INTERFACE_LANGUAGES = ("nl", "en")
 
 
 class RequestStatus:
@@ -187,7 +190,8 @@ class ChildcareRequest(TenantScoped, table=True):
     expected_birth_date: date | None = None
     desired_start: date | None = None
     days: list = _json_list()  # e.g. ["mon-morning", "mon-afternoon"]
-    language: str = Field(default="nl", max_length=10)
+    language: str = Field(default="nl", max_length=10)  # of our e-mails: INTERFACE_LANGUAGES
+    contact_language: str = Field(default="", max_length=10)  # for a conversation: LANGUAGES
     care_needs: list = _json_list()
     situation: list = _json_list()  # SITUATION_FLAGS
     # An area request names an area (and optionally a location type) instead of locations.
@@ -215,6 +219,11 @@ class ChildcareRequest(TenantScoped, table=True):
     @property
     def child_name(self) -> str:
         return f"{self.child_first_name} {self.child_last_name}".strip()
+
+    @property
+    def reference(self) -> str:
+        """A short reference a parent can quote on the phone (not a secret: the id stays the key)."""
+        return f"LK-{self.id.hex[:8].upper()}"
 
     @property
     def reference_birth_date(self) -> date | None:

@@ -105,7 +105,10 @@ def request_received(session, tenant, request: ChildcareRequest) -> None:
             request,
             "loket.request_received",
             _("Your childcare request for %(child)s", child=request.child_first_name),
-            _(
+            # The reference is the one the confirmation page shows, to quote on the phone.
+            _("Your reference: %(reference)s.", reference=request.reference)
+            + "\n\n"
+            + _(
                 "We received your childcare request for %(child)s. We let you know as soon as "
                 "a place is proposed. Follow your request here:",
                 child=request.child_first_name,

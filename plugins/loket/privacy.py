@@ -88,6 +88,7 @@ def _export_request(session, row: ChildcareRequest, names: dict) -> dict:
         "desired_start": _iso(row.desired_start),
         "days": list(row.days),
         "language": row.language,
+        "contact_language": row.contact_language,
         "care_needs": list(row.care_needs),
         "family_situation": [flag for flag in row.situation if ":" not in flag],
         "proof_checked": row.proof_checked,

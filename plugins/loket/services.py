@@ -76,6 +76,7 @@ class RequestInput:
     days: list[str] = field(default_factory=list)
     preferences: list[uuid.UUID] = field(default_factory=list)
     language: str = "nl"
+    contact_language: str = ""
     care_needs: list[str] = field(default_factory=list)
     situation: list[str] = field(default_factory=list)
     sibling_location_id: uuid.UUID | None = None
@@ -204,6 +205,7 @@ def save_request(
         "expected_birth_date",
         "desired_start",
         "language",
+        "contact_language",
         "parent_name",
         "parent_email",
         "parent_phone",
@@ -255,6 +257,7 @@ CHANGE_FIELDS = (
     "care_needs",
     "situation",
     "language",
+    "contact_language",
     "area",
     "area_kind",
     "preferences",

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from core.formatting import format_quarter
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     DashboardCard,
@@ -265,7 +267,11 @@ def monitoring_figures(tenant, session):
     result += [
         Figure(
             key=f"starters.planned_places.{quarter}",
-            label=_l("Planned places opening in %(quarter)s", quarter=quarter),
+            # The quarter is written when the label is: "2027-K1" on a Dutch page.
+            label=_l(
+                "Planned places opening in %(quarter)s",
+                quarter=LazyString(format_quarter, quarter),
+            ),
             value=places,
             unit=_l("places"),
         )

@@ -327,9 +327,9 @@ def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page, live
         (".site-nav a", "color", ".site-nav"),
         ("main .utrecht-button--primary-action", "color", "main .utrecht-button--primary-action"),
         ("main .utrecht-link", "color", None),
-        ("main .utrecht-button--secondary-action:not(.button--warning)", "color", None),
+        ("main .utrecht-button--secondary-action:not(.utrecht-button--warning)", "color", None),
         (
-            "main .utrecht-button--secondary-action:not(.button--warning)",
+            "main .utrecht-button--secondary-action:not(.utrecht-button--warning)",
             "borderTopColor",
             None,
         ),

@@ -78,4 +78,6 @@ def test_destructive_buttons_wear_the_warning_style(sqlite_settings):
     assert '<details class="confirm-step">' in members
     assert "button--warning" in members and "Ja, verwijder An" in members
     privacy = client.get("/t/aalst/beheer/privacy").get_data(as_text=True)
-    assert 'utrecht-button--secondary-action button--warning" type="submit">Wissen<' in privacy
+    assert (
+        'utrecht-button--secondary-action utrecht-button--warning" type="submit">Wissen<' in privacy
+    )

@@ -85,6 +85,7 @@ def _stored_values(row: ChildcareRequest) -> dict:
         "desired_start": row.desired_start,
         "days": row.days,
         "language": row.language,
+        "contact_language": row.contact_language,
         "care_needs": row.care_needs,
         "situation": [flag for flag in row.situation if ":" not in flag],
         "sibling_location_id": str(next(iter(siblings))) if siblings else None,
@@ -268,8 +269,25 @@ def _save_request(row: ChildcareRequest | None):
     if staff:
         flash(_("The request was saved."))
         return redirect(url_for("loket.request_detail", request_id=saved.id))
-    flash(_("Your request was sent.") if submit else _("Your draft was saved."))
+    if submit:  # the confirmation page names the reference and what happens next
+        return redirect(url_for("loket.request_sent", request_id=saved.id))
+    flash(_("Your draft was saved."))
     return redirect(url_for("loket.my_requests"))
+
+
+@blueprint.get("/aanvraag/<uuid:request_id>/verstuurd")
+@require_permission("loket.request")
+def request_sent(request_id: uuid.UUID):
+    """The confirmation after sending: a banner with the reference of every child's request and
+    the steps that follow. Withdrawing is not offered here; it is on the parent's list."""
+    row = _parents_own_request(request_id)
+    if row.status == RequestStatus.DRAFT:
+        return redirect(url_for("loket.my_requests"))
+    children = siblings.members(db_session(), row)
+    return render(
+        "loket/request_sent.html",
+        **_context(row=row, children=children, email=row.parent_email or g.user.email),
+    )
 
 
 # The fields of the first child's request that belong to a sibling's slot instead.

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
+from sqlmodel import func, select
 
 from core import audit
 from core.identity.access import require_permission
@@ -15,7 +15,13 @@ from core.rendering import render
 from core.request_context import current_actor
 from core.web import db_session
 from plugins.loket import continuous, forms, offers, priority, priority_forms, services
-from plugins.loket.models import AllocationRound, ChildcareRequest, Location, Proposal
+from plugins.loket.models import (
+    AllocationRound,
+    ChildcareRequest,
+    Location,
+    Proposal,
+    RequestStatus,
+)
 from plugins.loket.views.common import _context, _locations, blueprint, reserved_places
 from plugins.loket.views.priority import ground_labels
 
@@ -24,6 +30,8 @@ from plugins.loket.views.priority import ground_labels
 @require_permission("loket.manage")
 def rounds():
     session = db_session()
+    if request.method == "POST" and request.form.get("confirm") != "yes":
+        return _confirm_round_page()
     if request.method == "POST":
         continuous.expire_overdue_proposals(session, g.tenant)
         result = services.allocation_round(
@@ -47,6 +55,21 @@ def rounds():
         flash(_("The round made %(count)d proposals.", count=len(proposals)))
         return redirect(url_for("loket.rounds"))
     return _rounds_page()
+
+
+def _confirm_round_page():
+    """The second step before a round: what it will do, which cannot be undone (families are
+    mailed, proposals go out), and a warning button that runs it."""
+    open_requests = (
+        db_session()
+        .exec(
+            select(func.count())
+            .select_from(ChildcareRequest)
+            .where(ChildcareRequest.status == RequestStatus.OPEN)
+        )
+        .one()
+    )
+    return render("loket/round_confirm.html", **_context(open_requests=open_requests))
 
 
 def _rounds_page(

@@ -3,6 +3,7 @@ parent accepts — with real CSRF, the strict CSP and no serious accessibility p
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -96,14 +97,19 @@ def test_request_round_confirmation_and_acceptance_in_the_browser(
     parent.get_by_label("Keuze 1").select_option(label="Zonnebloem (Groepsopvang, 9300)")
     parent.get_by_label("Ouders werken of volgen een opleiding").check()
     parent.get_by_role("button", name="Aanvraag versturen").click()
-    expect(parent.get_by_text("Je aanvraag is verstuurd.")).to_be_visible()
-    assert_accessible(parent, axe_violations, "my requests")
+    banner = parent.get_by_role("status")
+    expect(banner).to_contain_text("Je aanvraag is verstuurd.")
+    expect(banner).to_contain_text(re.compile(r"Lotte Claes: referentie LK-[0-9A-F]{8}"))
+    expect(parent.get_by_role("heading", name="Wat er nu gebeurt")).to_be_visible()
+    expect(parent.get_by_role("button", name=re.compile("intrekken", re.I))).to_have_count(0)
+    assert_accessible(parent, axe_violations, "request sent")
 
     staff = open_as(
         browser, live_server, browser_log, session_cookie(live_server, "loket", ["staff:loket"])
     )
     staff.goto("/t/aalst/loket/rondes")
     staff.get_by_role("button", name="Een ronde starten").click()
+    staff.get_by_role("button", name="Ja, start de ronde").click()  # the second step
     expect(staff.get_by_text("De ronde deed 1 voorstellen.")).to_be_visible()
     expect(staff.get_by_text("voorrangsgroep 1")).to_be_visible()
     assert_accessible(staff, axe_violations, "rounds")

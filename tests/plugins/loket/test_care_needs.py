@@ -31,7 +31,7 @@ def _mila_and_a_free_place(app):
         mila = make_request(db, "Mila", [location], parent_user_id=user.id)
         mila.care_needs = ["dietary"]
         db.add(mila)
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     return parent_client, provider_client, staff_client, mila.id
 
 
@@ -45,14 +45,17 @@ def test_a_child_whose_need_the_location_does_not_list_is_offered_and_flagged(ap
     places = provider_client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
     assert "Zorgnoden: Speciaal dieet." in places
     assert (
-        "Niet vermeld voor deze locatie: Speciaal dieet. Bevestig enkel als u dit kunt bieden"
+        "Niet vermeld voor deze locatie: Speciaal dieet. Bevestig enkel als je dit kunt bieden"
         in places
     )
 
     work_list = staff_client.get("/t/aalst/loket/werklijst").get_data(as_text=True)
     assert '<td class="utrecht-table__cell">Speciaal dieet</td>' in work_list
     detail = staff_client.get(f"/t/aalst/loket/aanvragen/{mila}").get_data(as_text=True)
-    assert "<dt>Zorgnoden</dt><dd>Speciaal dieet</dd>" in detail
+    assert (
+        '>Zorgnoden</dt><dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">Speciaal dieet</dd>'
+        in detail
+    )
     assert "de locatie bekijkt of ze Speciaal dieet kan bieden" in detail
 
     own = parent_client.get("/t/aalst/loket/mijn-aanvragen").get_data(as_text=True)

@@ -53,7 +53,7 @@ def _wanting(db, name, location, start, registered_days_ago):
 def _run_round(app):
     client = app.test_client()
     staff(app, client)
-    assert client.post("/t/aalst/loket/rondes").status_code == 302
+    assert client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
 
 
 def _report(client, location_id, places, free_from=FREE_FROM, age_group="baby"):

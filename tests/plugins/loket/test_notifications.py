@@ -84,7 +84,7 @@ def a_round_with_one_place(app):
             )
     staff_client = app.test_client()
     staff(app, staff_client)
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     return provider_client, ayla, bram, cas
 
 
@@ -104,7 +104,7 @@ def test_after_a_round_every_family_hears_its_result_with_a_link_to_its_request(
     assert outranked["Subject"] == "Geen plaats voor Bram in deze ronde"
     body = outranked.get_content()
     assert "1. De Speelboom: alle plaatsen gingen naar gezinnen met een hogere voorrang" in body
-    assert "Uw aanvraag blijft op de lijst" in body
+    assert "Je aanvraag blijft op de lijst" in body
     page = bram.client.get(link_in(outranked))
     assert page.status_code == 200 and "Bram Peeters" in page.get_data(as_text=True)
 
@@ -167,7 +167,7 @@ def test_a_parent_who_has_not_answered_is_reminded_once_before_the_deadline(app,
     [reminder] = mail_sink.messages
     assert reminder["To"] == soon.email
     assert reminder["Subject"] == "Herinnering: antwoord op de plaats voor Lien"
-    assert "U hebt nog niet geantwoord op de plaats in Opvang Lien" in reminder.get_content()
+    assert "Je hebt nog niet geantwoord op de plaats in Opvang Lien" in reminder.get_content()
     page = soon.client.get(link_in(reminder)).get_data(as_text=True)
     assert "Opvang Lien biedt een plaats aan" in page
 
@@ -206,7 +206,7 @@ def test_the_request_confirmation_links_to_the_parents_requests(app, mail_sink):
         == 302
     )
     [received] = mails_to(mail_sink, family.email)
-    assert "Volg uw aanvraag hier op:" in received.get_content()
+    assert "Volg je aanvraag hier op:" in received.get_content()
     page = family.client.get(link_in(received))
     assert page.status_code == 200 and "Lotte Claes" in page.get_data(as_text=True)
 

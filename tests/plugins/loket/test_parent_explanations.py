@@ -64,7 +64,7 @@ def _two_families_one_place(app):
             email="bert@ouders.test",
             submitted=datetime(2026, 1, 1, tzinfo=UTC),
         )
-    assert office.post("/t/aalst/loket/rondes").status_code == 302
+    assert office.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     return an, bert, office, first, second
 
 
@@ -129,7 +129,7 @@ def test_an_offer_shows_address_start_days_price_type_and_contact(app, mail_sink
         location.contact_phone, location.contact_email = "053 12 34 56", "info@speelboom.be"
         db.add(location)
         make_request(db, "Noor", [location], parent_user_id=user.id, email="an@ouders.test")
-    office.post("/t/aalst/loket/rondes")
+    office.post("/t/aalst/loket/rondes", data={"confirm": "yes"})
     with tenant_db(app) as db:
         proposal = db.exec(select(Proposal)).one()
     provider_client.post(

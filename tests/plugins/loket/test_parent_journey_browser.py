@@ -68,6 +68,7 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
     )
     staff.goto("/t/aalst/loket/rondes")
     staff.get_by_role("button", name="Een ronde starten").click()
+    staff.get_by_role("button", name="Ja, start de ronde").click()  # the second step
     expect(staff.get_by_text("De ronde deed 1 voorstellen.")).to_be_visible()
 
     # After a round without a place the parent reads why, per choice, in plain words.
@@ -94,6 +95,7 @@ def test_a_parent_on_a_phone_learns_why_gets_a_full_offer_and_accepts_it(
         )
     staff.goto("/t/aalst/loket/rondes")
     staff.get_by_role("button", name="Een ronde starten").click()
+    staff.get_by_role("button", name="Ja, start de ronde").click()  # the second step
     expect(staff.get_by_text("De ronde deed 1 voorstellen.")).to_be_visible()
 
     provider = open_as(

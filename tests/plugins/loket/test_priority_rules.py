@@ -260,7 +260,7 @@ def test_a_parents_foster_child_counts_only_after_staff_verified_it(app):
     page = staff.get(f"/t/aalst/loket/aanvragen/{lotte_id}").get_data(as_text=True)
     assert "groep 3 van 7" in page and "absolute voorrang" in page and "Pleegkind" in page
     assert allocation_order(app) == ["Lotte"]
-    assert staff.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         [proposal] = db.exec(select(Proposal)).all()
         assert proposal.request_id == lotte_id

@@ -59,7 +59,9 @@ def test_a_provider_reads_its_occupancy_then_changes_and_withdraws_a_report(
     expect(provider.get_by_text("De vrije plaatsen zijn gewijzigd.")).to_be_visible()
 
     provider.get_by_role("link", name="Wijzigen of intrekken").click()
-    provider.get_by_role("button", name="Deze plaatsen intrekken").click()
+    # Withdrawing asks first: the warning button opens the confirmation step.
+    provider.get_by_text("Deze plaatsen intrekken…").click()
+    provider.get_by_role("button", name="Deze plaatsen intrekken", exact=True).click()
     expect(provider.get_by_text("2 vrije plaatsen zijn ingetrokken.")).to_be_visible()
     with tenant_db(app) as db:
         stored = db.get(FreePlace, report_id)

@@ -37,7 +37,7 @@ def test_an_unanswered_provider_proposal_expires_and_the_place_is_offered_again(
     with tenant_db(app) as db:
         location = make_location(db, "De Linde", places=1, organisation_id=organisation)
         make_request(db, "Noor", [location])
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         first = db.exec(select(Proposal)).one()
     page = client.get("/t/aalst/loket/plaatsen").get_data(as_text=True)
@@ -51,7 +51,7 @@ def test_an_unanswered_provider_proposal_expires_and_the_place_is_offered_again(
     assert occupancy_row(page, location.id, "baby")[3:5] == [0, 1]
     assert "Noor Peeters" not in page  # nothing waits for the provider any more
 
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         open_now = db.exec(select(Proposal).where(Proposal.status == "awaiting_provider")).all()
     assert [proposal.free_place_id for proposal in open_now] == [first.free_place_id]

@@ -120,7 +120,7 @@ def test_the_reviewed_cases_replayed_in_one_municipality(app, mail_sink):
     with tenant_db(app) as db:
         held_back = sum(p.held_back for p in db.exec(select(FreePlace)))
     assert held_back == 1
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         proposals = db.exec(select(Proposal)).all()
     assert len(proposals) == 3
@@ -183,7 +183,7 @@ def test_the_reviewed_cases_replayed_in_one_municipality(app, mail_sink):
         db.add_all([july, january])
     # Two places: Mila's emergency used the reserve, so the first refills it.
     assert _report(provider_client, zonnestraal_id, 2, free_from=four_january).status_code == 302
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         newest = db.exec(
             select(Proposal).where(Proposal.request_id.in_([families["Daan"], families["Eva"]]))
@@ -211,7 +211,7 @@ def test_the_reviewed_cases_replayed_in_one_municipality(app, mail_sink):
             situation=["work_or_training", "work_fraction:1=1", "work_fraction:2=0.6"],
         )
     assert _report(provider_client, zonnestraal_id, 1).status_code == 302
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         offered = set(
             db.exec(select(Proposal.request_id).where(Proposal.request_id.in_([urgent, working])))

@@ -406,6 +406,10 @@ def test_a_parent_sends_two_children_together_and_withdraws_one_in_the_browser(
     page.get_by_label("Keuze 1").select_option(label="Zonnebloem (Groepsopvang, 9300)")
     assert_accessible(page, axe_violations, "request form with a sibling")
     page.get_by_role("button", name="Aanvraag versturen").click()
+    # The confirmation names both children's references, then the parent opens the list.
+    expect(page.get_by_role("status")).to_contain_text(re.compile("Bo Claes: referentie LK-"))
+    expect(page.get_by_role("status")).to_contain_text(re.compile("Lotte Claes: referentie LK-"))
+    page.get_by_role("link", name="Naar Mijn aanvragen").click()
     expect(
         page.get_by_role("heading", name="Gezinsaanvraag: Bo Claes, Lotte Claes")
     ).to_be_visible()

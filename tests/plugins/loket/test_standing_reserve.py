@@ -46,7 +46,7 @@ def _report_one_place(client, location_id, times: int) -> None:
 def _proposals_after_a_round(app) -> int:
     client = app.test_client()
     staff(app, client)
-    assert client.post("/t/aalst/loket/rondes").status_code == 302
+    assert client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         return len(db.exec(select(Proposal)).all())
 

@@ -216,7 +216,7 @@ def test_round_then_provider_confirms_then_parent_accepts_with_mail_at_each_step
             email="an@ouders.test",
             situation=["work_or_training"],
         )
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     rounds = staff_client.get("/t/aalst/loket/rondes").get_data(as_text=True)
     assert "Noor" in rounds and "voorrangsgroep 1" in rounds
     with tenant_db(app) as db:
@@ -243,7 +243,7 @@ def test_a_provider_must_give_a_reason_to_reject(app):
         make_request(db, "Noor", [location])
     staff_client = app.test_client()
     staff(app, staff_client)
-    staff_client.post("/t/aalst/loket/rondes")
+    staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"})
     with tenant_db(app) as db:
         proposal = db.exec(select(Proposal)).one()
     url = f"/t/aalst/loket/voorstel/{proposal.id}/aanbieder"
@@ -412,7 +412,7 @@ def test_the_provider_hears_of_a_proposal_in_the_language_they_chose(app, mail_s
         location = make_location(db, "De Speelboom", places=1, organisation_id=organisation)
         make_request(db, "Noor", [location])
     staff(app, staff_client)  # the staff member works in Dutch
-    assert staff_client.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff_client.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     [mail] = [m for m in mail_sink.messages if m["To"] == "opvang-de-speelboom@example.be"]
     assert mail["Subject"] == "New proposal for De Speelboom"
 

@@ -99,8 +99,8 @@ def test_the_letter_states_motivation_amount_conditions_and_the_appeal_route_and
             g.tenant = tenant
             texts = letters.LetterTexts.from_settings({}, "starters@aalst.be")
             html = letters.letter_html(db, tenant, application, texts, date(2026, 12, 3))
-    assert "Beslissing over je aanvraag tot ondersteuning" not in html  # formal: u, not je
-    assert "Beslissing over uw aanvraag tot ondersteuning" in html
+    assert "Beslissing over uw aanvraag tot ondersteuning" not in html  # one tone: je
+    assert "Beslissing over je aanvraag tot ondersteuning" in html
     assert "Nieuwe plaatsen in Centrum." in html and "Geen coaches vrij dit jaar." in html
     assert "€ 4000" in html
     assert "Sluit binnen een jaar aan bij het loket." in html

@@ -188,7 +188,7 @@ def test_the_figures_page_shows_the_numbers_the_chart_and_the_explained_forecast
     legend = page.split('class="chart-legend"')[1].split("</ul>")[0]
     assert "Verwachte afgestudeerden" in legend and "chart-legend__swatch--outline" in legend
     assert '<td class="utrecht-table__cell" data-stage="enrolled">11</td>' in page
-    assert "91.7 %" in page
+    assert "91,7\u00a0%" in page
     assert "van de 6 kandidaten die startten in de 1 afgelopen groepen, studeerden er 4 af" in page
     assert "delen we de plaatsen door acht" in page
     forecast_table = page.split('class="utrecht-table training-forecast"')[1]
