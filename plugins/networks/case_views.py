@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from core import audit
@@ -106,6 +107,7 @@ def create_case(network_id: uuid.UUID):
         session, action="networks.case_opened", object_type="networks_case", object_id=case.id
     )
     session.commit()
+    flash(gettext("Case consultation opened: %(reference)s.", reference=case.reference))
     return redirect(url_for("networks.case", case_id=case.id), code=303)
 
 
@@ -197,6 +199,7 @@ def record_consent(case_id: uuid.UUID):
         detail={"source": case.consent_source},
     )
     session.commit()
+    flash(gettext("Consent recorded."))
     return redirect(url_for("networks.case", case_id=case.id) + "#consent", code=303)
 
 
@@ -223,4 +226,5 @@ def family_details(case_id: uuid.UUID):
         object_id=case.id,
     )
     session.commit()
+    flash(gettext("Family details saved."))
     return redirect(url_for("networks.case", case_id=case.id) + "#family", code=303)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g, redirect, request, url_for
-from flask_babel import ngettext
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext, ngettext
 from sqlmodel import select
 
 from core import audit
@@ -149,6 +149,7 @@ def _service_form(service: DirectoryService | None):
         detail={"public": service.public},
     )
     session.commit()
+    flash(gettext("Service %(service)s saved.", service=service.name))
     return redirect(url_for("networks.directory", q=service.name), code=303)
 
 

@@ -27,6 +27,7 @@ def invite(network_id: uuid.UUID):
     session = db_session()
     network = access.visible_network(session, network_id)
     form = InvitationForm()
+    invitable = tenants_with_plugin("networks")
     try:
         if not form.validate_on_submit():
             raise RuleError({})
@@ -37,12 +38,14 @@ def invite(network_id: uuid.UUID):
             invitation=form.value("invitation"),
             actor=actor(),
             now=utcnow(),
-            invitable_tenant_ids={tenant.id for tenant in tenants_with_plugin("networks")},
+            invitable_tenant_ids={tenant.id for tenant in invitable},
         )
     except RuleError as error:
         form.apply_rules(error.errors)
         return _network_page(network.id, form, 422)
     session.commit()
+    partner = next((t.name for t in invitable if t.id == partnership.partner_tenant_id), "")
+    flash(_("Invitation sent to %(municipality)s.", municipality=partner))
     # Only a committed invitation is announced; the invited side's outbox holds the mail.
     regional_mail.announce(
         current_app.extensions["opvangplein.db"],
@@ -136,6 +139,7 @@ def accept(partnership_id: uuid.UUID):
             sender=g.tenant.name,
             network_name=own.name,
         )
+    flash(_("Partnership accepted: the two networks now read each other's meetings and actions."))
     return redirect(url_for("networks.regional_admin"), code=303)
 
 
@@ -152,7 +156,7 @@ def withdraw(partnership_id: uuid.UUID):
     own_network = session.get(Network, own_id) if own_id else None
     session.commit()
     if news is not None:
-        other_tenant_id, _ = regional.other_side(partnership, g.tenant.id)
+        other_tenant_id, _other_network = regional.other_side(partnership, g.tenant.id)
         regional_mail.announce(
             current_app.extensions["opvangplein.db"],
             partnership,
@@ -161,6 +165,7 @@ def withdraw(partnership_id: uuid.UUID):
             sender=g.tenant.name,
             network_name=own_network.name if own_network else "",
         )
+    flash(_("Partnership withdrawn: nothing is shared any more."))
     return redirect(url_for("networks.regional_admin"), code=303)
 
 

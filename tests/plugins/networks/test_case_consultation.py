@@ -297,7 +297,9 @@ def test_the_real_ckg_plugin_answers_for_its_referrals(sqlite_settings):
 def test_a_ckg_consent_cannot_be_borrowed_where_the_ckg_takes_no_part(sqlite_settings):
     """An unrelated party typing a real reference gets exactly the made-up reference's answer."""
     staff, references, open_case = _real_ckg_world(sqlite_settings)
-    consent_url = f"/t/gent{open_case('ocmw')}/toestemming"
+    case_path = open_case("ocmw")
+    staff.get(f"/t/gent{case_path}")  # reads the confirmation that the case was opened
+    consent_url = f"/t/gent{case_path}/toestemming"
     real = staff.post(consent_url, data={"consent_case_reference": references["network"]})
     made_up = staff.post(consent_url, data={"consent_case_reference": "CKG-0BADF00D"})
     assert real.status_code == made_up.status_code == 422
@@ -316,3 +318,23 @@ def test_a_partner_opens_a_case_only_with_its_own_organisation_taking_part(world
         data={"purpose": "Overgang naar school", "participants": [str(world.ckg_member_id)]},
     )
     assert response.status_code == 422
+
+
+def test_each_step_of_a_case_consultation_is_confirmed_in_the_page(world):
+    """After every change the coordinator reads what was saved (issue 21)."""
+    els = world.client("els")
+    case_id = _open_case(world, els)
+    opened = els.get(f"/t/aalst/netwerken/casusoverleg/{case_id}").get_data(as_text=True)
+    assert "Casusoverleg geopend" in opened
+    given = els.post(
+        f"/t/aalst/netwerken/casusoverleg/{case_id}/toestemming",
+        data={"consent_case_reference": "CKG-GOEDGEKEURD"},
+        follow_redirects=True,
+    )
+    assert "Toestemming vastgelegd" in given.get_data(as_text=True)
+    saved = els.post(
+        f"/t/aalst/netwerken/casusoverleg/{case_id}/gezin",
+        data={"family_details": "Mama Nadia, drie kinderen"},
+        follow_redirects=True,
+    )
+    assert "Gezinsgegevens bewaard" in saved.get_data(as_text=True)

@@ -166,3 +166,10 @@ def test_a_filtered_social_map_is_announced_by_the_live_region_that_stays(world)
     )
     assert unquote(response.headers["X-Announce"]) == "1 dienst gevonden"
     assert "aria-live" not in response.get_data(as_text=True)
+
+
+def test_adding_and_changing_a_service_is_confirmed(world):
+    sara = world.client("sara")
+    added = _service(world, sara)
+    page = sara.get(added.headers["Location"]).get_data(as_text=True)
+    assert "Dienst Huiswerkklas De Klimop bewaard" in page

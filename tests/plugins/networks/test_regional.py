@@ -234,3 +234,15 @@ def test_only_municipalities_that_use_networks_are_offered_and_accepted(world, r
     )
     assert refused.status_code == 422
     assert "gebruikt de module netwerken niet" in refused.get_data(as_text=True)
+
+
+def test_inviting_accepting_and_withdrawing_are_confirmed_in_the_page(world, region):
+    partnership_id = _invite(world, region)
+    invited = region["aalst_admin"].get(f"/t/aalst/netwerken/{region['aalst_network']}")
+    assert "Uitnodiging verstuurd naar Brugge" in invited.get_data(as_text=True)
+    accepted = _accept(region, partnership_id)
+    page = region["brugge_admin"].get(accepted.headers["Location"]).get_data(as_text=True)
+    assert "Samenwerking aanvaard" in page
+    region["brugge_admin"].post(f"/t/brugge/netwerken/beheer/regio/{partnership_id}/intrekken")
+    page = region["brugge_admin"].get("/t/brugge/netwerken/beheer/regio").get_data(as_text=True)
+    assert "Samenwerking ingetrokken" in page
