@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from core.colour import theme_pairs
+from core.colour import text_colour_on, theme_pairs
 from core.models import Tenant, TenantHost, TenantPlugin
 from core.plugin_types import PluginManifest, SettingField
 
@@ -207,6 +207,8 @@ class Theme:
         for key in ("primary", "primary_text", "accent"):
             raw = str(data.get(key, getattr(defaults, key)))
             values[key] = raw if cls.COLOUR.match(raw) else getattr(defaults, key)
+        if not cls.COLOUR.match(str(data.get("primary_text", ""))):
+            values["primary_text"] = text_colour_on(values["primary"])  # left to the platform
         focus = str(data.get("focus", ""))
         values["focus"] = focus if cls.COLOUR.match(focus) else ""
         logo = str(data.get("logo_url", ""))

@@ -243,3 +243,21 @@ def test_the_preview_is_for_this_municipalitys_admin_only(app):
 
 def test_the_preview_stylesheet_answers_get_and_head_only(app, admin_client):
     assert admin_client.post(PREVIEW_CSS, data={**GOOD, "focus": "#1a1a1a"}).status_code == 405
+
+
+# -- the tenant files -----------------------------------------------------------------------
+
+
+def test_a_tenant_file_with_an_unreadable_theme_is_refused_naming_the_pair(sqlite_settings):
+    from core.tenant_files import TenantFileError
+
+    yellow = 'name = "Aalst"\n[theme]\nprimary = "#ffd700"\nprimary_text = "#ffffff"\n'
+    with pytest.raises(TenantFileError, match=r"text_on_primary 1\.4:1 < 4\.5:1"):
+        probe_app(sqlite_settings, tenants={"aalst": yellow})
+
+
+def test_a_stored_theme_without_a_text_colour_gets_the_computed_one():
+    from core.tenancy import Theme
+
+    assert Theme.from_dict({"primary": "#ffd700"}).primary_text == DARK_TEXT
+    assert Theme.from_dict({"primary": "#7a1f3d", "primary_text": ""}).primary_text == LIGHT_TEXT
