@@ -376,6 +376,21 @@ def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page, live
         assert contrast(admin_page, ring, background) >= 3, (selector, ring)
 
 
+def test_a_chosen_focus_ring_colour_rings_the_page_and_the_header_keeps_its_own(
+    admin_page: Page, live_server
+):
+    _wear_theme(live_server, "aalst", {**DEMO_THEMES["herenthout"], "focus": "#00605a"})
+    admin_page.goto(ADMIN)
+    rings = {}
+    for selector in (".utrecht-skip-link", ".my-data-link"):
+        admin_page.focus(selector)
+        rings[selector] = admin_page.evaluate(
+            "() => getComputedStyle(document.activeElement).outlineColor"
+        )
+    assert rings[".utrecht-skip-link"] == "rgb(0, 96, 90)"
+    assert rings[".my-data-link"] == "rgb(255, 255, 255)"  # the header's text colour
+
+
 PREVIEW_COLOURS = """() => {
   const style = (selector) => getComputedStyle(document.querySelector(selector));
   const header = style(".theme-preview__header").backgroundColor;

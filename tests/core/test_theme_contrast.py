@@ -165,6 +165,16 @@ def test_a_preview_of_an_unreadable_theme_shows_why_and_saves_nothing(app, admin
     assert admin_client.get("/t/aalst/theme.css").text == before
 
 
+def test_a_preview_of_a_malformed_colour_shows_the_error_and_no_preview(app, admin_client):
+    response = admin_client.post(
+        "/t/aalst/beheer/thema", data={**GOOD, "primary": "red;}body{", "preview": "1"}
+    )
+    assert response.status_code == 422
+    assert 'href="#theme-primary"' in response.text
+    assert "theme-preview" not in response.text.replace('name="preview"', "")
+    assert "voorbeeld.css" not in response.text
+
+
 def test_the_preview_stylesheet_sets_the_colours_inside_the_preview_only(app, admin_client):
     response = admin_client.get(
         PREVIEW_CSS,
