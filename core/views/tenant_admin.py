@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -106,7 +108,9 @@ def _page(status: int = 200, *, submitted_settings=None, **context):
     context.setdefault("form", None)  # the refused form, for the error summary
     context.setdefault("switching_off", None)
     context.setdefault("preview", None)
-    context.setdefault("theme_form", ThemeForm(formdata=None, data=g.tenant.theme))
+    # The colours the pages wear, also those a tenant file left to the defaults.
+    worn = dataclasses.asdict(Theme.from_dict(g.tenant.theme))
+    context.setdefault("theme_form", ThemeForm(formdata=None, data=worn))
     context.setdefault("logo_form", LogoForm(formdata=None))
     context.setdefault(
         "home_form",

@@ -98,6 +98,16 @@ def test_a_focus_ring_colour_that_disappears_on_the_page_fails_its_3_to_1_pair()
 # -- the admin's form -----------------------------------------------------------------------
 
 
+def test_the_form_shows_the_colours_the_pages_wear_also_the_defaults(app, admin_client):
+    # Aalst's tenant file sets no colours: the form starts from what theme.css serves.
+    css = admin_client.get("/t/aalst/theme.css").text
+    page = admin_client.get("/t/aalst/beheer/").text
+    for field in ("primary", "primary_text", "accent"):
+        value = css.split(f"--opvangplein-{field.replace('_', '-')}: ", 1)[1].split(";", 1)[0]
+        assert f'id="theme-{field}" name="{field}"' in page
+        assert f'value="{value}"' in page.split(f'id="theme-{field}"', 1)[1].split(">", 1)[0]
+
+
 def test_an_empty_text_colour_saves_the_computed_one(app, admin_client):
     chosen = {"primary": "#00605a", "primary_text": "#eeeeee", "accent": "#e3f1ef"}
     assert admin_client.post("/t/aalst/beheer/thema", data=chosen).status_code == 302
