@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from core.colour import text_colour_on, theme_pairs
 from core.models import Tenant, TenantHost, TenantPlugin
 from core.plugin_types import PluginManifest, SettingField
 
@@ -189,11 +190,14 @@ class Theme:
     primary: str = "#1d4f91"
     primary_text: str = "#ffffff"
     accent: str = "#e8f0fb"
+    # The focus ring on the page; empty is the platform's dark ring (core.colour.theme_pairs).
+    focus: str = ""
     logo_url: str = ""
     # The uploaded logo's version (core.tenant_logo); it wins over a ``logo_url`` from the file.
     logo_version: str = ""
 
-    COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+    # \Z, not $: a colour followed by a newline is no colour.
+    COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
     LOGO_VERSION = re.compile(r"^[0-9a-f]{32}$")
 
     @classmethod
@@ -203,11 +207,39 @@ class Theme:
         for key in ("primary", "primary_text", "accent"):
             raw = str(data.get(key, getattr(defaults, key)))
             values[key] = raw if cls.COLOUR.match(raw) else getattr(defaults, key)
+        if not cls.COLOUR.match(str(data.get("primary_text", ""))):
+            values["primary_text"] = text_colour_on(values["primary"])  # left to the platform
+        focus = str(data.get("focus", ""))
+        values["focus"] = focus if cls.COLOUR.match(focus) else ""
         logo = str(data.get("logo_url", ""))
         values["logo_url"] = logo if logo.startswith("/static/") and '"' not in logo else ""
         version = str(data.get("logo_version", ""))
         values["logo_version"] = version if cls.LOGO_VERSION.match(version) else ""
         return cls(**values)
+
+    def css_variables(self) -> str:
+        """The custom properties the page's stylesheets read, one declaration a line; every
+        value is a colour checked against :attr:`COLOUR`, so nothing else reaches the CSS."""
+        pairs = {pair.name: pair for pair in theme_pairs(*self.colours())}
+        values = (
+            ("--opvangplein-primary", self.primary),
+            ("--opvangplein-primary-text", self.primary_text),
+            ("--opvangplein-accent", self.accent),
+            ("--opvangplein-header-link", pairs["header_link"].foreground),
+            ("--opvangplein-header-focus", pairs["focus_on_header"].foreground),
+            ("--opvangplein-focus", pairs["focus_on_page"].foreground),
+            ("--utrecht-button-primary-action-background-color", self.primary),
+            ("--utrecht-button-primary-action-color", self.primary_text),
+            ("--utrecht-link-color", self.primary),
+            ("--utrecht-button-secondary-action-color", self.primary),
+            ("--utrecht-button-secondary-action-border-color", self.primary),
+        )
+        return "".join(
+            f"  {name}: {value};\n" for name, value in values if self.COLOUR.match(value)
+        )
+
+    def colours(self) -> tuple[str, str, str, str]:
+        return (self.primary, self.primary_text, self.accent, self.focus)
 
     @classmethod
     def validation_errors(cls, data: dict) -> dict[str, str]:
@@ -215,4 +247,6 @@ class Theme:
         for key in ("primary", "primary_text", "accent"):
             if key in data and not cls.COLOUR.match(str(data[key])):
                 errors[key] = "colour"
+        if data.get("focus") and not cls.COLOUR.match(str(data["focus"])):
+            errors["focus"] = "colour"  # empty is the platform's own ring
         return errors

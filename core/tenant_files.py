@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlmodel import delete, select
 
 from core import audit
+from core.colour import theme_pairs
 from core.db import Database
 from core.identity.models import Organisation, OrganisationGrant
 from core.identity.organisation_trust import replace_bindings
@@ -80,6 +81,15 @@ class TenantFile:
         if bad_colours:
             raise TenantFileError(
                 f"{path.name}: theme colours must be #rrggbb: {sorted(bad_colours)}"
+            )
+        unreadable = [
+            f"{pair.name} {int(pair.ratio * 10) / 10:.1f}:1 < {pair.needed:.1f}:1"
+            for pair in theme_pairs(*Theme.from_dict(theme).colours())
+            if not pair.passes
+        ]
+        if unreadable:
+            raise TenantFileError(
+                f"{path.name}: theme colours people cannot read or see: {', '.join(unreadable)}"
             )
         postcodes = [str(code).strip() for code in data.get("postcodes", [])]
         wrong_postcodes = invalid_postcodes(postcodes)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import fields
 from wtforms.validators import StopValidation
 
-from core.colour import TEXT_CONTRAST, contrast_ratio
+from core.colour import ColourPair, text_colour_on, theme_pairs
 from core.forms import EmailField, FileField, PlatformForm, QueryForm, TextAreaField, TextField
 from core.plugin_types import SettingField
 from core.tenancy import SettingError, Theme, coerce_setting
@@ -48,19 +48,31 @@ _COLOUR_MESSAGE = _l("Enter a colour as # followed by six hexadecimal digits, e.
 
 
 def _colour(form, field) -> None:
-    if not Theme.COLOUR.match(field.data or ""):
+    if field.data and not Theme.COLOUR.match(field.data):
         raise StopValidation(_COLOUR_MESSAGE)
 
 
-def _colour_field(label, key: str) -> TextField:
+def _colour_field(label, key: str, *, automatic: bool = False) -> TextField:
+    """A ``#rrggbb`` field; an ``automatic`` one may stay empty and the platform chooses."""
     return TextField(
         label,
         id=f"theme-{key}",
-        required=True,
+        required=not automatic,
         required_message=_COLOUR_MESSAGE,
         max_length=7,
         validators=[_colour],
+        description=_AUTOMATIC_HINTS.get(key, ""),
     )
+
+
+_AUTOMATIC_HINTS = {
+    "primary_text": _l(
+        "Leave empty to let the platform choose white or near-black, whichever reads best."
+    ),
+    "focus": _l(
+        "The ring around what has the keyboard focus. Leave empty for the platform's dark ring."
+    ),
+}
 
 
 class LogoForm(PlatformForm):
@@ -69,41 +81,70 @@ class LogoForm(PlatformForm):
     logo = FileField(_l("Logo"), id="theme-logo", required=True, max_bytes=2 * 1024 * 1024)
 
 
-# What core/static/css/opvangplein.css puts beside the theme's colours.
-PAGE_BACKGROUND = "#ffffff"
-MENU_TEXT = "#1a1a1a"
+# What each pair of core.colour.theme_pairs is, in the admin's words.
+PAIR_LABELS = {
+    "text_on_primary": _l("Text on the main colour"),
+    "header_link": _l("Links in the header"),
+    "link_on_page": _l("Links on the page"),
+    "menu_text_on_accent": _l("Menu text on the accent colour"),
+    "secondary_border_on_page": _l("Border of secondary buttons on the page"),
+    "focus_on_page": _l("Focus ring on the page"),
+    "focus_on_accent": _l("Focus ring on the menu"),
+    "focus_on_header": _l("Focus ring in the header"),
+}
+
+
+def format_ratio(ratio: float, needed: float = 0.0) -> str:
+    shown = round(ratio, 1)
+    if ratio < needed <= shown:
+        # 4.47:1 must not read as the 4.5:1 it fails to reach.
+        shown = int(ratio * 10) / 10
+    return format_decimal(shown, format="0.0")
 
 
 class ThemeForm(PlatformForm):
     primary = _colour_field(_l("Main colour"), "primary")
-    primary_text = _colour_field(_l("Text colour on the main colour"), "primary_text")
+    primary_text = _colour_field(
+        _l("Text colour on the main colour"), "primary_text", automatic=True
+    )
     accent = _colour_field(_l("Accent colour"), "accent")
+    focus = _colour_field(_l("Focus ring colour"), "focus", automatic=True)
+
+    COLOURS = ("primary", "primary_text", "accent", "focus")
+    # The pairs of the proposed theme once the colours are well formed (for the preview).
+    pairs: list[ColourPair] | None = None
 
     def colours(self) -> dict[str, str]:
-        return {key: getattr(self, key).data for key in ("primary", "primary_text", "accent")}
+        """What is saved: the text colour computed when left empty; an empty focus ring stays
+        empty, the platform's own."""
+        values = {key: getattr(self, key).data or "" for key in self.COLOURS}
+        if not values["primary_text"]:
+            values["primary_text"] = text_colour_on(values["primary"])
+        return values
 
     def validate(self, extra_validators=None) -> bool:
-        """Colours people can read (WCAG 1.4.3, 4.5:1): the header's text on the main colour,
-        links in the main colour on the white page, the menu's dark text on the accent."""
+        """Colours people can read (WCAG 1.4.3, 4.5:1) and controls they can see (1.4.11, 3:1):
+        every pair of :func:`core.colour.theme_pairs`; a field shows the first pair it fails."""
+        self.pairs = None
         if not super().validate(extra_validators):
             return False
-        pairs = (
-            (self.primary_text, self.primary.data, self.primary_text.data),
-            (self.primary, self.primary.data, PAGE_BACKGROUND),
-            (self.accent, MENU_TEXT, self.accent.data),
+        colours = self.colours()
+        self.pairs = theme_pairs(
+            colours["primary"], colours["primary_text"], colours["accent"], colours["focus"]
         )
-        for field, foreground, background in pairs:
-            ratio = contrast_ratio(foreground, background)
-            if ratio < TEXT_CONTRAST:
+        for pair in self.pairs:
+            field = getattr(self, pair.field)
+            if not pair.passes and not field.errors:
                 field.errors.append(
                     _(
-                        "Too little contrast to read: %(ratio)s:1, at least %(needed)s:1 is"
+                        "%(pair)s: too little contrast, %(ratio)s:1; at least %(needed)s:1 is"
                         " needed. Choose a darker or a lighter colour.",
-                        ratio=format_decimal(round(ratio, 1), format="0.0"),
-                        needed=format_decimal(TEXT_CONTRAST, format="0.0"),
+                        pair=PAIR_LABELS[pair.name],
+                        ratio=format_ratio(pair.ratio, pair.needed),
+                        needed=format_decimal(pair.needed, format="0.0"),
                     )
                 )
-        return not any(field.errors for field in (self.primary, self.primary_text, self.accent))
+        return not any(getattr(self, key).errors for key in self.COLOURS)
 
 
 class MunicipalitySearchForm(QueryForm):

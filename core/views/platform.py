@@ -169,16 +169,5 @@ def set_language(lang: str):
 @blueprint.get("/theme.css")
 def theme_css():
     theme = Theme.from_dict(g.tenant.theme) if g.tenant else Theme()
-    css = (
-        ":root {\n"
-        f"  --opvangplein-primary: {theme.primary};\n"
-        f"  --opvangplein-primary-text: {theme.primary_text};\n"
-        f"  --opvangplein-accent: {theme.accent};\n"
-        f"  --utrecht-button-primary-action-background-color: {theme.primary};\n"
-        f"  --utrecht-button-primary-action-color: {theme.primary_text};\n"
-        f"  --utrecht-link-color: {theme.primary};\n"
-        f"  --utrecht-button-secondary-action-color: {theme.primary};\n"
-        f"  --utrecht-button-secondary-action-border-color: {theme.primary};\n"
-        "}\n"
-    )
+    css = ":root {\n" + theme.css_variables() + "}\n"
     return Response(css, mimetype="text/css", headers={"Cache-Control": "no-cache"})

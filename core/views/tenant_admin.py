@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+import dataclasses
+
+from flask import Blueprint, Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from core import audit
@@ -11,9 +13,17 @@ from core.identity.access import require_permission
 from core.models import TenantPlugin
 from core.municipality_profile import HomeProfile
 from core.rendering import announce, render
-from core.tenancy import effective_settings, plugin_row
+from core.tenancy import Theme, effective_settings, plugin_row
 from core.tenant_logo import LogoRefused, redraw, remove_logo, replace_logo
-from core.views.forms import HomeProfileForm, LogoForm, PluginToggleForm, ThemeForm, settings_form
+from core.views.forms import (
+    PAIR_LABELS,
+    HomeProfileForm,
+    LogoForm,
+    PluginToggleForm,
+    ThemeForm,
+    format_ratio,
+    settings_form,
+)
 from core.web import db_session, registry, tenant_directory, tenant_required
 
 blueprint = Blueprint("tenant_admin", __name__, url_prefix="/beheer")
@@ -53,11 +63,54 @@ def _schema(name: str) -> list:
     return list(registry().manifests[name].settings)
 
 
+def _preview(form: ThemeForm) -> dict | None:
+    """The preview block's stylesheet address and pairs; none while a colour is malformed."""
+    if form.pairs is None:
+        return None
+    colours = form.colours()
+    pairs = {pair.name: pair for pair in form.pairs}
+    colours["focus"] = pairs["focus_on_page"].foreground
+    return {
+        "stylesheet": url_for("tenant_admin.preview_css", **colours),
+        "pairs": [
+            (
+                PAIR_LABELS[pair.name],
+                pair,
+                format_ratio(pair.ratio, pair.needed),
+                format_ratio(pair.needed),
+            )
+            for pair in form.pairs
+        ],
+    }
+
+
+@blueprint.get("/thema/voorbeeld.css")
+@require_permission("core.admin")
+def preview_css():
+    """The preview's colours, set on ``.theme-preview`` only; each query parameter given once
+    and ``#rrggbb`` exactly, so nothing a visitor typed reaches the stylesheet."""
+    colours = {}
+    for key in ThemeForm.COLOURS:
+        values = request.args.getlist(key)
+        if len(values) != 1 or not Theme.COLOUR.match(values[0]):
+            return Response(
+                _("Colours are written as #rrggbb: # and six hexadecimal digits."),
+                status=400,
+                mimetype="text/plain",
+            )
+        colours[key] = values[0]
+    css = ".theme-preview {\n" + Theme(**colours).css_variables() + "}\n"
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "no-store"})
+
+
 def _page(status: int = 200, *, submitted_settings=None, **context):
     context.setdefault("errors", {})
     context.setdefault("form", None)  # the refused form, for the error summary
     context.setdefault("switching_off", None)
-    context.setdefault("theme_form", ThemeForm(formdata=None, data=g.tenant.theme))
+    context.setdefault("preview", None)
+    # The colours the pages wear, also those a tenant file left to the defaults.
+    worn = dataclasses.asdict(Theme.from_dict(g.tenant.theme))
+    context.setdefault("theme_form", ThemeForm(formdata=None, data=worn))
     context.setdefault("logo_form", LogoForm(formdata=None))
     context.setdefault(
         "home_form",
@@ -140,7 +193,16 @@ def _switch_off_warnings(session, name: str) -> list[str]:
 @require_permission("core.admin")
 def update_theme():
     form = ThemeForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if "preview" in request.form:
+        # Shown, never saved: the proposed colours, their pairs and ratios, also when refused.
+        return _page(
+            200 if valid else 422,
+            form=None if valid else form,
+            theme_form=form,
+            preview=_preview(form),
+        )
+    if not valid:
         return _page(422, form=form, theme_form=form)
     submitted = form.colours()
     session = db_session()

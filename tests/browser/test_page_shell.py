@@ -21,6 +21,8 @@ PROBE_ROW = "#plugin-probe"
 PROBE_TOGGLE = "#plugin-probe-toggle"
 PROBE_MENU_LINK = 'nav.site-nav a[href="/t/aalst/probe/"]'
 THEME_FORM = 'form[action="/t/aalst/beheer/thema"]'
+SAVE_THEME = f"{THEME_FORM} button[type=submit]:not([name=preview])"
+PREVIEW_THEME = f"{THEME_FORM} button[name=preview]"
 SEVERE_IMPACTS = {"serious", "critical"}
 
 
@@ -123,7 +125,7 @@ def test_pages_raise_no_csp_violations_or_script_errors(admin_page: Page, browse
     assert admin_page.url.endswith(ADMIN)
     admin_page.fill("#theme-accent", "rood")
     with admin_page.expect_navigation():
-        admin_page.locator(f"{THEME_FORM} button[type=submit]").click()
+        admin_page.locator(SAVE_THEME).click()
 
     assert not browser_log.csp_violations, browser_log.csp_violations
     browser_log.assert_clean()
@@ -133,7 +135,7 @@ def test_switching_language_after_a_rejected_form_lands_on_a_working_page(admin_
     admin_page.goto(ADMIN)
     admin_page.fill("#theme-primary", "rood")
     with admin_page.expect_navigation():
-        admin_page.locator(f"{THEME_FORM} button[type=submit]").click()
+        admin_page.locator(SAVE_THEME).click()
     # The error page's address only answers POST; returning there would be a 405.
     with admin_page.expect_navigation() as navigation:
         admin_page.locator(".language-switch a").click()
@@ -258,7 +260,7 @@ def test_an_invalid_theme_colour_shows_a_focused_accessible_error_summary(
     admin_page.goto(ADMIN)
     admin_page.fill("#theme-primary", "rood")
     with admin_page.expect_navigation() as navigation:
-        admin_page.locator(f"{THEME_FORM} button[type=submit]").click()
+        admin_page.locator(SAVE_THEME).click()
 
     assert navigation.value.status == 422
     summary = admin_page.locator("#error-summary")
@@ -372,6 +374,86 @@ def test_header_link_skip_link_and_focus_ring_can_be_seen(admin_page: Page, live
         )
         assert style == "solid" and width >= 2, (selector, style, width)
         assert contrast(admin_page, ring, background) >= 3, (selector, ring)
+
+
+def test_a_chosen_focus_ring_colour_rings_the_page_and_the_header_keeps_its_own(
+    admin_page: Page, live_server
+):
+    _wear_theme(live_server, "aalst", {**DEMO_THEMES["herenthout"], "focus": "#00605a"})
+    admin_page.goto(ADMIN)
+    rings = {}
+    for selector in (".utrecht-skip-link", ".my-data-link"):
+        admin_page.focus(selector)
+        rings[selector] = admin_page.evaluate(
+            "() => getComputedStyle(document.activeElement).outlineColor"
+        )
+    assert rings[".utrecht-skip-link"] == "rgb(0, 96, 90)"
+    assert rings[".my-data-link"] == "rgb(255, 255, 255)"  # the header's text colour
+
+
+PREVIEW_COLOURS = """() => {
+  const style = (selector) => getComputedStyle(document.querySelector(selector));
+  const header = style(".theme-preview__header").backgroundColor;
+  const nav = style(".theme-preview__nav").backgroundColor;
+  const page = style(".theme-preview__page").backgroundColor;
+  const secondary = ".theme-preview__page .utrecht-button--secondary-action:not(.theme-preview__focused)";
+  return {
+    header, nav, page,
+    name: [style(".theme-preview__name").color, header],
+    headerLink: [style(".theme-preview__header-link").color, header],
+    menu: [style(".theme-preview__nav-link").color, nav],
+    link: [style(".theme-preview__page .utrecht-link").color, page],
+    primary: [style(".theme-preview__page .utrecht-button--primary-action").color,
+              style(".theme-preview__page .utrecht-button--primary-action").backgroundColor],
+    secondaryBorder: [style(secondary).borderTopColor, page],
+    headerRing: [style(".theme-preview__header .theme-preview__focused").outlineColor, header],
+    pageRing: [style(".theme-preview__page .theme-preview__focused").outlineColor, page],
+    ringStyle: style(".theme-preview__page .theme-preview__focused").outlineStyle,
+  };
+}"""
+
+
+@pytest.mark.parametrize("theme", sorted(set(DEMO_THEMES) - {"default"}))
+def test_the_theme_preview_shows_the_proposed_colours_readably_and_saves_nothing(
+    admin_page: Page, live_server, browser_log, axe_violations, theme
+):
+    """The preview block wears the proposed colours (through its own stylesheet, the CSP allows
+    no inline styles), every pair in it reaches 4.5:1 or 3:1 in Chromium, and the page around
+    it keeps the saved theme."""
+    _wear_theme(live_server, "aalst", {"primary": "#3b3b3b", "primary_text": "#ffffff"})
+    proposed = DEMO_THEMES[theme]
+    admin_page.goto(ADMIN)
+    saved_header = admin_page.evaluate(
+        "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    admin_page.fill("#theme-primary", proposed["primary"])
+    admin_page.fill("#theme-primary_text", "")  # automatic: the platform chooses
+    admin_page.fill("#theme-accent", proposed["accent"])
+    with admin_page.expect_navigation() as navigation:
+        admin_page.locator(PREVIEW_THEME).click()
+    assert navigation.value.status == 200
+    expect(admin_page.locator(".theme-preview")).to_contain_text("Aalst")
+    colours = admin_page.evaluate(PREVIEW_COLOURS)
+    red, green, blue = (int(proposed["primary"][i : i + 2], 16) for i in (1, 3, 5))
+    assert colours["header"] == f"rgb({red}, {green}, {blue})"
+    for name in ("name", "headerLink", "menu", "link", "primary"):
+        assert contrast(admin_page, *colours[name]) >= 4.5, (theme, name, colours[name])
+    for name in ("secondaryBorder", "headerRing", "pageRing"):
+        assert contrast(admin_page, *colours[name]) >= 3, (theme, name, colours[name])
+    assert colours["ringStyle"] == "solid"
+    # The ratios are listed as text too, and nothing was saved.
+    expect(admin_page.locator(".theme-preview__pairs")).to_contain_text(":1")
+    assert_no_severe_violations(axe_violations(admin_page), f"the theme preview ({theme})")
+    assert (
+        admin_page.evaluate(
+            "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+        )
+        == saved_header
+    )
+    admin_page.goto(ADMIN)
+    expect(admin_page.locator(".theme-preview")).to_have_count(0)
+    expect(admin_page.locator("#theme-primary")).to_have_value("#3b3b3b")
+    browser_log.assert_clean()
 
 
 @pytest.mark.parametrize("path", [ADMIN, HOME, "/t/aalst/beheer/leden"])
