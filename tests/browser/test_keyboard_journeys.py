@@ -186,8 +186,9 @@ def test_a_parent_asks_for_childcare_with_the_keyboard_only(browser, server, dat
     tab_to(page, 'button[value="submit"]')
     submit(page)
 
-    expect(page.get_by_text("Je aanvraag is verstuurd.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Lotte Claes")).to_be_visible()
+    expect(page.get_by_role("heading", name="Je aanvraag is verstuurd")).to_be_visible()
+    expect(page.get_by_text("Lotte Claes: referentie LK-")).to_be_visible()
+    tab_to(page, 'a[href$="/loket/mijn-aanvragen"]')  # the way on, by keyboard
     tab_to(page, ".utrecht-skip-link")
     log.assert_clean()
     page.context.close()
