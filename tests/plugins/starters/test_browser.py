@@ -353,6 +353,7 @@ def test_an_employee_claims_the_place_her_company_reserved_and_is_offered_it_fir
     expect(staff.get_by_role("cell", name="an@brouwerijdekroon.be")).to_be_visible()
     staff.goto("/t/aalst/loket/rondes")
     staff.get_by_role("button", name="Een ronde starten").click()
+    staff.get_by_role("button", name="Ja, start de ronde").click()  # the confirmation step
     expect(staff.get_by_role("status")).to_contain_text("1")
 
     # The round explains the proposal; the provider confirms it next, as every proposal.
