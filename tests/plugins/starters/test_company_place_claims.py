@@ -106,7 +106,7 @@ def test_an_employee_claims_a_company_place_and_the_round_offers_it_to_her_first
     agreements = staff.get("/t/aalst/starters/bedrijven").get_data(as_text=True)
     assert "an.peeters@brouwerijdekroon.be" in agreements
 
-    assert staff.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         proposals = {p.request_id: p for p in db.exec(select(Proposal))}
     assert proposals[request_id].location_id == hopveld
@@ -137,7 +137,7 @@ def test_unused_company_places_stay_out_of_reach_and_a_claim_beyond_them_waits(a
         == 303
     )
     staff = client_as(app, "greet", ["staff:starters", "staff:loket"])
-    staff.post("/t/aalst/loket/rondes")
+    staff.post("/t/aalst/loket/rondes", data={"confirm": "yes"})
     with tenant_db(app) as db:
         proposals = {p.request_id: p for p in db.exec(select(Proposal))}
     # One company place: the first claimant has it; the second claimant competes for the one
@@ -304,14 +304,14 @@ def test_a_company_place_an_employee_holds_is_not_also_kept_reserved(app):
     employee.post(_claim_url(request_id), data={"reference": str(agreement_id)})
     _request(app, None, "Eerste", [hopveld])
     staff = client_as(app, "greet", ["staff:starters", "staff:loket"])
-    staff.post("/t/aalst/loket/rondes")
+    staff.post("/t/aalst/loket/rondes", data={"confirm": "yes"})
     with tenant_db(app) as db:
         assert len(db.exec(select(Proposal)).all()) == 2
     # Four places: the employee holds one company place, one is still the company's, one went
     # to the first family; one is left for the two families who come now.
     _request(app, None, "Tweede", [hopveld])
     _request(app, None, "Derde", [hopveld])
-    staff.post("/t/aalst/loket/rondes")
+    staff.post("/t/aalst/loket/rondes", data={"confirm": "yes"})
     with tenant_db(app) as db:
         assert len(db.exec(select(Proposal)).all()) == 3
 
@@ -332,7 +332,7 @@ def test_an_area_request_is_offered_the_company_place_too(app):
         # An area request keeps its area: no choices are added to it.
         assert db.exec(select(Preference).where(Preference.request_id == request_id)).all() == []
     staff = client_as(app, "greet", ["staff:starters", "staff:loket"])
-    assert staff.post("/t/aalst/loket/rondes").status_code == 302
+    assert staff.post("/t/aalst/loket/rondes", data={"confirm": "yes"}).status_code == 302
     with tenant_db(app) as db:
         [proposal] = db.exec(select(Proposal)).all()
     assert (proposal.request_id, proposal.location_id) == (request_id, hopveld)
