@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -51,7 +52,9 @@ def test_a_tenant_admin_signs_in_and_out_through_the_provider_in_a_browser(visit
     serious = [v["id"] for v in axe_violations(visitor) if v["impact"] in ("serious", "critical")]
     assert serious == []
     visitor.get_by_role("button", name="Afmelden").click()
-    # The provider's end-session page; our own session has ended already.
+    # The provider's end-session page; our own session has ended already. Wait for it: going on
+    # while the sign-out's redirect is under way lets that redirect land last (seen in CI).
+    visitor.wait_for_url(re.compile(r"/end_session"))
     visitor.goto("/t/aalst/beheer/")
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Aanmelden vereist")
 

@@ -37,9 +37,7 @@ def upgrade() -> None:
     )
     op.execute(request.update().values(contact_language=request.c.language))
     op.execute(
-        request.update()
-        .where(request.c.language.not_in(INTERFACE_LANGUAGES))
-        .values(language="nl")
+        request.update().where(request.c.language.not_in(INTERFACE_LANGUAGES)).values(language="nl")
     )
 
 
