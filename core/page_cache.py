@@ -12,45 +12,21 @@ process's admin pages change a tenant they forget the directory, and its pages w
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, request, session
+
+from core.timed_cache import TimedCache
 
 EXTENSION = "opvangplein.page_cache"
 MAX_PAGES = 2048
 
 
-class PageCache:
-    def __init__(self, ttl: float, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl, self.clock = ttl, clock
-        self._pages: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def page(self, key: tuple, render: Callable[[], str]) -> str:
-        now = self.clock()
-        with self._lock:
-            kept = self._pages.get(key)
-            if kept is not None and kept[0] > now:
-                return kept[1]
-        html = render()
-        if session.modified:  # it wrote a session (a CSRF token, a flash): this visitor's own
-            return html
-        with self._lock:
-            self._pages[key] = (now + self.ttl, html)
-            self._pages.move_to_end(key)
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        return html
-
-
-def cache_of(app: Flask) -> PageCache:
+def cache_of(app: Flask) -> TimedCache[str]:
     cache = app.extensions.get(EXTENSION)
     if cache is None:
         ttl = app.extensions["opvangplein.tenants"].ttl
-        cache = app.extensions[EXTENSION] = PageCache(ttl)
+        cache = app.extensions[EXTENSION] = TimedCache(ttl, max_entries=MAX_PAGES)
     return cache
 
 
@@ -71,4 +47,5 @@ def anonymous_page(render: Callable[[], str]) -> str:
     directory = current_app.extensions["opvangplein.tenants"]
     # The script root holds the tenant's path prefix (/t/<slug>) in development.
     key = (g.tenant.id, request.host, request.script_root, request.full_path, directory.generation)
-    return cache.page(key, render)
+    # A page that wrote a session (a CSRF token, a flash) is this visitor's own: not kept.
+    return cache.value(key, render, keep=lambda: not session.modified)

@@ -14,11 +14,9 @@ requests: they are read, never changed, after counting.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +24,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+from core.timed_cache import TimedCache
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 1024
@@ -38,11 +38,8 @@ class Counted:
     at: datetime  # when they were counted, UTC
 
 
-class FiguresCache:
+class FiguresCache(TimedCache[Counted]):
     """``(tenant, day) → Counted`` for ``ttl`` seconds, the oldest dropped past ``max_entries``."""
-
-    # Hashable by identity: the module's weak set holds every app's cache.
-    __hash__ = object.__hash__
 
     def __init__(
         self,
@@ -51,37 +48,17 @@ class FiguresCache:
         clock: Callable[[], float] = time.monotonic,
         max_entries: int = MAX_ENTRIES,
     ) -> None:
-        self.ttl, self.clock, self.max_entries = ttl, clock, max_entries
-        self._entries: OrderedDict[tuple[uuid.UUID, date], tuple[float, Counted]] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(ttl, max_entries=max_entries, clock=clock)
 
     def get(self, tenant_id: uuid.UUID, today: date, count: Callable[[], Any]) -> Counted:
-        key = (tenant_id, today)
-        now = self.clock()
-        with self._lock:
-            kept = self._entries.get(key)
-            if kept is not None and kept[0] > now:
-                return kept[1]
-        counted = Counted(count(), datetime.now(UTC))
-        with self._lock:
-            self._entries[key] = (now + self.ttl, counted)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return counted
+        return self.value((tenant_id, today), lambda: Counted(count(), datetime.now(UTC)))
 
-    def forget(self, tenant_id: uuid.UUID | None) -> None:
+    def forget_tenant(self, tenant_id: uuid.UUID | None) -> None:
         """Forget ``tenant_id``'s figures; ``None`` (a write across tenants) forgets all."""
-        with self._lock:
-            for key in [key for key in self._entries if tenant_id is None or key[0] == tenant_id]:
-                del self._entries[key]
+        self.forget(lambda key: tenant_id is None or key[0] == tenant_id)
 
     def cached(self, tenant_id: uuid.UUID) -> int:
-        with self._lock:
-            return sum(1 for key in self._entries if key[0] == tenant_id)
-
-    def __len__(self) -> int:
-        return len(self._entries)
+        return sum(1 for key in self.keys() if key[0] == tenant_id)
 
 
 EXTENSION = "loket.figures_cache"
@@ -98,16 +75,16 @@ def cache_of(app) -> FiguresCache:
 
 def _forget(tenant_id: uuid.UUID | None) -> None:
     for cache in list(_CACHES):
-        cache.forget(tenant_id)
+        cache.forget_tenant(tenant_id)
 
 
-def _is_loket_row(instance: object) -> bool:
-    return type(instance).__module__.startswith(LOKET_MODULE)
+def _is_loket_model(cls: type) -> bool:
+    return cls.__module__.startswith(LOKET_MODULE)
 
 
 def _forget_after_flush(session: Session, flush_context) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(_is_loket_row(instance) for instance in changed):
+    if any(_is_loket_model(type(instance)) for instance in changed):
         _forget(session.info.get("tenant_id"))
 
 
@@ -115,7 +92,7 @@ def _forget_after_bulk_write(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     mapper = state.bind_mapper
-    if mapper is not None and mapper.class_.__module__.startswith(LOKET_MODULE):
+    if mapper is not None and _is_loket_model(mapper.class_):
         _forget(state.session.info.get("tenant_id"))
 
 

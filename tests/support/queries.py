@@ -32,14 +32,21 @@ def counted_statements(*engines: sa.Engine) -> Iterator[StatementLog]:
     def remember(connection, cursor, statement, parameters, context, executemany) -> None:
         log.statements.append(" ".join(statement.split()))
 
+    with _listening(engines, "before_cursor_execute", remember):
+        yield log
+
+
+@contextmanager
+def _listening(engines, event: str, listener) -> Iterator[None]:
+    """``listener`` on ``event`` of each distinct engine while the block runs."""
     distinct = list({id(engine): engine for engine in engines}.values())
     for engine in distinct:
-        sa.event.listen(engine, "before_cursor_execute", remember)
+        sa.event.listen(engine, event, listener)
     try:
-        yield log
+        yield
     finally:
         for engine in distinct:
-            sa.event.remove(engine, "before_cursor_execute", remember)
+            sa.event.remove(engine, event, listener)
 
 
 def app_engines(app) -> tuple[sa.Engine, ...]:
@@ -60,11 +67,5 @@ def statements_compiled_afresh(*engines: sa.Engine) -> Iterator[StatementLog]:
         if context is not None and context.compiled is not None and hit not in cached:
             log.statements.append(f"[{hit}] " + " ".join(statement.split()))
 
-    distinct = list({id(engine): engine for engine in engines}.values())
-    for engine in distinct:
-        sa.event.listen(engine, "after_cursor_execute", remember)
-    try:
+    with _listening(engines, "after_cursor_execute", remember):
         yield log
-    finally:
-        for engine in distinct:
-            sa.event.remove(engine, "after_cursor_execute", remember)
