@@ -23,7 +23,7 @@ from plugins.loket.views.common import _context, blueprint, settings
 # Writes through any session of this process forget the municipality's kept figures.
 figures_cache.forget_on_write()
 
-# Anyone may ask for the public document; each answer runs the dashboard's statements.
+# Anyone may ask for the public document; an answer past the kept minute counts the figures afresh.
 OPEN_DATA_PER_MINUTE = 30
 
 
